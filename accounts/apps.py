@@ -1,0 +1,8 @@
+"""App configuration of the accounts app."""
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "accounts"
+    verbose_name = "账号与权限"

@@ -1,0 +1,28 @@
+"""The user account: who a person is, which role they hold and which streets and units they serve."""
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "项目办管理员"
+    STAFF = "staff", "填报员"
+    LEADER = "leader", "领导"
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.STAFF)
+    streets = models.ManyToManyField(
+        "projects.Street", blank=True, related_name="staff_users", verbose_name="负责街道"
+    )
+    units = models.ManyToManyField("projects.Unit", blank=True, related_name="staff_users", verbose_name="负责单位")
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid"),
+        ]
+
+    def __str__(self):
+        full_name = self.get_full_name()
+        return f"{full_name}（{self.username}）" if full_name else self.username

@@ -1,0 +1,8 @@
+"""App configuration of the projects app."""
+from django.apps import AppConfig
+
+
+class ProjectsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "projects"
+    verbose_name = "重点项目"

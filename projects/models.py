@@ -1,0 +1,344 @@
+"""The domain of a district's key projects: places, units, leaders, projects and their follow-up."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from projects.choices import (
+    Batch,
+    Body,
+    Category,
+    Level,
+    ProblemKind,
+    ProblemStatus,
+    ProjectStatus,
+    ReportStatus,
+    Sector,
+    Stage,
+    UnitKind,
+)
+from projects.fields import AmountField
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class District(models.Model):
+    name = models.CharField("名称", max_length=50, unique=True)
+    code = models.CharField("行政区划代码", max_length=12, unique=True)
+
+    class Meta:
+        verbose_name = "区县"
+        verbose_name_plural = "区县"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Street(models.Model):
+    district = models.ForeignKey(District, models.PROTECT, related_name="streets", verbose_name="所属区县")
+    name = models.CharField("名称", max_length=50)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "街道"
+        verbose_name_plural = "街道"
+        ordering = ["district", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="street_unique_name_in_district"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """A responsible unit (责任单位): a street office or a district department."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
+    street = models.ForeignKey(
+        Street,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name="对应街道",
+        help_text="街道办事处填写其街道；区直部门留空。",
+    )
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "责任单位"
+        verbose_name_plural = "责任单位"
+        ordering = ["kind", "sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Leader(models.Model):
+    """A member of one of the four leadership bodies who follows projects (联系领导)."""
+
+    name = models.CharField("姓名", max_length=50)
+    title = models.CharField("职务", max_length=100)
+    body = models.CharField("所属班子", max_length=20, choices=Body.choices)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leader",
+        verbose_name="登录账号",
+    )
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("在任", default=True)
+
+    class Meta:
+        verbose_name = "联系领导"
+        verbose_name_plural = "联系领导"
+        ordering = ["body", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "title"], name="leader_unique_name_title"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.title}）"
+
+
+class Project(TimestampedModel):
+    """A key project as a lasting thing; its place on each year's list is a Listing."""
+
+    code = models.CharField(
+        "项目代码", max_length=50, unique=True, null=True, blank=True, help_text="官方项目代码，可为空；填写时不得重复。"
+    )
+    name = models.CharField("项目名称", max_length=200)
+    owner = models.CharField("建设单位", max_length=200, blank=True)
+    content = models.TextField("建设内容及规模", blank=True)
+    street = models.ForeignKey(
+        Street, models.PROTECT, null=True, blank=True, related_name="projects", verbose_name="所在街道"
+    )
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="projects", verbose_name="责任单位"
+    )
+    total_investment = AmountField("总投资（万元）", default=Decimal("0"))
+    start_year = models.PositiveSmallIntegerField("开工年份", null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField("建成年份", null=True, blank=True)
+    sector = models.CharField("行业类别", max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    stage = models.CharField("五个一批", max_length=20, choices=Stage.choices, default=Stage.BUILDING)
+    status = models.CharField(
+        "项目状态", max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.UNDER_CONSTRUCTION
+    )
+
+    class Meta:
+        verbose_name = "重点项目"
+        verbose_name_plural = "重点项目"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_investment__gte=0), name="project_total_investment_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__isnull=True) | Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),
+                name="project_end_year_not_before_start_year",
+            ),
+            models.CheckConstraint(condition=~Q(code=""), name="project_code_null_not_empty"),
+        ]
+        indexes = [models.Index(fields=["street", "unit"], name="project_street_unit_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # An empty code means "none"; storing NULL keeps the uniqueness rule for real codes only.
+        self.code = (self.code or "").strip() or None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:projects_project_change", args=[self.pk])
+
+
+class Listing(TimestampedModel):
+    """A project's place on one year's key-project list at one level."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="listings", verbose_name="项目")
+    year = models.PositiveSmallIntegerField("年度")
+    level = models.CharField("级别", max_length=10, choices=Level.choices)
+    batch = models.PositiveSmallIntegerField("批次", choices=Batch.choices, default=Batch.FIRST)
+    category = models.CharField("类别", max_length=20, choices=Category.choices)
+    annual_plan = AmountField("年度计划投资（万元）", default=Decimal("0"))
+
+    class Meta:
+        verbose_name = "年度清单项目"
+        verbose_name_plural = "年度清单项目"
+        ordering = ["-year", "level", "batch", "category", "project__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year", "level"], name="listing_unique_project_year_level"),
+            models.CheckConstraint(condition=Q(annual_plan__gte=0), name="listing_annual_plan_non_negative"),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR), name="listing_year_in_range"
+            ),
+            models.CheckConstraint(condition=Q(batch__in=Batch.values), name="listing_batch_valid"),
+            models.CheckConstraint(condition=Q(level__in=Level.values), name="listing_level_valid"),
+            models.CheckConstraint(condition=Q(category__in=Category.values), name="listing_category_valid"),
+        ]
+        indexes = [models.Index(fields=["year", "level", "category"], name="listing_year_level_cat_idx")]
+
+    def __str__(self):
+        return f"{self.year}年{self.get_level_display()} · {self.project.name}"
+
+
+class MonthlyReport(TimestampedModel):
+    """One month's progress of a listing; the year's cumulative is the sum of its months."""
+
+    listing = models.ForeignKey(Listing, models.PROTECT, related_name="reports", verbose_name="清单项目")
+    month = models.PositiveSmallIntegerField("月份")
+    investment = AmountField("本月完成投资（万元）", default=Decimal("0"))
+    progress = models.TextField("形象进度", blank=True)
+    status = models.CharField("状态", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="monthly_reports",
+        verbose_name="填报人",
+    )
+    reported_at = models.DateTimeField("报送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "月度填报"
+        verbose_name_plural = "月度填报"
+        ordering = ["listing", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "month"], name="report_unique_listing_month"),
+            models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="report_month_1_to_12"),
+            models.CheckConstraint(condition=Q(investment__gte=0), name="report_investment_non_negative"),
+            models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="report_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.listing} · {self.month}月"
+
+
+class ProblemQuerySet(models.QuerySet):
+    def overdue(self, on=None):
+        """Problems past their deadline on ``on`` (default: today) and not resolved."""
+        return self.filter(deadline__lt=on or timezone.localdate()).exclude(status=ProblemStatus.RESOLVED)
+
+
+class Problem(TimestampedModel):
+    """A problem found on a project (问题台账), chased until resolved."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="problems", verbose_name="项目")
+    description = models.TextField("问题描述")
+    kind = models.CharField("问题类型", max_length=20, choices=ProblemKind.choices, default=ProblemKind.OTHER)
+    raised_on = models.DateField("发现日期")
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="problems", verbose_name="责任单位"
+    )
+    deadline = models.DateField("办结期限", null=True, blank=True)
+    status = models.CharField("状态", max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.OPEN)
+    resolution = models.TextField("解决情况", blank=True)
+    resolved_on = models.DateField("解决日期", null=True, blank=True)
+
+    objects = ProblemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "问题"
+        verbose_name_plural = "问题台账"
+        ordering = ["-raised_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ProblemStatus.values), name="problem_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=ProblemStatus.RESOLVED) | (Q(resolved_on__isnull=False) & ~Q(resolution="")),
+                name="problem_resolved_has_date_and_resolution",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("raised_on")),
+                name="problem_resolved_not_before_raised",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "deadline"], name="problem_status_deadline_idx")]
+
+    def __str__(self):
+        return f"{self.project.name}：{self.description[:30]}"
+
+
+class Milestone(models.Model):
+    """A step of a project with its planned and actual date (节点控制)."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="milestones", verbose_name="项目")
+    name = models.CharField("节点名称", max_length=100)
+    planned_date = models.DateField("计划日期")
+    actual_date = models.DateField("实际完成日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "节点"
+        verbose_name_plural = "节点"
+        ordering = ["project", "planned_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="milestone_unique_name_per_project"),
+        ]
+
+    def __str__(self):
+        return f"{self.project.name} · {self.name}"
+
+
+class Assignment(TimestampedModel):
+    """A leader following a project under the 四个一 mechanism: one team, one plan, to the end."""
+
+    leader = models.ForeignKey(Leader, models.PROTECT, related_name="assignments", verbose_name="联系领导")
+    project = models.ForeignKey(Project, models.CASCADE, related_name="assignments", verbose_name="项目")
+    team = models.TextField("工作班子", blank=True, help_text="一套班子：牵头单位、责任人和成员。")
+    plan = models.TextField("推进方案", blank=True, help_text="一个方案：目标、节点和措施。")
+    since = models.DateField("联系起始日期")
+    active = models.BooleanField("有效", default=True)
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "领导联系项目（四个一）"
+        verbose_name_plural = "领导联系项目（四个一）"
+        ordering = ["leader", "-active", "project__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["leader", "project"], condition=Q(active=True), name="assignment_one_active_per_leader_project"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("since")),
+                name="assignment_ended_not_before_since",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.leader.name} → {self.project.name}"
+
+
+class SupervisionVisit(TimestampedModel):
+    """A supervision visit (督察) by leaders to a project site."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="visits", verbose_name="项目")
+    date = models.DateField("督察日期")
+    leaders = models.ManyToManyField(Leader, related_name="visits", verbose_name="带队领导")
+    findings = models.TextField("督察发现")
+    rectification_deadline = models.DateField("限期整改日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "督察记录"
+        verbose_name_plural = "督察记录"
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.date} · {self.project.name}"
