@@ -1,0 +1,20 @@
+"""Load the 2015 卫东区 demo data and print the demo accounts."""
+from django.core.management.base import BaseCommand
+
+from projects.services.demo import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "载入2015年卫东区演示数据（可重复执行，已有数据不改动），并打印演示账号。"
+
+    def handle(self, *args, **options):
+        result = demo_load()
+        if result.total_created:
+            summary = "，".join(f"{name} {count} 条" for name, count in result.created.items())
+            self.stdout.write(self.style.SUCCESS(f"已新建：{summary}。"))
+        else:
+            self.stdout.write("演示数据已存在，未做任何改动。")
+        self.stdout.write("演示账号（登录地址 http://127.0.0.1:8000/ ）：")
+        for account in result.accounts:
+            password = DEMO_PASSWORD if account.created else f"{DEMO_PASSWORD}（账号此前已存在，密码未改动）"
+            self.stdout.write(f"  {account.username:<8} {account.role_label:<8} 密码：{password}")

@@ -1,0 +1,229 @@
+"""Loading the 2015 卫东区 demo data from fixtures/demo_2015.json, creating only what is missing."""
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from accounts.models import Role
+from projects.choices import ReportStatus
+from projects.models import (
+    Assignment,
+    District,
+    Leader,
+    Listing,
+    Milestone,
+    MonthlyReport,
+    Problem,
+    Project,
+    Street,
+    SupervisionVisit,
+    Unit,
+)
+
+DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_2015.json"
+DEMO_PASSWORD = "kp-demo-2015"
+DEMO_YEAR = 2015
+
+
+@dataclass
+class DemoAccount:
+    username: str
+    role_label: str
+    created: bool
+
+
+@dataclass
+class DemoLoadResult:
+    created: Counter = field(default_factory=Counter)
+    accounts: list[DemoAccount] = field(default_factory=list)
+
+    @property
+    def total_created(self):
+        return sum(self.created.values())
+
+
+def _report_time(month):
+    """Reports for a month are taken as submitted on the 5th of the following month."""
+    year, next_month = (DEMO_YEAR, month + 1) if month < 12 else (DEMO_YEAR + 1, 1)
+    return datetime.combine(date(year, next_month, 5), time(9, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _optional_date(value):
+    return date.fromisoformat(value) if value else None
+
+
+class _Loader:
+    """Walks the fixture and creates each missing object; existing ones are left exactly as they are."""
+
+    def __init__(self, data):
+        self.data = data
+        self.result = DemoLoadResult()
+        self.office_user = None
+        self.street_reporters = {}  # street name -> the staff user who reports for it
+
+    def get_or_create(self, model, defaults=None, **lookup):
+        obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
+        if created:
+            self.result.created[model._meta.verbose_name] += 1
+        return obj
+
+    def load(self):
+        district = self.get_or_create(District, code=self.data["district"]["code"], defaults={"name": self.data["district"]["name"]})
+        self.streets = {
+            name: self.get_or_create(Street, district=district, name=name, defaults={"sort_order": order})
+            for order, name in enumerate(self.data["streets"], start=1)
+        }
+        self.units = {
+            row["name"]: self.get_or_create(
+                Unit,
+                name=row["name"],
+                defaults={"kind": row["kind"], "street": self.streets.get(row["street"]), "sort_order": order},
+            )
+            for order, row in enumerate(self.data["units"], start=1)
+        }
+        self.leaders = {
+            row["name"]: self.get_or_create(
+                Leader, name=row["name"], title=row["title"], defaults={"body": row["body"], "sort_order": order}
+            )
+            for order, row in enumerate(self.data["leaders"], start=1)
+        }
+        self.load_accounts()
+        self.projects = {row["name"]: self.load_project(row) for row in self.data["projects"]}
+        for row in self.data["problems"]:
+            self.load_problem(row)
+        for row in self.data["visits"]:
+            self.load_visit(row)
+        return self.result
+
+    def load_accounts(self):
+        user_model = get_user_model()
+        for row in self.data["accounts"]:
+            user = user_model.objects.filter(username=row["username"]).first()
+            created = user is None
+            if created:
+                user = user_model(
+                    username=row["username"],
+                    role=row["role"],
+                    last_name=row["last_name"],
+                    is_staff=row["superuser"],
+                    is_superuser=row["superuser"],
+                )
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                user.streets.set([self.streets[name] for name in row.get("streets", [])])
+                user.units.set([self.units[name] for name in row.get("units", [])])
+                self.result.created[user_model._meta.verbose_name] += 1
+            if row.get("leader"):
+                leader = self.leaders[row["leader"]]
+                if leader.user_id is None and created:
+                    leader.user = user
+                    leader.save(update_fields=["user"])
+            if row["role"] == Role.ADMIN:
+                self.office_user = user
+            elif row["role"] == Role.STAFF:
+                self.street_reporters.update({name: user for name in row.get("streets", [])})
+            self.result.accounts.append(DemoAccount(row["username"], Role(row["role"]).label, created))
+
+    def load_project(self, row):
+        project = self.get_or_create(
+            Project,
+            name=row["name"],
+            defaults={
+                "owner": row["owner"],
+                "content": row["content"],
+                "street": self.streets[row["street"]],
+                "unit": self.units[row["unit"]],
+                "total_investment": Decimal(row["total_investment"]),
+                "start_year": row["start_year"],
+                "end_year": row["end_year"],
+                "sector": row["sector"],
+                "stage": row["stage"],
+                "status": row["status"],
+            },
+        )
+        spec = row["listing"]
+        listing = self.get_or_create(
+            Listing,
+            project=project,
+            year=spec["year"],
+            level=spec["level"],
+            defaults={"batch": spec["batch"], "category": spec["category"], "annual_plan": Decimal(spec["annual_plan"])},
+        )
+        reporter = self.street_reporters.get(row["street"], self.office_user)
+        for month, (amount, progress) in enumerate(zip(row["reports"], row["progress"], strict=True), start=1):
+            self.get_or_create(
+                MonthlyReport,
+                listing=listing,
+                month=month,
+                defaults={
+                    "investment": Decimal(amount),
+                    "progress": progress,
+                    "status": ReportStatus.SUBMITTED,
+                    "reported_by": reporter,
+                    "reported_at": _report_time(month),
+                },
+            )
+        for milestone in row["milestones"]:
+            self.get_or_create(
+                Milestone,
+                project=project,
+                name=milestone["name"],
+                defaults={
+                    "planned_date": date.fromisoformat(milestone["planned_date"]),
+                    "actual_date": _optional_date(milestone["actual_date"]),
+                },
+            )
+        assignment = row["assignment"]
+        self.get_or_create(
+            Assignment,
+            project=project,
+            leader=self.leaders[assignment["leader"]],
+            active=True,
+            defaults={"team": assignment["team"], "plan": assignment["plan"], "since": date.fromisoformat(assignment["since"])},
+        )
+        return project
+
+    def load_problem(self, row):
+        self.get_or_create(
+            Problem,
+            project=self.projects[row["project"]],
+            description=row["description"],
+            raised_on=date.fromisoformat(row["raised_on"]),
+            defaults={
+                "kind": row["kind"],
+                "unit": self.units[row["unit"]],
+                "deadline": _optional_date(row["deadline"]),
+                "status": row["status"],
+                "resolution": row["resolution"],
+                "resolved_on": _optional_date(row["resolved_on"]),
+            },
+        )
+
+    def load_visit(self, row):
+        project = self.projects[row["project"]]
+        visit_date = date.fromisoformat(row["date"])
+        if SupervisionVisit.objects.filter(project=project, date=visit_date).exists():
+            return
+        visit = SupervisionVisit.objects.create(
+            project=project,
+            date=visit_date,
+            findings=row["findings"],
+            rectification_deadline=_optional_date(row["rectification_deadline"]),
+        )
+        visit.leaders.set([self.leaders[name] for name in row["leaders"]])
+        self.result.created[SupervisionVisit._meta.verbose_name] += 1
+
+
+def demo_load(*, path=DEMO_FIXTURE):
+    """Create the demo district, lists, reports, problems and accounts that do not exist yet."""
+    with open(path, encoding="utf-8") as fixture:
+        data = json.load(fixture)
+    with transaction.atomic():
+        return _Loader(data).load()
