@@ -1,4 +1,5 @@
 """Admin screens for user accounts, with role and scope."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group

@@ -1,4 +1,5 @@
 """App configuration of the accounts app."""
+
 from django.apps import AppConfig
 
 

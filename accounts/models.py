@@ -1,4 +1,5 @@
 """The user account: who a person is, which role they hold and which streets and units they serve."""
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -11,9 +12,7 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.STAFF)
-    streets = models.ManyToManyField(
-        "projects.Street", blank=True, related_name="staff_users", verbose_name="负责街道"
-    )
+    streets = models.ManyToManyField("projects.Street", blank=True, related_name="staff_users", verbose_name="负责街道")
     units = models.ManyToManyField("projects.Unit", blank=True, related_name="staff_users", verbose_name="负责单位")
 
     class Meta:

@@ -1,4 +1,5 @@
 """ASGI entry point: exposes ``application`` for an ASGI server."""
+
 import os
 
 from django.core.asgi import get_asgi_application

@@ -1,4 +1,5 @@
 """Reading settings from environment variables, with errors that name the variable."""
+
 import os
 
 from django.core.exceptions import ImproperlyConfigured

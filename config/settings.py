@@ -3,6 +3,7 @@
 DJANGO_ENV=development (the default) needs nothing set: SQLite in the project folder and a
 local-only secret key. DJANGO_ENV=production requires SECRET_KEY and ALLOWED_HOSTS.
 """
+
 from pathlib import Path
 
 import dj_database_url

@@ -1,4 +1,5 @@
 """URL routes of the key-project tracker."""
+
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView

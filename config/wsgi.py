@@ -1,4 +1,5 @@
 """WSGI entry point: exposes ``application`` for a WSGI server."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

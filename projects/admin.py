@@ -1,4 +1,5 @@
 """Admin screens for the domain, laid out for the project office's daily use."""
+
 import nested_admin
 from django.contrib import admin
 from django.db.models import Count, Q

@@ -1,4 +1,5 @@
 """App configuration of the projects app."""
+
 from django.apps import AppConfig
 
 

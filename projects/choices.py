@@ -1,4 +1,5 @@
 """The fixed vocabularies of the domain, with their Chinese labels."""
+
 from django.db import models
 
 

@@ -1,4 +1,5 @@
 """Field types shared by the domain models."""
+
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator

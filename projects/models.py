@@ -1,4 +1,5 @@
 """The domain of a district's key projects: places, units, leaders, projects and their follow-up."""
+
 from decimal import Decimal
 
 from django.conf import settings
@@ -122,7 +123,12 @@ class Project(TimestampedModel):
     """A key project as a lasting thing; its place on each year's list is a Listing."""
 
     code = models.CharField(
-        "项目代码", max_length=50, unique=True, null=True, blank=True, help_text="官方项目代码，可为空；填写时不得重复。"
+        "项目代码",
+        max_length=50,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="官方项目代码，可为空；填写时不得重复。",
     )
     name = models.CharField("项目名称", max_length=200)
     owner = models.CharField("建设单位", max_length=200, blank=True)
@@ -147,9 +153,7 @@ class Project(TimestampedModel):
         verbose_name_plural = "重点项目"
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(total_investment__gte=0), name="project_total_investment_non_negative"
-            ),
+            models.CheckConstraint(condition=Q(total_investment__gte=0), name="project_total_investment_non_negative"),
             models.CheckConstraint(
                 condition=Q(start_year__isnull=True) | Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),
                 name="project_end_year_not_before_start_year",

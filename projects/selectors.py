@@ -1,4 +1,5 @@
 """Reading figures out of the database: what counts as reported, and the investment totals."""
+
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -48,9 +49,11 @@ class InvestmentSummary:
 def investment_summary(*, listings, month):
     """Plan, investment to the end of ``month`` and both percentages over a listing queryset."""
     plan = listings.aggregate(count=Count("id"), plan=Coalesce(Sum("annual_plan"), ZERO))
-    done = counted_reports().filter(listing__in=listings.values("id"), month__lte=month).aggregate(
-        total=Coalesce(Sum("investment"), ZERO)
-    )["total"]
+    done = (
+        counted_reports()
+        .filter(listing__in=listings.values("id"), month__lte=month)
+        .aggregate(total=Coalesce(Sum("investment"), ZERO))["total"]
+    )
     # SQLite and PostgreSQL return sums at different scales; quantizing makes them identical.
     annual_plan = plan["plan"].quantize(HUNDREDTH)
     cumulative = done.quantize(HUNDREDTH)

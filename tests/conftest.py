@@ -1,4 +1,5 @@
 """Shared test fixtures: the demo data is loaded once per session into the test database."""
+
 import pytest
 
 from projects.models import District

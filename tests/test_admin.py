@@ -1,4 +1,5 @@
 """Every admin screen answers for the superuser: changelists, add pages and a change page each."""
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse

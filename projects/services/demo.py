@@ -1,4 +1,5 @@
 """Loading the 2015 卫东区 demo data from fixtures/demo_2015.json, creating only what is missing."""
+
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -75,7 +76,9 @@ class _Loader:
         return obj
 
     def load(self):
-        district = self.get_or_create(District, code=self.data["district"]["code"], defaults={"name": self.data["district"]["name"]})
+        district = self.get_or_create(
+            District, code=self.data["district"]["code"], defaults={"name": self.data["district"]["name"]}
+        )
         self.streets = {
             name: self.get_or_create(Street, district=district, name=name, defaults={"sort_order": order})
             for order, name in enumerate(self.data["streets"], start=1)
@@ -154,7 +157,11 @@ class _Loader:
             project=project,
             year=spec["year"],
             level=spec["level"],
-            defaults={"batch": spec["batch"], "category": spec["category"], "annual_plan": Decimal(spec["annual_plan"])},
+            defaults={
+                "batch": spec["batch"],
+                "category": spec["category"],
+                "annual_plan": Decimal(spec["annual_plan"]),
+            },
         )
         reporter = self.street_reporters.get(row["street"], self.office_user)
         for month, (amount, progress) in enumerate(zip(row["reports"], row["progress"], strict=True), start=1):
@@ -186,7 +193,11 @@ class _Loader:
             project=project,
             leader=self.leaders[assignment["leader"]],
             active=True,
-            defaults={"team": assignment["team"], "plan": assignment["plan"], "since": date.fromisoformat(assignment["since"])},
+            defaults={
+                "team": assignment["team"],
+                "plan": assignment["plan"],
+                "since": date.fromisoformat(assignment["since"]),
+            },
         )
         return project
 

@@ -1,4 +1,5 @@
 """The demo data reproduces the 2015 卫东区 figures exactly, and loading it twice changes nothing."""
+
 from decimal import Decimal
 
 import pytest
@@ -76,7 +77,9 @@ def test_sixty_projects_under_the_leader_contact_system():
     assert Listing.objects.filter(year=2015, level=Level.DISTRICT).count() == 34
     followed = Project.objects.filter(assignments__active=True).distinct()
     assert followed.count() == 60
-    assert followed.filter(listings__year=2015, listings__level__in=[Level.CITY, Level.DISTRICT]).distinct().count() == 60
+    assert (
+        followed.filter(listings__year=2015, listings__level__in=[Level.CITY, Level.DISTRICT]).distinct().count() == 60
+    )
 
 
 def test_fifty_problems_thirty_eight_resolved_twelve_coordinating():

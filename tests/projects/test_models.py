@@ -1,4 +1,5 @@
 """The database itself refuses data that breaks the domain's invariants."""
+
 from datetime import date
 from decimal import Decimal
 

@@ -1,4 +1,5 @@
 """Print a year's plan and investment to date for one level, as JSON with decimal strings."""
+
 import json
 
 from django.core.management.base import BaseCommand, CommandError

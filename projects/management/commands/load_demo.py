@@ -1,4 +1,5 @@
 """Load the 2015 卫东区 demo data and print the demo accounts."""
+
 from django.core.management.base import BaseCommand
 
 from projects.services.demo import DEMO_PASSWORD, demo_load
