@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_site import OfficePermissionsMixin
 from accounts.models import User
 
 # Access follows the user's role and scope, not Django's permission groups.
@@ -11,7 +13,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(OfficePermissionsMixin, SimpleHistoryAdmin, BaseUserAdmin):
     list_display = ["username", "last_name", "first_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_superuser", "streets"]
     search_fields = ["username", "first_name", "last_name", "email"]

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -14,6 +15,11 @@ class User(AbstractUser):
     role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.STAFF)
     streets = models.ManyToManyField("projects.Street", blank=True, related_name="staff_users", verbose_name="负责街道")
     units = models.ManyToManyField("projects.Unit", blank=True, related_name="staff_users", verbose_name="负责单位")
+
+    # Role and scope changes are audited; the password hash never enters the history table.
+    history = HistoricalRecords(
+        verbose_name="用户变更记录", excluded_fields=["password", "last_login"], m2m_fields=[streets, units]
+    )
 
     class Meta:
         verbose_name = "用户"

@@ -1,12 +1,16 @@
 """Admin screens for the domain, laid out for the project office's daily use."""
 
 import nested_admin
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_site import OfficeModelAdmin, OfficePermissionsMixin
 from projects.models import (
     Assignment,
     District,
+    Instruction,
     Leader,
     Listing,
     Milestone,
@@ -17,10 +21,11 @@ from projects.models import (
     SupervisionVisit,
     Unit,
 )
+from projects.services.assignments import assignments_end
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(OfficeModelAdmin):
     list_display = ["name", "code", "street_count"]
     search_fields = ["name", "code"]
 
@@ -33,7 +38,7 @@ class DistrictAdmin(admin.ModelAdmin):
 
 
 @admin.register(Street)
-class StreetAdmin(admin.ModelAdmin):
+class StreetAdmin(OfficeModelAdmin):
     list_display = ["name", "district", "sort_order", "project_count"]
     list_editable = ["sort_order"]
     list_filter = ["district"]
@@ -49,7 +54,7 @@ class StreetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(OfficeModelAdmin):
     list_display = ["name", "kind", "street", "sort_order"]
     list_filter = ["kind", "street"]
     search_fields = ["name"]
@@ -59,7 +64,7 @@ class UnitAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related("street")
 
 
-class AssignmentForLeaderInline(admin.TabularInline):
+class AssignmentForLeaderInline(OfficePermissionsMixin, admin.TabularInline):
     model = Assignment
     fields = ["project", "since", "active", "ended_on"]
     autocomplete_fields = ["project"]
@@ -67,7 +72,7 @@ class AssignmentForLeaderInline(admin.TabularInline):
 
 
 @admin.register(Leader)
-class LeaderAdmin(admin.ModelAdmin):
+class LeaderAdmin(OfficeModelAdmin):
     list_display = ["name", "title", "body", "user", "active_assignment_count", "is_active"]
     list_filter = ["body", "is_active"]
     search_fields = ["name", "title"]
@@ -87,41 +92,41 @@ class LeaderAdmin(admin.ModelAdmin):
         return obj.active_assignments
 
 
-class MonthlyReportNestedInline(nested_admin.NestedTabularInline):
+class MonthlyReportNestedInline(OfficePermissionsMixin, nested_admin.NestedTabularInline):
     model = MonthlyReport
     fields = ["month", "investment", "progress", "status", "reported_by", "reported_at"]
     autocomplete_fields = ["reported_by"]
     extra = 0
 
 
-class ListingNestedInline(nested_admin.NestedStackedInline):
+class ListingNestedInline(OfficePermissionsMixin, nested_admin.NestedStackedInline):
     model = Listing
     fields = [("year", "level", "batch", "category", "annual_plan")]
     inlines = [MonthlyReportNestedInline]
     extra = 0
 
 
-class ProblemNestedInline(nested_admin.NestedTabularInline):
+class ProblemNestedInline(OfficePermissionsMixin, nested_admin.NestedTabularInline):
     model = Problem
     fields = ["description", "kind", "raised_on", "unit", "deadline", "status", "resolution", "resolved_on"]
     autocomplete_fields = ["unit"]
     extra = 0
 
 
-class MilestoneNestedInline(nested_admin.NestedTabularInline):
+class MilestoneNestedInline(OfficePermissionsMixin, nested_admin.NestedTabularInline):
     model = Milestone
     fields = ["name", "planned_date", "actual_date"]
     extra = 0
 
 
-class AssignmentNestedInline(nested_admin.NestedStackedInline):
+class AssignmentNestedInline(OfficePermissionsMixin, nested_admin.NestedStackedInline):
     model = Assignment
     fields = [("leader", "since", "active", "ended_on"), "team", "plan"]
     autocomplete_fields = ["leader"]
     extra = 0
 
 
-class SupervisionVisitNestedInline(nested_admin.NestedStackedInline):
+class SupervisionVisitNestedInline(OfficePermissionsMixin, nested_admin.NestedStackedInline):
     model = SupervisionVisit
     fields = [("date", "rectification_deadline"), "leaders", "findings"]
     autocomplete_fields = ["leaders"]
@@ -129,7 +134,7 @@ class SupervisionVisitNestedInline(nested_admin.NestedStackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(nested_admin.NestedModelAdmin):
+class ProjectAdmin(OfficePermissionsMixin, SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
     list_display = ["name", "code", "street", "unit", "total_investment", "stage", "status"]
     list_filter = ["listings__year", "listings__level", "listings__category", "status", "stage", "sector", "street"]
     search_fields = ["name", "code", "owner"]
@@ -140,6 +145,10 @@ class ProjectAdmin(nested_admin.NestedModelAdmin):
         ("属地与责任", {"fields": [("street", "unit")]}),
         ("投资与进度", {"fields": [("total_investment", "start_year", "end_year"), ("sector", "stage", "status")]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
     inlines = [
         ListingNestedInline,
         AssignmentNestedInline,
@@ -149,7 +158,7 @@ class ProjectAdmin(nested_admin.NestedModelAdmin):
     ]
 
 
-class MonthlyReportInline(admin.TabularInline):
+class MonthlyReportInline(OfficePermissionsMixin, admin.TabularInline):
     model = MonthlyReport
     fields = ["month", "investment", "progress", "status", "reported_by", "reported_at"]
     autocomplete_fields = ["reported_by"]
@@ -157,7 +166,7 @@ class MonthlyReportInline(admin.TabularInline):
 
 
 @admin.register(Listing)
-class ListingAdmin(admin.ModelAdmin):
+class ListingAdmin(OfficeModelAdmin):
     list_display = ["project", "year", "level", "batch", "category", "annual_plan"]
     list_filter = ["year", "level", "batch", "category", "project__street"]
     search_fields = ["project__name", "project__code"]
@@ -167,7 +176,7 @@ class ListingAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(admin.ModelAdmin):
+class MonthlyReportAdmin(OfficeModelAdmin):
     list_display = ["listing", "month", "investment", "status", "reported_by", "reported_at"]
     list_filter = ["listing__year", "month", "status", "listing__level", "listing__project__street"]
     search_fields = ["listing__project__name", "progress"]
@@ -192,7 +201,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Problem)
-class ProblemAdmin(admin.ModelAdmin):
+class ProblemAdmin(OfficeModelAdmin):
     list_display = ["project", "short_description", "kind", "raised_on", "unit", "deadline", "status", "resolved_on"]
     list_filter = ["status", "kind", OverdueFilter, "unit", "project__street"]
     search_fields = ["description", "project__name", "resolution"]
@@ -206,7 +215,7 @@ class ProblemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(OfficeModelAdmin):
     list_display = ["project", "name", "planned_date", "actual_date"]
     list_filter = ["project__street"]
     search_fields = ["name", "project__name"]
@@ -215,16 +224,22 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(OfficeModelAdmin):
     list_display = ["leader", "project", "since", "active", "ended_on"]
     list_filter = ["active", "leader__body", "leader"]
     search_fields = ["leader__name", "project__name", "team", "plan"]
     autocomplete_fields = ["leader", "project"]
     list_select_related = ["leader", "project"]
+    actions = ["end_assignments"]
+
+    @admin.action(description="结束所选联系（今天起不再联系）")
+    def end_assignments(self, request, queryset):
+        ended = assignments_end(user=request.user, assignments=queryset, ended_on=timezone.localdate())
+        self.message_user(request, f"已结束 {ended} 条联系。", messages.SUCCESS)
 
 
 @admin.register(SupervisionVisit)
-class SupervisionVisitAdmin(admin.ModelAdmin):
+class SupervisionVisitAdmin(OfficeModelAdmin):
     list_display = ["date", "project", "leader_names", "rectification_deadline"]
     list_filter = ["leaders__body"]
     search_fields = ["project__name", "findings"]
@@ -238,3 +253,15 @@ class SupervisionVisitAdmin(admin.ModelAdmin):
     @admin.display(description="带队领导")
     def leader_names(self, obj):
         return "、".join(leader.name for leader in obj.leaders.all())
+
+
+@admin.register(Instruction)
+class InstructionAdmin(OfficeModelAdmin):
+    list_display = ["problem", "author", "short_text", "created_at"]
+    search_fields = ["text", "problem__project__name"]
+    autocomplete_fields = ["problem", "author"]
+    list_select_related = ["problem__project", "author"]
+
+    @admin.display(description="督办意见")
+    def short_text(self, obj):
+        return obj.text if len(obj.text) <= 40 else f"{obj.text[:40]}…"

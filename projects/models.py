@@ -7,7 +7,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
+from accounts.scoping import editable_projects, instructable_projects, visible_projects
 from projects.choices import (
     Batch,
     Body,
@@ -25,6 +27,35 @@ from projects.fields import AmountField
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Rows reached from a project; what a user may see or change follows that project."""
+
+    project_path = "project__"
+    staff_may_edit = False  # True for the rows a street's staff keep: reports, problems, milestones
+
+    def visible_to(self, user):
+        return self.filter(visible_projects(user, self.project_path))
+
+    def editable_by(self, user):
+        return self.filter(editable_projects(user, self.project_path, by_staff=self.staff_may_edit))
+
+
+class StaffKeptQuerySet(ScopedQuerySet):
+    staff_may_edit = True
+
+
+class ProjectQuerySet(ScopedQuerySet):
+    project_path = ""
+
+
+class MonthlyReportQuerySet(StaffKeptQuerySet):
+    project_path = "listing__project__"
+
+
+class InstructionQuerySet(ScopedQuerySet):
+    project_path = "problem__project__"
 
 
 class TimestampedModel(models.Model):
@@ -52,6 +83,8 @@ class Street(models.Model):
     district = models.ForeignKey(District, models.PROTECT, related_name="streets", verbose_name="所属区县")
     name = models.CharField("名称", max_length=50)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    history = HistoricalRecords(verbose_name="街道变更记录")
 
     class Meta:
         verbose_name = "街道"
@@ -81,6 +114,8 @@ class Unit(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
+    history = HistoricalRecords(verbose_name="责任单位变更记录")
+
     class Meta:
         verbose_name = "责任单位"
         verbose_name_plural = "责任单位"
@@ -106,6 +141,8 @@ class Leader(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("在任", default=True)
+
+    history = HistoricalRecords(verbose_name="联系领导变更记录")
 
     class Meta:
         verbose_name = "联系领导"
@@ -148,6 +185,9 @@ class Project(TimestampedModel):
         "项目状态", max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.UNDER_CONSTRUCTION
     )
 
+    objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name="重点项目变更记录")
+
     class Meta:
         verbose_name = "重点项目"
         verbose_name_plural = "重点项目"
@@ -171,7 +211,7 @@ class Project(TimestampedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("admin:projects_project_change", args=[self.pk])
+        return reverse("projects:project_detail", args=[self.pk])
 
 
 class Listing(TimestampedModel):
@@ -183,6 +223,9 @@ class Listing(TimestampedModel):
     batch = models.PositiveSmallIntegerField("批次", choices=Batch.choices, default=Batch.FIRST)
     category = models.CharField("类别", max_length=20, choices=Category.choices)
     annual_plan = AmountField("年度计划投资（万元）", default=Decimal("0"))
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name="年度清单项目变更记录")
 
     class Meta:
         verbose_name = "年度清单项目"
@@ -222,6 +265,9 @@ class MonthlyReport(TimestampedModel):
     )
     reported_at = models.DateTimeField("报送时间", null=True, blank=True)
 
+    objects = MonthlyReportQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name="月度填报变更记录")
+
     class Meta:
         verbose_name = "月度填报"
         verbose_name_plural = "月度填报"
@@ -237,7 +283,11 @@ class MonthlyReport(TimestampedModel):
         return f"{self.listing} · {self.month}月"
 
 
-class ProblemQuerySet(models.QuerySet):
+class ProblemQuerySet(StaffKeptQuerySet):
+    def instructable_by(self, user):
+        """Problems on which the user may give instructions (督办意见)."""
+        return self.filter(instructable_projects(user, self.project_path))
+
     def overdue(self, on=None):
         """Problems past their deadline on ``on`` (default: today) and not resolved."""
         return self.filter(deadline__lt=on or timezone.localdate()).exclude(status=ProblemStatus.RESOLVED)
@@ -259,6 +309,7 @@ class Problem(TimestampedModel):
     resolved_on = models.DateField("解决日期", null=True, blank=True)
 
     objects = ProblemQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name="问题变更记录")
 
     class Meta:
         verbose_name = "问题"
@@ -289,6 +340,9 @@ class Milestone(models.Model):
     planned_date = models.DateField("计划日期")
     actual_date = models.DateField("实际完成日期", null=True, blank=True)
 
+    objects = StaffKeptQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name="节点变更记录")
+
     class Meta:
         verbose_name = "节点"
         verbose_name_plural = "节点"
@@ -311,6 +365,9 @@ class Assignment(TimestampedModel):
     since = models.DateField("联系起始日期")
     active = models.BooleanField("有效", default=True)
     ended_on = models.DateField("结束日期", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name="领导联系项目变更记录")
 
     class Meta:
         verbose_name = "领导联系项目（四个一）"
@@ -339,6 +396,9 @@ class SupervisionVisit(TimestampedModel):
     findings = models.TextField("督察发现")
     rectification_deadline = models.DateField("限期整改日期", null=True, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name="督察记录变更记录", m2m_fields=[leaders])
+
     class Meta:
         verbose_name = "督察记录"
         verbose_name_plural = "督察记录"
@@ -346,3 +406,26 @@ class SupervisionVisit(TimestampedModel):
 
     def __str__(self):
         return f"{self.date} · {self.project.name}"
+
+
+class Instruction(models.Model):
+    """A leader's instruction on a problem (督办意见); staff working the problem read it."""
+
+    problem = models.ForeignKey(Problem, models.CASCADE, related_name="instructions", verbose_name="问题")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="instructions", verbose_name="批示人"
+    )
+    text = models.TextField("督办意见")
+    created_at = models.DateTimeField("批示时间", default=timezone.now, editable=False)
+
+    objects = InstructionQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name="督办意见变更记录")
+
+    class Meta:
+        verbose_name = "督办意见"
+        verbose_name_plural = "督办意见"
+        ordering = ["created_at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="instruction_text_not_empty")]
+
+    def __str__(self):
+        return f"{self.author} · {self.text[:30]}"

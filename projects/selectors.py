@@ -3,11 +3,21 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Case, Count, DecimalField, F, Prefetch, Sum, Value, When, Window
 from django.db.models.functions import Coalesce
 
-from projects.choices import ReportStatus
-from projects.models import Listing, MonthlyReport
+from projects.choices import Level, ReportStatus
+from projects.models import (
+    Assignment,
+    Instruction,
+    Leader,
+    Listing,
+    Milestone,
+    MonthlyReport,
+    Problem,
+    Project,
+    SupervisionVisit,
+)
 
 ZERO = Decimal("0.00")
 HUNDREDTH = Decimal("0.01")
@@ -64,3 +74,148 @@ def investment_summary(*, listings, month):
         percent=percent_of(cumulative, annual_plan),
         schedule=schedule_percent(month),
     )
+
+
+def project_list(*, user):
+    """The projects the user may see, with what a list row shows."""
+    return Project.objects.visible_to(user).select_related("street", "unit").order_by("name")
+
+
+def project_reports(*, project):
+    """The project's monthly reports with the year-to-date cumulative of counted reports."""
+    counted = Case(When(status=ReportStatus.SUBMITTED, then=F("investment")), default=Value(ZERO))
+    return (
+        MonthlyReport.objects.filter(listing__project=project)
+        .select_related("listing", "reported_by")
+        .annotate(
+            cumulative=Window(
+                Sum(counted, output_field=DecimalField(max_digits=14, decimal_places=2)),
+                partition_by=[F("listing")],
+                order_by=F("month").asc(),
+            )
+        )
+        .order_by("-listing__year", "listing__level", "month")
+    )
+
+
+def project_problems(*, project, user):
+    """The project's problems, each with its instructions, and whether the user may add one."""
+    problems = (
+        Problem.objects.visible_to(user)
+        .filter(project=project)
+        .select_related("unit")
+        .prefetch_related(Prefetch("instructions", queryset=Instruction.objects.select_related("author")))
+    )
+    instructable = set(Problem.objects.instructable_by(user).filter(project=project).values_list("pk", flat=True))
+    for problem in problems:
+        problem.can_instruct = problem.pk in instructable
+    return problems
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: object
+    who: object
+    action: str
+    subject: str
+    object_label: str
+    changes: list
+
+
+_ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
+
+
+def _display(field, value, related_names):
+    if value is None or value == "":
+        return "（空）"
+    if field.is_relation:
+        return related_names.get((field.related_model, value), f"#{value}")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def project_history(*, project, limit=100):
+    """Every recorded change to the project and its listings, reports, problems, milestones,
+    assignments, visits and instructions, newest first, with each field's value before and after."""
+    listing_ids = Listing.history.filter(project_id=project.pk).values("id")
+    problem_ids = Problem.history.filter(project_id=project.pk).values("id")
+    sources = [
+        (Project, Project.history.filter(id=project.pk)),
+        (Listing, Listing.history.filter(project_id=project.pk)),
+        (MonthlyReport, MonthlyReport.history.filter(listing_id__in=listing_ids)),
+        (Problem, Problem.history.filter(project_id=project.pk)),
+        (Milestone, Milestone.history.filter(project_id=project.pk)),
+        (Assignment, Assignment.history.filter(project_id=project.pk)),
+        (SupervisionVisit, SupervisionVisit.history.filter(project_id=project.pk)),
+        (Instruction, Instruction.history.filter(problem_id__in=problem_ids)),
+    ]
+    raw = []  # (model, record, previous record of the same object or None)
+    for model, records in sources:
+        previous = {}
+        for record in records.select_related("history_user").order_by("id", "history_date", "history_id"):
+            raw.append((model, record, previous.get(record.id)))
+            previous[record.id] = record
+    raw.sort(key=lambda item: (item[1].history_date, item[1].history_id), reverse=True)
+    raw = raw[:limit]
+
+    related_ids = {}
+    for model, record, _ in raw:
+        for field in model._meta.concrete_fields:
+            if field.is_relation and getattr(record, field.attname) is not None:
+                related_ids.setdefault(field.related_model, set()).add(getattr(record, field.attname))
+    related_names = {
+        (related_model, obj.pk): str(obj)
+        for related_model, ids in related_ids.items()
+        for obj in related_model._default_manager.filter(pk__in=ids)
+    }
+
+    entries = []
+    for model, record, previous in raw:
+        fields = [f for f in model._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at"}]
+        changes = []
+        for field in fields:
+            new = getattr(record, field.attname)
+            old = getattr(previous, field.attname) if previous is not None else None
+            if record.history_type == "-" or (previous is not None and old == new):
+                continue
+            if previous is None and new in (None, ""):
+                continue
+            changes.append(
+                FieldChange(
+                    str(field.verbose_name), _display(field, old, related_names), _display(field, new, related_names)
+                )
+            )
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                action=_ACTIONS.get(record.history_type, record.history_type),
+                subject=str(model._meta.verbose_name),
+                object_label=_history_label(model, record, related_names),
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def _history_label(model, record, related_names):
+    if model is MonthlyReport:
+        return f"{related_names.get((Listing, record.listing_id), '')} {record.month}月"
+    if model is Listing:
+        return f"{record.year}年{Level(record.level).label}"
+    if model is Assignment:
+        return related_names.get((Leader, record.leader_id), "")
+    for attribute in ("name", "description", "text", "findings"):
+        if hasattr(record, attribute):
+            return str(getattr(record, attribute))[:40]
+    return str(model._meta.verbose_name)

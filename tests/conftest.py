@@ -1,9 +1,14 @@
 """Shared test fixtures: the demo data is loaded once per session into the test database."""
 
 import pytest
+from django.conf import settings
 
 from projects.models import District
 from projects.services.demo import demo_load
+
+# Cheap hashing for every password the tests create, the demo accounts included; set before
+# anything is hashed, so no hash is ever upgraded mid-test (which would end the session).
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +27,41 @@ def demo(db):
 @pytest.fixture
 def admin_user(demo, django_user_model):
     return django_user_model.objects.get(username="admin")
+
+
+@pytest.fixture
+def users(demo, django_user_model):
+    """The six kinds of visitor of the access rules, on the demo data.
+
+    staff_a is the demo staff user (北环路街道); staff_b serves 东安路街道; leader is the demo
+    leader (王某); other_leader is 赵某, who follows other projects.
+    """
+    from accounts.models import Role
+    from projects.models import Leader, Street
+
+    staff_b = django_user_model.objects.create_user("staff_b", password="kp-test-Pass-2015", role=Role.STAFF)
+    staff_b.streets.set([Street.objects.get(name="东安路街道")])
+    other_leader = django_user_model.objects.create_user("leader_b", password="kp-test-Pass-2015", role=Role.LEADER)
+    Leader.objects.filter(name="赵某").update(user=other_leader)
+    return {
+        "admin": django_user_model.objects.get(username="admin"),
+        "staff_a": django_user_model.objects.get(username="staff"),
+        "staff_b": staff_b,
+        "leader": django_user_model.objects.get(username="leader"),
+        "other_leader": other_leader,
+    }
+
+
+@pytest.fixture
+def client_for(client, users):
+    """A test client signed in as the named visitor; "anonymous" stays signed out."""
+    from django.test import Client
+
+    def make(role):
+        if role == "anonymous":
+            return Client()
+        signed_in = Client()
+        signed_in.force_login(users[role])
+        return signed_in
+
+    return make

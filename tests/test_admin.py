@@ -7,6 +7,8 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+# Third-party screens (django-axes' login attempts) are read-only lists; ours are full screens.
+OURS = [model for model in REGISTERED if model._meta.app_label in {"projects", "accounts"}]
 
 
 def url(model, view, *args):
@@ -24,7 +26,7 @@ def test_every_domain_model_is_registered():
     expected = {
         "accounts.User", "projects.District", "projects.Street", "projects.Unit", "projects.Leader",
         "projects.Project", "projects.Listing", "projects.MonthlyReport", "projects.Problem",
-        "projects.Milestone", "projects.Assignment", "projects.SupervisionVisit",
+        "projects.Milestone", "projects.Assignment", "projects.SupervisionVisit", "projects.Instruction",
     }  # fmt: skip
     assert expected <= labels
 
@@ -35,13 +37,13 @@ def test_changelist_answers(admin_client_demo, model):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
+@pytest.mark.parametrize("model", OURS, ids=lambda m: m._meta.label)
 def test_add_page_answers(admin_client_demo, model):
     response = admin_client_demo.get(url(model, "add"))
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
+@pytest.mark.parametrize("model", OURS, ids=lambda m: m._meta.label)
 def test_change_page_answers(admin_client_demo, model):
     obj = model._default_manager.order_by("pk").first()
     if obj is None:

@@ -17,6 +17,7 @@ from projects.choices import ReportStatus
 from projects.models import (
     Assignment,
     District,
+    Instruction,
     Leader,
     Listing,
     Milestone,
@@ -68,6 +69,7 @@ class _Loader:
         self.result = DemoLoadResult()
         self.office_user = None
         self.street_reporters = {}  # street name -> the staff user who reports for it
+        self.users = {}
 
     def get_or_create(self, model, defaults=None, **lookup):
         obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
@@ -103,7 +105,19 @@ class _Loader:
             self.load_problem(row)
         for row in self.data["visits"]:
             self.load_visit(row)
+        for row in self.data["instructions"]:
+            self.load_instruction(row)
         return self.result
+
+    def load_instruction(self, row):
+        problem = Problem.objects.get(project=self.projects[row["project"]], description=row["description"])
+        self.get_or_create(
+            Instruction,
+            problem=problem,
+            author=self.users[row["author"]],
+            text=row["text"],
+            defaults={"created_at": datetime.fromisoformat(row["created_at"])},
+        )
 
     def load_accounts(self):
         user_model = get_user_model()
@@ -132,6 +146,7 @@ class _Loader:
                 self.office_user = user
             elif row["role"] == Role.STAFF:
                 self.street_reporters.update({name: user for name in row.get("streets", [])})
+            self.users[row["username"]] = user
             self.result.accounts.append(DemoAccount(row["username"], Role(row["role"]).label, created))
 
     def load_project(self, row):

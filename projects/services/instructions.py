@@ -1,0 +1,18 @@
+"""Writes on leaders' instructions (督办意见) on problems."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from projects.models import Instruction, Problem
+
+
+def instruction_add(*, user, problem, text):
+    """Record ``user``'s instruction on ``problem``; only leaders of the project (and admins) may."""
+    if not Problem.objects.instructable_by(user).filter(pk=problem.pk).exists():
+        raise PermissionDenied("只有该项目的联系领导可以填写督办意见。")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "请填写督办意见。"})
+    instruction = Instruction(problem=problem, author=user, text=text)
+    instruction.full_clean()
+    instruction.save()
+    return instruction
