@@ -1,0 +1,230 @@
+"""Every view × every kind of visitor × method: the status code, and for writes that a refused
+request leaves the database exactly as it was.
+
+Objects: project_a lies in staff_a's street (北环路街道) and is followed by neither leader;
+project_l is followed by `leader` (王某) and lies outside both staff users' streets.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from projects.models import Assignment, Instruction, Problem, Project
+
+ROLES = ["anonymous", "admin", "staff_a", "staff_b", "leader", "other_leader"]
+SIGNED_IN = ROLES[1:]
+LOGIN = 302  # anonymous visitors are sent to the login page
+
+
+@dataclass
+class Objects:
+    project_a: Project
+    project_l: Project
+    problem_a: Problem
+    problem_l: Problem
+
+
+@pytest.fixture
+def objects(users):
+    project_a = Project.objects.get(name="市正顺化工公司技改10万吨/年洗油深加工")
+    project_l = Project.objects.get(name="恒宇·东城国际")
+    return Objects(project_a, project_l, project_a.problems.first(), project_l.problems.first())
+
+
+def instruction_count(o):
+    return Instruction.objects.count()
+
+
+def problem_state(o):
+    return list(Problem.objects.order_by("pk").values_list("pk", "description", "status"))
+
+
+def active_assignments(o):
+    return list(Assignment.objects.filter(active=True).order_by("pk").values_list("pk", flat=True))
+
+
+@dataclass
+class Case:
+    name: str
+    method: str
+    url: object  # Objects -> str
+    expected: dict  # role -> status
+    data: object = None  # Objects -> dict
+    state: object = None  # Objects -> comparable; for writes
+    writers: set = field(default_factory=set)  # roles whose request changes the state
+
+
+def status(default, **overrides):
+    table = dict.fromkeys(ROLES, default)
+    table.update(overrides)
+    return table
+
+
+ADMIN_ONLY = status(403, anonymous=LOGIN, admin=200)
+
+CASES = [
+    Case("home", "get", lambda o: reverse("home"), status(302)),
+    Case("project list", "get", lambda o: reverse("projects:project_list"), status(200, anonymous=LOGIN)),
+    Case(
+        "project in staff_a's street",
+        "get",
+        lambda o: o.project_a.get_absolute_url(),
+        status(404, anonymous=LOGIN, admin=200, staff_a=200),
+    ),
+    Case(
+        "project followed by leader",
+        "get",
+        lambda o: o.project_l.get_absolute_url(),
+        status(404, anonymous=LOGIN, admin=200, leader=200),
+    ),
+    Case(
+        "instruction on leader's problem",
+        "post",
+        lambda o: reverse("projects:instruction_create", args=[o.problem_l.pk]),
+        status(404, anonymous=LOGIN, admin=302, leader=302),
+        data=lambda o: {"text": "请抓紧协调。"},
+        state=instruction_count,
+        writers={"admin", "leader"},
+    ),
+    Case(
+        "instruction on staff_a's problem",
+        "post",
+        lambda o: reverse("projects:instruction_create", args=[o.problem_a.pk]),
+        status(404, anonymous=LOGIN, admin=302, staff_a=403),
+        data=lambda o: {"text": "请抓紧协调。"},
+        state=instruction_count,
+        writers={"admin"},
+    ),
+    Case(
+        "instruction by GET",
+        "get",
+        lambda o: reverse("projects:instruction_create", args=[o.problem_l.pk]),
+        status(405, anonymous=LOGIN),
+    ),  # fmt: skip
+    Case("login page", "get", lambda o: reverse("login"), status(302, anonymous=200)),
+    Case("password change page", "get", lambda o: reverse("password_change"), status(200, anonymous=LOGIN)),
+    Case("logout", "post", lambda o: reverse("logout"), status(302)),
+    Case("admin index", "get", lambda o: reverse("admin:index"), ADMIN_ONLY),
+    Case("admin project list", "get", lambda o: reverse("admin:projects_project_changelist"), ADMIN_ONLY),
+    Case("admin report list", "get", lambda o: reverse("admin:projects_monthlyreport_changelist"), ADMIN_ONLY),
+    Case("admin user list", "get", lambda o: reverse("admin:accounts_user_changelist"), ADMIN_ONLY),
+    Case(
+        "admin project page",
+        "get",
+        lambda o: reverse("admin:projects_project_change", args=[o.project_a.pk]),
+        ADMIN_ONLY,
+    ),
+    Case(
+        "admin project history",
+        "get",
+        lambda o: reverse("admin:projects_project_history", args=[o.project_a.pk]),
+        ADMIN_ONLY,
+    ),
+    Case(
+        "admin problem edit",
+        "post",
+        lambda o: reverse("admin:projects_problem_change", args=[o.problem_a.pk]),
+        status(403, anonymous=LOGIN, admin=302),
+        data=lambda o: {
+            "project": o.problem_a.project_id,
+            "description": "管理员修改后的问题描述",
+            "kind": o.problem_a.kind,
+            "raised_on": o.problem_a.raised_on.isoformat(),
+            "unit": o.problem_a.unit_id or "",
+            "deadline": "",
+            "status": "coordinating",
+            "resolution": "",
+            "resolved_on": "",
+        },
+        state=problem_state,
+        writers={"admin"},
+    ),
+    Case(
+        "admin action: end assignments",
+        "post",
+        lambda o: reverse("admin:projects_assignment_changelist"),
+        status(403, anonymous=LOGIN, admin=302),
+        data=lambda o: {
+            "action": "end_assignments",
+            "_selected_action": list(o.project_l.assignments.values_list("pk", flat=True)),
+        },
+        state=active_assignments,
+        writers={"admin"},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_access(client_for, objects, case, role):
+    client = client_for(role)
+    before = case.state(objects) if case.state else None
+    url = case.url(objects)
+    data = case.data(objects) if case.data else {}
+    response = getattr(client, case.method)(url, data)
+    assert response.status_code == case.expected[role], f"{case.name} as {role}"
+    if case.expected[role] == LOGIN and role == "anonymous":
+        assert response["Location"].startswith(reverse("login"))
+    if case.state:
+        after = case.state(objects)
+        if role in case.writers:
+            assert after != before, f"{case.name} as {role} should have written"
+        else:
+            assert after == before, f"{case.name} as {role} changed the database"
+
+
+def test_out_of_scope_page_does_not_leak_the_name(client_for, objects):
+    response = client_for("staff_b").get(objects.project_a.get_absolute_url())
+    assert response.status_code == 404
+    assert objects.project_a.name not in response.content.decode()
+
+
+def test_forged_fields_in_a_post_change_nothing_but_the_declared_one(client_for, objects, users):
+    problem = objects.problem_l
+    before = Problem.objects.filter(pk=problem.pk).values().get()
+    response = client_for("leader").post(
+        reverse("projects:instruction_create", args=[problem.pk]),
+        {
+            "text": "请本周内协调解决。",
+            "problem": objects.problem_a.pk,
+            "author": users["admin"].pk,
+            "created_at": "2000-01-01 00:00",
+            "status": "resolved",
+            "is_staff": "on",
+            "role": "admin",
+        },
+    )
+    assert response.status_code == 302
+    instruction = Instruction.objects.latest("pk")
+    assert (instruction.problem, instruction.author, instruction.text) == (
+        problem,
+        users["leader"],
+        "请本周内协调解决。",
+    )
+    assert instruction.created_at.year >= 2025
+    assert Problem.objects.filter(pk=problem.pk).values().get() == before
+    assert not objects.problem_a.instructions.exists()
+    users["leader"].refresh_from_db()
+    assert (users["leader"].is_staff, users["leader"].role) == (False, "leader")
+
+
+def test_ending_an_assignment_takes_effect_on_the_next_request(client_for, objects, users):
+    client = client_for("leader")
+    url = objects.project_l.get_absolute_url()
+    assert client.get(url).status_code == 200
+    Assignment.objects.filter(project=objects.project_l, leader__user=users["leader"]).update(
+        active=False, ended_on=date(2015, 12, 31)
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_moving_a_staff_user_takes_effect_on_the_next_request(client_for, objects, users):
+    client = client_for("staff_a")
+    url = objects.project_a.get_absolute_url()
+    assert client.get(url).status_code == 200
+    users["staff_a"].streets.clear()
+    users["staff_a"].units.clear()
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("projects:project_list")).context["paginator"].count == 0
