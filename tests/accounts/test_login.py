@@ -1,0 +1,109 @@
+"""Signing in and out, changing the password, and throttling repeated failures (django-axes)."""
+
+import pytest
+from django.urls import reverse
+
+from projects.services.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+LOGIN = "/accounts/login/"
+
+
+def attempt(client, username, password, **extra):
+    return client.post(LOGIN, {"username": username, "password": password}, **extra)
+
+
+def test_login_page_is_in_chinese(client):
+    content = client.get(LOGIN).content.decode()
+    assert "登录" in content and "用户名" in content and "密码" in content
+
+
+def test_good_login_goes_home_and_logout_signs_out(client):
+    response = attempt(client, "staff", DEMO_PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("projects:project_list")).status_code == 200
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("projects:project_list")).status_code == 302
+
+
+def test_bad_password_gives_a_chinese_message(client):
+    response = attempt(client, "staff", "wrong-password")
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()
+
+
+def test_five_failures_lock_the_account(client):
+    for _ in range(5):
+        attempt(client, "staff", "wrong-password")
+    response = attempt(client, "staff", DEMO_PASSWORD)
+    assert response.status_code == 429
+    assert "锁定" in response.content.decode()
+    assert client.get(reverse("projects:project_list")).status_code == 302
+
+
+def test_lockout_holds_across_addresses_and_forged_forwarded_for(client):
+    for number in range(5):
+        attempt(
+            client, "staff", "wrong-password", REMOTE_ADDR=f"10.0.0.{number}", HTTP_X_FORWARDED_FOR=f"1.2.3.{number}"
+        )
+    response = attempt(client, "staff", DEMO_PASSWORD, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="8.8.8.8")
+    assert response.status_code == 429
+
+
+def test_forged_forwarded_for_does_not_reset_the_counter(client):
+    for number in range(4):
+        attempt(client, "staff", "wrong-password", HTTP_X_FORWARDED_FOR=f"1.2.3.{number}")
+    # A fifth failure with yet another forged address still counts, and locks.
+    attempt(client, "staff", "wrong-password", HTTP_X_FORWARDED_FOR="9.9.9.9")
+    assert attempt(client, "staff", DEMO_PASSWORD, HTTP_X_FORWARDED_FOR="7.7.7.7").status_code == 429
+
+
+@pytest.mark.parametrize("junk_username", ["", "nobody", "admin123"])
+def test_failures_with_empty_or_unknown_names_do_not_lock_out_real_users(client, junk_username):
+    for _ in range(12):
+        attempt(client, junk_username, "whatever")
+    response = attempt(client, "staff", DEMO_PASSWORD)
+    assert response.status_code == 302
+
+
+def test_other_accounts_are_not_locked_by_one_locked_account(client):
+    for _ in range(6):
+        attempt(client, "staff", "wrong-password")
+    assert attempt(client, "leader", DEMO_PASSWORD).status_code == 302
+
+
+def test_success_before_the_limit_resets_the_count(client):
+    for _ in range(4):
+        attempt(client, "staff", "wrong-password")
+    assert attempt(client, "staff", DEMO_PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    for _ in range(4):
+        attempt(client, "staff", "wrong-password")
+    assert attempt(client, "staff", DEMO_PASSWORD).status_code == 302
+
+
+def test_admin_login_goes_through_the_throttled_page(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_password_change(client_for, django_user_model):
+    client = client_for("staff_a")
+    weak = client.post(
+        reverse("password_change"),
+        {"old_password": DEMO_PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
+    assert weak.status_code == 200
+    assert "密码" in weak.content.decode() and "太常见" in weak.content.decode()
+    strong = client.post(
+        reverse("password_change"),
+        {"old_password": DEMO_PASSWORD, "new_password1": "Wd-xmb-2015-qiu", "new_password2": "Wd-xmb-2015-qiu"},
+    )
+    assert strong.status_code == 302
+    assert django_user_model.objects.get(username="staff").check_password("Wd-xmb-2015-qiu")
+
+
+def test_there_is_no_self_registration(client):
+    assert client.get("/accounts/register/").status_code == 404
+    assert client.get("/accounts/signup/").status_code == 404

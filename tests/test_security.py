@@ -1,0 +1,110 @@
+"""Security baseline: production settings pass Django's deploy check, headers are set, and the
+pages satisfy their own Content Security Policy (no inline script or style, nothing remote)."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from projects.models import Project
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "k3Jx9-production-test-key-that-is-long-and-random-enough-0123456789abcdef",
+    "ALLOWED_HOSTS": "xmb.example.gov.cn",
+}
+
+
+def manage(*args, env):
+    full_env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_ENV", "SECRET_KEY", "DEBUG"}}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=full_env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_deploy_check_is_clean_in_production_mode():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_required_settings(missing):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_production_mode_turns_debug_off():
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", env=PRODUCTION_ENV)
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle=", re.IGNORECASE)
+INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+=", re.IGNORECASE)
+REMOTE_ASSET = re.compile(r"""(src|href)=["']?(https?:)?//""", re.IGNORECASE)
+
+
+def page_urls():
+    project = Project.objects.get(name="恒宇·东城国际")
+    return [
+        ("leader", reverse("projects:project_list")),
+        ("leader", project.get_absolute_url()),
+        ("leader", reverse("password_change")),
+        ("anonymous", reverse("login")),
+        ("admin", reverse("admin:index")),
+        ("admin", reverse("admin:projects_project_changelist")),
+        ("admin", reverse("admin:projects_project_change", args=[project.pk])),
+        ("admin", reverse("admin:projects_problem_add")),
+        ("admin", reverse("admin:accounts_user_changelist")),
+    ]
+
+
+def test_pages_satisfy_the_content_security_policy(client_for):
+    for role, url in page_urls():
+        response = client_for(role).get(url)
+        assert response.status_code == 200, url
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "style-src 'self'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        html = response.content.decode()
+        assert not INLINE_SCRIPT.findall(html), f"inline <script> on {url}"
+        assert not STYLE_ATTRIBUTE.findall(html), f"style attribute on {url}"
+        assert not INLINE_HANDLER.findall(html), f"inline event handler on {url}"
+        assert not REMOTE_ASSET.findall(html), f"remote asset on {url}"
+
+
+def test_security_headers(client):
+    response = client.get(reverse("login"))
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_password_validators_are_all_on(settings):
+    names = {validator["NAME"].rsplit(".", 1)[1] for validator in settings.AUTH_PASSWORD_VALIDATORS}
+    assert names == {
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    }
+
+
+def test_forms_refuse_posts_without_csrf_token(users):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["leader"])
+    problem = Project.objects.get(name="恒宇·东城国际").problems.first()
+    response = client.post(reverse("projects:instruction_create", args=[problem.pk]), {"text": "无令牌提交"})
+    assert response.status_code == 403
+    assert not problem.instructions.filter(text="无令牌提交").exists()
