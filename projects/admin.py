@@ -1,7 +1,9 @@
 """Admin screens for the domain, laid out for the project office's daily use."""
 
 import nested_admin
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
@@ -92,10 +94,14 @@ class LeaderAdmin(OfficeModelAdmin):
         return obj.active_assignments
 
 
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
+
+
 class MonthlyReportNestedInline(OfficePermissionsMixin, nested_admin.NestedTabularInline):
     model = MonthlyReport
     fields = ["month", "investment", "progress", "status", "reported_by", "reported_at"]
-    autocomplete_fields = ["reported_by"]
+    readonly_fields = ["reported_by", "reported_at"]
+    formfield_overrides = COMPACT_TEXT
     extra = 0
 
 
@@ -108,6 +114,7 @@ class ListingNestedInline(OfficePermissionsMixin, nested_admin.NestedStackedInli
 
 class ProblemNestedInline(OfficePermissionsMixin, nested_admin.NestedTabularInline):
     model = Problem
+    formfield_overrides = COMPACT_TEXT
     fields = ["description", "kind", "raised_on", "unit", "deadline", "status", "resolution", "resolved_on"]
     autocomplete_fields = ["unit"]
     extra = 0
@@ -161,7 +168,8 @@ class ProjectAdmin(OfficePermissionsMixin, SimpleHistoryAdmin, nested_admin.Nest
 class MonthlyReportInline(OfficePermissionsMixin, admin.TabularInline):
     model = MonthlyReport
     fields = ["month", "investment", "progress", "status", "reported_by", "reported_at"]
-    autocomplete_fields = ["reported_by"]
+    readonly_fields = ["reported_by", "reported_at"]
+    formfield_overrides = COMPACT_TEXT
     extra = 0
 
 

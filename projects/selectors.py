@@ -1,10 +1,13 @@
 """Reading figures out of the database: what counts as reported, and the investment totals."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Count, DecimalField, F, Prefetch, Sum, Value, When, Window
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from projects.choices import Level, ReportStatus
 from projects.models import (
@@ -115,7 +118,7 @@ def project_problems(*, project, user):
 @dataclass(frozen=True)
 class FieldChange:
     field: str
-    old: str
+    old: str | None  # None when the object was created by this change
     new: str
 
 
@@ -135,6 +138,8 @@ _ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
 def _display(field, value, related_names):
     if value is None or value == "":
         return "（空）"
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
     if field.is_relation:
         return related_names.get((field.related_model, value), f"#{value}")
     if field.choices:
@@ -192,7 +197,9 @@ def project_history(*, project, limit=100):
                 continue
             changes.append(
                 FieldChange(
-                    str(field.verbose_name), _display(field, old, related_names), _display(field, new, related_names)
+                    str(field.verbose_name),
+                    None if previous is None else _display(field, old, related_names),
+                    _display(field, new, related_names),
                 )
             )
         entries.append(
