@@ -5,6 +5,7 @@ local-only secret key. DJANGO_ENV=production requires SECRET_KEY and ALLOWED_HOS
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -169,3 +170,10 @@ if PRODUCTION:
     if env_bool("BEHIND_TLS_PROXY", default=False):
         # Only behind a proxy that sets this header itself (nginx: proxy_set_header X-Forwarded-Proto $scheme).
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Reporting rules of the office (amounts in 万元).
+KP_MAX_MONTHLY_INVESTMENT = Decimal(env_str("KP_MAX_MONTHLY_INVESTMENT", "1000000"))  # above: refused as absurd
+KP_CUMULATIVE_WARNING_RATIO = Decimal(env_str("KP_CUMULATIVE_WARNING_RATIO", "1.5"))  # × annual plan: confirm
+KP_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+KP_PHOTO_MAX_PIXELS = 40_000_000
+KP_PHOTO_THUMBNAIL_SIZE = (360, 360)

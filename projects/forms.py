@@ -1,8 +1,16 @@
-"""Forms of the project pages; each binds only the fields it declares."""
+"""Forms of the project pages; each binds only the fields it declares and hands typed values to a
+service, which holds the rules."""
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 
-from projects.models import Instruction
+from projects.choices import ProblemKind, ProblemStatus
+from projects.models import Instruction, Leader, Project
+from projects.services.photos import photo_check
+from projects.services.reports import ProblemInput, ReportInput
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class InstructionForm(forms.ModelForm):
@@ -13,3 +21,156 @@ class InstructionForm(forms.ModelForm):
             "text": forms.Textarea(attrs={"rows": 2, "placeholder": "填写督办意见，如：请责任单位本周内协调解决。"})
         }
         labels = {"text": "督办意见"}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input; each is checked as a real JPEG/PNG image."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png", "multiple": True})
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        checked, errors = [], []
+        for upload in files:
+            try:
+                checked.append(photo_check(super().clean(upload, initial)))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+
+class ReportForm(forms.Form):
+    investment = forms.DecimalField(
+        label="本月完成投资（万元）",
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        max_value=settings.KP_MAX_MONTHLY_INVESTMENT,
+        error_messages={
+            "required": "请填写本月完成投资（没有投资请填 0）。",
+            "invalid": "本月完成投资必须是数字，单位万元，如 1250.50。",
+            "min_value": "本月完成投资不能为负数。",
+            "max_value": f"本月完成投资不能超过 {settings.KP_MAX_MONTHLY_INVESTMENT:,.0f} 万元，请核对单位（万元）。",
+            "max_digits": "数字位数过多，请核对单位（万元）。",
+            "max_decimal_places": "最多保留两位小数。",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    progress = forms.CharField(
+        label="形象进度",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "如：两座高48米的蒸馏塔已建成，配套设施正在安装。"}),
+    )
+    photos = PhotosField(label="现场照片", required=False, help_text="JPEG 或 PNG，可多选，每张不超过 10 MB。")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    confirmed = forms.BooleanField(label="我已核实以上数值无误，确认保存", required=False)
+    correction_reason = forms.CharField(label="更正原因（已锁定月份必填）", required=False, max_length=500)
+
+    def __init__(self, *args, milestones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.milestones = list(milestones)
+        for milestone in self.milestones:
+            self.fields[f"milestone_{milestone.pk}"] = forms.DateField(
+                label=f"{milestone.name}（计划 {milestone.planned_date:%Y-%m-%d}）",
+                required=False,
+                widget=DATE_INPUT,
+                initial=milestone.actual_date,
+            )
+
+    def milestone_fields(self):
+        return [self[f"milestone_{milestone.pk}"] for milestone in self.milestones]
+
+    def report_input(self, problem_forms):
+        data = self.cleaned_data
+        return ReportInput(
+            investment=data["investment"],
+            progress=data["progress"],
+            problems=[form.problem_input() for form in problem_forms if form.has_problem()],
+            milestones={
+                milestone: data[f"milestone_{milestone.pk}"]
+                for milestone in self.milestones
+                if data.get(f"milestone_{milestone.pk}")
+            },
+            photos=data["photos"],
+        )
+
+
+class ProblemRowForm(forms.Form):
+    description = forms.CharField(
+        label="发现的问题", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    kind = forms.ChoiceField(label="问题类型", choices=ProblemKind.choices, initial=ProblemKind.OTHER)
+    deadline = forms.DateField(label="办结期限", required=False, widget=DATE_INPUT)
+
+    def has_problem(self):
+        return bool(self.cleaned_data.get("description", "").strip())
+
+    def problem_input(self):
+        data = self.cleaned_data
+        return ProblemInput(description=data["description"], kind=data["kind"], deadline=data.get("deadline"))
+
+
+ProblemRowFormSet = forms.formset_factory(ProblemRowForm, extra=2, max_num=10, validate_max=True)
+
+
+class ReportReturnForm(forms.Form):
+    reason = forms.CharField(label="退回原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class MonthCloseForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
+    month = forms.IntegerField(min_value=1, max_value=12, widget=forms.HiddenInput)
+
+
+class ProblemForm(forms.Form):
+    project = forms.ModelChoiceField(label="项目", queryset=Project.objects.none())
+    description = forms.CharField(label="问题描述", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(label="问题类型", choices=ProblemKind.choices)
+    deadline = forms.DateField(label="办结期限", required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+
+
+class ProblemTransitionForm(forms.Form):
+    to_status = forms.ChoiceField(
+        label="改为",
+        choices=[(ProblemStatus.COORDINATING, "协调解决中"), (ProblemStatus.RESOLVED, "已解决")],
+    )
+    resolution = forms.CharField(
+        label="解决情况（改为已解决时必填）", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note = forms.CharField(label="说明", required=False, max_length=1000)
+
+
+class VisitForm(forms.Form):
+    project = forms.ModelChoiceField(label="项目", queryset=Project.objects.none())
+    date = forms.DateField(label="督察日期", widget=DATE_INPUT)
+    leaders = forms.ModelMultipleChoiceField(
+        label="带队领导", queryset=Leader.objects.filter(is_active=True), widget=forms.CheckboxSelectMultiple
+    )
+    findings = forms.CharField(
+        label="督察发现", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), help_text="每行一个问题。"
+    )
+    rectification_deadline = forms.DateField(label="限期整改日期", required=False, widget=DATE_INPUT)
+    make_problems = forms.BooleanField(label="同时把每行督察发现登记为问题", required=False, initial=True)
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+
+
+class PeriodForm(forms.Form):
+    """The year and month a page is about, from GET parameters."""
+
+    year = forms.IntegerField(min_value=2000, max_value=2100, error_messages={"invalid": "年度必须是数字。"})
+    month = forms.IntegerField(min_value=1, max_value=12, error_messages={"invalid": "月份必须是1到12的数字。"})

@@ -1,10 +1,11 @@
 """The domain of a district's key projects: places, units, leaders, projects and their follow-up."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -40,6 +41,10 @@ class ScopedQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         return self.filter(editable_projects(user, self.project_path, by_staff=self.staff_may_edit))
+
+    def kept_by(self, user):
+        """Rows of projects whose reports, problems, milestones and photos the user keeps."""
+        return self.filter(editable_projects(user, self.project_path, by_staff=True))
 
 
 class StaffKeptQuerySet(ScopedQuerySet):
@@ -264,6 +269,18 @@ class MonthlyReport(TimestampedModel):
         verbose_name="填报人",
     )
     reported_at = models.DateTimeField("报送时间", null=True, blank=True)
+    returned_reason = models.TextField("退回原因", blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="returned_reports",
+        verbose_name="退回人",
+    )
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    # Optimistic locking: every save claims the version it was edited from (see services.reports).
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     objects = MonthlyReportQuerySet.as_manager()
     history = HistoricalRecords(verbose_name="月度填报变更记录")
@@ -283,6 +300,73 @@ class MonthlyReport(TimestampedModel):
         return f"{self.listing} · {self.month}月"
 
 
+class ClosedMonth(models.Model):
+    """A reporting month the office has closed (锁定): its reports no longer change without a reason."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="锁定人"
+    )
+    closed_at = models.DateTimeField("锁定时间", default=timezone.now)
+
+    history = HistoricalRecords(verbose_name="月份锁定变更记录")
+
+    class Meta:
+        verbose_name = "已锁定月份"
+        verbose_name_plural = "已锁定月份"
+        ordering = ["-year", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="closed_month_unique"),
+            models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="closed_month_1_to_12"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年{self.month}月"
+
+
+def photo_upload_to(instance, filename):
+    """Stored under a generated name; the uploaded file name is kept only as text."""
+    return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+def thumbnail_upload_to(instance, filename):
+    return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}_thumb.jpg"
+
+
+class PhotoQuerySet(StaffKeptQuerySet):
+    project_path = "report__listing__project__"
+
+
+class ReportPhoto(models.Model):
+    """A site photo attached to a monthly report."""
+
+    report = models.ForeignKey(MonthlyReport, models.CASCADE, related_name="photos", verbose_name="月度填报")
+    image = models.FileField("照片", upload_to=photo_upload_to)
+    thumbnail = models.FileField("缩略图", upload_to=thumbnail_upload_to)
+    extension = models.CharField("格式", max_length=4)
+    original_name = models.CharField("原文件名", max_length=255, blank=True)
+    size = models.PositiveIntegerField("大小（字节）")
+    width = models.PositiveIntegerField("宽度")
+    height = models.PositiveIntegerField("高度")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    objects = PhotoQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name="现场照片变更记录")
+
+    class Meta:
+        verbose_name = "现场照片"
+        verbose_name_plural = "现场照片"
+        ordering = ["uploaded_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(extension__in=["jpg", "png"]), name="photo_extension_valid")]
+
+    def __str__(self):
+        return self.original_name or self.image.name
+
+
 class ProblemQuerySet(StaffKeptQuerySet):
     def instructable_by(self, user):
         """Problems on which the user may give instructions (督办意见)."""
@@ -290,7 +374,16 @@ class ProblemQuerySet(StaffKeptQuerySet):
 
     def overdue(self, on=None):
         """Problems past their deadline on ``on`` (default: today) and not resolved."""
-        return self.filter(deadline__lt=on or timezone.localdate()).exclude(status=ProblemStatus.RESOLVED)
+        return self.filter(overdue_condition(on))
+
+    def with_overdue(self, on=None):
+        """Annotate ``is_overdue`` by the same rule, for lists that show the flag on every row."""
+        return self.annotate(is_overdue=Case(When(overdue_condition(on), then=Value(True)), default=Value(False)))
+
+
+def overdue_condition(on=None):
+    """The overdue rule: a deadline before ``on`` (default: today) and not resolved."""
+    return Q(deadline__lt=on or timezone.localdate()) & ~Q(status=ProblemStatus.RESOLVED)
 
 
 class Problem(TimestampedModel):
@@ -307,6 +400,25 @@ class Problem(TimestampedModel):
     status = models.CharField("状态", max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.OPEN)
     resolution = models.TextField("解决情况", blank=True)
     resolved_on = models.DateField("解决日期", null=True, blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="登记人"
+    )
+    source_report = models.ForeignKey(
+        MonthlyReport,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="problems",
+        verbose_name="来源填报",
+    )
+    source_visit = models.ForeignKey(
+        "SupervisionVisit",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="problems",
+        verbose_name="来源督察",
+    )
 
     objects = ProblemQuerySet.as_manager()
     history = HistoricalRecords(verbose_name="问题变更记录")
@@ -330,6 +442,41 @@ class Problem(TimestampedModel):
 
     def __str__(self):
         return f"{self.project.name}：{self.description[:30]}"
+
+    def get_absolute_url(self):
+        return reverse("projects:problem_detail", args=[self.pk])
+
+    @property
+    def overdue(self):
+        """The overdue rule of ``overdue_condition`` for one object in hand."""
+        if hasattr(self, "is_overdue"):
+            return self.is_overdue
+        return bool(self.deadline and self.deadline < timezone.localdate() and self.status != ProblemStatus.RESOLVED)
+
+
+class ProblemStepQuerySet(ScopedQuerySet):
+    project_path = "problem__project__"
+
+
+class ProblemStep(models.Model):
+    """One move of a problem through open → being coordinated → resolved: who, when, and why."""
+
+    problem = models.ForeignKey(Problem, models.CASCADE, related_name="steps", verbose_name="问题")
+    from_status = models.CharField("原状态", max_length=20, choices=ProblemStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=ProblemStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="操作人")
+    at = models.DateTimeField("时间", default=timezone.now)
+    note = models.TextField("说明", blank=True)
+
+    objects = ProblemStepQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "问题处理步骤"
+        verbose_name_plural = "问题处理步骤"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display() or '新建'} → {self.get_to_status_display()}"
 
 
 class Milestone(models.Model):

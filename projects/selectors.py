@@ -4,14 +4,29 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Prefetch, Sum, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from projects.choices import Level, ReportStatus
+from projects.choices import Level, ProblemStatus, ReportStatus
 from projects.models import (
     Assignment,
+    ClosedMonth,
     Instruction,
     Leader,
     Listing,
@@ -20,6 +35,7 @@ from projects.models import (
     Problem,
     Project,
     SupervisionVisit,
+    overdue_condition,
 )
 
 ZERO = Decimal("0.00")
@@ -106,6 +122,7 @@ def project_problems(*, project, user):
     problems = (
         Problem.objects.visible_to(user)
         .filter(project=project)
+        .with_overdue()
         .select_related("unit")
         .prefetch_related(Prefetch("instructions", queryset=Instruction.objects.select_related("author")))
     )
@@ -226,3 +243,104 @@ def _history_label(model, record, related_names):
         if hasattr(record, attribute):
             return str(getattr(record, attribute))[:40]
     return str(model._meta.verbose_name)
+
+
+# --- Monthly reporting -------------------------------------------------------------------------
+
+NOT_REPORTED = "missing"
+REPORT_STATE_LABELS = {NOT_REPORTED: "未填报", **dict(ReportStatus.choices)}
+
+
+def reporting_period(*, today=None):
+    """The month staff report now: the one after the latest closed month, else the latest month
+    with any report, never later than the month before today."""
+    today = today or timezone.localdate()
+    ceiling = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    closed = ClosedMonth.objects.order_by("-year", "-month").values_list("year", "month").first()
+    if closed:
+        year, month = closed
+        candidate = (year, month + 1) if month < 12 else (year + 1, 1)
+    else:
+        latest = (
+            MonthlyReport.objects.order_by("-listing__year", "-month").values_list("listing__year", "month").first()
+        )
+        candidate = latest or ceiling
+    return min(candidate, ceiling)
+
+
+def report_sheet(*, user, year, month):
+    """The year's listings the user reports for, each annotated with its report for ``month``."""
+    reports = MonthlyReport.objects.filter(listing=OuterRef("pk"), month=month)
+    return (
+        Listing.objects.kept_by(user)
+        .filter(year=year)
+        .select_related("project__street", "project__unit")
+        .annotate(
+            report_id=Subquery(reports.values("pk")[:1]),
+            report_status=Coalesce(Subquery(reports.values("status")[:1]), Value(NOT_REPORTED)),
+        )
+        .order_by("project__street__sort_order", "project__name", "level")
+    )
+
+
+def report_state_counts(sheet):
+    counts = dict(sheet.order_by().values_list("report_status").annotate(n=Count("id")))
+    return [(state, label, counts.get(state, 0)) for state, label in REPORT_STATE_LABELS.items()]
+
+
+def missing_reports(*, user, year, month):
+    """The listings of ``year`` without a submitted report for ``month``, by street and unit."""
+    submitted = counted_reports().filter(listing=OuterRef("pk"), month=month)
+    return (
+        report_sheet(user=user, year=year, month=month)
+        .exclude(Exists(submitted))
+        .order_by("project__street__sort_order", "project__street__name", "project__unit__name", "project__name")
+    )
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    annual_plan: Decimal
+    before: Decimal  # counted investment of the listing in the months before this one
+    cumulative: Decimal
+    percent: Decimal | None
+    schedule: Decimal
+
+
+def report_figures(*, listing, month, investment):
+    """What a month's figure means: year-to-date cumulative, % of plan, time schedule."""
+    before = (
+        counted_reports().filter(listing=listing, month__lt=month).aggregate(total=Coalesce(Sum("investment"), ZERO))
+    )["total"].quantize(HUNDREDTH)
+    cumulative = before + (investment or ZERO)
+    return ReportFigures(
+        annual_plan=listing.annual_plan,
+        before=before,
+        cumulative=cumulative,
+        percent=percent_of(cumulative, listing.annual_plan),
+        schedule=schedule_percent(month),
+    )
+
+
+# --- Problem ledger ----------------------------------------------------------------------------
+
+
+def problem_list(*, user):
+    return (
+        Problem.objects.visible_to(user)
+        .with_overdue()
+        .select_related("project__street", "unit")
+        .annotate(instruction_count=Count("instructions"))
+        .order_by("-raised_on", "-id")
+    )
+
+
+def problem_figures(problems):
+    """Found, resolved, being coordinated, open and overdue, in one aggregate query."""
+    return problems.order_by().aggregate(
+        found=Count("id"),
+        resolved=Count("id", filter=Q(status=ProblemStatus.RESOLVED)),
+        coordinating=Count("id", filter=Q(status=ProblemStatus.COORDINATING)),
+        open=Count("id", filter=Q(status=ProblemStatus.OPEN)),
+        overdue=Count("id", filter=overdue_condition()),
+    )

@@ -1,13 +1,27 @@
-"""URL routes of the project pages."""
+"""URL routes of the project pages, reporting, the problem ledger and supervision visits."""
 
 from django.urls import path
 
-from projects import views
+from projects.views import photos, problems, projects, reports, visits
 
 app_name = "projects"
 
 urlpatterns = [
-    path("", views.ProjectListView.as_view(), name="project_list"),
-    path("<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
-    path("problems/<int:pk>/instructions/", views.InstructionCreateView.as_view(), name="instruction_create"),
+    path("projects/", projects.ProjectListView.as_view(), name="project_list"),
+    path("projects/<int:pk>/", projects.ProjectDetailView.as_view(), name="project_detail"),
+    path("reports/", reports.ReportSheetView.as_view(), name="report_sheet"),
+    path("reports/missing/", reports.MissingReportsView.as_view(), name="report_missing"),
+    path("reports/close/", reports.MonthCloseView.as_view(), name="month_close"),
+    path("reports/<int:listing_id>/<int:month>/", reports.ReportEditView.as_view(), name="report_edit"),
+    path("reports/<int:pk>/return/", reports.ReportReturnView.as_view(), name="report_return"),
+    path("problems/", problems.ProblemListView.as_view(), name="problem_list"),
+    path("problems/new/", problems.ProblemCreateView.as_view(), name="problem_create"),
+    path("problems/<int:pk>/", problems.ProblemDetailView.as_view(), name="problem_detail"),
+    path("problems/<int:pk>/transition/", problems.ProblemTransitionView.as_view(), name="problem_transition"),
+    path("problems/<int:pk>/instructions/", projects.InstructionCreateView.as_view(), name="instruction_create"),
+    path("visits/", visits.VisitListView.as_view(), name="visit_list"),
+    path("visits/new/", visits.VisitCreateView.as_view(), name="visit_create"),
+    path("visits/<int:pk>/problems/", visits.VisitProblemsView.as_view(), name="visit_problems"),
+    path("photos/<int:pk>/", photos.PhotoView.as_view(), name="photo"),
+    path("photos/<int:pk>/thumbnail/", photos.PhotoView.as_view(thumbnail=True), name="photo_thumbnail"),
 ]

@@ -3,7 +3,7 @@
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,6 +16,7 @@ from accounts.models import Role
 from projects.choices import ReportStatus
 from projects.models import (
     Assignment,
+    ClosedMonth,
     District,
     Instruction,
     Leader,
@@ -107,6 +108,13 @@ class _Loader:
             self.load_visit(row)
         for row in self.data["instructions"]:
             self.load_instruction(row)
+        for year, month in self.data["closed_months"]:
+            self.get_or_create(
+                ClosedMonth,
+                year=year,
+                month=month,
+                defaults={"closed_by": self.office_user, "closed_at": _report_time(month)},
+            )
         return self.result
 
     def load_instruction(self, row):
@@ -180,18 +188,23 @@ class _Loader:
         )
         reporter = self.street_reporters.get(row["street"], self.office_user)
         for month, (amount, progress) in enumerate(zip(row["reports"], row["progress"], strict=True), start=1):
-            self.get_or_create(
-                MonthlyReport,
-                listing=listing,
-                month=month,
-                defaults={
-                    "investment": Decimal(amount),
-                    "progress": progress,
-                    "status": ReportStatus.SUBMITTED,
-                    "reported_by": reporter,
-                    "reported_at": _report_time(month),
-                },
-            )
+            state = row.get("september", ReportStatus.SUBMITTED) if month == 9 else ReportStatus.SUBMITTED
+            if state == "missing":
+                continue
+            defaults = {
+                "investment": Decimal(amount),
+                "progress": progress,
+                "status": state,
+                "reported_by": reporter,
+                "reported_at": None if state == ReportStatus.DRAFT else _report_time(month),
+            }
+            if state == ReportStatus.RETURNED:
+                defaults.update(
+                    returned_reason=row["returned_reason"],
+                    returned_by=self.office_user,
+                    returned_at=_report_time(month) + timedelta(days=1),
+                )
+            self.get_or_create(MonthlyReport, listing=listing, month=month, defaults=defaults)
         for milestone in row["milestones"]:
             self.get_or_create(
                 Milestone,

@@ -8,14 +8,20 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, RedirectView
 
+from accounts.scoping import is_staff_reporter
 from projects.forms import InstructionForm
-from projects.models import Problem, Project
+from projects.models import Problem, Project, ReportPhoto
 from projects.selectors import project_history, project_list, project_problems, project_reports
 from projects.services.instructions import instruction_add
 
 
 class HomeView(LoginRequiredMixin, RedirectView):
-    pattern_name = "projects:project_list"
+    """Each role's start page: staff their month's reporting sheet, others the project list."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        if is_staff_reporter(self.request.user):
+            return reverse("projects:report_sheet")
+        return reverse("projects:project_list")
 
 
 class ProjectListView(LoginRequiredMixin, ListView):
@@ -45,6 +51,11 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
             assignments=project.assignments.select_related("leader").order_by("-active", "since"),
             visits=project.visits.prefetch_related("leaders"),
             history=project_history(project=project),
+            photos=ReportPhoto.objects.visible_to(user)
+            .filter(report__listing__project=project)
+            .select_related("report__listing")
+            .order_by("-report__listing__year", "-report__month", "id"),
+            keeps=Project.objects.kept_by(user).filter(pk=project.pk).exists(),
             instruction_form=InstructionForm(),
         )
         return context
@@ -67,4 +78,6 @@ class InstructionCreateView(LoginRequiredMixin, View):
                 messages.success(request, "督办意见已保存。")
         else:
             messages.error(request, "督办意见未保存：请填写内容。")
+        if request.POST.get("next") == "problem":
+            return redirect(problem.get_absolute_url())
         return redirect(reverse("projects:project_detail", args=[problem.project_id]) + f"#problem-{problem.pk}")

@@ -1,0 +1,75 @@
+"""Site photos: checked as real JPEG/PNG images by Pillow, stored under generated names, thumbnailed."""
+
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from projects.models import ReportPhoto
+
+_FORMATS = {"JPEG": "jpg", "PNG": "png"}
+
+
+@dataclass(frozen=True)
+class CheckedPhoto:
+    upload: object
+    extension: str
+    width: int
+    height: int
+
+
+def photo_check(upload):
+    """Return a CheckedPhoto, or raise ValidationError with a Chinese message naming the file."""
+    name = upload.name or "照片"
+    if upload.size > settings.KP_PHOTO_MAX_BYTES:
+        limit = settings.KP_PHOTO_MAX_BYTES // (1024 * 1024)
+        raise ValidationError(f"「{name}」超过 {limit} MB，请压缩后再上传。")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image_format = image.format
+            width, height = image.size
+            if width * height > settings.KP_PHOTO_MAX_PIXELS:
+                raise ValidationError(f"「{name}」像素过多（{width}×{height}），请缩小后再上传。")
+            image.verify()
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(f"「{name}」不是有效的 JPEG 或 PNG 图片。") from None
+    if image_format not in _FORMATS:
+        raise ValidationError(f"「{name}」不是 JPEG 或 PNG 图片，只能上传这两种格式的照片。")
+    upload.seek(0)
+    return CheckedPhoto(upload=upload, extension=_FORMATS[image_format], width=width, height=height)
+
+
+def _thumbnail(upload):
+    upload.seek(0)
+    with Image.open(upload) as image:
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail(settings.KP_PHOTO_THUMBNAIL_SIZE)
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=80)
+    upload.seek(0)
+    return ContentFile(buffer.getvalue())
+
+
+def photo_add(*, user, report, photo):
+    """Store a checked photo on ``report`` with a thumbnail; the caller holds the transaction."""
+    record = ReportPhoto(
+        report=report,
+        extension=photo.extension,
+        original_name=(photo.upload.name or "")[:255],
+        size=photo.upload.size,
+        width=photo.width,
+        height=photo.height,
+        uploaded_by=user,
+    )
+    record.image.save("photo", photo.upload, save=False)
+    record.thumbnail.save("thumb", _thumbnail(photo.upload), save=False)
+    record.save()
+    return record

@@ -1,0 +1,85 @@
+"""Writes on the problem ledger: log a problem, move it open → being coordinated → resolved."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from projects.choices import ProblemStatus
+from projects.models import Problem, ProblemStep, Project
+from projects.services.errors import PermissionDenied, ValidationError
+
+ALLOWED_STEPS = {
+    ProblemStatus.OPEN: {ProblemStatus.COORDINATING, ProblemStatus.RESOLVED},
+    ProblemStatus.COORDINATING: {ProblemStatus.RESOLVED},
+    ProblemStatus.RESOLVED: set(),
+}
+
+
+def _check_may_change(user, project):
+    if not Project.objects.kept_by(user).filter(pk=project.pk).exists():
+        raise PermissionDenied("您不能登记或处理该项目的问题。")
+
+
+def problem_create(
+    *,
+    user,
+    project,
+    description,
+    kind,
+    unit=None,
+    deadline=None,
+    source_report=None,
+    source_visit=None,
+    allow_past_deadline=False,
+):
+    """Log a new open problem on ``project`` and record who raised it.
+
+    A deadline in the past is refused unless the problem comes from a record that already
+    set it (a visit's rectification deadline).
+    """
+    _check_may_change(user, project)
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": "请填写问题描述。"})
+    today = timezone.localdate()
+    if deadline is not None and deadline < today and not allow_past_deadline:
+        raise ValidationError({"deadline": "办结期限不能早于今天。"})
+    with transaction.atomic():
+        problem = Problem(
+            project=project,
+            description=description,
+            kind=kind,
+            raised_on=today,
+            unit=unit if unit is not None else project.unit,
+            deadline=deadline,
+            raised_by=user,
+            source_report=source_report,
+            source_visit=source_visit,
+        )
+        problem.full_clean(exclude=["project", "unit", "source_report", "source_visit", "raised_by"])
+        problem.save()
+        ProblemStep.objects.create(problem=problem, from_status="", to_status=ProblemStatus.OPEN, by=user)
+    return problem
+
+
+def problem_transition(*, user, problem, to_status, note="", resolution=""):
+    """Move ``problem`` to ``to_status``; resolving needs the resolution text."""
+    _check_may_change(user, problem.project)
+    if to_status not in ALLOWED_STEPS.get(problem.status, set()):
+        raise ValidationError(
+            f"问题当前为「{problem.get_status_display()}」，不能改为「{ProblemStatus(to_status).label}」。"
+        )
+    resolution = (resolution or "").strip()
+    if to_status == ProblemStatus.RESOLVED and not resolution:
+        raise ValidationError({"resolution": "标记为已解决时，请填写解决情况。"})
+    with transaction.atomic():
+        locked = Problem.objects.select_for_update().get(pk=problem.pk)
+        if locked.status != problem.status:
+            raise ValidationError("该问题的状态刚被其他人修改，请刷新后再操作。")
+        step = ProblemStep(problem=locked, from_status=locked.status, to_status=to_status, by=user, note=note.strip())
+        locked.status = to_status
+        if to_status == ProblemStatus.RESOLVED:
+            locked.resolution = resolution
+            locked.resolved_on = timezone.localdate()
+        locked.save()
+        step.save()
+    return locked

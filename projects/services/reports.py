@@ -1,0 +1,211 @@
+"""Writes on monthly reports: save as draft or submit, return, close a month.
+
+Every save claims the version the user started from; a save that started from an older
+version is refused with what the other person saved (no silent overwrite).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from accounts.scoping import is_office_admin
+from projects.choices import ReportStatus
+from projects.models import ClosedMonth, Listing, Milestone, MonthlyReport
+from projects.selectors import ZERO, counted_reports
+from projects.services.errors import NeedsConfirmation, PermissionDenied, ReportConflict, ValidationError
+from projects.services.photos import photo_add
+from projects.services.problems import problem_create
+
+
+@dataclass
+class ProblemInput:
+    description: str
+    kind: str
+    unit: object = None
+    deadline: date | None = None
+
+
+@dataclass
+class ReportInput:
+    investment: Decimal
+    progress: str
+    problems: list = field(default_factory=list)  # of ProblemInput
+    milestones: dict = field(default_factory=dict)  # Milestone -> date reached
+    photos: list = field(default_factory=list)  # of photos.CheckedPhoto
+
+
+def month_is_closed(year, month):
+    return ClosedMonth.objects.filter(year=year, month=month).exists()
+
+
+def report_warnings(*, listing, month, investment, exclude_report=None):
+    """Legal but suspicious values that the user must confirm, in Chinese."""
+    warnings = []
+    project = listing.project
+    others = counted_reports().filter(listing__project=project)
+    if exclude_report is not None:
+        others = others.exclude(pk=exclude_report.pk)
+    done_before = others.aggregate(total=Sum("investment"))["total"] or ZERO
+    remaining = project.total_investment - done_before
+    if project.total_investment > 0 and investment > remaining:
+        warnings.append(
+            f"本月完成投资 {investment:,.2f} 万元超过项目剩余总投资 {max(remaining, ZERO):,.2f} 万元"
+            f"（总投资 {project.total_investment:,.2f} 万元，已完成 {done_before:,.2f} 万元）。"
+        )
+    year_before = others.filter(listing=listing, month__lt=month).aggregate(total=Sum("investment"))["total"] or ZERO
+    cumulative = year_before + investment
+    ratio = settings.KP_CUMULATIVE_WARNING_RATIO
+    if listing.annual_plan > 0 and cumulative > listing.annual_plan * ratio:
+        warnings.append(
+            f"1-{month}月累计 {cumulative:,.2f} 万元，超过年度计划 {listing.annual_plan:,.2f} 万元的 {ratio:.0%}。"
+        )
+    return warnings
+
+
+def _check_may_report(user, listing):
+    if not Listing.objects.kept_by(user).filter(pk=listing.pk).exists():
+        raise PermissionDenied("您不能填报该项目。")
+
+
+def _check_month_open(user, year, month, correction_reason):
+    if not month_is_closed(year, month):
+        return ""
+    if not is_office_admin(user):
+        raise ValidationError(f"{year}年{month}月已锁定，不能再修改；如需更正，请联系项目办管理员。")
+    reason = (correction_reason or "").strip()
+    if not reason:
+        raise ValidationError({"correction_reason": f"{year}年{month}月已锁定，更正须填写更正原因。"})
+    return reason
+
+
+def _validate(data, submit):
+    errors = {}
+    if data.investment is None or data.investment < 0:
+        errors["investment"] = "本月完成投资不能为负数。"
+    elif data.investment > settings.KP_MAX_MONTHLY_INVESTMENT:
+        errors["investment"] = (
+            f"本月完成投资不能超过 {settings.KP_MAX_MONTHLY_INVESTMENT:,.0f} 万元，请核对单位（万元）。"
+        )
+    if submit and not (data.progress or "").strip():
+        errors["progress"] = "报送前请填写形象进度。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _claim(report, version):
+    """Move the stored version from ``version`` to the next; refuse if someone saved in between."""
+    claimed = MonthlyReport.objects.filter(pk=report.pk, version=version).update(version=F("version") + 1)
+    if not claimed:
+        raise ReportConflict(MonthlyReport.objects.select_related("reported_by").get(pk=report.pk))
+    report.version = version + 1
+
+
+def report_save(*, user, listing, month, data, version, submit, confirmed=False, correction_reason=""):
+    """Save the month's report of ``listing`` as a draft, or submit it.
+
+    ``version`` is the version the form was opened at (0 for a report that did not exist).
+    Raises PermissionDenied, ValidationError, NeedsConfirmation or ReportConflict; on any of
+    them nothing is written.
+    """
+    _check_may_report(user, listing)
+    if not 1 <= month <= 12:
+        raise ValidationError("月份必须在1到12之间。")
+    reason = _check_month_open(user, listing.year, month, correction_reason)
+    _validate(data, submit)
+    existing = MonthlyReport.objects.filter(listing=listing, month=month).first()
+    if existing and existing.status == ReportStatus.SUBMITTED and not is_office_admin(user):
+        raise ValidationError("该月已报送，不能修改；如需更正，请项目办退回后再改。")
+    if not confirmed:
+        warnings = report_warnings(listing=listing, month=month, investment=data.investment, exclude_report=existing)
+        if warnings:
+            raise NeedsConfirmation(warnings)
+    milestones = {m: d for m, d in data.milestones.items() if m.project_id == listing.project_id}
+
+    with transaction.atomic():
+        if version == 0:
+            report = MonthlyReport(listing=listing, month=month, version=1)
+        else:
+            report = existing or MonthlyReport(listing=listing, month=month)
+            if report.pk is None:
+                raise ValidationError("该填报已不存在，请刷新页面。")
+            _claim(report, version)
+        report.investment = data.investment
+        report.progress = (data.progress or "").strip()
+        report.reported_by = user
+        if submit:
+            report.status = ReportStatus.SUBMITTED
+            report.reported_at = timezone.now()
+        else:
+            report.status = ReportStatus.DRAFT
+        if reason:
+            report._change_reason = f"已锁定月份更正：{reason}"
+        if report.pk is None:
+            try:
+                with transaction.atomic():
+                    report.save()
+            except IntegrityError:
+                # Someone created the same month's report since this form was opened.
+                raise ReportConflict(
+                    MonthlyReport.objects.select_related("reported_by").get(listing=listing, month=month)
+                ) from None
+        else:
+            report.save()
+        for problem in data.problems:
+            problem_create(
+                user=user,
+                project=listing.project,
+                description=problem.description,
+                kind=problem.kind,
+                unit=problem.unit,
+                deadline=problem.deadline,
+                source_report=report,
+            )
+        for milestone, reached_on in milestones.items():
+            if milestone.actual_date != reached_on:
+                milestone.actual_date = reached_on
+                milestone.save(update_fields=["actual_date"])
+        for photo in data.photos:
+            photo_add(user=user, report=report, photo=photo)
+    return report
+
+
+def report_return(*, user, report, reason, version):
+    """An admin sends a submitted report back for correction, with a reason."""
+    if not is_office_admin(user):
+        raise PermissionDenied("只有项目办管理员可以退回填报。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写退回原因。"})
+    if month_is_closed(report.listing.year, report.month):
+        raise ValidationError(f"{report.listing.year}年{report.month}月已锁定，不能退回；请直接更正并填写原因。")
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError("只有已报送的填报可以退回。")
+    with transaction.atomic():
+        _claim(report, version)
+        report.status = ReportStatus.RETURNED
+        report.returned_reason = reason
+        report.returned_by = user
+        report.returned_at = timezone.now()
+        report.save()
+    return report
+
+
+def month_close(*, user, year, month):
+    """Close a reporting month: from now on its reports change only by an admin with a reason."""
+    if not is_office_admin(user):
+        raise PermissionDenied("只有项目办管理员可以锁定月份。")
+    if not 1 <= month <= 12:
+        raise ValidationError("月份必须在1到12之间。")
+    if month_is_closed(year, month):
+        raise ValidationError(f"{year}年{month}月已经锁定。")
+    return ClosedMonth.objects.create(year=year, month=month, closed_by=user)
+
+
+def milestones_open_for(listing):
+    """The project's milestones, for the report form's "reached on" dates."""
+    return Milestone.objects.filter(project_id=listing.project_id).order_by("planned_date", "id")

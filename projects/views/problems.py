@@ -1,0 +1,107 @@
+"""The problem ledger (问题台账): list with filters and figures, a problem's page, logging, moving."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from projects.filtersets import ProblemFilterSet
+from projects.forms import InstructionForm, ProblemForm, ProblemTransitionForm
+from projects.models import Instruction, Problem, Project
+from projects.selectors import problem_figures, problem_list
+from projects.services.problems import problem_create, problem_transition
+from projects.views.mixins import add_service_errors
+
+
+class ProblemListView(LoginRequiredMixin, TemplateView):
+    template_name = "projects/problem_list.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        filterset = ProblemFilterSet(self.request.GET, queryset=problem_list(user=self.request.user))
+        if not filterset.is_valid():
+            messages.warning(self.request, "筛选条件有误，已忽略无效的条件。")
+        problems = filterset.qs
+        page = Paginator(problems, self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter=filterset,
+            figures=problem_figures(problems),
+            page_obj=page,
+            problems=page.object_list,
+            query=query.urlencode(),
+            can_add=Project.objects.kept_by(self.request.user).exists(),
+            **kwargs,
+        )
+
+
+class ProblemDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "projects/problem_detail.html"
+
+    def get_context_data(self, pk, **kwargs):
+        user = self.request.user
+        problem = get_object_or_404(
+            Problem.objects.visible_to(user).with_overdue().select_related("project", "unit", "raised_by"), pk=pk
+        )
+        return super().get_context_data(
+            problem=problem,
+            steps=problem.steps.select_related("by"),
+            instructions=Instruction.objects.filter(problem=problem).select_related("author"),
+            can_move=Problem.objects.kept_by(user).filter(pk=pk).exists() and problem.status != "resolved",
+            can_instruct=Problem.objects.instructable_by(user).filter(pk=pk).exists(),
+            transition_form=kwargs.pop("transition_form", None) or ProblemTransitionForm(),
+            instruction_form=InstructionForm(),
+            **kwargs,
+        )
+
+
+class ProblemTransitionView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        problem = get_object_or_404(Problem.objects.visible_to(request.user).select_related("project"), pk=pk)
+        form = ProblemTransitionForm(request.POST)
+        if form.is_valid():
+            try:
+                moved = problem_transition(user=request.user, problem=problem, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"问题已改为「{moved.get_status_display()}」。")
+                return redirect(moved.get_absolute_url())
+        view = ProblemDetailView(request=request, kwargs={"pk": pk})
+        return view.render_to_response(view.get_context_data(pk=pk, transition_form=form))
+
+
+class ProblemCreateView(LoginRequiredMixin, FormView):
+    template_name = "projects/problem_form.html"
+    form_class = ProblemForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["projects"] = Project.objects.kept_by(self.request.user).order_by("name")
+        return kwargs
+
+    def get_initial(self):
+        return {"project": self.request.GET.get("project")}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            problem = problem_create(
+                user=self.request.user,
+                project=data["project"],
+                description=data["description"],
+                kind=data["kind"],
+                deadline=data["deadline"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "问题已登记。")
+        return redirect(problem.get_absolute_url())

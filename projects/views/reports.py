@@ -1,0 +1,220 @@
+"""Monthly reporting pages: the month's sheet, the report form, returning, closing, the missing list."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.scoping import is_office_admin
+from projects.choices import ReportStatus
+from projects.forms import MonthCloseForm, ProblemRowFormSet, ReportForm, ReportReturnForm
+from projects.models import Listing, MonthlyReport
+from projects.selectors import (
+    REPORT_STATE_LABELS,
+    missing_reports,
+    report_figures,
+    report_sheet,
+    report_state_counts,
+)
+from projects.services.errors import NeedsConfirmation, ReportConflict
+from projects.services.reports import (
+    milestones_open_for,
+    month_close,
+    month_is_closed,
+    report_return,
+    report_save,
+)
+from projects.views.mixins import OfficeAdminRequiredMixin, add_service_errors, period_from
+
+
+def sheet_url(year, month):
+    return f"{reverse('projects:report_sheet')}?year={year}&month={month}"
+
+
+class ReportSheetView(LoginRequiredMixin, TemplateView):
+    """A reporter's home: the month's listings in their scope with the state of each report."""
+
+    template_name = "projects/report_sheet.html"
+
+    def get_context_data(self, **kwargs):
+        year, month, error = period_from(self.request)
+        if error:
+            messages.warning(self.request, error)
+        sheet = report_sheet(user=self.request.user, year=year, month=month)
+        return super().get_context_data(
+            year=year,
+            month=month,
+            sheet=sheet,
+            state_counts=report_state_counts(sheet),
+            state_labels=REPORT_STATE_LABELS,
+            closed=month_is_closed(year, month),
+            months=range(1, 13),
+            **kwargs,
+        )
+
+
+class ReportEditView(LoginRequiredMixin, TemplateView):
+    """One listing's report for one month: fill in, save as draft, submit."""
+
+    template_name = "projects/report_form.html"
+
+    def dispatch(self, request, *args, listing_id, month, **kwargs):
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        self.listing = get_object_or_404(
+            Listing.objects.kept_by(request.user).select_related("project__unit", "project__street"), pk=listing_id
+        )
+        if not 1 <= month <= 12:
+            raise Http404("月份必须在1到12之间。")
+        self.month = month
+        self.report = (
+            MonthlyReport.objects.filter(listing=self.listing, month=month)
+            .select_related("reported_by", "returned_by")
+            .first()
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def editable(self):
+        admin = is_office_admin(self.request.user)
+        if month_is_closed(self.listing.year, self.month) and not admin:
+            return False
+        return admin or self.report is None or self.report.status != ReportStatus.SUBMITTED
+
+    def make_forms(self, data=None, files=None):
+        milestones = milestones_open_for(self.listing)
+        initial = {"version": self.report.version if self.report else 0}
+        if self.report:
+            initial.update(investment=self.report.investment, progress=self.report.progress)
+        form = ReportForm(data, files, initial=initial, milestones=milestones)
+        problems = ProblemRowFormSet(data, prefix="problems")
+        return form, problems
+
+    def get_context_data(self, form=None, problems=None, warnings=None, conflict=None, **kwargs):
+        if form is None:
+            form, problems = self.make_forms()
+        investment = None
+        if form.is_bound and not form.errors.get("investment"):
+            investment = form.cleaned_data.get("investment") if hasattr(form, "cleaned_data") else None
+        elif self.report:
+            investment = self.report.investment
+        report = self.report
+        return super().get_context_data(
+            listing=self.listing,
+            project=self.listing.project,
+            month=self.month,
+            report=report,
+            form=form,
+            problems=problems,
+            figures=report_figures(listing=self.listing, month=self.month, investment=investment),
+            warnings=warnings,
+            conflict=conflict,
+            editable=self.editable(),
+            closed=month_is_closed(self.listing.year, self.month),
+            is_admin=is_office_admin(self.request.user),
+            return_form=ReportReturnForm(initial={"version": report.version}) if report else None,
+            photos=report.photos.all() if report else [],
+            found_problems=report.problems.all() if report else [],
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form, problems = self.make_forms(request.POST, request.FILES)
+        if not self.editable():
+            messages.error(request, "该月填报当前不能修改。")
+            return redirect(request.path)
+        if not (form.is_valid() and problems.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, problems=problems))
+        submit = request.POST.get("action") == "submit"
+        try:
+            report = report_save(
+                user=request.user,
+                listing=self.listing,
+                month=self.month,
+                data=form.report_input(problems.forms),
+                version=form.cleaned_data["version"],
+                submit=submit,
+                confirmed=form.cleaned_data["confirmed"],
+                correction_reason=form.cleaned_data["correction_reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.render_to_response(self.get_context_data(form=form, problems=problems))
+        except NeedsConfirmation as warning:
+            if form.cleaned_data["photos"]:
+                messages.warning(request, "数值需要确认，所选照片尚未上传，确认时请重新选择照片。")
+            return self.render_to_response(
+                self.get_context_data(form=form, problems=problems, warnings=warning.warnings)
+            )
+        except ReportConflict as conflict:
+            data = request.POST.copy()
+            data["version"] = conflict.current.version  # saving again now deliberately replaces theirs
+            form, problems = self.make_forms(data)
+            form.is_valid()
+            problems.is_valid()
+            form.add_error(None, str(conflict))
+            return self.render_to_response(
+                self.get_context_data(form=form, problems=problems, conflict=conflict.current), status=409
+            )
+        if submit:
+            messages.success(request, f"已报送：{self.listing.project.name} {self.month}月。")
+            return redirect(sheet_url(self.listing.year, self.month))
+        messages.success(request, "已保存草稿。")
+        return redirect(reverse("projects:report_edit", args=[report.listing_id, report.month]))
+
+
+class ReportReturnView(OfficeAdminRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        report = get_object_or_404(MonthlyReport.objects.visible_to(request.user).select_related("listing"), pk=pk)
+        form = ReportReturnForm(request.POST)
+        target = reverse("projects:report_edit", args=[report.listing_id, report.month])
+        if not form.is_valid():
+            messages.error(request, "退回失败：请填写退回原因。")
+            return redirect(target)
+        try:
+            report_return(user=request.user, report=report, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, "退回失败：" + "；".join(error.messages))
+        except ReportConflict as conflict:
+            messages.error(request, str(conflict))
+        else:
+            messages.success(request, "已退回，填报人修改后可重新报送。")
+        return redirect(target)
+
+
+class MonthCloseView(OfficeAdminRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = MonthCloseForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "锁定失败：年月参数有误。")
+            return redirect("projects:report_sheet")
+        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+        try:
+            month_close(user=request.user, year=year, month=month)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, f"{year}年{month}月已锁定，此后修改须由管理员填写更正原因。")
+        return redirect(sheet_url(year, month))
+
+
+class MissingReportsView(OfficeAdminRequiredMixin, TemplateView):
+    """未报送清单: the month's listings without a submitted report, grouped by street and unit."""
+
+    template_name = "projects/report_missing.html"
+
+    def get_context_data(self, **kwargs):
+        year, month, error = period_from(self.request)
+        if error:
+            messages.warning(self.request, error)
+        missing = missing_reports(user=self.request.user, year=year, month=month)
+        return super().get_context_data(
+            year=year, month=month, missing=missing, state_labels=REPORT_STATE_LABELS, months=range(1, 13), **kwargs
+        )
