@@ -65,3 +65,32 @@ def client_for(client, users):
         return signed_in
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded photos go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def pytest_collection_modifyitems(items):
+    """Run tests that commit real transactions last, as Django's own runner does: they end by
+    emptying the database, and the session's demo data should serve every other test first."""
+
+    def commits(item):
+        marker = item.get_closest_marker("django_db")
+        return bool(marker and (marker.kwargs.get("transaction") or "transactional_db" in item.fixturenames))
+
+    items.sort(key=commits)
+
+
+@pytest.fixture
+def listing_of(demo):
+    """The 2015 listing of a demo project, by project name."""
+    from projects.models import Listing
+
+    def get(name):
+        return Listing.objects.select_related("project").get(project__name=name, year=2015)
+
+    return get

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from projects.models import Instruction, Problem
+from projects.services.audit import audited_save
 
 
 def instruction_add(*, user, problem, text):
@@ -14,5 +15,5 @@ def instruction_add(*, user, problem, text):
         raise ValidationError({"text": "请填写督办意见。"})
     instruction = Instruction(problem=problem, author=user, text=text)
     instruction.full_clean()
-    instruction.save()
+    audited_save(instruction, user=user)
     return instruction

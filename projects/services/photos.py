@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from projects.models import ReportPhoto
+from projects.services.audit import audited_save
 
 _FORMATS = {"JPEG": "jpg", "PNG": "png"}
 
@@ -71,5 +72,5 @@ def photo_add(*, user, report, photo):
     )
     record.image.save("photo", photo.upload, save=False)
     record.thumbnail.save("thumb", _thumbnail(photo.upload), save=False)
-    record.save()
+    audited_save(record, user=user)
     return record

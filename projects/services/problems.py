@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from projects.choices import ProblemStatus
 from projects.models import Problem, ProblemStep, Project
+from projects.services.audit import audited_save
 from projects.services.errors import PermissionDenied, ValidationError
 
 ALLOWED_STEPS = {
@@ -56,7 +57,7 @@ def problem_create(
             source_visit=source_visit,
         )
         problem.full_clean(exclude=["project", "unit", "source_report", "source_visit", "raised_by"])
-        problem.save()
+        audited_save(problem, user=user)
         ProblemStep.objects.create(problem=problem, from_status="", to_status=ProblemStatus.OPEN, by=user)
     return problem
 
@@ -80,6 +81,6 @@ def problem_transition(*, user, problem, to_status, note="", resolution=""):
         if to_status == ProblemStatus.RESOLVED:
             locked.resolution = resolution
             locked.resolved_on = timezone.localdate()
-        locked.save()
+        audited_save(locked, user=user, reason=note.strip())
         step.save()
     return locked

@@ -17,6 +17,7 @@ from accounts.scoping import is_office_admin
 from projects.choices import ReportStatus
 from projects.models import ClosedMonth, Listing, Milestone, MonthlyReport
 from projects.selectors import ZERO, counted_reports
+from projects.services.audit import audited_save
 from projects.services.errors import NeedsConfirmation, PermissionDenied, ReportConflict, ValidationError
 from projects.services.photos import photo_add
 from projects.services.problems import problem_create
@@ -142,19 +143,18 @@ def report_save(*, user, listing, month, data, version, submit, confirmed=False,
             report.reported_at = timezone.now()
         else:
             report.status = ReportStatus.DRAFT
-        if reason:
-            report._change_reason = f"已锁定月份更正：{reason}"
+        change_reason = f"已锁定月份更正：{reason}" if reason else ""
         if report.pk is None:
             try:
                 with transaction.atomic():
-                    report.save()
+                    audited_save(report, user=user, reason=change_reason)
             except IntegrityError:
                 # Someone created the same month's report since this form was opened.
                 raise ReportConflict(
                     MonthlyReport.objects.select_related("reported_by").get(listing=listing, month=month)
                 ) from None
         else:
-            report.save()
+            audited_save(report, user=user, reason=change_reason)
         for problem in data.problems:
             problem_create(
                 user=user,
@@ -168,7 +168,7 @@ def report_save(*, user, listing, month, data, version, submit, confirmed=False,
         for milestone, reached_on in milestones.items():
             if milestone.actual_date != reached_on:
                 milestone.actual_date = reached_on
-                milestone.save(update_fields=["actual_date"])
+                audited_save(milestone, user=user, update_fields=["actual_date"])
         for photo in data.photos:
             photo_add(user=user, report=report, photo=photo)
     return report
@@ -191,7 +191,7 @@ def report_return(*, user, report, reason, version):
         report.returned_reason = reason
         report.returned_by = user
         report.returned_at = timezone.now()
-        report.save()
+        audited_save(report, user=user, reason=f"退回：{reason}")
     return report
 
 
@@ -203,7 +203,7 @@ def month_close(*, user, year, month):
         raise ValidationError("月份必须在1到12之间。")
     if month_is_closed(year, month):
         raise ValidationError(f"{year}年{month}月已经锁定。")
-    return ClosedMonth.objects.create(year=year, month=month, closed_by=user)
+    return audited_save(ClosedMonth(year=year, month=month, closed_by=user), user=user)
 
 
 def milestones_open_for(listing):

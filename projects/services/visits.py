@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts.scoping import is_office_admin
 from projects.choices import ProblemKind
 from projects.models import Project, SupervisionVisit
+from projects.services.audit import audited_save
 from projects.services.errors import PermissionDenied, ValidationError
 from projects.services.problems import problem_create
 
@@ -25,8 +26,11 @@ def visit_record(*, user, project, date, leaders, findings, rectification_deadli
     if rectification_deadline is not None and rectification_deadline < date:
         raise ValidationError({"rectification_deadline": "限期整改日期不能早于督察日期。"})
     with transaction.atomic():
-        visit = SupervisionVisit.objects.create(
-            project=project, date=date, findings=findings, rectification_deadline=rectification_deadline
+        visit = audited_save(
+            SupervisionVisit(
+                project=project, date=date, findings=findings, rectification_deadline=rectification_deadline
+            ),
+            user=user,
         )
         visit.leaders.set(leaders)
         if make_problems:

@@ -1,0 +1,235 @@
+"""Monthly reports through the services: figures, the draft → submit → return cycle, closed
+months, suspicious values and the concurrent-edit conflict."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from projects.choices import ReportStatus
+from projects.models import ClosedMonth, Milestone, MonthlyReport, Problem
+from projects.selectors import (
+    investment_summary,
+    listings_for,
+    missing_reports,
+    percent_of,
+    report_figures,
+    reporting_period,
+)
+from projects.services.errors import NeedsConfirmation, PermissionDenied, ReportConflict, ValidationError
+from projects.services.reports import ProblemInput, ReportInput, month_close, report_return, report_save
+
+OPEN_LISTING = "北环路机械配件厂技改（示例）"  # district level, staff_a's street, September not reported
+
+
+def save(user, listing, version, investment="100", progress="主体施工", submit=True, **kwargs):
+    return report_save(
+        user=user,
+        listing=listing,
+        month=kwargs.pop("month", 9),
+        data=ReportInput(investment=Decimal(investment), progress=progress, **kwargs.pop("data", {})),
+        version=version,
+        submit=submit,
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize(
+    "part, whole, expected",
+    [(1, 3, "33.33"), (2, 3, "66.67"), (1, 8, "12.50"), (411700, 439950, "93.58"), (5, 0, None)],
+)
+def test_percent_rounds_half_up_to_two_places(part, whole, expected):
+    result = percent_of(Decimal(part), Decimal(whole))
+    assert (str(result) if result is not None else None) == expected
+
+
+def test_report_figures_cumulative_and_percentages(listing_of):
+    listing = listing_of("市正顺化工公司技改10万吨/年洗油深加工")
+    first_eight = sum(r.investment for r in listing.reports.filter(month__lte=8))
+    figures = report_figures(listing=listing, month=9, investment=Decimal("500.25"))
+    assert figures.before == first_eight
+    assert figures.cumulative == first_eight + Decimal("500.25")
+    assert figures.percent == percent_of(figures.cumulative, Decimal("15000"))
+    assert str(figures.schedule) == "75.00"
+
+
+def test_draft_submit_return_resubmit(users, listing_of):
+    staff, admin = users["staff_a"], users["admin"]
+    listing = listing_of(OPEN_LISTING)
+    city_before = investment_summary(listings=listings_for(year=2015, level="district"), month=9).cumulative
+
+    draft = save(staff, listing, version=0, investment="300", submit=False)
+    assert (draft.status, draft.version) == (ReportStatus.DRAFT, 1)
+    assert investment_summary(listings=listings_for(year=2015, level="district"), month=9).cumulative == city_before
+
+    submitted = save(staff, listing, version=1, investment="320")
+    assert (submitted.status, submitted.version, submitted.reported_by) == (ReportStatus.SUBMITTED, 2, staff)
+    assert submitted.reported_at is not None
+    after = investment_summary(listings=listings_for(year=2015, level="district"), month=9).cumulative
+    assert after == city_before + Decimal("320")
+
+    with pytest.raises(ValidationError, match="已报送"):
+        save(staff, listing, version=2, investment="330")
+
+    with pytest.raises(ValidationError):
+        report_return(user=admin, report=submitted, reason="  ", version=2)
+    returned = report_return(user=admin, report=submitted, reason="请补充工程量", version=2)
+    assert (returned.status, returned.returned_reason, returned.returned_by) == (
+        ReportStatus.RETURNED,
+        "请补充工程量",
+        admin,
+    )
+
+    resubmitted = save(staff, listing, version=3, investment="330", progress="厂房主体完工，完成钢结构 1200 吨")
+    assert (resubmitted.status, resubmitted.version) == (ReportStatus.SUBMITTED, 4)
+    assert MonthlyReport.objects.get(pk=resubmitted.pk).investment == Decimal("330")
+
+
+def test_only_admins_return_and_only_submitted_reports(users, listing_of):
+    report = save(users["staff_a"], listing_of(OPEN_LISTING), version=0, submit=False)
+    with pytest.raises(PermissionDenied):
+        report_return(user=users["staff_a"], report=report, reason="x", version=1)
+    with pytest.raises(ValidationError, match="只有已报送"):
+        report_return(user=users["admin"], report=report, reason="x", version=1)
+
+
+def test_submit_needs_progress_but_a_draft_does_not(users, listing_of):
+    listing = listing_of(OPEN_LISTING)
+    with pytest.raises(ValidationError) as error:
+        save(users["staff_a"], listing, version=0, progress="  ")
+    assert "形象进度" in str(error.value)
+    assert not MonthlyReport.objects.filter(listing=listing, month=9).exists()
+    assert save(users["staff_a"], listing, version=0, progress="", submit=False).status == ReportStatus.DRAFT
+
+
+@pytest.mark.parametrize("investment", ["-0.01", "1000000.01", "99999999999"])
+def test_negative_or_absurd_amounts_are_refused(users, listing_of, investment):
+    listing = listing_of(OPEN_LISTING)
+    with pytest.raises(ValidationError):
+        save(users["staff_a"], listing, version=0, investment=investment, confirmed=True)
+    assert not MonthlyReport.objects.filter(listing=listing, month=9).exists()
+
+
+def test_more_than_the_remaining_total_investment_asks_for_confirmation(users, listing_of):
+    listing = listing_of(OPEN_LISTING)
+    remaining = listing.project.total_investment - sum(r.investment for r in listing.reports.all())
+    too_much = str(remaining + 1)
+    with pytest.raises(NeedsConfirmation) as warning:
+        save(users["staff_a"], listing, version=0, investment=too_much)
+    assert "剩余总投资" in warning.value.warnings[0]
+    assert not MonthlyReport.objects.filter(listing=listing, month=9).exists()
+    assert save(users["staff_a"], listing, version=0, investment=too_much, confirmed=True).investment == Decimal(
+        too_much
+    )
+
+
+def test_cumulative_far_above_the_annual_plan_asks_for_confirmation(users, listing_of):
+    listing = listing_of(OPEN_LISTING)
+    listing.project.total_investment = Decimal("999999")
+    listing.project.save()
+    before = sum(r.investment for r in listing.reports.filter(month__lt=9))
+    over = listing.annual_plan * Decimal("1.5") - before + 1
+    with pytest.raises(NeedsConfirmation) as warning:
+        save(users["staff_a"], listing, version=0, investment=str(over))
+    assert "150%" in warning.value.warnings[0]
+
+
+def test_closed_month_refuses_staff_and_needs_a_reason_from_admin(users, listing_of):
+    listing = listing_of(OPEN_LISTING)
+    august = listing.reports.get(month=8)
+    with pytest.raises(ValidationError, match="已锁定"):
+        save(users["staff_a"], listing, version=august.version, month=8, investment="1")
+    with pytest.raises(ValidationError, match="更正原因"):
+        save(users["admin"], listing, version=august.version, month=8, investment="1")
+    assert MonthlyReport.objects.get(pk=august.pk).investment == august.investment
+
+    corrected = save(
+        users["admin"], listing, version=august.version, month=8, investment="1", correction_reason="统计局核定数"
+    )
+    assert corrected.investment == Decimal("1")
+    record = corrected.history.latest()
+    assert record.history_change_reason == "已锁定月份更正：统计局核定数"
+    assert record.history_user == users["admin"]
+    assert record.prev_record.investment == august.investment
+
+
+def test_closing_a_month(users):
+    with pytest.raises(PermissionDenied):
+        month_close(user=users["staff_a"], year=2015, month=9)
+    month_close(user=users["admin"], year=2015, month=9)
+    assert ClosedMonth.objects.filter(year=2015, month=9).exists()
+    with pytest.raises(ValidationError, match="已经锁定"):
+        month_close(user=users["admin"], year=2015, month=9)
+
+
+def test_two_saves_from_the_same_version_the_second_is_refused(users, listing_of):
+    listing = listing_of("北环路街道便民服务中心（示例）")  # September draft in the demo data
+    draft = listing.reports.get(month=9)
+    first = save(users["staff_a"], listing, version=draft.version, investment="111", submit=False)
+    with pytest.raises(ReportConflict) as conflict:
+        save(users["admin"], listing, version=draft.version, investment="222", submit=False)
+    assert conflict.value.current.investment == Decimal("111")
+    assert "未写入" in str(conflict.value)
+    stored = MonthlyReport.objects.get(pk=draft.pk)
+    assert (stored.investment, stored.version) == (Decimal("111"), first.version)
+
+
+def test_two_first_saves_of_a_new_report_the_second_is_refused(users, listing_of):
+    listing = listing_of(OPEN_LISTING)
+    save(users["staff_a"], listing, version=0, investment="10", submit=False)
+    with pytest.raises(ReportConflict):
+        save(users["admin"], listing, version=0, investment="20", submit=False)
+    assert MonthlyReport.objects.get(listing=listing, month=9).investment == Decimal("10")
+
+
+def test_out_of_scope_users_cannot_save(users, listing_of):
+    listing = listing_of(OPEN_LISTING)
+    for role in ("staff_b", "leader", "other_leader"):
+        with pytest.raises(PermissionDenied):
+            save(users[role], listing, version=0)
+    assert not MonthlyReport.objects.filter(listing=listing, month=9).exists()
+
+
+def test_problems_and_milestones_from_a_report(users, listing_of):
+    listing = listing_of("市正顺化工公司技改10万吨/年洗油深加工")
+    september = listing.reports.get(month=9)
+    returned = report_return(user=users["admin"], report=september, reason="补充问题", version=september.version)
+    milestone = Milestone.objects.get(project=listing.project, name="竣工投产")
+    report = save(
+        users["staff_a"],
+        listing,
+        version=returned.version,
+        investment=str(september.investment),
+        data={
+            "problems": [ProblemInput(description="蒸汽管网接入未完成", kind="utilities")],
+            "milestones": {milestone: date(2015, 9, 28)},
+        },
+    )
+    problem = Problem.objects.get(description="蒸汽管网接入未完成")
+    assert (problem.source_report, problem.raised_by, problem.status, problem.unit) == (
+        report,
+        users["staff_a"],
+        "open",
+        listing.project.unit,
+    )
+    assert [(step.from_status, step.to_status, step.by) for step in problem.steps.all()] == [
+        ("", "open", users["staff_a"])
+    ]
+    assert Milestone.objects.get(pk=milestone.pk).actual_date == date(2015, 9, 28)
+
+
+def test_reporting_period_follows_the_closed_months(users):
+    assert reporting_period(today=date(2026, 11, 28)) == (2015, 9)
+    month_close(user=users["admin"], year=2015, month=9)
+    assert reporting_period(today=date(2026, 11, 28)) == (2015, 10)
+    assert reporting_period(today=date(2015, 10, 5)) == (2015, 9)  # never a month not yet over
+
+
+def test_the_unreported_list_shrinks_when_a_report_is_submitted(users, listing_of):
+    admin = users["admin"]
+    before = list(missing_reports(user=admin, year=2015, month=9))
+    assert len(before) == 8
+    save(users["staff_a"], listing_of(OPEN_LISTING), version=0)
+    after = list(missing_reports(user=admin, year=2015, month=9))
+    assert len(after) == 7
+    assert {listing.project.name for listing in before} - {listing.project.name for listing in after} == {OPEN_LISTING}
