@@ -18,7 +18,12 @@ class ProblemFilterSet(django_filters.FilterSet):
     leader = django_filters.ModelChoiceFilter(
         label="联系领导", queryset=Leader.objects.all(), method="filter_leader", empty_label="全部领导"
     )
-    overdue = django_filters.BooleanFilter(label="是否逾期", method="filter_overdue")
+    overdue = django_filters.ChoiceFilter(
+        label="是否逾期",
+        choices=[("true", "已逾期"), ("false", "未逾期")],
+        method="filter_overdue",
+        empty_label="不限",
+    )
 
     class Meta:
         model = Problem
@@ -34,4 +39,4 @@ class ProblemFilterSet(django_filters.FilterSet):
         return queryset.filter(project_id__in=followed)
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(overdue_condition()) if value else queryset.exclude(overdue_condition())
+        return queryset.filter(overdue_condition()) if value == "true" else queryset.exclude(overdue_condition())

@@ -1,6 +1,8 @@
 """Forms of the project pages; each binds only the fields it declares and hands typed values to a
 service, which holds the rules."""
 
+import unicodedata
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -45,8 +47,17 @@ class PhotosField(forms.FileField):
         return checked
 
 
+class AmountFormField(forms.DecimalField):
+    """An amount in 万元 as people type it: "36,830", "３６８３０", " 1200 " are all numbers."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value).replace(",", "").replace(" ", "").strip()
+        return super().to_python(value)
+
+
 class ReportForm(forms.Form):
-    investment = forms.DecimalField(
+    investment = AmountFormField(
         label="本月完成投资（万元）",
         max_digits=14,
         decimal_places=2,

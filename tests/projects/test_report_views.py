@@ -1,0 +1,311 @@
+"""The reporting pages as a person uses them: the sheet, the form, bad inputs, conflicts, photos,
+returning, closing, the unreported list and the problem ledger."""
+
+import io
+import os
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from projects.models import ClosedMonth, MonthlyReport, Problem, ReportPhoto
+
+OPEN_LISTING = "北环路机械配件厂技改（示例）"
+
+
+def image_file(name="site.jpg", image_format="JPEG", size=(64, 48)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (90, 140, 200)).save(buffer, image_format)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{image_format.lower()}")
+
+
+def big_png():
+    side = 2000  # random pixels do not compress: about 11.4 MB
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(buffer, "PNG", compress_level=0)
+    assert buffer.tell() > 11 * 1024 * 1024 - 1
+    return SimpleUploadedFile("big.png", buffer.getvalue(), content_type="image/png")
+
+
+def form_data(version=0, action="submit", investment="350", progress="厂房主体完工，设备进场", **extra):
+    data = {
+        "version": version,
+        "action": action,
+        "investment": investment,
+        "progress": progress,
+        "problems-TOTAL_FORMS": "2",
+        "problems-INITIAL_FORMS": "0",
+        "problems-MIN_NUM_FORMS": "0",
+        "problems-MAX_NUM_FORMS": "10",
+        "problems-0-kind": "other",
+        "problems-1-kind": "other",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def listing(listing_of):
+    return listing_of(OPEN_LISTING)
+
+
+def edit_url(listing, month=9):
+    return reverse("projects:report_edit", args=[listing.pk, month])
+
+
+def state():
+    return (
+        list(MonthlyReport.objects.order_by("pk").values_list("pk", "investment", "status", "version")),
+        ReportPhoto.objects.count(),
+        Problem.objects.count(),
+    )
+
+
+def test_staff_home_is_the_month_sheet(client_for):
+    client = client_for("staff_a")
+    response = client.get("/", follow=True)
+    page = response.content.decode()
+    assert "2015年9月填报" in page
+    assert OPEN_LISTING in page and "未填报" in page and "已退回" in page and "草稿" in page
+
+
+def test_a_person_fills_and_submits_with_a_photo_and_a_problem(client_for, listing):
+    admin = client_for("admin")
+    missing_before = admin.get(reverse("projects:report_missing")).context["missing"].count()
+    client = client_for("staff_a")
+    page = client.get(edit_url(listing)).content.decode()
+    assert "本月完成投资" in page and "时序进度" in page and "75.00%" in page
+    response = client.post(
+        edit_url(listing),
+        form_data(
+            **{"problems-0-description": "施工用电增容未批复", "problems-0-kind": "utilities", "photos": image_file()}
+        ),
+    )
+    assert response.status_code == 302
+    report = MonthlyReport.objects.get(listing=listing, month=9)
+    assert (report.status, report.investment) == ("submitted", Decimal("350"))
+    photo = report.photos.get()
+    assert photo.extension == "jpg" and photo.image.name.startswith("photos/") and "site" not in photo.image.name
+    problem = Problem.objects.get(description="施工用电增容未批复")
+    assert problem.source_report == report
+    ledger = client.get(reverse("projects:problem_list")).content.decode()
+    assert "施工用电增容未批复" in ledger
+    assert admin.get(reverse("projects:report_missing")).context["missing"].count() == missing_before - 1
+    image = client.get(reverse("projects:photo", args=[photo.pk]))
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+    assert client.get(reverse("projects:photo_thumbnail", args=[photo.pk])).status_code == 200
+    assert client_for("staff_b").get(reverse("projects:photo", args=[photo.pk])).status_code == 404
+    assert client_for("leader").get(reverse("projects:photo", args=[photo.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("typed", ["1,250.50", "１２５０.５", " 1250.5 ", "1，250.50"])
+def test_amounts_typed_with_separators_or_full_width_digits_are_read(client_for, listing, typed):
+    assert client_for("staff_a").post(edit_url(listing), form_data(investment=typed)).status_code == 302
+    assert MonthlyReport.objects.get(listing=listing, month=9).investment == Decimal("1250.50")
+
+
+def test_draft_then_submit(client_for, listing):
+    client = client_for("staff_a")
+    assert client.post(edit_url(listing), form_data(action="draft", progress="")).status_code == 302
+    report = MonthlyReport.objects.get(listing=listing, month=9)
+    assert (report.status, report.version) == ("draft", 1)
+    assert client.post(edit_url(listing), form_data(version=1)).status_code == 302
+    assert MonthlyReport.objects.get(pk=report.pk).status == "submitted"
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"investment": "-5"}, "不能为负数"),
+        ({"investment": "一百万"}, "必须是数字"),
+        ({"investment": "12abc"}, "必须是数字"),
+        ({"investment": "99999999"}, "不能超过"),
+        ({"investment": "1e400"}, "不能超过"),
+        ({"investment": "NaN"}, "必须是数字"),
+        ({"investment": ""}, "请填写本月完成投资"),
+        ({"progress": "  "}, "报送前请填写形象进度"),
+        (
+            {"photos": SimpleUploadedFile("setup.jpg", b"MZ\x90\x00" + b"\x00" * 4096, "image/jpeg")},
+            "不是有效的 JPEG 或 PNG 图片",
+        ),
+        ({"photos": SimpleUploadedFile("note.png", b"just some text", "image/png")}, "不是有效的 JPEG 或 PNG 图片"),
+        ({"photos": image_file("anim.gif", "GIF")}, "不是 JPEG 或 PNG 图片"),
+        ({"version": "x"}, "页面数据有误"),
+    ],
+)
+def test_bad_inputs_get_a_chinese_message_and_change_nothing(client_for, listing, changes, message):
+    before = state()
+    response = client_for("staff_a").post(edit_url(listing), form_data(**changes))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert state() == before
+
+
+def test_an_11_mb_image_is_refused(client_for, listing):
+    before = state()
+    response = client_for("staff_a").post(edit_url(listing), form_data(photos=big_png()))
+    assert "超过 10 MB" in response.content.decode()
+    assert state() == before
+
+
+def test_suspicious_value_asks_for_confirmation_then_saves(client_for, listing):
+    client = client_for("staff_a")
+    before = state()
+    response = client.post(edit_url(listing), form_data(investment="900000"))
+    page = response.content.decode()
+    assert "请核实以下数值" in page and "剩余总投资" in page and 'name="confirmed"' in page
+    assert state() == before
+    assert client.post(edit_url(listing), form_data(investment="900000", confirmed="on")).status_code == 302
+    assert MonthlyReport.objects.get(listing=listing, month=9).investment == Decimal("900000")
+
+
+def test_the_second_of_two_editors_gets_the_conflict_message(client_for, listing_of):
+    draft_listing = listing_of("北环路街道便民服务中心（示例）")
+    version = draft_listing.reports.get(month=9).version
+    first, second = client_for("staff_a"), client_for("admin")
+    assert (
+        first.post(edit_url(draft_listing), form_data(version=version, action="draft", investment="111")).status_code
+        == 302
+    )
+    response = second.post(edit_url(draft_listing), form_data(version=version, action="draft", investment="222"))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "修改并保存" in page and "对方已保存的内容" in page and "111.00" in page
+    assert draft_listing.reports.get(month=9).investment == Decimal("111")
+    # Having read theirs, saving again is deliberate and goes through.
+    retry = response.context["form"]["version"].value()
+    assert (
+        second.post(edit_url(draft_listing), form_data(version=retry, action="draft", investment="222")).status_code
+        == 302
+    )
+    assert draft_listing.reports.get(month=9).investment == Decimal("222")
+
+
+def test_out_of_scope_report_pages_answer_404_and_change_nothing(client_for, listing):
+    before = state()
+    for role in ("staff_b", "leader", "other_leader"):
+        client = client_for(role)
+        assert client.get(edit_url(listing)).status_code == 404
+        assert client.post(edit_url(listing), form_data()).status_code == 404
+    assert state() == before
+
+
+def test_month_outside_1_to_12_is_404(client_for, listing):
+    assert client_for("staff_a").get(edit_url(listing, month=13)).status_code == 404
+
+
+def test_submitted_report_is_read_only_for_staff(client_for, listing_of):
+    listing = listing_of("市正顺化工公司技改10万吨/年洗油深加工")
+    client = client_for("staff_a")
+    page = client.get(edit_url(listing)).content.decode()
+    assert "已报送，不能修改" in page and 'name="investment"' not in page
+    before = state()
+    client.post(edit_url(listing), form_data(version=1, investment="1"))
+    assert state() == before
+
+
+def test_admin_returns_and_staff_sees_the_reason(client_for, listing_of):
+    listing = listing_of("市正顺化工公司技改10万吨/年洗油深加工")
+    report = listing.reports.get(month=9)
+    url = reverse("projects:report_return", args=[report.pk])
+    assert client_for("staff_a").post(url, {"reason": "x", "version": report.version}).status_code == 403
+    assert client_for("admin").post(url, {"reason": "请补充设备安装进度", "version": report.version}).status_code == 302
+    page = client_for("staff_a").get(edit_url(listing)).content.decode()
+    assert "已退回" in page and "请补充设备安装进度" in page and 'name="investment"' in page
+
+
+def test_closing_a_month_locks_it_for_staff(client_for, listing):
+    assert client_for("staff_a").post(reverse("projects:month_close"), {"year": 2015, "month": 9}).status_code == 403
+    assert client_for("admin").post(reverse("projects:month_close"), {"year": 2015, "month": 9}).status_code == 302
+    assert ClosedMonth.objects.filter(year=2015, month=9).exists()
+    client = client_for("staff_a")
+    page = client.get(edit_url(listing)).content.decode()
+    assert "本月已锁定" in page and 'name="investment"' not in page
+    before = state()
+    client.post(edit_url(listing), form_data())
+    assert state() == before
+
+
+def test_admin_correction_of_a_closed_month_needs_a_reason(client_for, listing):
+    august = listing.reports.get(month=8)
+    client = client_for("admin")
+    response = client.post(edit_url(listing, 8), form_data(version=august.version, investment="1"))
+    assert "更正须填写更正原因" in response.content.decode()
+    assert listing.reports.get(month=8).investment == august.investment
+    ok = client.post(
+        edit_url(listing, 8), form_data(version=august.version, investment="1", correction_reason="核定数")
+    )
+    assert ok.status_code == 302
+    assert listing.reports.get(month=8).history.latest().history_change_reason == "已锁定月份更正：核定数"
+
+
+def test_unreported_list_is_grouped_and_admin_only(client_for):
+    page = client_for("admin").get(reverse("projects:report_missing"), {"year": 2015, "month": 9}).content.decode()
+    assert "未报送清单" in page and "北环路街道" in page and "共 8 个" in page
+    assert client_for("staff_a").get(reverse("projects:report_missing")).status_code == 403
+
+
+def test_bad_period_parameters_fall_back_with_a_message(client_for):
+    response = client_for("staff_a").get(reverse("projects:report_sheet"), {"year": "abc", "month": "13"})
+    assert response.status_code == 200
+    assert "年月参数有误" in response.content.decode()
+
+
+class TestProblemLedger:
+    url = "/problems/"
+
+    def count(self, client, **params):
+        return client.get(self.url, params).context["figures"]["found"]
+
+    def test_figures_and_each_filter(self, client_for, users):
+        from projects.models import Assignment, Leader, Street, Unit
+
+        client = client_for("admin")
+        page = client.get(self.url).content.decode()
+        assert "发现问题" in page and ">50<" in page and ">38<" in page and ">12<" in page
+        assert self.count(client, status="resolved") == 38
+        assert self.count(client, status="coordinating") == 12
+        street = Street.objects.get(name="北环路街道")
+        assert self.count(client, street=street.pk) == Problem.objects.filter(project__street=street).count()
+        unit = Unit.objects.get(name="区工业和信息化局")
+        assert self.count(client, unit=unit.pk) == Problem.objects.filter(unit=unit).count()
+        leader = Leader.objects.get(name="王某")
+        followed = Assignment.objects.filter(leader=leader, active=True).values("project")
+        assert self.count(client, leader=leader.pk) == Problem.objects.filter(project__in=followed).count() == 5
+        assert self.count(client, overdue="true") == 12
+        assert self.count(client, overdue="false") == 38
+        assert self.count(client, kind="land") == Problem.objects.filter(kind="land").count()
+        assert self.count(client, q="拆迁") == Problem.objects.filter(description__contains="拆迁").count()
+        assert self.count(client, status="coordinating", leader=leader.pk) == 4
+
+    @pytest.mark.parametrize(
+        "params", [{"status": "nonsense"}, {"street": "abc"}, {"leader": "999999"}, {"overdue": "maybe"}]
+    )
+    def test_bad_parameters_give_a_message_not_an_error(self, client_for, params):
+        response = client_for("admin").get(self.url, params)
+        assert response.status_code == 200
+        assert "筛选条件有误" in response.content.decode()
+
+    def test_leader_sees_only_the_problems_of_followed_projects(self, client_for):
+        assert self.count(client_for("leader")) == 5
+        assert self.count(client_for("staff_a")) == 5
+
+    def test_overdue_shows_on_every_list(self, client_for):
+        page = client_for("leader").get(self.url).content.decode()
+        assert page.count("badge overdue") == 4
+
+    def test_transition_and_instruction_pages(self, client_for, users):
+        problem = Problem.objects.filter(project__name="恒宇·东城国际").get()
+        url = reverse("projects:problem_transition", args=[problem.pk])
+        assert client_for("leader").post(url, {"to_status": "resolved", "resolution": "x"}).status_code == 403
+        assert client_for("staff_a").post(url, {"to_status": "resolved", "resolution": "x"}).status_code == 404
+        response = client_for("admin").post(url, {"to_status": "resolved", "resolution": ""})
+        assert "请填写解决情况" in response.content.decode()
+        assert Problem.objects.get(pk=problem.pk).status == "coordinating"
+        assert (
+            client_for("admin").post(url, {"to_status": "resolved", "resolution": "用地指标已批复"}).status_code == 302
+        )
+        page = client_for("leader").get(problem.get_absolute_url()).content.decode()
+        assert "用地指标已批复" in page and "协调解决中 → 已解决" in page
