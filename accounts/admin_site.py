@@ -57,7 +57,30 @@ class OfficePermissionsMixin:
         return is_office_admin(request.user)
 
 
-class OfficeModelAdmin(OfficePermissionsMixin, SimpleHistoryAdmin):
+class ViewOnlyMixin(OfficePermissionsMixin):
+    """Rows whose changes go through the application's own pages (and their rules) only."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AuditedAdmin(SimpleHistoryAdmin):
+    """The history screens of django-simple-history, read-only: reverting from a past version
+    would write around the application's checks, so its form refuses to save."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("变更记录只能查看，不能用于恢复旧版本。")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class OfficeModelAdmin(OfficePermissionsMixin, AuditedAdmin):
     """Admin base: role-checked, audited (history view), and rows come through ``visible_to``."""
 
     def get_queryset(self, request):

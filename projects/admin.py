@@ -5,12 +5,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.html import format_html
 
-from accounts.admin_site import OfficeModelAdmin, OfficePermissionsMixin
+from accounts.admin_site import AuditedAdmin, OfficeModelAdmin, OfficePermissionsMixin, ViewOnlyMixin
+from projects.choices import Level
 from projects.models import (
     Assignment,
+    ClosedMonth,
     District,
     Instruction,
     Leader,
@@ -18,7 +21,9 @@ from projects.models import (
     Milestone,
     MonthlyReport,
     Problem,
+    ProblemStep,
     Project,
+    ReportPhoto,
     Street,
     SupervisionVisit,
     Unit,
@@ -97,12 +102,27 @@ class LeaderAdmin(OfficeModelAdmin):
 COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
 
-class MonthlyReportNestedInline(OfficePermissionsMixin, nested_admin.NestedTabularInline):
+REPORT_FIELDS = ["month", "investment", "progress", "status", "reported_by", "reported_at", "report_page"]
+# Status moves (and their resolution and date) go through the problem page, which records each step.
+PROBLEM_STATE_FIELDS = ["status", "resolution", "resolved_on", "raised_by", "source_report", "source_visit"]
+
+
+class ReportPageMixin:
+    @admin.display(description="填报页面")
+    def report_page(self, report):
+        """Reports are changed on the reporting page, where versions, closed months and checks apply."""
+        url = reverse("projects:report_edit", args=[report.listing_id, report.month])
+        return format_html('<a href="{}">打开填报页面</a>', url)
+
+
+class MonthlyReportNestedInline(ReportPageMixin, ViewOnlyMixin, nested_admin.NestedTabularInline):
     model = MonthlyReport
-    fields = ["month", "investment", "progress", "status", "reported_by", "reported_at"]
-    readonly_fields = ["reported_by", "reported_at"]
-    formfield_overrides = COMPACT_TEXT
+    fields = REPORT_FIELDS
+    readonly_fields = REPORT_FIELDS
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("listing__project", "reported_by")
 
 
 class ListingNestedInline(OfficePermissionsMixin, nested_admin.NestedStackedInline):
@@ -111,13 +131,23 @@ class ListingNestedInline(OfficePermissionsMixin, nested_admin.NestedStackedInli
     inlines = [MonthlyReportNestedInline]
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("project")
+
 
 class ProblemNestedInline(OfficePermissionsMixin, nested_admin.NestedTabularInline):
     model = Problem
     formfield_overrides = COMPACT_TEXT
     fields = ["description", "kind", "raised_on", "unit", "deadline", "status", "resolution", "resolved_on"]
+    readonly_fields = ["raised_on", "status", "resolution", "resolved_on"]
     autocomplete_fields = ["unit"]
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False  # new problems are logged on the project's pages, which record who raised them
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("project", "unit")
 
 
 class MilestoneNestedInline(OfficePermissionsMixin, nested_admin.NestedTabularInline):
@@ -132,6 +162,9 @@ class AssignmentNestedInline(OfficePermissionsMixin, nested_admin.NestedStackedI
     autocomplete_fields = ["leader"]
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("project", "leader")
+
 
 class SupervisionVisitNestedInline(OfficePermissionsMixin, nested_admin.NestedStackedInline):
     model = SupervisionVisit
@@ -139,11 +172,33 @@ class SupervisionVisitNestedInline(OfficePermissionsMixin, nested_admin.NestedSt
     autocomplete_fields = ["leaders"]
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("project").prefetch_related("leaders")
+
+
+class ListingYearLevelFilter(admin.SimpleListFilter):
+    """Year and level together, so "2015 市重点" means one listing that is both."""
+
+    title = "年度清单"
+    parameter_name = "listing"
+
+    def lookups(self, request, model_admin):
+        pairs = Listing.objects.order_by("-year", "level").values_list("year", "level").distinct()
+        return [(f"{year}-{level}", f"{year}年{Level(level).label}") for year, level in pairs]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        year, _, level = self.value().partition("-")
+        if not year.isdigit() or level not in Level.values:
+            return queryset.none()
+        return queryset.filter(listings__year=int(year), listings__level=level)
+
 
 @admin.register(Project)
-class ProjectAdmin(OfficePermissionsMixin, SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
+class ProjectAdmin(OfficePermissionsMixin, AuditedAdmin, nested_admin.NestedModelAdmin):
     list_display = ["name", "code", "street", "unit", "total_investment", "stage", "status"]
-    list_filter = ["listings__year", "listings__level", "listings__category", "status", "stage", "sector", "street"]
+    list_filter = [ListingYearLevelFilter, "status", "stage", "sector", "street"]
     search_fields = ["name", "code", "owner"]
     autocomplete_fields = ["street", "unit"]
     list_select_related = ["street", "unit"]
@@ -153,9 +208,6 @@ class ProjectAdmin(OfficePermissionsMixin, SimpleHistoryAdmin, nested_admin.Nest
         ("投资与进度", {"fields": [("total_investment", "start_year", "end_year"), ("sector", "stage", "status")]}),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
     inlines = [
         ListingNestedInline,
         AssignmentNestedInline,
@@ -164,13 +216,18 @@ class ProjectAdmin(OfficePermissionsMixin, SimpleHistoryAdmin, nested_admin.Nest
         SupervisionVisitNestedInline,
     ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
 
-class MonthlyReportInline(OfficePermissionsMixin, admin.TabularInline):
+
+class MonthlyReportInline(ReportPageMixin, ViewOnlyMixin, admin.TabularInline):
     model = MonthlyReport
-    fields = ["month", "investment", "progress", "status", "reported_by", "reported_at"]
-    readonly_fields = ["reported_by", "reported_at"]
-    formfield_overrides = COMPACT_TEXT
+    fields = REPORT_FIELDS
+    readonly_fields = REPORT_FIELDS
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("listing__project", "reported_by")
 
 
 @admin.register(Listing)
@@ -184,13 +241,16 @@ class ListingAdmin(OfficeModelAdmin):
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(OfficeModelAdmin):
-    list_display = ["listing", "month", "investment", "status", "reported_by", "reported_at"]
+class MonthlyReportAdmin(ReportPageMixin, ViewOnlyMixin, OfficeModelAdmin):
+    """Read here, changed on the reporting page (versions, closed months, confirmations)."""
+
+    list_display = ["listing", "month", "investment", "status", "reported_by", "reported_at", "report_page"]
     list_filter = ["listing__year", "month", "status", "listing__level", "listing__project__street"]
     search_fields = ["listing__project__name", "progress"]
-    autocomplete_fields = ["listing", "reported_by"]
     list_select_related = ["listing__project", "reported_by"]
     date_hierarchy = "reported_at"
+    fields = ["listing", *REPORT_FIELDS, "returned_reason", "returned_by", "returned_at", "version"]
+    readonly_fields = fields
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -211,11 +271,16 @@ class OverdueFilter(admin.SimpleListFilter):
 @admin.register(Problem)
 class ProblemAdmin(OfficeModelAdmin):
     list_display = ["project", "short_description", "kind", "raised_on", "unit", "deadline", "status", "resolved_on"]
+    fields = ["project", "description", "kind", "raised_on", "unit", "deadline", *PROBLEM_STATE_FIELDS]
+    readonly_fields = ["project", "raised_on", *PROBLEM_STATE_FIELDS]
     list_filter = ["status", "kind", OverdueFilter, "unit", "project__street"]
     search_fields = ["description", "project__name", "resolution"]
-    autocomplete_fields = ["project", "unit"]
+    autocomplete_fields = ["unit"]
     list_select_related = ["project", "unit"]
     date_hierarchy = "raised_on"
+
+    def has_add_permission(self, request):
+        return False  # logged on the project's pages ("登记问题"), which record who raised it
 
     @admin.display(description="问题描述")
     def short_description(self, obj):
@@ -267,9 +332,54 @@ class SupervisionVisitAdmin(OfficeModelAdmin):
 class InstructionAdmin(OfficeModelAdmin):
     list_display = ["problem", "author", "short_text", "created_at"]
     search_fields = ["text", "problem__project__name"]
-    autocomplete_fields = ["problem", "author"]
+    autocomplete_fields = ["problem"]
     list_select_related = ["problem__project", "author"]
+    fields = ["problem", "text", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An instruction stays on the problem and under the name it was given with.
+        return [*self.readonly_fields, "problem"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="督办意见")
     def short_text(self, obj):
         return obj.text if len(obj.text) <= 40 else f"{obj.text[:40]}…"
+
+
+@admin.register(ClosedMonth)
+class ClosedMonthAdmin(OfficeModelAdmin):
+    """Months are closed on the reporting sheet; deleting one here reopens it (and is audited)."""
+
+    list_display = ["__str__", "closed_by", "closed_at"]
+    fields = ["year", "month", "closed_by", "closed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ReportPhoto)
+class ReportPhotoAdmin(ViewOnlyMixin, OfficeModelAdmin):
+    list_display = ["original_name", "report", "width", "height", "size", "uploaded_by", "uploaded_at"]
+    search_fields = ["original_name", "report__listing__project__name"]
+    list_select_related = ["report__listing__project", "uploaded_by"]
+    fields = list_display
+    readonly_fields = fields
+
+    def has_delete_permission(self, request, obj=None):
+        return OfficePermissionsMixin.has_delete_permission(self, request, obj)
+
+
+@admin.register(ProblemStep)
+class ProblemStepAdmin(ViewOnlyMixin, OfficeModelAdmin):
+    list_display = ["problem", "from_status", "to_status", "by", "at", "note"]
+    list_filter = ["to_status"]
+    search_fields = ["problem__description", "problem__project__name", "note"]
+    list_select_related = ["problem__project", "by"]
+    fields = list_display
+    readonly_fields = fields

@@ -166,16 +166,38 @@ def _display(field, value, related_names):
     return str(value)
 
 
-def project_history(*, project, limit=100):
+def _children_of(model, project_field, project):
+    """Ids of ``model`` rows on ``project`` now, or deleted while on it (never ones moved away)."""
+    current = model.objects.filter(**{project_field: project.pk}).values_list("id", flat=True)
+    deleted = model.history.filter(**{project_field: project.pk}, history_type="-").values_list("id", flat=True)
+    return set(current) | set(deleted)
+
+
+def _related_querysets(user):
+    """What names may be shown for related rows: only those the viewer may see."""
+    return {
+        Project: Project.objects.visible_to(user),
+        Listing: Listing.objects.visible_to(user).select_related("project"),
+        Problem: Problem.objects.visible_to(user).select_related("project"),
+        MonthlyReport: MonthlyReport.objects.visible_to(user).select_related("listing__project"),
+        SupervisionVisit: SupervisionVisit.objects.visible_to(user).select_related("project"),
+    }
+
+
+def project_history(*, project, user, limit=100):
     """Every recorded change to the project and its listings, reports, problems, milestones,
-    assignments, visits and instructions, newest first, with each field's value before and after."""
-    listing_ids = Listing.history.filter(project_id=project.pk).values("id")
-    problem_ids = Problem.history.filter(project_id=project.pk).values("id")
+    assignments, visits and instructions, newest first, with each field's value before and after.
+
+    Rows are taken by where they are now (a listing moved to another project takes its reports
+    with it), and related names outside the viewer's scope are not shown.
+    """
+    listing_ids = _children_of(Listing, "project_id", project)
+    problem_ids = _children_of(Problem, "project_id", project)
     sources = [
         (Project, Project.history.filter(id=project.pk)),
-        (Listing, Listing.history.filter(project_id=project.pk)),
+        (Listing, Listing.history.filter(id__in=listing_ids)),
         (MonthlyReport, MonthlyReport.history.filter(listing_id__in=listing_ids)),
-        (Problem, Problem.history.filter(project_id=project.pk)),
+        (Problem, Problem.history.filter(id__in=problem_ids)),
         (Milestone, Milestone.history.filter(project_id=project.pk)),
         (Assignment, Assignment.history.filter(project_id=project.pk)),
         (SupervisionVisit, SupervisionVisit.history.filter(project_id=project.pk)),
@@ -195,15 +217,19 @@ def project_history(*, project, limit=100):
         for field in model._meta.concrete_fields:
             if field.is_relation and getattr(record, field.attname) is not None:
                 related_ids.setdefault(field.related_model, set()).add(getattr(record, field.attname))
+    visit_leaders = _visit_leaders([record for model, record, _ in raw if model is SupervisionVisit])
+    visit_leaders.update(_visit_leaders([prev for model, _, prev in raw if model is SupervisionVisit and prev]))
+    related_ids.setdefault(Leader, set()).update(pk for pks in visit_leaders.values() for pk in pks)
+    querysets = _related_querysets(user)
     related_names = {
         (related_model, obj.pk): str(obj)
         for related_model, ids in related_ids.items()
-        for obj in related_model._default_manager.filter(pk__in=ids)
+        for obj in querysets.get(related_model, related_model._default_manager.all()).filter(pk__in=ids)
     }
 
     entries = []
     for model, record, previous in raw:
-        fields = [f for f in model._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at"}]
+        fields = [f for f in model._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at", "version"}]
         changes = []
         for field in fields:
             new = getattr(record, field.attname)
@@ -219,6 +245,8 @@ def project_history(*, project, limit=100):
                     _display(field, new, related_names),
                 )
             )
+        if model is SupervisionVisit and record.history_type != "-":
+            changes.extend(_leader_change(record, previous, visit_leaders, related_names))
         entries.append(
             HistoryEntry(
                 when=record.history_date,
@@ -230,6 +258,35 @@ def project_history(*, project, limit=100):
             )
         )
     return entries
+
+
+def _visit_leaders(records):
+    """Historical record id -> the set of leader ids of a visit at that point, in one query."""
+    if not records:
+        return {}
+    through = next(
+        rel.related_model
+        for rel in SupervisionVisit.history.model._meta.related_objects
+        if rel.name.endswith("_leaders")
+    )
+    leaders = {record.history_id: set() for record in records}
+    for history_id, leader_id in through.objects.filter(history__in=list(leaders)).values_list(
+        "history_id", "leader_id"
+    ):
+        leaders[history_id].add(leader_id)
+    return leaders
+
+
+def _leader_change(record, previous, visit_leaders, related_names):
+    new = visit_leaders.get(record.history_id, set())
+    old = visit_leaders.get(previous.history_id, set()) if previous is not None else None
+    if old == new or (old is None and not new):
+        return []
+
+    def names(ids):
+        return "、".join(sorted(related_names.get((Leader, pk), f"#{pk}") for pk in ids)) or "（空）"
+
+    return [FieldChange("带队领导", None if old is None else names(old), names(new))]
 
 
 def _history_label(model, record, related_names):

@@ -1,5 +1,7 @@
 """Shared test fixtures: the demo data is loaded once per session into the test database."""
 
+import tempfile
+
 import pytest
 from django.conf import settings
 
@@ -9,6 +11,8 @@ from projects.services.demo import demo_load
 # Cheap hashing for every password the tests create, the demo accounts included; set before
 # anything is hashed, so no hash is ever upgraded mid-test (which would end the session).
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Photos the tests store (the demo's included) go to a folder of the session's own.
+settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="kptracker-test-media-")
 
 
 @pytest.fixture(scope="session")
@@ -65,13 +69,6 @@ def client_for(client, users):
         return signed_in
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Uploaded photos go to a folder of the test's own."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def pytest_collection_modifyitems(items):

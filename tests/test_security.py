@@ -53,6 +53,12 @@ INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+=", re.IGNORECASE)
 REMOTE_ASSET = re.compile(r"""(src|href)=["']?(https?:)?//""", re.IGNORECASE)
 
 
+def project_a_listing():
+    from projects.models import Listing
+
+    return Listing.objects.get(project__name="北环路街道便民服务中心（示例）")
+
+
 def page_urls():
     project = Project.objects.get(name="恒宇·东城国际")
     return [
@@ -63,7 +69,20 @@ def page_urls():
         ("admin", reverse("admin:index")),
         ("admin", reverse("admin:projects_project_changelist")),
         ("admin", reverse("admin:projects_project_change", args=[project.pk])),
-        ("admin", reverse("admin:projects_problem_add")),
+        ("admin", reverse("admin:projects_instruction_add")),
+        ("admin", reverse("admin:projects_project_history", args=[project.pk])),
+        (
+            "admin",
+            reverse("admin:projects_project_simple_history", args=[project.pk, project.history.earliest().history_id]),
+        ),
+        ("staff_a", reverse("projects:report_sheet")),
+        ("staff_a", reverse("projects:report_edit", args=[project_a_listing().pk, 9])),
+        ("admin", reverse("projects:report_missing")),
+        ("admin", reverse("projects:problem_list")),
+        ("leader", project.problems.first().get_absolute_url()),
+        ("admin", reverse("projects:visit_list")),
+        ("admin", reverse("projects:visit_create")),
+        ("staff_a", reverse("projects:problem_create")),
         ("admin", reverse("admin:accounts_user_changelist")),
     ]
 

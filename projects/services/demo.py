@@ -1,5 +1,6 @@
 """Loading the 2015 卫东区 demo data from fixtures/demo_2015.json, creating only what is missing."""
 
+import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -10,10 +11,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image, ImageDraw
 
 from accounts.models import Role
-from projects.choices import ReportStatus
+from projects.choices import ProblemStatus, ReportStatus
 from projects.models import (
     Assignment,
     ClosedMonth,
@@ -24,11 +27,14 @@ from projects.models import (
     Milestone,
     MonthlyReport,
     Problem,
+    ProblemStep,
     Project,
+    ReportPhoto,
     Street,
     SupervisionVisit,
     Unit,
 )
+from projects.services.photos import photo_add, photo_check
 
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_2015.json"
 DEMO_PASSWORD = "kp-demo-2015"
@@ -58,6 +64,20 @@ def _report_time(month):
     return datetime.combine(date(year, next_month, 5), time(9, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
+def _demo_picture(towers):
+    """A drawn stand-in for a site photo: sky, ground and ``towers`` distillation towers."""
+    image = Image.new("RGB", (800, 600), (168, 200, 230))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 430, 800, 600], fill=(150, 140, 120))
+    for number in range(towers):
+        left = 220 + number * 220
+        draw.rectangle([left, 90, left + 70, 430], fill=(120, 125, 135))
+        draw.rectangle([left - 10, 80, left + 80, 100], fill=(90, 95, 105))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
 def _optional_date(value):
     return date.fromisoformat(value) if value else None
 
@@ -73,10 +93,13 @@ class _Loader:
         self.users = {}
 
     def get_or_create(self, model, defaults=None, **lookup):
+        return self.get_or_create_flagged(model, defaults, **lookup)[0]
+
+    def get_or_create_flagged(self, model, defaults=None, **lookup):
         obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
         if created:
             self.result.created[model._meta.verbose_name] += 1
-        return obj
+        return obj, created
 
     def load(self):
         district = self.get_or_create(
@@ -108,6 +131,8 @@ class _Loader:
             self.load_visit(row)
         for row in self.data["instructions"]:
             self.load_instruction(row)
+        for row in self.data["photos"]:
+            self.load_photo(row)
         for year, month in self.data["closed_months"]:
             self.get_or_create(
                 ClosedMonth,
@@ -230,7 +255,7 @@ class _Loader:
         return project
 
     def load_problem(self, row):
-        self.get_or_create(
+        problem, created = self.get_or_create_flagged(
             Problem,
             project=self.projects[row["project"]],
             description=row["description"],
@@ -242,8 +267,48 @@ class _Loader:
                 "status": row["status"],
                 "resolution": row["resolution"],
                 "resolved_on": _optional_date(row["resolved_on"]),
+                "raised_by": self.office_user,
             },
         )
+        if created:
+            self.load_problem_steps(problem)
+
+    def load_problem_steps(self, problem):
+        """The steps the office took, at the problem's own dates."""
+
+        def at(day):
+            return datetime.combine(day, time(10, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+        steps = [("", ProblemStatus.OPEN, problem.raised_on, "")]
+        if problem.status in (ProblemStatus.COORDINATING, ProblemStatus.RESOLVED):
+            steps.append(
+                (
+                    ProblemStatus.OPEN,
+                    ProblemStatus.COORDINATING,
+                    problem.raised_on + timedelta(days=2),
+                    "已交责任单位协调",
+                )
+            )
+        if problem.status == ProblemStatus.RESOLVED:
+            steps.append((ProblemStatus.COORDINATING, ProblemStatus.RESOLVED, problem.resolved_on, ""))
+        for from_status, to_status, day, note in steps:
+            ProblemStep.objects.create(
+                problem=problem,
+                from_status=from_status,
+                to_status=to_status,
+                by=self.office_user,
+                at=at(day),
+                note=note,
+            )
+            self.result.created[ProblemStep._meta.verbose_name] += 1
+
+    def load_photo(self, row):
+        report = MonthlyReport.objects.get(listing__project=self.projects[row["project"]], month=row["month"])
+        if report.photos.filter(original_name=row["name"]).exists():
+            return
+        upload = SimpleUploadedFile(row["name"], _demo_picture(row["towers"]), content_type="image/jpeg")
+        photo_add(user=self.users[row["by"]], report=report, photo=photo_check(upload))
+        self.result.created[ReportPhoto._meta.verbose_name] += 1
 
     def load_visit(self, row):
         project = self.projects[row["project"]]

@@ -50,7 +50,7 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
             milestones=project.milestones.all(),
             assignments=project.assignments.select_related("leader").order_by("-active", "since"),
             visits=project.visits.prefetch_related("leaders"),
-            history=project_history(project=project),
+            history=project_history(project=project, user=user),
             photos=ReportPhoto.objects.visible_to(user)
             .filter(report__listing__project=project)
             .select_related("report__listing")

@@ -81,16 +81,17 @@ def test_bulk_end_skips_what_the_user_may_not_change(users):
     assert Assignment.objects.filter(active=True).count() == 60
 
 
-def test_project_page_shows_the_change_history(client_for, problem):
-    admin_edit_problem(client_for("admin"), problem, status="coordinating", deadline="2015-12-20")
-    entries = project_history(project=problem.project)
+def test_project_page_shows_the_change_history(client_for, users, problem):
+    old_kind = problem.get_kind_display()
+    admin_edit_problem(client_for("admin"), problem, kind="land", deadline="2015-12-20")
+    entries = project_history(project=problem.project, user=users["admin"])
     newest = entries[0]
     assert (newest.action, newest.subject, newest.who.username) == ("修改", "问题", "admin")
     changed = {change.field: (change.old, change.new) for change in newest.changes}
-    assert changed["状态"] == ("已解决", "协调解决中")
+    assert changed["问题类型"] == (old_kind, "用地")
     assert changed["办结期限"][1] == "2015-12-20"
     page = client_for("staff_a").get(problem.project.get_absolute_url()).content.decode()
-    assert "变更记录" in page and "已解决 → 协调解决中" in page
+    assert "变更记录" in page and f"{old_kind} → 用地" in page
 
 
 def test_user_scope_changes_are_audited_without_the_password(users):
@@ -100,3 +101,61 @@ def test_user_scope_changes_are_audited_without_the_password(users):
     record = staff.history.latest()
     assert record.last_name == "改名后的填报员"
     assert not hasattr(record, "password")
+
+
+def test_history_of_a_moved_listing_does_not_leak_to_its_old_project(client_for, users):
+    from decimal import Decimal
+
+    from projects.models import Listing, MonthlyReport
+
+    old_home = Project.objects.get(name="市正顺化工公司技改10万吨/年洗油深加工")  # staff_a's street
+    new_home = Project.objects.get(name="恒宇·东城国际")  # outside it
+    listing = Listing.objects.create(project=old_home, year=2016, level="district", category="continuing")
+    listing.project = new_home
+    listing.save()
+    MonthlyReport.objects.create(listing=listing, month=1, investment=Decimal("5"), progress="机密形象进度XYZ")
+    moved_problem = old_home.problems.first()
+    moved_problem.project = new_home
+    moved_problem.save()
+    Instruction.objects.create(problem=moved_problem, author=users["leader"], text="领导机密批示ABC")
+
+    page = client_for("staff_a").get(old_home.get_absolute_url()).content.decode()
+    assert "机密形象进度XYZ" not in page and "领导机密批示ABC" not in page
+    assert "恒宇·东城国际" not in page
+    assert "机密形象进度XYZ" in client_for("leader").get(new_home.get_absolute_url()).content.decode()
+
+
+def test_changes_of_a_visits_leaders_are_shown(users):
+    from projects.models import Leader, SupervisionVisit
+
+    visit = SupervisionVisit.objects.get(project__name="市正顺化工公司技改10万吨/年洗油深加工")
+    visit._history_user = users["admin"]
+    visit.leaders.set(Leader.objects.filter(name__in=["王某", "钱某"]))
+    # .set() removes, then adds: two recorded changes, newest first.
+    added, removed = project_history(project=visit.project, user=users["admin"])[:2]
+    assert [(c.field, c.old, c.new) for c in removed.changes] == [
+        ("带队领导", "王某（副区长）、赵某（区委书记）", "王某（副区长）")
+    ]
+    assert [(c.field, c.old, c.new) for c in added.changes] == [
+        ("带队领导", "王某（副区长）", "王某（副区长）、钱某（区委副书记）")
+    ]
+
+
+def test_history_query_count_does_not_grow_with_rows(users, django_assert_max_num_queries):
+    from decimal import Decimal
+
+    from projects.models import Listing, MonthlyReport
+
+    project = Project.objects.get(name="市正顺化工公司技改10万吨/年洗油深加工")
+    bound = 30  # a fixed set of tables: the count depends on which kinds of rows changed, not how many
+    with django_assert_max_num_queries(bound):
+        project_history(project=project, user=users["staff_a"])
+    for year in (2016, 2017, 2018):
+        listing = Listing.objects.create(project=project, year=year, level="city", category="continuing")
+        for month in range(1, 13):
+            MonthlyReport.objects.create(listing=listing, month=month, investment=Decimal(month))
+        problem = Problem.objects.create(project=project, description=f"问题{year}", raised_on=f"{year}-01-05")
+        Instruction.objects.create(problem=problem, author=users["leader"], text=f"批示{year}")
+    with django_assert_max_num_queries(bound):
+        entries = project_history(project=project, user=users["staff_a"])
+    assert len(entries) > 60  # the 36 new reports and more are in the history

@@ -1,5 +1,6 @@
 """Two real concurrent transactions saving the same report: exactly one wins (PostgreSQL only,
 where transactions truly run side by side; SQLite serialises whole-database writes)."""
+
 import threading
 import time
 from decimal import Decimal
@@ -20,7 +21,9 @@ pytestmark = [
 
 @pytest.mark.parametrize("existing", [True, False], ids=["update", "first save"])
 def test_two_concurrent_saves_exactly_one_wins(users, monkeypatch, existing):
-    listing = Listing.objects.get(project__name="北环路街道便民服务中心（示例）" if existing else "北环路机械配件厂技改（示例）")
+    listing = Listing.objects.get(
+        project__name="北环路街道便民服务中心（示例）" if existing else "北环路机械配件厂技改（示例）"
+    )
     version = listing.reports.get(month=9).version if existing else 0
     original_claim = reports._claim
 
