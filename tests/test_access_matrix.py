@@ -24,13 +24,30 @@ class Objects:
     project_l: Project
     problem_a: Problem
     problem_l: Problem
+    open_problem_a: Problem
+    listing_a: object  # September not reported yet
+    report_a: object  # September submitted
+    visit_a: object
+    photo_a: object
 
 
 @pytest.fixture
 def objects(users):
+    from projects.models import Listing, ReportPhoto, SupervisionVisit
+
     project_a = Project.objects.get(name="市正顺化工公司技改10万吨/年洗油深加工")
     project_l = Project.objects.get(name="恒宇·东城国际")
-    return Objects(project_a, project_l, project_a.problems.first(), project_l.problems.first())
+    return Objects(
+        project_a=project_a,
+        project_l=project_l,
+        problem_a=project_a.problems.first(),
+        problem_l=project_l.problems.first(),
+        open_problem_a=Problem.objects.create(project=project_a, description="矩阵测试问题", raised_on="2015-10-01"),
+        listing_a=Listing.objects.get(project__name="北环路机械配件厂技改（示例）"),
+        report_a=project_a.listings.get().reports.get(month=9),
+        visit_a=SupervisionVisit.objects.get(project=project_a),
+        photo_a=ReportPhoto.objects.get(report__listing__project=project_a),
+    )
 
 
 def instruction_count(o):
@@ -39,6 +56,21 @@ def instruction_count(o):
 
 def problem_state(o):
     return list(Problem.objects.order_by("pk").values_list("pk", "description", "status"))
+
+
+def report_state(o):
+    from projects.models import ClosedMonth, MonthlyReport
+
+    reports = MonthlyReport.objects.order_by("pk").values_list("pk", "investment", "status", "version")
+    return list(reports), list(ClosedMonth.objects.values_list("year", "month"))
+
+
+def open_problem_state(o):
+    return list(Problem.objects.order_by("pk").values_list("pk", "status", "description"))
+
+
+def visit_problem_count(o):
+    return Problem.objects.filter(source_visit__isnull=False).count()
 
 
 def active_assignments(o):
@@ -63,6 +95,12 @@ def status(default, **overrides):
 
 
 ADMIN_ONLY = status(403, anonymous=LOGIN, admin=200)
+IN_A = status(404, anonymous=LOGIN, admin=200, staff_a=200)  # pages of project_a's data
+REPORT_FORM = {
+    "version": 0, "action": "submit", "investment": "10", "progress": "矩阵测试",
+    "problems-TOTAL_FORMS": "0", "problems-INITIAL_FORMS": "0",
+    "problems-MIN_NUM_FORMS": "0", "problems-MAX_NUM_FORMS": "10",
+}  # fmt: skip
 
 CASES = [
     Case("home", "get", lambda o: reverse("home"), status(302)),
@@ -106,7 +144,110 @@ CASES = [
     Case("login page", "get", lambda o: reverse("login"), status(302, anonymous=200)),
     Case("password change page", "get", lambda o: reverse("password_change"), status(200, anonymous=LOGIN)),
     Case("logout", "post", lambda o: reverse("logout"), status(302)),
+    Case("report sheet", "get", lambda o: reverse("projects:report_sheet"), status(200, anonymous=LOGIN)),
+    Case("report form", "get", lambda o: reverse("projects:report_edit", args=[o.listing_a.pk, 9]), IN_A),
+    Case(
+        "report save",
+        "post",
+        lambda o: reverse("projects:report_edit", args=[o.listing_a.pk, 9]),
+        status(404, anonymous=LOGIN, admin=302, staff_a=302),
+        data=lambda o: REPORT_FORM,
+        state=report_state,
+        writers={"admin", "staff_a"},
+    ),
+    Case(
+        "report return",
+        "post",
+        lambda o: reverse("projects:report_return", args=[o.report_a.pk]),
+        status(403, anonymous=LOGIN, admin=302),
+        data=lambda o: {"reason": "请补充", "version": o.report_a.version},
+        state=report_state,
+        writers={"admin"},
+    ),
+    Case(
+        "month close",
+        "post",
+        lambda o: reverse("projects:month_close"),
+        status(403, anonymous=LOGIN, admin=302),
+        data=lambda o: {"year": 2015, "month": 9},
+        state=report_state,
+        writers={"admin"},
+    ),
+    Case("unreported list", "get", lambda o: reverse("projects:report_missing"), ADMIN_ONLY),
+    Case("problem ledger", "get", lambda o: reverse("projects:problem_list"), status(200, anonymous=LOGIN)),
+    Case("problem in staff_a's street", "get", lambda o: o.open_problem_a.get_absolute_url(), IN_A),
+    Case(
+        "problem followed by leader",
+        "get",
+        lambda o: o.problem_l.get_absolute_url(),
+        status(404, anonymous=LOGIN, admin=200, leader=200),
+    ),
+    Case(
+        "problem move in staff_a's street",
+        "post",
+        lambda o: reverse("projects:problem_transition", args=[o.open_problem_a.pk]),
+        status(404, anonymous=LOGIN, admin=302, staff_a=302),
+        data=lambda o: {"to_status": "coordinating"},
+        state=open_problem_state,
+        writers={"admin", "staff_a"},
+    ),
+    Case(
+        "problem move on leader's project",
+        "post",
+        lambda o: reverse("projects:problem_transition", args=[o.problem_l.pk]),
+        status(404, anonymous=LOGIN, admin=302, leader=403),
+        data=lambda o: {"to_status": "resolved", "resolution": "已解决"},
+        state=open_problem_state,
+        writers={"admin"},
+    ),
+    Case(
+        "problem form",
+        "get",
+        lambda o: reverse("projects:problem_create"),
+        status(403, anonymous=LOGIN, admin=200, staff_a=200, staff_b=200),
+    ),
+    Case(
+        "problem log naming staff_a's project",
+        "post",
+        lambda o: reverse("projects:problem_create"),
+        status(403, anonymous=LOGIN, admin=302, staff_a=302, staff_b=404),
+        data=lambda o: {"project": o.project_a.pk, "description": "新问题", "kind": "other"},
+        state=open_problem_state,
+        writers={"admin", "staff_a"},
+    ),
+    Case("visit list", "get", lambda o: reverse("projects:visit_list"), status(200, anonymous=LOGIN)),
+    Case("visit form", "get", lambda o: reverse("projects:visit_create"), ADMIN_ONLY),
+    Case(
+        "visit findings to problems",
+        "post",
+        lambda o: reverse("projects:visit_problems", args=[o.visit_a.pk]),
+        status(403, anonymous=LOGIN, admin=302),
+        state=visit_problem_count,
+        writers={"admin"},
+    ),
+    Case("photo in staff_a's street", "get", lambda o: reverse("projects:photo", args=[o.photo_a.pk]), IN_A),
+    Case("photo thumbnail", "get", lambda o: reverse("projects:photo_thumbnail", args=[o.photo_a.pk]), IN_A),
     Case("admin index", "get", lambda o: reverse("admin:index"), ADMIN_ONLY),
+    Case(
+        "admin autocomplete",
+        "get",
+        lambda o: reverse("admin:autocomplete"),
+        ADMIN_ONLY,
+        data=lambda o: {"app_label": "projects", "model_name": "problem", "field_name": "unit", "term": "北环"},
+    ),
+    Case("admin login records", "get", lambda o: reverse("admin:axes_accessattempt_changelist"), ADMIN_ONLY),
+    Case("admin problem list", "get", lambda o: reverse("admin:projects_problem_changelist"), ADMIN_ONLY),
+    Case("admin listing list", "get", lambda o: reverse("admin:projects_listing_changelist"), ADMIN_ONLY),
+    Case(
+        "admin revert from history",
+        "post",
+        lambda o: reverse(
+            "admin:projects_project_simple_history", args=[o.project_a.pk, o.project_a.history.earliest().history_id]
+        ),
+        status(403, anonymous=LOGIN),
+        data=lambda o: {"name": "被恢复的旧名称", "total_investment": "1"},
+        state=lambda o: list(Project.objects.filter(pk=o.project_a.pk).values_list("name", "total_investment")),
+    ),
     Case("admin project list", "get", lambda o: reverse("admin:projects_project_changelist"), ADMIN_ONLY),
     Case("admin report list", "get", lambda o: reverse("admin:projects_monthlyreport_changelist"), ADMIN_ONLY),
     Case("admin user list", "get", lambda o: reverse("admin:accounts_user_changelist"), ADMIN_ONLY),

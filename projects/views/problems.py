@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -81,6 +82,16 @@ class ProblemTransitionView(LoginRequiredMixin, View):
 class ProblemCreateView(LoginRequiredMixin, FormView):
     template_name = "projects/problem_form.html"
     form_class = ProblemForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            kept = Project.objects.kept_by(request.user)
+            if not kept.exists():
+                raise PermissionDenied("您没有可登记问题的项目。")
+            named = request.POST.get("project") or request.GET.get("project")
+            if named and not kept.filter(pk=named if str(named).isdigit() else None).exists():
+                raise Http404("项目不存在或不在您的范围内。")  # a forged id answers as if it did not exist
+        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

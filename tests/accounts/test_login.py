@@ -107,3 +107,25 @@ def test_password_change(client_for, django_user_model):
 def test_there_is_no_self_registration(client):
     assert client.get("/accounts/register/").status_code == 404
     assert client.get("/accounts/signup/").status_code == 404
+
+
+def test_an_office_admin_who_is_not_superuser_reads_login_records_and_unlocks(client, django_user_model):
+    from axes.models import AccessAttempt
+
+    django_user_model.objects.create_user("xmb_admin", password="Wd-xmb-admin-2015", role="admin")
+    for _ in range(5):
+        attempt(client, "staff", "wrong-password")
+    assert attempt(client, "staff", DEMO_PASSWORD).status_code == 429
+
+    office = type(client)()
+    assert attempt(office, "xmb_admin", "Wd-xmb-admin-2015").status_code == 302
+    assert office.get(reverse("admin:index")).status_code == 200
+    assert office.get(reverse("admin:axes_accessattempt_changelist")).status_code == 200
+    assert office.get(reverse("admin:projects_project_changelist")).status_code == 200
+    staff = django_user_model.objects.get(username="staff")
+    response = office.post(
+        reverse("admin:accounts_user_changelist"), {"action": "unlock_login", "_selected_action": [staff.pk]}
+    )
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(username="staff").exists()
+    assert attempt(client, "staff", DEMO_PASSWORD).status_code == 302
