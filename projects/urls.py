@@ -24,4 +24,5 @@ urlpatterns = [
     path("visits/<int:pk>/problems/", visits.VisitProblemsView.as_view(), name="visit_problems"),
     path("photos/<int:pk>/", photos.PhotoView.as_view(), name="photo"),
     path("photos/<int:pk>/thumbnail/", photos.PhotoView.as_view(thumbnail=True), name="photo_thumbnail"),
+    path("photos/<int:pk>/delete/", photos.PhotoDeleteView.as_view(), name="photo_delete"),
 ]

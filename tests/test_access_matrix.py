@@ -227,6 +227,14 @@ CASES = [
     ),
     Case("photo in staff_a's street", "get", lambda o: reverse("projects:photo", args=[o.photo_a.pk]), IN_A),
     Case("photo thumbnail", "get", lambda o: reverse("projects:photo_thumbnail", args=[o.photo_a.pk]), IN_A),
+    Case(
+        "photo delete (submitted report)",
+        "post",
+        lambda o: reverse("projects:photo_delete", args=[o.photo_a.pk]),
+        status(404, anonymous=LOGIN, admin=302, staff_a=302),  # staff_a is told it is too late
+        state=lambda o: list(o.photo_a.report.photos.values_list("pk", flat=True)),
+        writers={"admin"},
+    ),
     Case("admin index", "get", lambda o: reverse("admin:index"), ADMIN_ONLY),
     Case(
         "admin autocomplete",

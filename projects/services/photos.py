@@ -4,8 +4,9 @@ import io
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from projects.models import ReportPhoto
@@ -74,3 +75,24 @@ def photo_add(*, user, report, photo):
     record.thumbnail.save("thumb", _thumbnail(photo.upload), save=False)
     audited_save(record, user=user)
     return record
+
+
+def photo_delete(*, user, photo):
+    """Remove a photo from a report that is still open to the user; the files go once it is gone."""
+    from accounts.scoping import is_office_admin
+    from projects.services.reports import month_is_closed
+
+    report = photo.report
+    if not ReportPhoto.objects.kept_by(user).filter(pk=photo.pk).exists():
+        raise PermissionDenied("您不能删除该照片。")
+    if not is_office_admin(user):
+        if month_is_closed(report.listing.year, report.month):
+            raise ValidationError(f"{report.listing.year}年{report.month}月已锁定，照片不能再删除。")
+        if report.status == "submitted":
+            raise ValidationError("该月已报送，照片不能删除；如需更正，请项目办退回后再改。")
+    files = [photo.image.name, photo.thumbnail.name]
+    storage = photo.image.storage
+    with transaction.atomic():
+        photo._history_user = user
+        photo.delete()
+        transaction.on_commit(lambda: [storage.delete(name) for name in files if name])

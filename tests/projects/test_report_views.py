@@ -309,3 +309,24 @@ class TestProblemLedger:
         )
         page = client_for("leader").get(problem.get_absolute_url()).content.decode()
         assert "用地指标已批复" in page and "协调解决中 → 已解决" in page
+
+
+def test_photos_are_deleted_only_while_the_report_is_open(client_for, listing, django_capture_on_commit_callbacks):
+    client = client_for("staff_a")
+    client.post(edit_url(listing), form_data(action="draft", photos=image_file()))
+    photo = ReportPhoto.objects.get(report__listing=listing, report__month=9)
+    stored = photo.image.storage
+    assert stored.exists(photo.image.name)
+    delete = reverse("projects:photo_delete", args=[photo.pk])
+    assert client_for("staff_b").post(delete).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(delete).status_code == 302
+    assert not ReportPhoto.objects.filter(pk=photo.pk).exists()
+    assert not stored.exists(photo.image.name) and not stored.exists(photo.thumbnail.name)
+
+
+def test_photo_of_a_submitted_report_cannot_be_deleted_by_staff(client_for, listing_of):
+    photo = ReportPhoto.objects.get(report__listing__project__name="市正顺化工公司技改10万吨/年洗油深加工")
+    response = client_for("staff_a").post(reverse("projects:photo_delete", args=[photo.pk]), follow=True)
+    assert "照片不能" in response.content.decode()
+    assert ReportPhoto.objects.filter(pk=photo.pk).exists()
