@@ -80,7 +80,8 @@ class ProblemTransitionView(LoginRequiredMixin, View):
 
 
 class ProblemCreateView(LoginRequiredMixin, FormView):
-    template_name = "projects/problem_form.html"
+    template_name = "projects/form_page.html"
+    extra_context = {"page_title": "登记问题", "submit_label": "登记"}
     form_class = ProblemForm
 
     def dispatch(self, request, *args, **kwargs):

@@ -28,7 +28,8 @@ class VisitListView(LoginRequiredMixin, ListView):
 
 
 class VisitCreateView(OfficeAdminRequiredMixin, FormView):
-    template_name = "projects/visit_form.html"
+    template_name = "projects/form_page.html"
+    extra_context = {"page_title": "登记督察", "submit_label": "保存"}
     form_class = VisitForm
 
     def get_form_kwargs(self):
