@@ -174,6 +174,9 @@ if PRODUCTION:
 # Reporting rules of the office (amounts in 万元).
 KP_MAX_MONTHLY_INVESTMENT = Decimal(env_str("KP_MAX_MONTHLY_INVESTMENT", "1000000"))  # above: refused as absurd
 KP_CUMULATIVE_WARNING_RATIO = Decimal(env_str("KP_CUMULATIVE_WARNING_RATIO", "1.5"))  # × annual plan: confirm
+# Warnings (预警): points behind the time schedule beyond which a listing turns yellow / red.
+KP_WARNING_YELLOW_POINTS = Decimal(env_str("KP_WARNING_YELLOW_POINTS", "10"))
+KP_WARNING_RED_POINTS = Decimal(env_str("KP_WARNING_RED_POINTS", "30"))
 KP_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 KP_PHOTO_MAX_PIXELS = 40_000_000
 KP_PHOTO_THUMBNAIL_SIZE = (360, 360)

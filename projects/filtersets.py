@@ -1,10 +1,11 @@
 """Filters of the list pages, from GET parameters; one FilterSet per model, free text in ``q``."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from projects.choices import ProblemKind, ProblemStatus
-from projects.models import Assignment, Leader, Problem, Street, Unit, overdue_condition
+from projects.choices import Batch, Category, Level, ProblemKind, ProblemStatus, ProjectStatus, Stage
+from projects.models import Assignment, Leader, Listing, Problem, Street, Unit, overdue_condition
+from projects.selectors.dashboard import WARNING_CHOICES
 
 
 class ProblemFilterSet(django_filters.FilterSet):
@@ -40,3 +41,101 @@ class ProblemFilterSet(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_condition()) if value == "true" else queryset.exclude(overdue_condition())
+
+
+class ListingFilterSet(django_filters.FilterSet):
+    """The project list: one row per listing (a project on a year's list at one level)."""
+
+    q = django_filters.CharFilter(label="关键字", method="search", help_text="项目名称、建设单位或项目代码")
+    year = django_filters.NumberFilter(label="年度", min_value=2000, max_value=2100)
+    level = django_filters.ChoiceFilter(label="级别", choices=Level.choices, empty_label="全部级别")
+    batch = django_filters.ChoiceFilter(label="批次", choices=Batch.choices, empty_label="全部批次")
+    category = django_filters.ChoiceFilter(label="类别", choices=Category.choices, empty_label="全部类别")
+    street = django_filters.ModelChoiceFilter(
+        label="街道", field_name="project__street", queryset=Street.objects.all(), empty_label="全部街道"
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label="责任单位", field_name="project__unit", queryset=Unit.objects.all(), empty_label="全部单位"
+    )
+    leader = django_filters.ModelChoiceFilter(
+        label="联系领导", queryset=Leader.objects.all(), method="filter_leader", empty_label="全部领导"
+    )
+    stage = django_filters.ChoiceFilter(
+        label="五个一批", field_name="project__stage", choices=Stage.choices, empty_label="全部阶段"
+    )
+    status = django_filters.ChoiceFilter(
+        label="项目状态", field_name="project__status", choices=ProjectStatus.choices, empty_label="全部状态"
+    )
+    warning = django_filters.ChoiceFilter(label="预警", choices=WARNING_CHOICES, empty_label="全部")
+    open_problems = django_filters.ChoiceFilter(
+        label="未解决问题",
+        choices=[("true", "有"), ("false", "无")],
+        method="filter_open_problems",
+        empty_label="不限",
+    )
+    ordering = django_filters.OrderingFilter(
+        label="排序",
+        fields=(
+            ("project__name", "name"),
+            ("project__street__name", "street"),
+            ("project__unit__name", "unit"),
+            ("annual_plan", "plan"),
+            ("cumulative", "done"),
+            ("percent_sort", "percent"),
+            ("warning_rank", "warning"),
+        ),
+        field_labels={
+            "project__name": "项目名称",
+            "project__street__name": "街道",
+            "project__unit__name": "责任单位",
+            "annual_plan": "年度计划",
+            "cumulative": "累计完成",
+            "percent_sort": "完成比例",
+            "warning_rank": "预警",
+        },
+    )
+
+    class Meta:
+        model = Listing
+        fields = ["q", "year", "level", "batch", "category", "street", "unit", "leader", "stage", "status", "warning"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(project__name__icontains=value) | Q(project__owner__icontains=value) | Q(project__code__icontains=value)
+        )
+
+    def filter_leader(self, queryset, name, leader):
+        followed = Assignment.objects.filter(leader=leader, active=True).values("project_id")
+        return queryset.filter(project_id__in=followed)
+
+    def filter_open_problems(self, queryset, name, value):
+        unresolved = Problem.objects.filter(project=OuterRef("project_id")).exclude(status=ProblemStatus.RESOLVED)
+        return queryset.filter(Exists(unresolved)) if value == "true" else queryset.exclude(Exists(unresolved))
+
+
+def listing_filterset(data, *, user):
+    """The project list's FilterSet bound to GET ``data``, and the month its figures are at.
+
+    Without a year, the latest year with submitted reports is shown; the figures are at the
+    latest reported month of that year (December for earlier years), or at ``month`` if given.
+    """
+    from projects.selectors.dashboard import latest_reported_period
+    from projects.selectors.projects import listing_rows
+
+    data = data.copy()
+    latest_year, latest_month = latest_reported_period()
+    data.setdefault("year", str(latest_year))
+    year = data.get("year")
+    month = latest_month if year == str(latest_year) else 12
+    if data.get("month", "").isdigit() and 1 <= int(data["month"]) <= 12:
+        month = int(data["month"])
+    return ListingFilterSet(data, queryset=listing_rows(user=user, month=month)), month
+
+
+def filter_errors(filterset):
+    """The FilterSet's form errors as one line of Chinese, naming each field by its label."""
+    form = filterset.form
+    return "".join(
+        f"「{form.fields[name].label if name in form.fields else name}」{'；'.join(errors)}"
+        for name, errors in form.errors.items()
+    )

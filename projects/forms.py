@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from projects.choices import ProblemKind, ProblemStatus
+from projects.choices import Level, ProblemKind, ProblemStatus
 from projects.models import Instruction, Leader, Project
 from projects.services.photos import photo_check
 from projects.services.reports import ProblemInput, ReportInput
@@ -185,3 +185,19 @@ class PeriodForm(forms.Form):
 
     year = forms.IntegerField(min_value=2000, max_value=2100, error_messages={"invalid": "年度必须是数字。"})
     month = forms.IntegerField(min_value=1, max_value=12, error_messages={"invalid": "月份必须是1到12的数字。"})
+
+
+class OverviewForm(forms.Form):
+    """The overview's year, month and level, from GET parameters, with Chinese messages."""
+
+    year = forms.IntegerField(
+        min_value=2000, max_value=2100, required=False, error_messages={"invalid": "年度必须是数字。"}
+    )
+    month = forms.IntegerField(
+        min_value=1, max_value=12, required=False, error_messages={"invalid": "月份必须是1到12的数字。"}
+    )
+    level = forms.ChoiceField(
+        choices=Level.choices,
+        required=False,
+        error_messages={"invalid_choice": "级别只能是 province、city 或 district。"},
+    )

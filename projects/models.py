@@ -228,6 +228,9 @@ class Listing(TimestampedModel):
     batch = models.PositiveSmallIntegerField("批次", choices=Batch.choices, default=Batch.FIRST)
     category = models.CharField("类别", max_length=20, choices=Category.choices)
     annual_plan = AmountField("年度计划投资（万元）", default=Decimal("0"))
+    planned_start_month = models.PositiveSmallIntegerField(
+        "计划开工月份", null=True, blank=True, help_text="新开工项目填写；到该月仍无投资即亮红灯。"
+    )
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords(verbose_name="年度清单项目变更记录")
@@ -245,6 +248,11 @@ class Listing(TimestampedModel):
             models.CheckConstraint(condition=Q(batch__in=Batch.values), name="listing_batch_valid"),
             models.CheckConstraint(condition=Q(level__in=Level.values), name="listing_level_valid"),
             models.CheckConstraint(condition=Q(category__in=Category.values), name="listing_category_valid"),
+            models.CheckConstraint(
+                condition=Q(planned_start_month__isnull=True)
+                | (Q(planned_start_month__gte=1) & Q(planned_start_month__lte=12)),
+                name="listing_planned_start_month_1_to_12",
+            ),
         ]
         indexes = [models.Index(fields=["year", "level", "category"], name="listing_year_level_cat_idx")]
 
@@ -500,6 +508,13 @@ class Milestone(models.Model):
 
     def __str__(self):
         return f"{self.project.name} · {self.name}"
+
+    @property
+    def is_late(self):
+        """Reached after its planned date, or not reached and the planned date has passed."""
+        if self.actual_date:
+            return self.actual_date > self.planned_date
+        return self.planned_date < timezone.localdate()
 
 
 class Assignment(TimestampedModel):

@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from projects.views import photos, problems, projects, reports, visits
+from projects.views import dashboard, photos, problems, projects, reports, visits
 
 app_name = "projects"
 
 urlpatterns = [
+    path("overview/", dashboard.OverviewView.as_view(), name="overview"),
+    path("my-projects/", dashboard.LeaderHomeView.as_view(), name="leader_home"),
     path("projects/", projects.ProjectListView.as_view(), name="project_list"),
     path("projects/<int:pk>/", projects.ProjectDetailView.as_view(), name="project_detail"),
     path("reports/", reports.ReportSheetView.as_view(), name="report_sheet"),

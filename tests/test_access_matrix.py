@@ -103,7 +103,9 @@ REPORT_FORM = {
 }  # fmt: skip
 
 CASES = [
-    Case("home", "get", lambda o: reverse("home"), status(302)),
+    Case("home", "get", lambda o: reverse("home"), status(302, admin=200)),  # the overview for admins
+    Case("overview", "get", lambda o: reverse("projects:overview"), status(200, anonymous=LOGIN)),
+    Case("leader's projects", "get", lambda o: reverse("projects:leader_home"), status(200, anonymous=LOGIN)),
     Case("project list", "get", lambda o: reverse("projects:project_list"), status(200, anonymous=LOGIN)),
     Case(
         "project in staff_a's street",

@@ -20,7 +20,9 @@ from projects.selectors.problems import (
     problem_list,
 )
 from projects.selectors.projects import (
-    project_list,
+    ListingFigures,
+    listing_rows,
+    project_listing_figures,
     project_problems,
     project_reports,
 )
@@ -52,7 +54,9 @@ __all__ = [
     "problem_figures",
     "problem_list",
     "project_history",
-    "project_list",
+    "listing_rows",
+    "ListingFigures",
+    "project_listing_figures",
     "project_problems",
     "project_reports",
     "report_figures",

@@ -1,29 +1,87 @@
 """The project list and the parts of a project's page."""
 
+from dataclasses import dataclass
+
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     F,
+    IntegerField,
+    OuterRef,
     Prefetch,
+    Subquery,
     Sum,
     Value,
     When,
     Window,
 )
+from django.db.models.functions import Coalesce
 
-from projects.choices import ReportStatus
+from projects.choices import ProblemStatus, ReportStatus
 from projects.models import (
+    Assignment,
     Instruction,
+    Listing,
     MonthlyReport,
     Problem,
-    Project,
 )
-from projects.selectors.figures import ZERO
+from projects.selectors.figures import ZERO, percent_of
 
 
-def project_list(*, user):
-    """The projects the user may see, with what a list row shows."""
-    return Project.objects.visible_to(user).select_related("street", "unit").order_by("name")
+def listing_rows(*, user, month):
+    """The project list's rows: the listings the user may see, with their figures at ``month``,
+    the open-problem count and the active leaders, in a fixed number of queries."""
+    from projects.selectors.dashboard import with_figures
+
+    unresolved = (
+        Problem.objects.filter(project=OuterRef("project_id"))
+        .exclude(status=ProblemStatus.RESOLVED)
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return (
+        with_figures(Listing.objects.visible_to(user), month=month)
+        .select_related("project__street", "project__unit")
+        .prefetch_related(
+            Prefetch(
+                "project__assignments",
+                queryset=Assignment.objects.filter(active=True).select_related("leader"),
+                to_attr="active_assignments",
+            )
+        )
+        .annotate(open_problems=Coalesce(Subquery(unresolved, output_field=IntegerField()), Value(0)))
+        .order_by("-year", "level", "category", "project__name")
+    )
+
+
+@dataclass(frozen=True)
+class ListingFigures:
+    listing: object  # annotated with cumulative and warning at ``month``
+    month: int
+    series: list  # MonthPoint per month
+    chart: str
+
+    @property
+    def percent(self):
+        return percent_of(self.listing.cumulative, self.listing.annual_plan)
+
+
+def project_listing_figures(*, project):
+    """For each of the project's listings: plan vs actual per month, the chart, the warning."""
+    from projects.charts import monthly_chart
+    from projects.selectors.dashboard import latest_reported_period, monthly_series, with_figures
+
+    latest_year, latest_month = latest_reported_period()
+    result = []
+    for listing in project.listings.order_by("-year", "level"):
+        month = latest_month if listing.year == latest_year else 12
+        figured = with_figures(Listing.objects.filter(pk=listing.pk), month=month).get()
+        series = monthly_series(Listing.objects.filter(pk=listing.pk), month=month)
+        result.append(ListingFigures(listing=figured, month=month, series=series, chart=monthly_chart(series)))
+    return result
 
 
 def project_reports(*, project):

@@ -209,6 +209,7 @@ class _Loader:
                 "batch": spec["batch"],
                 "category": spec["category"],
                 "annual_plan": Decimal(spec["annual_plan"]),
+                "planned_start_month": spec.get("planned_start_month"),
             },
         )
         reporter = self.street_reporters.get(row["street"], self.office_user)

@@ -1,8 +1,10 @@
 """Template filters for amounts in 万元 and percentages, formatted the way project tables are."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+
+from projects.selectors.figures import percent_of
 
 register = template.Library()
 
@@ -24,3 +26,25 @@ def percent(value):
     if value is None or value == "":
         return "—"
     return f"{Decimal(value):.2f}%"
+
+
+@register.filter
+def yi(value):
+    """万元 → 亿元 for headlines: 411700 → "41.17"."""
+    if value is None or value == "":
+        return ""
+    return f"{(Decimal(value) / 10000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+
+
+@register.filter
+def listing_percent(listing):
+    """A listing's cumulative as % of its annual plan, by the one rounding rule (selectors.percent_of)."""
+    return percent(percent_of(listing.cumulative, listing.annual_plan))
+
+
+@register.filter
+def warning_label(warning):
+    """green / yellow / red → 正常 / 滞后 / 严重滞后."""
+    from projects.selectors.dashboard import WARNING_LABELS
+
+    return WARNING_LABELS.get(warning, "")

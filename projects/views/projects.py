@@ -5,32 +5,60 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
-from django.views.generic import DetailView, ListView, RedirectView
+from django.views.generic import DetailView, ListView
 
-from accounts.scoping import is_staff_reporter
+from accounts.scoping import is_leader, is_staff_reporter
+from projects.filtersets import filter_errors, listing_filterset
 from projects.forms import InstructionForm
 from projects.models import Problem, Project, ReportPhoto
-from projects.selectors import project_history, project_list, project_problems, project_reports
+from projects.selectors import project_history, project_problems, project_reports
+from projects.selectors.dashboard import WARNING_LABELS
+from projects.selectors.projects import project_listing_figures
 from projects.services.instructions import instruction_add
+from projects.views.dashboard import OverviewView
 
 
-class HomeView(LoginRequiredMixin, RedirectView):
-    """Each role's start page: staff their month's reporting sheet, others the project list."""
+class HomeView(LoginRequiredMixin, View):
+    """Each role's start page: the overview for admins, the month's reporting sheet for staff,
+    the followed projects for leaders; the overview is one click away for everyone."""
 
-    def get_redirect_url(self, *args, **kwargs):
-        if is_staff_reporter(self.request.user):
-            return reverse("projects:report_sheet")
-        return reverse("projects:project_list")
+    def get(self, request, *args, **kwargs):
+        if is_staff_reporter(request.user):
+            return redirect("projects:report_sheet")
+        if is_leader(request.user):
+            return redirect("projects:leader_home")
+        return OverviewView.as_view()(request, *args, **kwargs)
 
 
 class ProjectListView(LoginRequiredMixin, ListView):
+    """The filtered list of listings (GET parameters of ListingFilterSet), sortable, paginated."""
+
     template_name = "projects/project_list.html"
-    context_object_name = "projects"
+    context_object_name = "listings"
     paginate_by = 50
 
     def get_queryset(self):
-        return project_list(user=self.request.user)
+        self.filterset, self.month = listing_filterset(self.request.GET, user=self.request.user)
+        if not self.filterset.is_valid():
+            messages.warning(self.request, "筛选条件有误：" + filter_errors(self.filterset) + "已忽略无效的条件。")
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        sort_query = query.copy()
+        sort_query.pop("ordering", None)
+        return super().get_context_data(
+            filter=self.filterset,
+            month=self.month,
+            query=query.urlencode(),
+            sort_query=sort_query.urlencode(),
+            ordering=self.request.GET.get("ordering", ""),
+            warning_labels=WARNING_LABELS,
+            **kwargs,
+        )
 
 
 class ProjectDetailView(LoginRequiredMixin, DetailView):
@@ -51,6 +79,9 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
             assignments=project.assignments.select_related("leader").order_by("-active", "since"),
             visits=project.visits.prefetch_related("leaders"),
             history=project_history(project=project, user=user),
+            listing_figures=project_listing_figures(project=project),
+            warning_labels=WARNING_LABELS,
+            today=timezone.localdate(),
             photos=ReportPhoto.objects.visible_to(user)
             .filter(report__listing__project=project)
             .select_related("report__listing")

@@ -1,0 +1,276 @@
+"""The district overview and the leaders' view: every figure an aggregate query, in 万元."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.db.models.lookups import LessThan
+
+from projects.choices import Batch, Category, ProblemStatus, ProjectStatus
+from projects.models import Listing, Problem, overdue_condition
+from projects.selectors.figures import (
+    HUNDREDTH,
+    ZERO,
+    counted_reports,
+    investment_summary,
+    percent_of,
+)
+from projects.selectors.problems import problem_figures
+from projects.selectors.reporting import reporting_period
+
+GREEN, YELLOW, RED = "green", "yellow", "red"
+WARNING_LABELS = {GREEN: "正常", YELLOW: "滞后", RED: "严重滞后"}
+WARNING_CHOICES = [(GREEN, "绿灯（正常）"), (YELLOW, "黄灯（滞后）"), (RED, "红灯（严重滞后）")]
+AMOUNT = DecimalField(max_digits=16, decimal_places=2)
+
+
+def latest_reported_period():
+    """(year, month) of the latest submitted report; the reporting month when there is none."""
+    latest = counted_reports().order_by("-listing__year", "-month").values_list("listing__year", "month").first()
+    return latest or reporting_period()
+
+
+def _behind(month, points):
+    """More than ``points`` behind the time schedule at the end of ``month``, without dividing:
+    cumulative / plan × 100 < month / 12 × 100 − points  ⇔  cumulative × 1200 < plan × (100·month − 12·points)."""
+    return Q(annual_plan__gt=0) & Q(
+        LessThan(
+            F("cumulative") * Value(Decimal(1200)),
+            F("annual_plan") * Value(Decimal(100 * month) - Decimal(12) * points),
+        )
+    )
+
+
+def with_figures(listings, *, month):
+    """Annotate listings with ``cumulative`` (counted investment, months 1..month), ``warning``
+    (green / yellow / red), ``warning_rank`` (2 red … 0 green) and ``percent_sort``."""
+    done = (
+        counted_reports()
+        .filter(listing=OuterRef("pk"), month__lte=month)
+        .order_by()
+        .values("listing")
+        .annotate(total=Sum("investment"))
+        .values("total")
+    )
+    not_started = Q(
+        category=Category.NEW_START,
+        planned_start_month__isnull=False,
+        planned_start_month__lte=month,
+        cumulative=0,
+    )
+    red = not_started | _behind(month, settings.KP_WARNING_RED_POINTS)
+    yellow = _behind(month, settings.KP_WARNING_YELLOW_POINTS)
+    return listings.annotate(cumulative=Coalesce(Subquery(done, output_field=AMOUNT), Value(ZERO))).annotate(
+        warning=Case(When(red, then=Value(RED)), When(yellow, then=Value(YELLOW)), default=Value(GREEN)),
+        warning_rank=Case(When(red, then=Value(2)), When(yellow, then=Value(1)), default=Value(0)),
+        percent_sort=F("cumulative") * Value(Decimal(100)) / NullIf(F("annual_plan"), Value(ZERO)),
+    )
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    key: object
+    label: str
+    listings: int
+    annual_plan: Decimal
+    cumulative: Decimal
+    lagging: int
+
+    @property
+    def percent(self):
+        return percent_of(self.cumulative, self.annual_plan)
+
+
+def breakdown(figured, field, label_field=None, labels=None):
+    """One row per value of ``field``: listings, plan, done, % and how many lag (yellow or red)."""
+    keys = [field, label_field] if label_field else [field]
+    rows = (
+        figured.order_by()
+        .values(*keys)
+        .annotate(
+            n=Count("id"),
+            plan=Coalesce(Sum("annual_plan"), Value(ZERO), output_field=AMOUNT),
+            done=Coalesce(Sum("cumulative"), Value(ZERO), output_field=AMOUNT),
+            lagging=Count("id", filter=Q(warning__in=[YELLOW, RED])),
+        )
+        .order_by(*keys)
+    )
+    result = []
+    for row in rows:
+        key = row[field]
+        label = row[label_field] if label_field else (labels or {}).get(key, key)
+        result.append(
+            Breakdown(
+                key=key,
+                label=label if label is not None else "未指定",
+                listings=row["n"],
+                annual_plan=row["plan"].quantize(HUNDREDTH),
+                cumulative=row["done"].quantize(HUNDREDTH),
+                lagging=row["lagging"],
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class Rate:
+    planned: int
+    done: int
+
+    @property
+    def percent(self):
+        return percent_of(self.done, self.planned)
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    month: int
+    investment: Decimal
+    cumulative: Decimal
+    planned: Decimal  # the time-proportional plan at the end of the month
+
+
+@dataclass
+class Overview:
+    year: int
+    month: int
+    level: str
+    summary: object
+    by_category: list
+    by_batch: list
+    by_street: list
+    by_unit: list
+    monthly: list
+    warning_counts: dict
+    warnings: object
+    problems: dict
+    start_rate: Rate
+    completion_rate: Rate
+
+    @property
+    def streets_by_percent(self):
+        return _ranked(self.by_street, by_percent=True)
+
+    @property
+    def streets_by_amount(self):
+        return _ranked(self.by_street, by_percent=False)
+
+    @property
+    def units_by_percent(self):
+        return _ranked(self.by_unit, by_percent=True)
+
+    @property
+    def units_by_amount(self):
+        return _ranked(self.by_unit, by_percent=False)
+
+
+def _ranked(rows, *, by_percent):
+    """比投资进度 / 比投资完成额: rows ordered best first (rows without a plan last)."""
+    if by_percent:
+        return sorted(rows, key=lambda r: (r.percent is None, -(r.percent or 0), str(r.label)))
+    return sorted(rows, key=lambda r: (-r.cumulative, str(r.label)))
+
+
+def monthly_series(listings, *, month):
+    """Investment per month (counted reports), its running total, and the planned line."""
+    per_month = dict(
+        counted_reports()
+        .filter(listing__in=listings.values("pk"))
+        .order_by()
+        .values_list("month")
+        .annotate(total=Sum("investment"))
+    )
+    plan = listings.aggregate(total=Coalesce(Sum("annual_plan"), Value(ZERO), output_field=AMOUNT))["total"]
+    points, running = [], ZERO
+    for m in range(1, 13):
+        investment = (per_month.get(m) or ZERO).quantize(HUNDREDTH) if m <= month else None
+        if investment is not None:
+            running += investment
+        points.append(
+            MonthPoint(
+                month=m,
+                investment=investment,
+                cumulative=running if m <= month else None,
+                planned=(plan * m / 12).quantize(HUNDREDTH),
+            )
+        )
+    return points
+
+
+def overview(*, user, year, month, level):
+    """Everything the district overview shows for one year, month and level.
+
+    Totals are district-wide for every role; the list of lagging projects holds only those the
+    user may see.
+    """
+    listings = Listing.objects.filter(year=year, level=level)
+    figured = with_figures(listings, month=month)
+    warning_counts = dict(figured.order_by().values_list("warning").annotate(n=Count("id")))
+    new_starts = figured.filter(category=Category.NEW_START)
+    start = new_starts.aggregate(
+        planned=Count("id", filter=Q(planned_start_month__isnull=True) | Q(planned_start_month__lte=month)),
+        started=Count("id", filter=Q(cumulative__gt=0)),
+    )
+    completion = listings.filter(category=Category.COMPLETION).aggregate(
+        planned=Count("id"),
+        done=Count("id", filter=Q(project__status__in=[ProjectStatus.COMPLETED, ProjectStatus.COMMISSIONED])),
+    )
+    year_projects = Listing.objects.filter(year=year).values("project_id")
+    return Overview(
+        year=year,
+        month=month,
+        level=level,
+        summary=investment_summary(listings=listings, month=month),
+        by_category=breakdown(figured, "category", labels=dict(Category.choices)),
+        by_batch=breakdown(figured, "batch", labels=dict(Batch.choices)),
+        by_street=breakdown(figured, "project__street", "project__street__name"),
+        by_unit=breakdown(figured, "project__unit", "project__unit__name"),
+        monthly=monthly_series(listings, month=month),
+        warning_counts={key: warning_counts.get(key, 0) for key in (GREEN, YELLOW, RED)},
+        warnings=figured.visible_to(user)
+        .filter(warning__in=[RED, YELLOW])
+        .select_related("project__street", "project__unit")
+        .order_by("-warning_rank", "percent_sort", "project__name"),
+        problems=problem_figures(Problem.objects.filter(project_id__in=year_projects)),
+        start_rate=Rate(planned=start["planned"], done=start["started"]),
+        completion_rate=Rate(planned=completion["planned"], done=completion["done"]),
+    )
+
+
+def leader_projects(*, user, year, month):
+    """我联系的项目: the year's listings of the projects a leader follows, most urgent first."""
+    problems = Problem.objects.filter(project=OuterRef("project_id")).exclude(status=ProblemStatus.RESOLVED)
+    reported = counted_reports().filter(listing=OuterRef("pk"), month__lte=month)
+    return (
+        with_figures(Listing.objects.visible_to(user).filter(year=year), month=month)
+        .select_related("project__street", "project__unit")
+        .annotate(
+            open_problems=_count(problems, "project"),
+            overdue_problems=_count(
+                Problem.objects.filter(overdue_condition(), project=OuterRef("project_id")), "project"
+            ),
+            reported_months=_count(reported, "listing"),
+        )
+        .annotate(unreported_months=Value(month) - F("reported_months"))
+        .order_by("-warning_rank", "-overdue_problems", "-open_problems", "-unreported_months", "percent_sort")
+    )
+
+
+def _count(queryset, group):
+    """A correlated COUNT(*) of ``queryset``, grouped on the column it is correlated by."""
+    counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

@@ -1,0 +1,57 @@
+"""The district overview (every role may read the totals) and the leaders' own view."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+from projects.charts import monthly_chart
+from projects.choices import Level
+from projects.forms import OverviewForm
+from projects.selectors.dashboard import WARNING_LABELS, latest_reported_period, leader_projects, overview
+
+
+def overview_params(request):
+    """(year, month, level) from GET, defaulting to the latest reported month at city level;
+    a bad value is reported and replaced by its default."""
+    default_year, default_month = latest_reported_period()
+    form = OverviewForm(request.GET)
+    form.is_valid()
+    for field, errors in form.errors.items():
+        messages.warning(request, f"参数 {field} 有误：{'；'.join(errors)}已使用默认值。")
+    data = getattr(form, "cleaned_data", {})
+    year = data.get("year") or default_year
+    month = data.get("month") or (default_month if year == default_year else 12)
+    level = data.get("level") or Level.CITY
+    return year, month, level
+
+
+class OverviewView(LoginRequiredMixin, TemplateView):
+    template_name = "projects/overview.html"
+
+    def get_context_data(self, **kwargs):
+        year, month, level = overview_params(self.request)
+        figures = overview(user=self.request.user, year=year, month=month, level=level)
+        return super().get_context_data(
+            o=figures,
+            chart=monthly_chart(figures.monthly),
+            levels=Level.choices,
+            months=range(1, 13),
+            warning_labels=WARNING_LABELS,
+            **kwargs,
+        )
+
+
+class LeaderHomeView(LoginRequiredMixin, TemplateView):
+    """我联系的项目: the projects a leader follows, most urgent first; reads well on a phone."""
+
+    template_name = "projects/leader_home.html"
+
+    def get_context_data(self, **kwargs):
+        year, month, _ = overview_params(self.request)
+        return super().get_context_data(
+            year=year,
+            month=month,
+            listings=leader_projects(user=self.request.user, year=year, month=month),
+            warning_labels=WARNING_LABELS,
+            **kwargs,
+        )
