@@ -83,6 +83,10 @@ def page_urls():
         ("admin", reverse("projects:visit_list")),
         ("admin", reverse("projects:visit_create")),
         ("staff_a", reverse("projects:problem_create")),
+        ("admin", "/"),
+        ("leader", reverse("projects:overview")),
+        ("leader", reverse("projects:leader_home")),
+        ("admin", reverse("projects:project_list") + "?warning=red&ordering=-percent"),
         ("admin", reverse("admin:accounts_user_changelist")),
     ]
 

@@ -9,6 +9,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    FloatField,
     IntegerField,
     OuterRef,
     Q,
@@ -17,7 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.db.models.lookups import LessThan
 
 from projects.choices import Batch, Category, ProblemStatus, ProjectStatus
@@ -77,7 +78,8 @@ def with_figures(listings, *, month):
     return listings.annotate(cumulative=Coalesce(Subquery(done, output_field=AMOUNT), Value(ZERO))).annotate(
         warning=Case(When(red, then=Value(RED)), When(yellow, then=Value(YELLOW)), default=Value(GREEN)),
         warning_rank=Case(When(red, then=Value(2)), When(yellow, then=Value(1)), default=Value(0)),
-        percent_sort=F("cumulative") * Value(Decimal(100)) / NullIf(F("annual_plan"), Value(ZERO)),
+        # For ordering only (never shown): a float, so SQLite does not divide integers as integers.
+        percent_sort=Cast("cumulative", FloatField()) * 100 / NullIf(Cast("annual_plan", FloatField()), 0.0),
     )
 
 

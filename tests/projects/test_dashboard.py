@@ -1,0 +1,180 @@
+"""The district overview, the warnings and the leaders' view: exact figures, boundaries, scope,
+and query counts that do not grow with the data."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from projects.models import Listing, MonthlyReport, Project
+from projects.selectors.dashboard import GREEN, RED, YELLOW, latest_reported_period, leader_projects, with_figures
+from projects.services.scale import scale_data_generate
+
+
+def page(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200
+    return response
+
+
+def test_demo_figures_read_from_the_rendered_overview(client_for):
+    response = page(client_for("admin"), "/")
+    html = response.content.decode()
+    assert "2015年市重点项目建设情况" in html and "1-9月" in html
+    assert '<strong id="overview-plan">439,950.00</strong>' in html
+    assert '<strong id="overview-done">411,700.00</strong>' in html
+    assert '<strong class="big" id="overview-percent">93.58%</strong>' in html
+    assert "时序进度 75.00%" in html
+    assert "26个项目累计完成投资 <strong>41.17亿元</strong>" in html
+    o = response.context["o"]
+    assert [(row.label, row.listings) for row in o.by_category] == [("计划建成", 3), ("续建", 16), ("新开工", 7)]
+    assert sum(row.listings for row in o.by_batch) == 26
+    assert (o.problems["found"], o.problems["resolved"], o.problems["coordinating"]) == (50, 38, 12)
+    for label, count in (("计划建成", 3), ("续建", 16), ("新开工", 7)):
+        assert f"<span>{label}</span><strong>{count}</strong>" in html
+    for figure in ("<strong>50</strong>", "<strong>38</strong>", "<strong>12</strong>"):
+        assert figure in html
+
+
+def test_default_period_is_the_latest_month_with_submitted_reports(demo):
+    assert latest_reported_period() == (2015, 9)
+    MonthlyReport.objects.filter(month=9).update(status="draft")
+    assert latest_reported_period() == (2015, 8)
+
+
+def test_breakdowns_rates_and_rankings(client_for):
+    o = page(client_for("admin"), "/overview/", year=2015, month=9, level="city").context["o"]
+    assert sum(row.annual_plan for row in o.by_street) == Decimal("439950")
+    assert sum(row.cumulative for row in o.by_unit) == Decimal("411700")
+    assert sum(row.lagging for row in o.by_category) == o.warning_counts[YELLOW] + o.warning_counts[RED] == 3
+    assert (o.start_rate.planned, o.start_rate.done, str(o.start_rate.percent)) == (7, 5, "71.43")
+    assert (o.completion_rate.planned, o.completion_rate.done) == (3, 1)
+    percents = [row.percent for row in o.streets_by_percent]
+    assert percents == sorted(percents, reverse=True)
+    amounts = [row.cumulative for row in o.streets_by_amount]
+    assert amounts == sorted(amounts, reverse=True)
+    assert o.monthly[8].cumulative == Decimal("411700") and o.monthly[9].cumulative is None
+    assert o.monthly[11].planned == Decimal("439950")
+
+
+def test_other_levels_and_months(client_for):
+    o = page(client_for("admin"), "/overview/", year=2015, month=6, level="district").context["o"]
+    assert o.summary.listings == 34 and str(o.summary.schedule) == "50.00"
+    assert o.summary.cumulative == sum(
+        MonthlyReport.objects.filter(listing__level="district", month__lte=6, status="submitted").values_list(
+            "investment", flat=True
+        )
+    )
+
+
+@pytest.mark.parametrize("params", [{"level": "county"}, {"month": "13"}, {"year": "abc"}, {"month": "0"}])
+def test_bad_overview_parameters_give_a_message_and_the_default(client_for, params):
+    response = page(client_for("admin"), "/overview/", **params)
+    assert "有误" in response.content.decode()
+    o = response.context["o"]
+    assert (o.year, o.level) == (2015, "city")
+
+
+@pytest.fixture
+def boundary_listings(demo):
+    """Listings of 2030 with a plan of 10,000 and December cumulatives at the colour boundaries."""
+    cumulatives = {"9.99": "9001", "10": "9000", "10.01": "8999", "30": "7000", "30.01": "6999"}
+    listings = {}
+    for lag, cumulative in cumulatives.items():
+        project = Project.objects.create(name=f"边界测试{lag}")
+        listing = Listing.objects.create(
+            project=project, year=2030, level="city", category="continuing", annual_plan=Decimal("10000")
+        )
+        MonthlyReport.objects.create(listing=listing, month=12, investment=Decimal(cumulative), status="submitted")
+        listings[lag] = listing.pk
+    return listings
+
+
+def colours(pks, month=12):
+    figured = with_figures(Listing.objects.filter(pk__in=pks.values()), month=month)
+    by_pk = dict(figured.values_list("pk", "warning"))
+    return {lag: by_pk[pk] for lag, pk in pks.items()}
+
+
+def test_warning_colour_at_its_boundaries(boundary_listings):
+    assert colours(boundary_listings) == {
+        "9.99": GREEN,
+        "10": GREEN,
+        "10.01": YELLOW,
+        "30": YELLOW,
+        "30.01": RED,
+    }
+
+
+@override_settings(KP_WARNING_YELLOW_POINTS=Decimal("5"), KP_WARNING_RED_POINTS=Decimal("10.005"))
+def test_warning_thresholds_are_settings(boundary_listings):
+    assert colours(boundary_listings) == {"9.99": YELLOW, "10": YELLOW, "10.01": RED, "30": RED, "30.01": RED}
+
+
+def test_a_new_start_without_investment_after_its_planned_start_is_red(demo):
+    project = Project.objects.create(name="新开工边界测试")
+    listing = Listing.objects.create(
+        project=project,
+        year=2030,
+        level="city",
+        category="new_start",
+        annual_plan=Decimal("100"),
+        planned_start_month=5,
+    )
+    pks = {"only": listing.pk}
+    # Before its planned start the lag rule alone applies: 4/12 of the plan behind is red too,
+    # so use a plan of zero to see the new-start rule on its own.
+    Listing.objects.filter(pk=listing.pk).update(annual_plan=0)
+    assert colours(pks, month=4) == {"only": GREEN}
+    assert colours(pks, month=5) == {"only": RED}
+    MonthlyReport.objects.create(listing=listing, month=5, investment=Decimal("1"), status="submitted")
+    assert colours(pks, month=5) == {"only": GREEN}
+
+
+def test_leader_sees_only_assigned_projects_most_urgent_first(client_for, users):
+    response = client_for("leader").get("/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("projects:leader_home")
+    listings = list(response.context["listings"])
+    assigned = set(Project.objects.filter(assignments__leader__user=users["leader"], assignments__active=True))
+    assert {listing.project for listing in listings} == assigned
+    ranks = [(listing.warning_rank, listing.overdue_problems) for listing in listings]
+    assert ranks == sorted(ranks, key=lambda r: (-r[0], -r[1]))
+    assert listings[0].warning == RED and listings[0].project.name == "优越路社区养老驿站（示例）"
+    html = response.content.decode()
+    assert "我联系的项目" in html and "严重滞后" in html
+
+
+def test_leaders_overview_totals_are_district_wide_but_lists_only_theirs(client_for):
+    o = page(client_for("leader"), "/overview/").context["o"]
+    assert str(o.summary.percent) == "93.58"
+    assert o.warning_counts[RED] == 2
+    assert list(o.warnings) == []  # the two red projects are not his
+
+
+def test_unreported_months_in_the_leaders_view(users):
+    listing = Listing.objects.get(project__name="恒宇·东城国际")
+    MonthlyReport.objects.filter(listing=listing, month__in=[8, 9]).update(status="draft")
+    row = next(r for r in leader_projects(user=users["leader"], year=2015, month=9) if r.pk == listing.pk)
+    assert row.unreported_months == 2
+
+
+PAGES = {
+    "overview": lambda: "/",
+    "project list": lambda: "/projects/?year=2015&level=city&open_problems=false&ordering=-percent",
+    "project page": lambda: Project.objects.get(name="市正顺化工公司技改10万吨/年洗油深加工").get_absolute_url(),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_query_count_does_not_grow_with_the_data(client_for, django_assert_max_num_queries, name):
+    client = client_for("admin")
+    bound = {"overview": 25, "project list": 12, "project page": 45}[name]
+    with django_assert_max_num_queries(bound):
+        assert client.get(PAGES[name]()).status_code == 200
+    scale_data_generate(listings=400, years=(2015,))
+    with django_assert_max_num_queries(bound):
+        response = client.get(PAGES[name]())
+        assert response.status_code == 200
+    if name == "project list":
+        assert response.context["paginator"].count > 200

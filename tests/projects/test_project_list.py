@@ -1,0 +1,135 @@
+"""The project list: each filter narrows the rows correctly, combinations work, bad values get a
+message instead of an error, sorting and pages work, and the rows stay in the viewer's scope."""
+
+import pytest
+
+from projects.models import Assignment, Leader, Listing, Problem, Street, Unit
+
+URL = "/projects/"
+
+
+def rows(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response
+
+
+def names(response):
+    return {listing.project.name for listing in response.context["paginator"].object_list}
+
+
+@pytest.fixture
+def admin(client_for):
+    return client_for("admin")
+
+
+def expected(**lookups):
+    return set(Listing.objects.filter(year=2015, **lookups).values_list("project__name", flat=True))
+
+
+def test_defaults_to_the_latest_reported_year(admin):
+    response = rows(admin)
+    assert response.context["paginator"].count == 60
+    assert response.context["month"] == 9
+
+
+@pytest.mark.parametrize(
+    "params, lookups",
+    [
+        ({"level": "city"}, {"level": "city"}),
+        ({"level": "district"}, {"level": "district"}),
+        ({"batch": "2"}, {"batch": 2}),
+        ({"category": "new_start"}, {"category": "new_start"}),
+        ({"stage": "building"}, {"project__stage": "building"}),
+        ({"status": "preparing"}, {"project__status": "preparing"}),
+        ({"q": "北环路"}, {"project__name__contains": "北环路"}),
+        ({"q": "正顺化工有限公司"}, {"project__owner__contains": "正顺化工有限公司"}),
+    ],
+)
+def test_each_simple_filter(admin, params, lookups):
+    response = rows(admin, **params)
+    assert names(response) == expected(**lookups)
+    assert 0 < response.context["paginator"].count < 60
+
+
+def test_street_unit_and_leader_filters(admin):
+    street = Street.objects.get(name="北环路街道")
+    assert names(rows(admin, street=street.pk)) == expected(project__street=street)
+    unit = Unit.objects.get(name="区工业和信息化局")
+    assert names(rows(admin, unit=unit.pk)) == expected(project__unit=unit)
+    leader = Leader.objects.get(name="王某")
+    followed = Assignment.objects.filter(leader=leader, active=True).values("project")
+    assert names(rows(admin, leader=leader.pk)) == expected(project__in=followed)
+
+
+def test_warning_and_open_problem_filters(admin):
+    assert names(rows(admin, warning="red", level="city")) == {"上徐机械加工工业园", "市现代物流产业集聚区一期"}
+    assert names(rows(admin, warning="yellow", level="city")) == {"皇台生态公园（示例）"}
+    green = rows(admin, warning="green")
+    assert all(listing.warning == "green" for listing in green.context["paginator"].object_list)
+    unresolved = Problem.objects.exclude(status="resolved").values("project")
+    assert names(rows(admin, open_problems="true")) == expected(project__in=unresolved)
+    assert names(rows(admin, open_problems="false")) == expected() - expected(project__in=unresolved)
+
+
+def test_filters_combine(admin):
+    street = Street.objects.get(name="东工人镇街道")
+    response = rows(admin, category="new_start", warning="red", street=street.pk)
+    assert names(response) == {"上徐机械加工工业园"}
+    assert names(rows(admin, level="city", category="completion", batch="1")) == expected(
+        level="city", category="completion", batch=1
+    )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"level": "county"},
+        {"year": "二〇一五"},
+        {"street": "abc"},
+        {"leader": "999999"},
+        {"warning": "purple"},
+        {"open_problems": "maybe"},
+        {"batch": "3"},
+        {"ordering": "password"},
+    ],
+)
+def test_bad_values_give_a_message_not_an_error(admin, params):
+    response = rows(admin, **params)
+    assert "筛选条件有误" in response.content.decode()
+
+
+def test_sorting(admin):
+    by_percent = list(rows(admin, level="city", ordering="-percent").context["paginator"].object_list)
+    assert by_percent[-1].cumulative == 0
+    values = [listing.cumulative * 100 / listing.annual_plan for listing in by_percent]
+    assert values == sorted(values, reverse=True)
+    by_plan = [listing.annual_plan for listing in rows(admin, ordering="plan").context["paginator"].object_list]
+    assert by_plan == sorted(by_plan)
+    html = rows(admin, ordering="name").content.decode()
+    assert 'class="sort asc"' in html
+
+
+def test_pages(admin):
+    from projects.services.scale import scale_data_generate
+
+    scale_data_generate(listings=120, years=(2015,))
+    first, second = rows(admin), rows(admin, page=2)
+    assert first.context["paginator"].num_pages == 4
+    page_names = [{listing.project.name for listing in r.context["listings"]} for r in (first, second)]
+    assert len(page_names[0]) == len(page_names[1]) == 50 and not page_names[0] & page_names[1]
+    assert "第 1 / 4 页" in first.content.decode()
+
+
+def test_rows_stay_in_scope(client_for, users):
+    leader_rows = names(rows(client_for("leader")))
+    assert leader_rows == set(
+        Listing.objects.filter(
+            project__assignments__leader__user=users["leader"], project__assignments__active=True
+        ).values_list("project__name", flat=True)
+    )
+    assert len(leader_rows) == 5
+    assert names(rows(client_for("staff_a"))) == expected(project__street__name="北环路街道")
+    # A filter cannot widen the scope.
+    other_street = Street.objects.get(name="皇台街道")
+    assert names(rows(client_for("staff_a"), street=other_street.pk)) == set()
