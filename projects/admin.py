@@ -362,6 +362,16 @@ class ClosedMonthAdmin(OfficeModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one month at a time, the latest only
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        # Only the latest closed month reopens, so closed months stay one unbroken run.
+        latest = ClosedMonth.objects.order_by("-year", "-month").first()
+        return super().has_delete_permission(request, obj) and (obj is None or obj == latest)
+
 
 @admin.register(ReportPhoto)
 class ReportPhotoAdmin(ViewOnlyMixin, OfficeModelAdmin):
@@ -370,9 +380,6 @@ class ReportPhotoAdmin(ViewOnlyMixin, OfficeModelAdmin):
     list_select_related = ["report__listing__project", "uploaded_by"]
     fields = list_display
     readonly_fields = fields
-
-    def has_delete_permission(self, request, obj=None):
-        return OfficePermissionsMixin.has_delete_permission(self, request, obj)
 
 
 @admin.register(ProblemStep)

@@ -82,7 +82,7 @@ class ReportForm(forms.Form):
     photos = PhotosField(label="现场照片", required=False, help_text="JPEG 或 PNG，可多选，每张不超过 10 MB。")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     confirmed = forms.BooleanField(label="我已核实以上数值无误，确认保存", required=False)
-    correction_reason = forms.CharField(label="更正原因（已锁定月份必填）", required=False, max_length=500)
+    correction_reason = forms.CharField(label="更正原因（必填）", required=False, max_length=500)
 
     def __init__(self, *args, milestones=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,6 +120,12 @@ class ProblemRowForm(forms.Form):
     kind = forms.ChoiceField(label="问题类型", choices=ProblemKind.choices, initial=ProblemKind.OTHER)
     deadline = forms.DateField(label="办结期限", required=False, widget=DATE_INPUT)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("deadline") and not (data.get("description") or "").strip():
+            self.add_error("description", "填写了办结期限，请同时填写问题描述。")
+        return data
+
     def has_problem(self):
         return bool(self.cleaned_data.get("description", "").strip())
 
@@ -128,7 +134,7 @@ class ProblemRowForm(forms.Form):
         return ProblemInput(description=data["description"], kind=data["kind"], deadline=data.get("deadline"))
 
 
-ProblemRowFormSet = forms.formset_factory(ProblemRowForm, extra=2, max_num=10, validate_max=True)
+ProblemRowFormSet = forms.formset_factory(ProblemRowForm, extra=3, max_num=10, validate_max=True)
 
 
 class ReportReturnForm(forms.Form):

@@ -374,6 +374,9 @@ class ReportPhoto(models.Model):
     def __str__(self):
         return self.original_name or self.image.name
 
+    def stored_names(self):
+        return [self.image.name, self.thumbnail.name]
+
 
 class ProblemQuerySet(StaffKeptQuerySet):
     def instructable_by(self, user):

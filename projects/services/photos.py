@@ -12,7 +12,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from projects.models import ReportPhoto
 from projects.services.audit import audited_save
 
-_FORMATS = {"JPEG": "jpg", "PNG": "png"}
+# Phones write JPEGs with extra embedded images, which Pillow calls MPO: they are JPEGs.
+_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ def photo_check(upload):
             if width * height > settings.KP_PHOTO_MAX_PIXELS:
                 raise ValidationError(f"「{name}」像素过多（{width}×{height}），请缩小后再上传。")
             image.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()  # verify() does not decode JPEG data: a cut-off file only fails here
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
@@ -50,6 +54,7 @@ def photo_check(upload):
 def _thumbnail(upload):
     upload.seek(0)
     with Image.open(upload) as image:
+        image.draft("RGB", settings.KP_PHOTO_THUMBNAIL_SIZE)  # JPEG: decode at a reduced size, cheaply
         image = ImageOps.exif_transpose(image)
         image.thumbnail(settings.KP_PHOTO_THUMBNAIL_SIZE)
         if image.mode not in ("RGB", "L"):
@@ -71,9 +76,13 @@ def photo_add(*, user, report, photo):
         height=photo.height,
         uploaded_by=user,
     )
-    record.image.save("photo", photo.upload, save=False)
-    record.thumbnail.save("thumb", _thumbnail(photo.upload), save=False)
-    audited_save(record, user=user)
+    try:
+        record.image.save("photo", photo.upload, save=False)
+        record.thumbnail.save("thumb", _thumbnail(photo.upload), save=False)
+        audited_save(record, user=user)
+    except BaseException:
+        delete_stored([record.image.name, record.thumbnail.name])
+        raise
     return record
 
 
@@ -85,14 +94,28 @@ def photo_delete(*, user, photo):
     report = photo.report
     if not ReportPhoto.objects.kept_by(user).filter(pk=photo.pk).exists():
         raise PermissionDenied("您不能删除该照片。")
-    if not is_office_admin(user):
-        if month_is_closed(report.listing.year, report.month):
-            raise ValidationError(f"{report.listing.year}年{report.month}月已锁定，照片不能再删除。")
-        if report.status == "submitted":
-            raise ValidationError("该月已报送，照片不能删除；如需更正，请项目办退回后再改。")
+    if month_is_closed(report.listing.year, report.month):
+        raise ValidationError(f"{report.listing.year}年{report.month}月已锁定，照片不能再删除。")
+    if report.status == "submitted" and not is_office_admin(user):
+        raise ValidationError("该月已报送，照片不能删除；如需更正，请项目办退回后再改。")
     files = [photo.image.name, photo.thumbnail.name]
     storage = photo.image.storage
     with transaction.atomic():
         photo._history_user = user
         photo.delete()
         transaction.on_commit(lambda: [storage.delete(name) for name in files if name])
+
+
+def check_photo_count(report, adding):
+    """At most KP_PHOTOS_PER_REPORT photos on one report (and so in one request)."""
+    limit = settings.KP_PHOTOS_PER_REPORT
+    if report.photos.count() + adding > limit:
+        raise ValidationError({"photos": f"每月填报最多 {limit} 张照片，请删减后再上传。"})
+
+
+def delete_stored(names):
+    """Remove files written for rows that were then rolled back, so no file is left behind."""
+    storage = ReportPhoto._meta.get_field("image").storage
+    for name in names:
+        if name and storage.exists(name):
+            storage.delete(name)

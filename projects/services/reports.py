@@ -19,7 +19,7 @@ from projects.models import ClosedMonth, Listing, Milestone, MonthlyReport
 from projects.selectors import ZERO, counted_reports
 from projects.services.audit import audited_save
 from projects.services.errors import NeedsConfirmation, PermissionDenied, ReportConflict, ValidationError
-from projects.services.photos import photo_add
+from projects.services.photos import check_photo_count, delete_stored, photo_add
 from projects.services.problems import problem_create
 
 
@@ -73,15 +73,28 @@ def _check_may_report(user, listing):
         raise PermissionDenied("您不能填报该项目。")
 
 
-def _check_month_open(user, year, month, correction_reason):
-    if not month_is_closed(year, month):
+def _correction_reason(user, listing, month, existing, correction_reason):
+    """A change to a closed month, or to a report already submitted, is a correction: only an
+    admin may make it, and only with a reason. Returns the reason ("" when not a correction)."""
+    closed = month_is_closed(listing.year, month)
+    submitted = existing is not None and existing.status == ReportStatus.SUBMITTED
+    if not (closed or submitted):
         return ""
     if not is_office_admin(user):
-        raise ValidationError(f"{year}年{month}月已锁定，不能再修改；如需更正，请联系项目办管理员。")
+        if closed:
+            raise ValidationError(f"{listing.year}年{month}月已锁定，不能再修改；如需更正，请联系项目办管理员。")
+        raise ValidationError("该月已报送，不能修改；如需更正，请项目办退回后再改。")
     reason = (correction_reason or "").strip()
     if not reason:
-        raise ValidationError({"correction_reason": f"{year}年{month}月已锁定，更正须填写更正原因。"})
-    return reason
+        what = f"{listing.year}年{month}月已锁定" if closed else "该月已报送"
+        raise ValidationError({"correction_reason": f"{what}，更正须填写更正原因。"})
+    return f"{'已锁定月份' if closed else '已报送填报'}更正：{reason}"
+
+
+def _check_month_has_begun(year, month):
+    today = timezone.localdate()
+    if (year, month) > (today.year, today.month):
+        raise ValidationError(f"{year}年{month}月还没有到，不能填报。")
 
 
 def _validate(data, submit):
@@ -116,61 +129,78 @@ def report_save(*, user, listing, month, data, version, submit, confirmed=False,
     _check_may_report(user, listing)
     if not 1 <= month <= 12:
         raise ValidationError("月份必须在1到12之间。")
-    reason = _check_month_open(user, listing.year, month, correction_reason)
-    _validate(data, submit)
+    _check_month_has_begun(listing.year, month)
     existing = MonthlyReport.objects.filter(listing=listing, month=month).first()
-    if existing and existing.status == ReportStatus.SUBMITTED and not is_office_admin(user):
-        raise ValidationError("该月已报送，不能修改；如需更正，请项目办退回后再改。")
+    change_reason = _correction_reason(user, listing, month, existing, correction_reason)
+    correcting_submitted = existing is not None and existing.status == ReportStatus.SUBMITTED
+    _validate(data, submit or correcting_submitted)
     if not confirmed:
         warnings = report_warnings(listing=listing, month=month, investment=data.investment, exclude_report=existing)
         if warnings:
             raise NeedsConfirmation(warnings)
     milestones = {m: d for m, d in data.milestones.items() if m.project_id == listing.project_id}
-
-    with transaction.atomic():
-        if version == 0:
-            report = MonthlyReport(listing=listing, month=month, version=1)
-        else:
-            report = existing or MonthlyReport(listing=listing, month=month)
-            if report.pk is None:
-                raise ValidationError("该填报已不存在，请刷新页面。")
-            _claim(report, version)
-        report.investment = data.investment
-        report.progress = (data.progress or "").strip()
-        report.reported_by = user
-        if submit:
-            report.status = ReportStatus.SUBMITTED
-            report.reported_at = timezone.now()
-        else:
-            report.status = ReportStatus.DRAFT
-        change_reason = f"已锁定月份更正：{reason}" if reason else ""
-        if report.pk is None:
-            try:
-                with transaction.atomic():
-                    audited_save(report, user=user, reason=change_reason)
-            except IntegrityError:
-                # Someone created the same month's report since this form was opened.
-                raise ReportConflict(
-                    MonthlyReport.objects.select_related("reported_by").get(listing=listing, month=month)
-                ) from None
-        else:
-            audited_save(report, user=user, reason=change_reason)
-        for problem in data.problems:
-            problem_create(
-                user=user,
-                project=listing.project,
-                description=problem.description,
-                kind=problem.kind,
-                unit=problem.unit,
-                deadline=problem.deadline,
-                source_report=report,
+    stored_files = []  # photo files written during this save, removed again if it fails
+    try:
+        with transaction.atomic():
+            report = _write_report(
+                user, listing, month, data, version, submit, existing, correcting_submitted, change_reason
             )
-        for milestone, reached_on in milestones.items():
-            if milestone.actual_date != reached_on:
-                milestone.actual_date = reached_on
-                audited_save(milestone, user=user, update_fields=["actual_date"])
-        for photo in data.photos:
-            photo_add(user=user, report=report, photo=photo)
+            for problem in data.problems:
+                problem_create(
+                    user=user,
+                    project=listing.project,
+                    description=problem.description,
+                    kind=problem.kind,
+                    unit=problem.unit,
+                    deadline=problem.deadline,
+                    source_report=report,
+                )
+            for milestone, reached_on in milestones.items():
+                if milestone.actual_date != reached_on:
+                    milestone.actual_date = reached_on
+                    audited_save(milestone, user=user, update_fields=["actual_date"])
+            check_photo_count(report, len(data.photos))
+            for photo in data.photos:
+                stored_files.extend(photo_add(user=user, report=report, photo=photo).stored_names())
+    except BaseException:
+        delete_stored(stored_files)
+        raise
+    return report
+
+
+def _write_report(user, listing, month, data, version, submit, existing, correcting_submitted, change_reason):
+    """The report row itself: claim the version, set the values and the state, save audited."""
+    if version == 0:
+        report = MonthlyReport(listing=listing, month=month, version=1)
+    else:
+        report = existing or MonthlyReport(listing=listing, month=month)
+        if report.pk is None:
+            raise ValidationError("该填报已不存在，请刷新页面。")
+        _claim(report, version)
+    report.investment = data.investment
+    report.progress = (data.progress or "").strip()
+    if correcting_submitted:
+        pass  # an admin's correction: still submitted, still the reporter's report
+    elif submit:
+        report.status = ReportStatus.SUBMITTED
+        report.reported_by = user
+        report.reported_at = timezone.now()
+    else:
+        # A returned report stays 已退回 (with its reason) until it is submitted again.
+        report.reported_by = user
+        if report.status != ReportStatus.RETURNED:
+            report.status = ReportStatus.DRAFT
+    if report.pk is None:
+        try:
+            with transaction.atomic():
+                audited_save(report, user=user, reason=change_reason)
+        except IntegrityError:
+            # Someone created the same month's report since this form was opened.
+            raise ReportConflict(
+                MonthlyReport.objects.select_related("reported_by").get(listing=listing, month=month)
+            ) from None
+    else:
+        audited_save(report, user=user, reason=change_reason)
     return report
 
 
@@ -203,6 +233,16 @@ def month_close(*, user, year, month):
         raise ValidationError("月份必须在1到12之间。")
     if month_is_closed(year, month):
         raise ValidationError(f"{year}年{month}月已经锁定。")
+    today = timezone.localdate()
+    if (year, month) >= (today.year, today.month):
+        raise ValidationError(f"{year}年{month}月还没有结束，不能锁定。")
+    latest = ClosedMonth.objects.order_by("-year", "-month").first()
+    if latest is not None:
+        expected = (latest.year, latest.month + 1) if latest.month < 12 else (latest.year + 1, 1)
+        if (year, month) != expected:
+            raise ValidationError(
+                f"月份须按顺序锁定：已锁定到{latest.year}年{latest.month}月，下一个应锁定{expected[0]}年{expected[1]}月。"
+            )
     return audited_save(ClosedMonth(year=year, month=month, closed_by=user), user=user)
 
 

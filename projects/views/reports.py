@@ -115,6 +115,7 @@ class ReportEditView(LoginRequiredMixin, TemplateView):
             editable=self.editable(),
             closed=month_is_closed(self.listing.year, self.month),
             is_admin=is_office_admin(self.request.user),
+            correcting=bool(report and report.status == ReportStatus.SUBMITTED),
             return_form=ReportReturnForm(initial={"version": report.version}) if report else None,
             photos=report.photos.all() if report else [],
             found_problems=report.problems.all() if report else [],
@@ -122,10 +123,17 @@ class ReportEditView(LoginRequiredMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        form, problems = self.make_forms(request.POST, request.FILES)
         if not self.editable():
             messages.error(request, "该月填报当前不能修改。")
             return redirect(request.path)
+        response = self.save(request)
+        if response.status_code != 302 and request.FILES:
+            # A browser cannot send chosen files again by itself: say so rather than lose them quietly.
+            messages.warning(request, "本次没有保存，所选照片也未上传；改正后请重新选择照片。")
+        return response
+
+    def save(self, request):
+        form, problems = self.make_forms(request.POST, request.FILES)
         if not (form.is_valid() and problems.is_valid()):
             return self.render_to_response(self.get_context_data(form=form, problems=problems))
         submit = request.POST.get("action") == "submit"
@@ -144,8 +152,6 @@ class ReportEditView(LoginRequiredMixin, TemplateView):
             add_service_errors(form, error)
             return self.render_to_response(self.get_context_data(form=form, problems=problems))
         except NeedsConfirmation as warning:
-            if form.cleaned_data["photos"]:
-                messages.warning(request, "数值需要确认，所选照片尚未上传，确认时请重新选择照片。")
             return self.render_to_response(
                 self.get_context_data(form=form, problems=problems, warnings=warning.warnings)
             )

@@ -330,3 +330,158 @@ def test_photo_of_a_submitted_report_cannot_be_deleted_by_staff(client_for, list
     response = client_for("staff_a").post(reverse("projects:photo_delete", args=[photo.pk]), follow=True)
     assert "照片不能" in response.content.decode()
     assert ReportPhoto.objects.filter(pk=photo.pk).exists()
+
+
+# --- Second review: photos, corrections, closing order, returned state, future months ----------
+
+
+def media_files():
+    from django.conf import settings
+
+    root = settings.MEDIA_ROOT
+    return sorted(str(path) for path in __import__("pathlib").Path(root).rglob("*") if path.is_file())
+
+
+def test_a_cut_off_jpeg_is_refused_and_leaves_no_file(client_for, listing):
+    whole = image_file("whole.jpg", size=(400, 300)).read()
+    cut = SimpleUploadedFile("cut.jpg", whole[: len(whole) // 2], content_type="image/jpeg")
+    before, files = state(), media_files()
+    response = client_for("staff_a").post(edit_url(listing), form_data(photos=[image_file(), cut]))
+    assert response.status_code == 200
+    assert "不是有效的 JPEG 或 PNG 图片" in response.content.decode()
+    assert "所选照片也未上传" in response.content.decode()
+    assert state() == before and media_files() == files
+
+
+def test_a_phone_jpeg_with_embedded_images_is_accepted(client_for, listing):
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48)).save(buffer, "MPO", save_all=True, append_images=[Image.new("RGB", (64, 48))])
+    upload = SimpleUploadedFile("IMG_0001.jpg", buffer.getvalue(), content_type="image/jpeg")
+    assert client_for("staff_a").post(edit_url(listing), form_data(photos=upload)).status_code == 302
+    assert ReportPhoto.objects.get(report__listing=listing).extension == "jpg"
+
+
+def test_a_huge_image_in_a_small_file_is_refused(client_for, listing):
+    buffer = io.BytesIO()
+    Image.new("L", (6000, 6000)).save(buffer, "PNG")
+    assert buffer.tell() < 1024 * 1024
+    upload = SimpleUploadedFile("flat.png", buffer.getvalue(), content_type="image/png")
+    before = state()
+    response = client_for("staff_a").post(edit_url(listing), form_data(photos=upload))
+    assert "像素过多" in response.content.decode()
+    assert state() == before
+
+
+def test_at_most_ten_photos_per_report(client_for, listing):
+    client = client_for("staff_a")
+    assert (
+        client.post(edit_url(listing), form_data(action="draft", photos=[image_file() for _ in range(8)])).status_code
+        == 302
+    )
+    before = state()
+    response = client.post(
+        edit_url(listing), form_data(version=1, action="draft", photos=[image_file() for _ in range(3)])
+    )
+    assert "最多 10 张照片" in response.content.decode()
+    assert state() == before
+
+
+def test_admin_correction_of_a_submitted_report_keeps_it_submitted_and_needs_a_reason(client_for, users, listing_of):
+    listing = listing_of("市正顺化工公司技改10万吨/年洗油深加工")
+    report = listing.reports.get(month=9)
+    reporter = report.reported_by
+    client = client_for("admin")
+    response = client.post(edit_url(listing), form_data(version=report.version, action="draft", investment="1"))
+    assert "更正须填写更正原因" in response.content.decode()
+    assert listing.reports.get(month=9).investment == report.investment
+    ok = client.post(
+        edit_url(listing),
+        form_data(version=report.version, action="draft", investment="1", correction_reason="统计口径调整"),
+    )
+    assert ok.status_code == 302
+    corrected = listing.reports.get(month=9)
+    assert (corrected.status, corrected.reported_by, corrected.investment) == ("submitted", reporter, Decimal("1"))
+    assert corrected.history.latest().history_change_reason == "已报送填报更正：统计口径调整"
+
+
+def test_a_returned_report_stays_returned_until_resubmitted(client_for, listing_of):
+    listing = listing_of("北环路新型墙材厂（示例）")  # returned in the demo data
+    report = listing.reports.get(month=9)
+    client = client_for("staff_a")
+    assert client.post(edit_url(listing), form_data(version=report.version, action="draft")).status_code == 302
+    kept = listing.reports.get(month=9)
+    assert (kept.status, kept.returned_reason) == ("returned", report.returned_reason)
+    page = client.get(edit_url(listing)).content.decode()
+    assert report.returned_reason in page
+    assert client.post(edit_url(listing), form_data(version=kept.version)).status_code == 302
+    assert listing.reports.get(month=9).status == "submitted"
+
+
+def test_months_not_yet_begun_cannot_be_reported(client_for, listing):
+    from django.utils import timezone
+
+    from projects.models import Listing
+
+    next_year = timezone.localdate().year + 1
+    future = Listing.objects.create(project=listing.project, year=next_year, level="district", category="continuing")
+    response = client_for("staff_a").post(edit_url(future, 1), form_data())
+    assert "还没有到" in response.content.decode()
+    assert not future.reports.exists()
+
+
+def test_months_close_in_order_and_only_once_ended(client_for):
+    from django.utils import timezone
+
+    client = client_for("admin")
+    response = client.post(reverse("projects:month_close"), {"year": 2015, "month": 11}, follow=True)
+    assert "须按顺序锁定" in response.content.decode()
+    today = timezone.localdate()
+    response = client.post(reverse("projects:month_close"), {"year": today.year, "month": today.month}, follow=True)
+    assert "还没有结束" in response.content.decode()
+    assert not ClosedMonth.objects.filter(year__gt=2015).exists()
+    assert not ClosedMonth.objects.filter(year=2015, month__gt=8).exists()
+
+
+def test_closed_month_photos_cannot_be_deleted_even_by_an_admin(client_for, listing_of):
+    photo = ReportPhoto.objects.get(report__listing__project__name="市正顺化工公司技改10万吨/年洗油深加工")
+    ClosedMonth.objects.create(year=2015, month=9)
+    client_for("admin").post(reverse("projects:photo_delete", args=[photo.pk]))
+    assert ReportPhoto.objects.filter(pk=photo.pk).exists()
+    admin_delete = reverse("admin:projects_reportphoto_delete", args=[photo.pk])
+    assert client_for("admin").post(admin_delete, {"post": "yes"}).status_code == 403
+    assert ReportPhoto.objects.filter(pk=photo.pk).exists()
+
+
+def test_a_problem_row_with_a_deadline_needs_a_description(client_for, listing):
+    before = state()
+    response = client_for("staff_a").post(edit_url(listing), form_data(**{"problems-0-deadline": "2030-01-01"}))
+    assert "请同时填写问题描述" in response.content.decode()
+    assert state() == before
+
+
+def test_overdue_shows_on_the_project_report_and_visit_pages(client_for, users):
+    from datetime import date
+
+    from projects.services.visits import visit_record
+
+    project = Problem.objects.filter(project__name="市正顺化工公司技改10万吨/年洗油深加工").first().project
+    visit = visit_record(
+        user=users["admin"],
+        project=project,
+        date=date(2015, 10, 20),
+        leaders=list(project.assignments.values_list("leader", flat=True)),
+        findings="消防通道被占用",
+        rectification_deadline=date(2015, 11, 30),
+        make_problems=True,
+    )
+    overdue = visit.problems.get()
+    assert overdue.overdue
+    client = client_for("staff_a")
+    for url in (
+        project.get_absolute_url(),
+        reverse("projects:visit_list"),
+        reverse("projects:problem_list"),
+        overdue.get_absolute_url(),
+    ):
+        html = client.get(url).content.decode()
+        assert "消防通道被占用" in html and "已逾期" in html, url

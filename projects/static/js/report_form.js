@@ -12,7 +12,8 @@
   var format = new Intl.NumberFormat("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
   function update() {
-    var text = input.value.replace(/[,，\s]/g, "");
+    // As the server reads it: full-width digits and separators are ordinary ones (NFKC).
+    var text = input.value.normalize("NFKC").replace(/[,\s]/g, "");
     var value = text === "" ? 0 : Number(text);
     if (!isFinite(value) || value < 0) {
       cumulativeOut.textContent = "—";
