@@ -15,6 +15,7 @@ from projects.models import (
     Assignment,
     ClosedMonth,
     District,
+    ImportRecord,
     Instruction,
     Leader,
     Listing,
@@ -389,4 +390,16 @@ class ProblemStepAdmin(ViewOnlyMixin, OfficeModelAdmin):
     search_fields = ["problem__description", "problem__project__name", "note"]
     list_select_related = ["problem__project", "by"]
     fields = list_display
+    readonly_fields = fields
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(ViewOnlyMixin, OfficeModelAdmin):
+    """Imports are made on the import page; here they are only read."""
+
+    list_display = ["original_name", "year", "level", "status", "created", "updated", "unchanged", "error_count",
+                    "uploaded_by", "uploaded_at", "applied_at"]  # fmt: skip
+    list_filter = ["status", "year", "level"]
+    search_fields = ["original_name", "sha256"]
+    fields = [*list_display, "sha256", "applied_by", "file"]
     readonly_fields = fields

@@ -207,3 +207,15 @@ class OverviewForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "级别只能是 province、city 或 district。"},
     )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="清单文件（.xlsx）",
+        error_messages={"required": "请选择要导入的 .xlsx 文件。", "empty": "文件是空的。"},
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+    year = forms.IntegerField(label="清单年度", min_value=2000, max_value=2100)
+    level = forms.ChoiceField(label="级别", choices=Level.choices, initial=Level.CITY)

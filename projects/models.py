@@ -594,3 +594,50 @@ class Instruction(models.Model):
 
     def __str__(self):
         return f"{self.author} · {self.text[:30]}"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "已预览"
+    REFUSED = "refused", "已拒绝"
+    APPLIED = "applied", "已导入"
+
+
+def import_upload_to(instance, filename):
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportRecord(models.Model):
+    """One upload of a municipal list: the file kept, who and when, what the preview found and
+    what was applied."""
+
+    file = models.FileField("文件", upload_to=import_upload_to)
+    original_name = models.CharField("原文件名", max_length=255)
+    sha256 = models.CharField("文件摘要", max_length=64)
+    year = models.PositiveSmallIntegerField("年度")
+    level = models.CharField("级别", max_length=10, choices=Level.choices)
+    status = models.CharField("状态", max_length=10, choices=ImportStatus.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="确认人"
+    )
+    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
+    plan_digest = models.CharField("预览摘要", max_length=64, blank=True)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("未变", default=0)
+    error_count = models.PositiveIntegerField("错误", default=0)
+    summary = models.JSONField("结果摘要", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "清单导入记录"
+        verbose_name_plural = "清单导入记录"
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.original_name}（{self.year}年{self.get_level_display()}，{self.get_status_display()}）"
+
+    def get_absolute_url(self):
+        return reverse("projects:import_detail", args=[self.pk])

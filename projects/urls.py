@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import dashboard, photos, problems, projects, reports, visits
+from projects.views import dashboard, imports, photos, problems, projects, reports, visits
 
 app_name = "projects"
 
@@ -24,6 +24,12 @@ urlpatterns = [
     path("visits/", visits.VisitListView.as_view(), name="visit_list"),
     path("visits/new/", visits.VisitCreateView.as_view(), name="visit_create"),
     path("visits/<int:pk>/problems/", visits.VisitProblemsView.as_view(), name="visit_problems"),
+    path("imports/", imports.ImportListView.as_view(), name="import_list"),
+    path("imports/template.xlsx", imports.ImportTemplateView.as_view(), name="import_template"),
+    path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import_detail"),
+    path("imports/<int:pk>/confirm/", imports.ImportConfirmView.as_view(), name="import_confirm"),
+    path("imports/<int:pk>/errors.xlsx", imports.ImportErrorsView.as_view(), name="import_errors"),
+    path("imports/<int:pk>/file/", imports.ImportFileView.as_view(), name="import_file"),
     path("photos/<int:pk>/", photos.PhotoView.as_view(), name="photo"),
     path("photos/<int:pk>/thumbnail/", photos.PhotoView.as_view(thumbnail=True), name="photo_thumbnail"),
     path("photos/<int:pk>/delete/", photos.PhotoDeleteView.as_view(), name="photo_delete"),

@@ -1,6 +1,7 @@
 """Shared test fixtures: the demo data is loaded once per session into the test database."""
 
 import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -91,3 +92,18 @@ def listing_of(demo):
         return Listing.objects.select_related("project").get(project__name=name, year=2015)
 
     return get
+
+
+SAMPLE_LIST = Path(__file__).parent / "data" / "municipal-list-2016.xlsx"
+
+
+@pytest.fixture
+def sample_import(demo):
+    """The city's 2016 sample list, uploaded and previewed (not applied)."""
+    from django.core.files import File
+
+    from projects.services.imports import import_upload
+
+    with SAMPLE_LIST.open("rb") as handle:
+        record, _ = import_upload(user=None, upload=File(handle, name=SAMPLE_LIST.name), year=2016, level="city")
+    return record

@@ -27,7 +27,7 @@ def test_every_domain_model_is_registered():
         "accounts.User", "projects.District", "projects.Street", "projects.Unit", "projects.Leader",
         "projects.Project", "projects.Listing", "projects.MonthlyReport", "projects.Problem",
         "projects.Milestone", "projects.Assignment", "projects.SupervisionVisit", "projects.Instruction",
-        "projects.ClosedMonth", "projects.ReportPhoto", "projects.ProblemStep",
+        "projects.ClosedMonth", "projects.ReportPhoto", "projects.ProblemStep", "projects.ImportRecord",
     }  # fmt: skip
     assert expected <= labels
 
@@ -45,6 +45,7 @@ NOT_ADDED_IN_ADMIN = {
     "projects.ClosedMonth",
     "projects.ReportPhoto",
     "projects.ProblemStep",
+    "projects.ImportRecord",
 }
 
 
@@ -55,7 +56,7 @@ def test_add_page_answers(admin_client_demo, model):
 
 
 @pytest.mark.parametrize("model", OURS, ids=lambda m: m._meta.label)
-def test_change_page_answers(admin_client_demo, model):
+def test_change_page_answers(admin_client_demo, model, sample_import):
     obj = model._default_manager.order_by("pk").first()
     if obj is None:
         pytest.fail(f"the demo data has no {model._meta.label} to open")

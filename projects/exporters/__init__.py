@@ -1,0 +1,1 @@
+"""Excel files the application writes: reports sent upward, error lists, templates."""

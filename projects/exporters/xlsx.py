@@ -1,0 +1,56 @@
+"""Writing .xlsx with openpyxl in write-only mode, with text that can never run as a formula."""
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+THIN = Side(style="thin", color="999999")
+HEADER_FONT = Font(bold=True)
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def text_cell(sheet, value, **style):
+    """A cell that holds ``value`` as text, even when it starts like a formula (CWE-1236)."""
+    cell = WriteOnlyCell(sheet, value=None if value is None else str(value))
+    if value is not None:
+        cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def cell(sheet, value, **style):
+    """Numbers stay numbers; text goes through text_cell."""
+    if isinstance(value, str):
+        return text_cell(sheet, value, **style)
+    result = WriteOnlyCell(sheet, value=value)
+    for name, setting in style.items():
+        setattr(result, name, setting)
+    return result
+
+
+def simple_workbook(title, headers, rows, widths=None):
+    """One sheet: a bold, bordered header row, then ``rows``; returns the file's bytes."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    for index, width in enumerate(widths or [], start=1):
+        sheet.column_dimensions[_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append(
+        [text_cell(sheet, header, font=HEADER_FONT, alignment=HEADER_ALIGNMENT, border=BORDER) for header in headers]
+    )
+    for row in rows:
+        sheet.append([cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _column_letter(index):
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)

@@ -1,0 +1,1 @@
+"""Reading the municipal key-project lists the city sends as .xlsx files."""

@@ -1,0 +1,391 @@
+"""Understanding a municipal key-project list as the city sends it: title and unit rows, one- or
+two-row headers with varying names, section rows giving the category, subtotal and total rows,
+footnotes, one sheet per batch or one sheet, numbers stored as text."""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from projects.choices import Batch, Category, Level
+
+HUNDREDTH = Decimal("0.01")
+WAN_PER_YI = Decimal(10000)
+
+# Canonical column → header names seen in real lists (compared after normalize_header).
+ALIASES = {
+    "seq": ["序号"],
+    "name": ["项目名称"],
+    "code": ["项目编号", "项目代码"],
+    "owner": ["建设单位", "项目单位", "业主单位"],
+    "content": ["建设内容及规模", "建设规模及内容", "主要建设内容", "建设内容"],
+    "location": ["建设地点", "所在街道", "街道"],
+    "years": ["建设年限", "建设起止年限"],
+    "total": ["总投资"],
+    "plan": ["年度计划投资", "年度投资目标", "年计划投资", "计划投资"],
+    "category": ["类别", "项目类别"],
+    "level": ["级别"],
+    "batch": ["批次"],
+    "unit": ["责任单位"],
+    "leader": ["联系领导"],
+    "remark": ["备注"],
+}
+COLUMN_LABELS = {
+    "seq": "序号",
+    "name": "项目名称",
+    "code": "项目代码",
+    "owner": "建设单位",
+    "content": "建设内容及规模",
+    "location": "建设地点",
+    "years": "建设年限",
+    "total": "总投资",
+    "plan": "年度计划投资",
+    "category": "类别",
+    "level": "级别",
+    "batch": "批次",
+    "unit": "责任单位",
+    "leader": "联系领导",
+    "remark": "备注",
+}
+_ALIAS_TO_COLUMN = {alias: column for column, aliases in ALIASES.items() for alias in aliases}
+AMOUNT_COLUMNS = ("total", "plan")
+
+CATEGORY_WORDS = [  # checked in order: "计划建成" before the shorter "建成"
+    ("新开工", Category.NEW_START),
+    ("续建", Category.CONTINUING),
+    ("计划建成", Category.COMPLETION),
+    ("建成", Category.COMPLETION),
+    ("竣工", Category.COMPLETION),
+]
+LEVEL_WORDS = [("省", Level.PROVINCE), ("市", Level.CITY), ("区", Level.DISTRICT), ("县", Level.DISTRICT)]
+BATCH_WORDS = [("第一批", Batch.FIRST), ("第二批", Batch.SECOND), ("一", Batch.FIRST), ("二", Batch.SECOND)]
+TOTAL_WORDS = ("小计", "合计", "总计")
+SECTION_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+UNIT_RE = re.compile(r"[(（]?(万元|亿元)[)）]?")
+YEAR_PREFIX_RE = re.compile(r"^(\d{4})年")
+YEARS_RE = re.compile(r"(\d{4})")
+
+
+def normalize_text(value):
+    """Full-width to half-width, no spaces of any kind (also inside names), stripped."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return re.sub(r"\s+", "", text)
+
+
+def clean_text(value):
+    """Text for storage: full-width spaces and stray line breaks folded, ends stripped."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def normalize_header(value):
+    """A header cell → (canonical column or None, unit "万元"/"亿元"/None, year or None)."""
+    text = normalize_text(value)
+    unit_match = UNIT_RE.search(text)
+    unit = unit_match.group(1) if unit_match else None
+    text = UNIT_RE.sub("", text)
+    text = re.sub(r"[(（].*?[)）]", "", text)
+    year_match = YEAR_PREFIX_RE.match(text)
+    year = int(year_match.group(1)) if year_match else None
+    text = YEAR_PREFIX_RE.sub("", text)
+    return _ALIAS_TO_COLUMN.get(text), unit, year
+
+
+def name_key(name):
+    """How a project is matched by name: normalized, with no spaces or brackets' width differences."""
+    return normalize_text(name)
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self):
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self):
+        where = f"「{self.sheet}」第{self.row}行" if self.row else f"「{self.sheet}」"
+        return f"{where}{'「' + self.column + '」' if self.column else ''}：{self.message}"
+
+
+@dataclass
+class ParsedRow:
+    sheet: str
+    row: int
+    values: dict = field(default_factory=dict)  # canonical column → parsed value
+
+    @property
+    def key(self):
+        return ("code", self.values["code"]) if self.values.get("code") else ("name", name_key(self.values["name"]))
+
+
+@dataclass
+class SubtotalCheck:
+    sheet: str
+    row: int
+    label: str
+    column: str
+    stated: Decimal
+    computed: Decimal
+
+    @property
+    def ok(self):
+        return self.stated == self.computed
+
+
+@dataclass
+class ParsedList:
+    rows: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    subtotals: list = field(default_factory=list)
+
+
+class _Sheet:
+    """One sheet's layout: where the header is, what each column holds, the unit and the batch."""
+
+    def __init__(self, sheet, result):
+        self.title = sheet.title
+        self.rows = sheet.rows
+        self.result = result
+        self.columns = {}  # canonical column → index
+        self.units = {}  # amount column → factor to 万元
+        self.header_years = {}
+        self.batch = _batch_from_text(sheet.title)
+        self.data_start = None
+
+    def error(self, row, column, message):
+        self.result.errors.append(Problem(self.title, row, COLUMN_LABELS.get(column, column or ""), message))
+
+    def warn(self, row, column, message):
+        self.result.warnings.append(Problem(self.title, row, COLUMN_LABELS.get(column, column or ""), message))
+
+    def find_header(self):
+        default_unit = None
+        for position, (_number, values) in enumerate(self.rows[:25]):
+            texts = [normalize_text(value) for value in values]
+            if "项目名称" in texts:
+                self._read_header(position, default_unit)
+                return True
+            joined = "".join(texts)
+            if "单位" in joined and ("万元" in joined or "亿元" in joined) and len(joined) < 30:
+                default_unit = "亿元" if "亿元" in joined else "万元"
+            elif self.batch is None:
+                self.batch = _batch_from_text(joined)
+        return False
+
+    def _read_header(self, position, default_unit):
+        _, first = self.rows[position]
+        headers = [normalize_header(value) for value in first]
+        data_start = position + 1
+        if position + 1 < len(self.rows):
+            _, second = self.rows[position + 1]
+            below = [normalize_header(value) for value in second]
+            if any(column for column, _, _ in below) and not normalize_text(_cell(second, 0)).isdigit():
+                # A two-row header: sub-columns under a merged group; single columns merged down.
+                headers = [
+                    below_cell if below_cell[0] else above for above, below_cell in zip(headers, below, strict=False)
+                ]
+                data_start = position + 2
+        for index, (column, unit, year) in enumerate(headers):
+            if column and column not in self.columns:
+                self.columns[column] = index
+                if column in AMOUNT_COLUMNS:
+                    self.units[column] = WAN_PER_YI if (unit or default_unit) == "亿元" else Decimal(1)
+                if year:
+                    self.header_years[column] = year
+        self.data_start = data_start
+
+
+def _cell(values, index):
+    return values[index] if index is not None and index < len(values) else None
+
+
+def _batch_from_text(text):
+    text = normalize_text(text)
+    for word, batch in BATCH_WORDS[:2]:
+        if word in text:
+            return batch
+    return None
+
+
+def parse_amount(value, factor):
+    """A number as stored or typed ("36,830", " 1200 ", "１２００") in the column's unit → 万元."""
+    if value is None or value == "":
+        raise ValueError("不能为空")
+    if isinstance(value, bool):
+        raise ValueError("不是数字")
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    else:
+        text = normalize_text(value).replace(",", "").replace("万元", "").replace("亿元", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"「{clean_text(value)}」不是数字") from None
+    if not number.is_finite():
+        raise ValueError("不是数字")
+    if number < 0:
+        raise ValueError("不能为负数")
+    return (number * factor).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def parse_years(value):
+    years = [int(y) for y in YEARS_RE.findall(normalize_text(value))]
+    if not years:
+        return None, None
+    return min(years), max(years)
+
+
+def _category_from_text(text):
+    text = normalize_text(text)
+    for word, category in CATEGORY_WORDS:
+        if word in text:
+            return category
+    return None
+
+
+def parse_list(sheets, *, default_level):
+    """Read the sheets of a list into project rows with errors, warnings and subtotal checks."""
+    result = ParsedList()
+    for sheet in sheets:
+        layout = _Sheet(sheet, result)
+        if not layout.find_header():
+            if sheet.rows:
+                layout.error(0, "", "找不到表头（应有「项目名称」列），本表未导入。")
+            continue
+        if "name" not in layout.columns:
+            layout.error(0, "name", "缺少「项目名称」列。")
+            continue
+        for column in ("plan",):
+            if column not in layout.columns:
+                layout.error(0, column, "缺少年度计划投资列（如「2016年计划投资（万元）」）。")
+        _parse_body(layout, result, default_level)
+    _check_duplicates(result)
+    return result
+
+
+def _parse_body(layout, result, default_level):
+    category, section_rows, sheet_rows = None, [], []
+    col = layout.columns
+    for number, values in layout.rows[layout.data_start :]:
+        texts = [normalize_text(value) for value in values]
+        first_text = next((text for text in texts if text), "")
+        name_text = normalize_text(_cell(values, col["name"]))
+        if first_text.startswith(("注", "说明", "备注:", "备注：")) and not name_text.startswith("注"):
+            continue
+        total_word = next((word for word in TOTAL_WORDS for text in texts[:4] if text.replace("：", "") == word), None)
+        if total_word:
+            covered = section_rows if total_word == "小计" else sheet_rows
+            _check_totals(layout, result, number, values, total_word, covered)
+            continue
+        if SECTION_RE.match(first_text) or (not name_text and _category_from_text(first_text) and "项目" in first_text):
+            category = _category_from_text(first_text)
+            if category is None:
+                layout.warn(
+                    number, "", f"分组行「{clean_text(first_text)}」不是计划建成、续建或新开工，其下项目须有类别列。"
+                )
+            section_rows = []
+            continue
+        row = _parse_project(layout, number, values, category, default_level)
+        if row is not None:
+            result.rows.append(row)
+            section_rows.append(row)
+            sheet_rows.append(row)
+
+
+def _parse_project(layout, number, values, section_category, default_level):
+    col = layout.columns
+    errors_before = len(layout.result.errors)
+    parsed = ParsedRow(sheet=layout.title, row=number)
+    name = clean_text(_cell(values, col.get("name")))
+    if not name:
+        layout.error(number, "name", "缺少项目名称。")
+    parsed.values["name"] = name
+    parsed.values["code"] = clean_text(_cell(values, col.get("code"))) or None
+    for column in ("owner", "content", "remark", "unit", "leader"):
+        parsed.values[column] = clean_text(_cell(values, col.get(column)))
+    parsed.values["location"] = clean_text(_cell(values, col.get("location")))
+    for column in AMOUNT_COLUMNS:
+        if column not in col:
+            parsed.values[column] = None
+            continue
+        try:
+            parsed.values[column] = parse_amount(_cell(values, col[column]), layout.units[column])
+        except ValueError as error:
+            layout.error(number, column, str(error) + "。")
+    parsed.values["start_year"], parsed.values["end_year"] = parse_years(_cell(values, col.get("years")))
+    category_text = clean_text(_cell(values, col.get("category")))
+    if category_text:
+        parsed.values["category"] = _category_from_text(category_text)
+        if parsed.values["category"] is None:
+            layout.error(number, "category", f"未知类别「{category_text}」（应为 计划建成、续建 或 新开工）。")
+    elif section_category:
+        parsed.values["category"] = section_category
+    else:
+        layout.error(number, "category", "无法确定类别：既无类别列，也不在“计划建成/续建/新开工”分组下。")
+    level_text = normalize_text(_cell(values, col.get("level")))
+    parsed.values["level"] = default_level
+    if level_text:
+        parsed.values["level"] = next((level for word, level in LEVEL_WORDS if word in level_text), None)
+        if parsed.values["level"] is None:
+            layout.error(number, "level", f"未知级别「{level_text}」（应为 省级、市级 或 区级）。")
+    batch_text = normalize_text(_cell(values, col.get("batch")))
+    parsed.values["batch"] = layout.batch or Batch.FIRST
+    if batch_text:
+        parsed.values["batch"] = next(
+            (batch for word, batch in BATCH_WORDS if word in batch_text),
+            {"1": Batch.FIRST, "2": Batch.SECOND}.get(batch_text),
+        )
+        if parsed.values["batch"] is None:
+            layout.error(number, "batch", f"未知批次「{batch_text}」（应为 第一批 或 第二批）。")
+    if len(layout.result.errors) > errors_before and not name:
+        return None
+    return parsed
+
+
+def _check_totals(layout, result, number, values, word, covered):
+    for column in AMOUNT_COLUMNS:
+        if column not in layout.columns:
+            continue
+        try:
+            stated = parse_amount(_cell(values, layout.columns[column]), layout.units[column])
+        except ValueError:
+            continue
+        computed = sum((row.values.get(column) or Decimal(0) for row in covered), Decimal(0))
+        check = SubtotalCheck(layout.title, number, word, COLUMN_LABELS[column], stated, computed)
+        result.subtotals.append(check)
+        if not check.ok:
+            layout.warn(
+                number,
+                column,
+                f"{word}行为 {stated:,.2f} 万元，与所含各项目之和 {computed:,.2f} 万元不符"
+                f"（相差 {stated - computed:,.2f}）。",
+            )
+
+
+def _check_duplicates(result):
+    seen = {}
+    for row in result.rows:
+        if not row.values.get("name"):
+            continue
+        first = seen.setdefault(row.key, row)
+        if first is not row:
+            column = "code" if row.key[0] == "code" else "name"
+            result.errors.append(
+                Problem(
+                    row.sheet,
+                    row.row,
+                    COLUMN_LABELS[column],
+                    f"与「{first.sheet}」第{first.row}行是同一个项目，请删除重复的一行。",
+                )
+            )

@@ -1,0 +1,74 @@
+"""Import a municipal key-project list from .xlsx: the same service as the web page."""
+
+import json
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from projects.choices import Level
+from projects.services.errors import ValidationError
+from projects.services.imports import import_confirm, import_upload
+
+
+class Command(BaseCommand):
+    help = "导入市（区、省）重点项目清单 .xlsx。退出码：0 已导入（--dry-run 时为可以导入），1 文件被拒绝。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help=".xlsx 文件路径")
+        parser.add_argument("--year", type=int, required=True, help="清单年度，如 2016")
+        parser.add_argument("--level", default=Level.CITY, choices=Level.values, help="级别，默认 city")
+        parser.add_argument("--dry-run", action="store_true", help="只预览，不写入")
+        parser.add_argument("--json", action="store_true", dest="as_json", help="以 JSON 输出结果")
+
+    def handle(self, *args, file, year, level, dry_run, as_json, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"找不到文件：{file}")
+        with path.open("rb") as handle:
+            record, plan = import_upload(user=None, upload=File(handle, name=path.name), year=year, level=level)
+        outcome_errors = [error.as_dict() for error in plan.errors]
+        if plan.ok and not dry_run:
+            try:
+                record = import_confirm(user=None, record=record)
+            except ValidationError as error:
+                outcome_errors.append({"sheet": "", "row": 0, "column": "", "message": "；".join(error.messages)})
+        summary = plan.summary()
+        payload = {
+            "import_id": record.pk,
+            "status": record.status,
+            "dry_run": dry_run,
+            "created": summary["created"],
+            "updated": summary["updated"],
+            "unchanged": summary["unchanged"],
+            "projects": summary["projects"],
+            "total_investment": summary["total_investment"],
+            "annual_plan": summary["annual_plan"],
+            "by_category": {label: count for label, count, _, _ in summary["by_category"]},
+            "by_batch": {label: count for label, count, _, _ in summary["by_batch"]},
+            "subtotals": summary["subtotals"],
+            "errors": outcome_errors,
+            "warnings": summary["warnings"],
+        }
+        if as_json:
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1))
+        else:
+            self._print(payload)
+        if outcome_errors:
+            raise SystemExit(1)
+
+    def _print(self, payload):
+        if payload["errors"]:
+            self.stderr.write(f"文件被拒绝，未写入任何数据。共 {len(payload['errors'])} 个错误：")
+            for error in payload["errors"]:
+                where = f"「{error['sheet']}」第{error['row']}行" if error["row"] else error["sheet"]
+                self.stderr.write(f"  {where}「{error['column']}」：{error['message']}")
+            return
+        verb = "预览（未写入）" if payload["dry_run"] else "已导入"
+        self.stdout.write(
+            f"{verb}：项目 {payload['projects']} 个，新增 {payload['created']}，更新 {payload['updated']}，"
+            f"无变化 {payload['unchanged']}；总投资 {payload['total_investment']} 万元，"
+            f"年度计划投资 {payload['annual_plan']} 万元。"
+        )
+        for warning in payload["warnings"]:
+            self.stdout.write(f"  提示：第{warning['row']}行「{warning['column']}」{warning['message']}")

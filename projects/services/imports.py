@@ -1,0 +1,437 @@
+"""Importing a municipal key-project list: preview first (nothing written), then confirm, which
+applies exactly what was previewed in one transaction, or nothing at all."""
+
+import hashlib
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.scoping import is_office_admin
+from projects.choices import Batch, Category, Level, UnitKind
+from projects.importers.municipal import COLUMN_LABELS, Problem, normalize_text, parse_list
+from projects.importers.workbook import WorkbookRefused, read_rows
+from projects.models import (
+    Assignment,
+    ImportRecord,
+    ImportStatus,
+    Leader,
+    Listing,
+    Project,
+    Street,
+    Unit,
+)
+from projects.services.errors import PermissionDenied, ValidationError
+
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+STATUS_LABELS = {NEW: "新增", CHANGED: "有变化", UNCHANGED: "无变化"}
+PROJECT_FIELDS = ["code", "owner", "content", "street", "unit", "total_investment", "start_year", "end_year"]
+LISTING_FIELDS = ["batch", "category", "annual_plan"]
+FIELD_LABELS = {
+    "code": "项目代码",
+    "owner": "建设单位",
+    "content": "建设内容及规模",
+    "street": "所在街道",
+    "unit": "责任单位",
+    "total_investment": "总投资（万元）",
+    "start_year": "开工年份",
+    "end_year": "建成年份",
+    "batch": "批次",
+    "category": "类别",
+    "annual_plan": "年度计划投资（万元）",
+    "leader": "联系领导",
+}
+
+
+@dataclass
+class RowPlan:
+    sheet: str
+    row: int
+    name: str
+    status: str
+    values: dict  # model field → value to set (the project's and the listing's)
+    project: object = None
+    listing: object = None
+    changes: list = field(default_factory=list)  # (field, old text, new text)
+    unit_name: str = ""
+    leader: object = None
+
+    def as_dict(self):
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "name": self.name,
+            "status": self.status,
+            "changes": [[FIELD_LABELS[f], old, new] for f, old, new in self.changes],
+        }
+
+
+@dataclass
+class ImportPlan:
+    year: int
+    level: str
+    rows: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    subtotals: list = field(default_factory=list)
+    new_units: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def count(self, status):
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def total_investment(self):
+        return sum((row.values["total_investment"] or Decimal(0) for row in self.rows), Decimal(0))
+
+    @property
+    def annual_plan(self):
+        return sum((row.values["annual_plan"] or Decimal(0) for row in self.rows), Decimal(0))
+
+    def totals_by(self, key, labels):
+        groups = OrderedDict((value, [label, 0, Decimal(0), Decimal(0)]) for value, label in labels)
+        for row in self.rows:
+            group = groups.setdefault(row.values[key], [str(row.values[key]), 0, Decimal(0), Decimal(0)])
+            group[1] += 1
+            group[2] += row.values["total_investment"] or Decimal(0)
+            group[3] += row.values["annual_plan"] or Decimal(0)
+        return [tuple(group) for group in groups.values() if group[1]]
+
+    def digest(self):
+        """What confirming will do, as a fingerprint: the data and the database as previewed."""
+        canonical = [
+            [
+                row.sheet,
+                row.row,
+                row.status,
+                row.project.pk if row.project else None,
+                row.listing.pk if row.listing else None,
+            ]
+            + [[f, old, new] for f, old, new in row.changes]
+            + [[k, _text(v)] for k, v in sorted(row.values.items())]
+            for row in self.rows
+        ]
+        payload = json.dumps([self.year, self.level, canonical, self.new_units], ensure_ascii=False, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def summary(self):
+        return {
+            "projects": len(self.rows),
+            "created": self.count(NEW),
+            "updated": self.count(CHANGED),
+            "unchanged": self.count(UNCHANGED),
+            "total_investment": _decimal(self.total_investment),
+            "annual_plan": _decimal(self.annual_plan),
+            "by_category": [
+                [label, n, _decimal(t), _decimal(p)] for label, n, t, p in self.totals_by("category", Category.choices)
+            ],
+            "by_batch": [
+                [label, n, _decimal(t), _decimal(p)] for label, n, t, p in self.totals_by("batch", Batch.choices)
+            ],
+            "subtotals": [
+                {
+                    "sheet": s.sheet,
+                    "row": s.row,
+                    "label": s.label,
+                    "column": s.column,
+                    "stated": _decimal(s.stated),
+                    "computed": _decimal(s.computed),
+                    "ok": s.ok,
+                }
+                for s in self.subtotals
+            ],  # fmt: skip
+            "new_units": self.new_units,
+            "errors": [error.as_dict() for error in self.errors],
+            "warnings": [warning.as_dict() for warning in self.warnings],
+            "rows": [row.as_dict() for row in self.rows],
+        }
+
+
+def _decimal(value):
+    """Decimal as plain text without an exponent or trailing zeros: 2758000, 12.5."""
+    text = format(Decimal(value).quantize(Decimal("0.01")), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return _decimal(value)
+    if hasattr(value, "pk"):
+        return str(value)
+    return str(value)
+
+
+class _Resolver:
+    """Matches names in the file to the district's streets, units, leaders and projects."""
+
+    def __init__(self):
+        self.streets = list(Street.objects.all())
+        self.units = {normalize_text(unit.name): unit for unit in Unit.objects.all()}
+        self.leaders = {}
+        for leader in Leader.objects.filter(is_active=True):
+            self.leaders.setdefault(normalize_text(leader.name), []).append(leader)
+        self.assigned = set(Assignment.objects.filter(active=True).values_list("project_id", "leader_id"))
+        self.by_code, self.by_name = {}, {}
+        for project in Project.objects.select_related("street", "unit"):
+            if project.code:
+                self.by_code[project.code] = project
+            self.by_name.setdefault(normalize_text(project.name), project)
+
+    def street(self, text):
+        key = normalize_text(text)
+        matches = [s for s in self.streets if normalize_text(s.name) in key]
+        if not matches:
+            matches = [s for s in self.streets if normalize_text(s.name).removesuffix("街道") in key]
+        return max(matches, key=lambda s: len(s.name)) if matches else None
+
+    def project(self, values):
+        if values.get("code") and values["code"] in self.by_code:
+            return self.by_code[values["code"]]
+        return self.by_name.get(normalize_text(values["name"]))
+
+
+def import_read(upload, *, year, level):
+    """Parse ``upload`` and plan the import against the database, writing nothing."""
+    plan = ImportPlan(year=year, level=level)
+    if level not in Level.values:
+        plan.errors.append(Problem("", 0, "", f"级别必须是 {' / '.join(Level.values)} 之一。"))
+        return plan
+    try:
+        sheets = read_rows(upload)
+    except WorkbookRefused as refused:
+        plan.errors.append(Problem(getattr(upload, "name", "文件") or "文件", 0, "", str(refused)))
+        return plan
+    parsed = parse_list(sheets, default_level=level)
+    plan.errors.extend(parsed.errors)
+    plan.warnings.extend(parsed.warnings)
+    plan.subtotals = parsed.subtotals
+    resolver = _Resolver()
+    listings = {
+        (listing.project_id, listing.level): listing
+        for listing in Listing.objects.filter(year=year).only("pk", "project_id", "level", *LISTING_FIELDS)
+    }
+    new_units = {}
+    refused_rows = {(error.sheet, error.row) for error in parsed.errors}
+    for row in parsed.rows:
+        plan_row = _plan_row(row, resolver, listings, new_units, plan, refused_rows)
+        if plan_row is not None:
+            plan.rows.append(plan_row)
+    plan.new_units = sorted(new_units)
+    if not parsed.rows and not plan.errors:
+        plan.errors.append(Problem("", 0, "", "文件中没有找到项目行。"))
+    return plan
+
+
+def _plan_row(row, resolver, listings, new_units, plan, refused_rows):
+    values = row.values
+    street = resolver.street(values["location"]) if values["location"] else None
+    if street is None:
+        known = "、".join(s.name for s in resolver.streets)
+        what = f"未知街道「{values['location']}」" if values["location"] else "缺少建设地点（所在街道）"
+        plan.errors.append(Problem(row.sheet, row.row, COLUMN_LABELS["location"], f"{what}。已知街道：{known}。"))
+        refused_rows.add((row.sheet, row.row))
+    unit = None
+    if values["unit"]:
+        unit = resolver.units.get(normalize_text(values["unit"]))
+        if unit is None:
+            new_units.setdefault(values["unit"], None)
+    leader = None
+    if values["leader"]:
+        found = resolver.leaders.get(normalize_text(values["leader"]), [])
+        if len(found) == 1:
+            leader = found[0]
+        else:
+            reason = "有重名" if found else "不在领导名单中"
+            plan.warnings.append(
+                Problem(
+                    row.sheet, row.row, COLUMN_LABELS["leader"], f"联系领导「{values['leader']}」{reason}，未安排联系。"
+                )
+            )
+    if (row.sheet, row.row) in refused_rows:
+        return None
+    wanted = {
+        "name": values["name"],
+        "code": values["code"],
+        "owner": values["owner"],
+        "content": values["content"],
+        "street": street,
+        "unit": unit,
+        "total_investment": values["total"],
+        "start_year": values["start_year"],
+        "end_year": values["end_year"],
+        "batch": values["batch"],
+        "category": values["category"],
+        "annual_plan": values["plan"],
+        "level": values["level"],
+    }
+    project = resolver.project(values)
+    listing = listings.get((project.pk, values["level"])) if project else None
+    plan_row = RowPlan(
+        row.sheet, row.row, values["name"], NEW, wanted, project, listing, unit_name=values["unit"], leader=leader
+    )
+    if project is not None:
+        for name in PROJECT_FIELDS:
+            new = wanted[name]
+            if name == "unit" and new is None and values["unit"]:
+                new_text = values["unit"]  # a unit to be created
+                if project.unit is None or normalize_text(project.unit.name) != normalize_text(new_text):
+                    plan_row.changes.append((name, _text(project.unit), new_text))
+                continue
+            if new in (None, ""):
+                continue  # an empty cell never erases what the office already has
+            old = getattr(project, name)
+            if old != new:
+                plan_row.changes.append((name, _text(old), _text(new)))
+    if listing is not None:
+        for name in LISTING_FIELDS:
+            if getattr(listing, name) != wanted[name]:
+                plan_row.changes.append((name, _display(name, getattr(listing, name)), _display(name, wanted[name])))
+    if leader is not None and (project is None or (project.pk, leader.pk) not in resolver.assigned):
+        plan_row.changes.append(("leader", "", str(leader)))
+    if project is not None and listing is not None:
+        plan_row.status = CHANGED if plan_row.changes else UNCHANGED
+    return plan_row
+
+
+def _display(name, value):
+    if name == "category":
+        return Category(value).label if value else ""
+    if name == "batch":
+        return Batch(value).label if value else ""
+    return _text(value)
+
+
+def _store(upload, user, year, level, plan):
+    upload.seek(0)
+    content = upload.read()
+    record = ImportRecord(
+        original_name=(getattr(upload, "name", "") or "清单.xlsx")[:255],
+        sha256=hashlib.sha256(content).hexdigest(),
+        year=year,
+        level=level,
+        status=ImportStatus.PREVIEWED if plan.ok else ImportStatus.REFUSED,
+        uploaded_by=user,
+        plan_digest=plan.digest() if plan.ok else "",
+        created=plan.count(NEW),
+        updated=plan.count(CHANGED),
+        unchanged=plan.count(UNCHANGED),
+        error_count=len(plan.errors),
+        summary=plan.summary(),
+    )
+    record.file.save("list.xlsx", ContentFile(content), save=False)
+    record.save()
+    return record
+
+
+def _check_admin(user):
+    if user is not None and not is_office_admin(user):
+        raise PermissionDenied("只有项目办管理员可以导入项目清单。")
+
+
+def import_upload(*, user, upload, year, level):
+    """Keep the file, preview it and record the preview; nothing else is written."""
+    _check_admin(user)
+    plan = import_read(upload, year=year, level=level)
+    return _store(upload, user, year, level, plan), plan
+
+
+def import_confirm(*, user, record):
+    """Apply a previewed import exactly as previewed, in one transaction, or refuse it whole."""
+    _check_admin(user)
+    if record.status != ImportStatus.PREVIEWED:
+        raise ValidationError(f"该导入当前为「{record.get_status_display()}」，不能再确认。")
+    with record.file.open("rb") as stored:
+        plan = import_read(stored, year=record.year, level=record.level)
+    if not plan.ok or plan.digest() != record.plan_digest:
+        raise ValidationError("预览之后项目数据已有变化，请重新上传并预览后再确认。")
+    with transaction.atomic():
+        locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
+        if locked.status != ImportStatus.PREVIEWED:
+            raise ValidationError("该导入已被确认过。")
+        _apply(plan, user=user, reason=f"导入清单：{record.original_name}（导入记录 #{record.pk}）")
+        locked.status = ImportStatus.APPLIED
+        locked.applied_by = user
+        locked.applied_at = timezone.now()
+        locked.save()
+    return locked
+
+
+def _apply(plan, *, user, reason):
+    units = {}
+    for name in plan.new_units:
+        kind = UnitKind.STREET_OFFICE if name.endswith("街道办事处") else UnitKind.DEPARTMENT
+        unit = Unit(name=name, kind=kind)
+        unit._history_user, unit._change_reason = user, reason
+        unit.save()
+        units[normalize_text(name)] = unit
+    history = {"default_user": user, "default_change_reason": reason}
+
+    def unit_for(row):
+        """The unit found in the district's list, or the one this import has just created."""
+        if row.values["unit"] is not None or not row.unit_name:
+            return row.values["unit"]
+        return units.get(normalize_text(row.unit_name))
+
+    new_projects, changed_projects = [], []
+    for row in plan.rows:
+        if row.project is None:
+            row.project = Project(
+                name=row.values["name"],
+                **{name: row.values[name] for name in PROJECT_FIELDS if name != "unit"},
+                unit=unit_for(row),
+            )
+            row.project.code = row.project.code or None
+            row.project.owner = row.project.owner or ""
+            row.project.content = row.project.content or ""
+            row.project.total_investment = row.project.total_investment or Decimal(0)
+            new_projects.append(row.project)
+        elif any(f in PROJECT_FIELDS for f, _, _ in row.changes):
+            for name in PROJECT_FIELDS:
+                value = unit_for(row) if name == "unit" else row.values[name]
+                if value not in (None, ""):
+                    setattr(row.project, name, value)
+            changed_projects.append(row.project)
+    bulk_create_with_history(new_projects, Project, batch_size=500, **history)
+    if changed_projects:
+        bulk_update_with_history(changed_projects, Project, PROJECT_FIELDS, batch_size=500, **history)
+
+    new_listings, changed_listings, assignments = [], [], []
+    for row in plan.rows:
+        if row.listing is None:
+            new_listings.append(
+                Listing(
+                    project=row.project,
+                    year=plan.year,
+                    level=row.values["level"],
+                    **{name: row.values[name] for name in LISTING_FIELDS},
+                )
+            )
+        elif any(f in LISTING_FIELDS for f, _, _ in row.changes):
+            for name in LISTING_FIELDS:
+                setattr(row.listing, name, row.values[name])
+            changed_listings.append(row.listing)
+        if any(f == "leader" for f, _, _ in row.changes):
+            assignments.append(Assignment(leader=row.leader, project=row.project, since=timezone.localdate()))
+    bulk_create_with_history(new_listings, Listing, batch_size=500, **history)
+    if changed_listings:
+        bulk_update_with_history(changed_listings, Listing, LISTING_FIELDS, batch_size=500, **history)
+    if assignments:
+        bulk_create_with_history(assignments, Assignment, batch_size=500, **history)
+
+
+def error_rows(record):
+    """The refused file's errors (then its warnings), as rows for the downloadable .xlsx."""
+    summary = record.summary or {}
+    for kind, items in (("错误", summary.get("errors", [])), ("提示", summary.get("warnings", []))):
+        for item in items:
+            yield [kind, item["sheet"], item["row"] or "", item["column"], item["message"]]

@@ -1,0 +1,119 @@
+"""Importing the municipal lists (admins only): upload → preview → confirm; errors as .xlsx."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from projects.exporters.xlsx import simple_workbook
+from projects.forms import ImportUploadForm
+from projects.importers.template import template_workbook
+from projects.models import ImportRecord, Listing
+from projects.services.imports import STATUS_LABELS, error_rows, import_confirm, import_upload
+from projects.views.mixins import OfficeAdminRequiredMixin
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content, filename):
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(filename):
+    from urllib.parse import quote
+
+    return quote(filename)
+
+
+class ImportListView(OfficeAdminRequiredMixin, TemplateView):
+    template_name = "projects/import_list.html"
+
+    def get_context_data(self, form=None, **kwargs):
+        latest = Listing.objects.order_by("-year").values_list("year", flat=True).first()
+        default_year = max(latest + 1 if latest else timezone.localdate().year, 2000)
+        return super().get_context_data(
+            form=form or ImportUploadForm(initial={"year": default_year}),
+            records=ImportRecord.objects.select_related("uploaded_by", "applied_by")[:50],
+            **kwargs,
+        )
+
+    def post(self, request):
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        record, plan = import_upload(user=request.user, upload=form.cleaned_data["file"], **_year_level(form))
+        if plan.ok:
+            messages.success(request, "文件已读取，请核对预览，确认后才会写入。")
+        else:
+            messages.error(request, f"文件被拒绝，未写入任何数据：共 {len(plan.errors)} 个错误，见下方。")
+        return redirect(record.get_absolute_url())
+
+
+def _year_level(form):
+    return {"year": form.cleaned_data["year"], "level": form.cleaned_data["level"]}
+
+
+class ImportDetailView(OfficeAdminRequiredMixin, TemplateView):
+    """The preview of an upload: every row as new / changed (with the differences) / unchanged,
+    the totals, the file's own subtotal checks, and its errors."""
+
+    template_name = "projects/import_detail.html"
+
+    def get_context_data(self, pk, **kwargs):
+        record = get_object_or_404(ImportRecord.objects.select_related("uploaded_by", "applied_by"), pk=pk)
+        summary = record.summary or {}
+        rows = summary.get("rows", [])
+        status = self.request.GET.get("status")
+        return super().get_context_data(
+            record=record,
+            summary=summary,
+            rows=[row for row in rows if not status or row["status"] == status],
+            status=status,
+            status_labels=STATUS_LABELS,
+            **kwargs,
+        )
+
+
+class ImportConfirmView(OfficeAdminRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        record = get_object_or_404(ImportRecord, pk=pk)
+        try:
+            record = import_confirm(user=request.user, record=record)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(
+                request, f"已导入：新增 {record.created} 个，更新 {record.updated} 个，无变化 {record.unchanged} 个。"
+            )
+        return redirect(record.get_absolute_url())
+
+
+class ImportErrorsView(OfficeAdminRequiredMixin, View):
+    def get(self, request, pk):
+        record = get_object_or_404(ImportRecord, pk=pk)
+        content = simple_workbook(
+            "错误清单", ["类型", "工作表", "行号", "列", "说明"], error_rows(record), widths=[8, 24, 8, 16, 80]
+        )
+        return xlsx_response(content, f"导入错误-{record.original_name}")
+
+
+class ImportFileView(OfficeAdminRequiredMixin, View):
+    """The kept original file, as uploaded."""
+
+    def get(self, request, pk):
+        record = get_object_or_404(ImportRecord, pk=pk)
+        return FileResponse(
+            record.file.open("rb"), as_attachment=True, filename=record.original_name, content_type=XLSX
+        )
+
+
+class ImportTemplateView(OfficeAdminRequiredMixin, View):
+    def get(self, request):
+        return xlsx_response(template_workbook(), "重点项目清单导入模板.xlsx")
