@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from projects.models import Assignment, Instruction, Problem, Project
+from projects.models import Assignment, ImportRecord, Instruction, Listing, Problem, Project
 
 ROLES = ["anonymous", "admin", "staff_a", "staff_b", "leader", "other_leader"]
 SIGNED_IN = ROLES[1:]
@@ -29,10 +29,19 @@ class Objects:
     report_a: object  # September submitted
     visit_a: object
     photo_a: object
+    sample_import: object
+
+
+def sample_upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import SAMPLE_LIST
+
+    return SimpleUploadedFile("2016.xlsx", SAMPLE_LIST.read_bytes())
 
 
 @pytest.fixture
-def objects(users):
+def objects(users, sample_import):
     from projects.models import Listing, ReportPhoto, SupervisionVisit
 
     project_a = Project.objects.get(name="市正顺化工公司技改10万吨/年洗油深加工")
@@ -47,6 +56,7 @@ def objects(users):
         report_a=project_a.listings.get().reports.get(month=9),
         visit_a=SupervisionVisit.objects.get(project=project_a),
         photo_a=ReportPhoto.objects.get(report__listing__project=project_a),
+        sample_import=sample_import,
     )
 
 
@@ -236,6 +246,31 @@ CASES = [
         status(404, anonymous=LOGIN, admin=302, staff_a=302),  # staff_a is told it is too late
         state=lambda o: list(o.photo_a.report.photos.values_list("pk", flat=True)),
         writers={"admin"},
+    ),
+    Case("import page", "get", lambda o: reverse("projects:import_list"), ADMIN_ONLY),
+    Case("import template", "get", lambda o: reverse("projects:import_template"), ADMIN_ONLY),
+    Case(
+        "import upload",
+        "post",
+        lambda o: reverse("projects:import_list"),
+        status(403, anonymous=LOGIN, admin=302),
+        data=lambda o: {"year": 2016, "level": "city", "file": sample_upload()},
+        state=lambda o: ImportRecord.objects.count(),
+        writers={"admin"},
+    ),
+    Case(
+        "import confirm",
+        "post",
+        lambda o: reverse("projects:import_confirm", args=[o.sample_import.pk]),
+        status(403, anonymous=LOGIN, admin=302),
+        state=lambda o: Listing.objects.filter(year=2016).count(),
+        writers={"admin"},
+    ),
+    Case(
+        "import preview",
+        "get",
+        lambda o: reverse("projects:import_detail", args=[o.sample_import.pk]),
+        ADMIN_ONLY,
     ),
     Case("admin index", "get", lambda o: reverse("admin:index"), ADMIN_ONLY),
     Case(

@@ -84,6 +84,7 @@ def page_urls():
         ("admin", reverse("projects:visit_create")),
         ("staff_a", reverse("projects:problem_create")),
         ("admin", "/"),
+        ("admin", reverse("projects:import_list")),
         ("leader", reverse("projects:overview")),
         ("leader", reverse("projects:leader_home")),
         ("admin", reverse("projects:project_list") + "?warning=red&ordering=-percent"),
@@ -91,8 +92,8 @@ def page_urls():
     ]
 
 
-def test_pages_satisfy_the_content_security_policy(client_for):
-    for role, url in page_urls():
+def test_pages_satisfy_the_content_security_policy(client_for, sample_import):
+    for role, url in [*page_urls(), ("admin", sample_import.get_absolute_url())]:
         response = client_for(role).get(url)
         assert response.status_code == 200, url
         policy = response["Content-Security-Policy"]

@@ -75,11 +75,11 @@ def normalize_text(value):
 
 
 def clean_text(value):
-    """Text for storage: full-width spaces and stray line breaks folded, ends stripped."""
+    """Text for storage, as written (full-width brackets stay), with full-width spaces and stray
+    line breaks folded and the ends stripped."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"[\s\u3000]+", " ", str(value)).strip()
 
 
 def normalize_header(value):

@@ -2,7 +2,9 @@
 it, read with openpyxl in read-only mode (defusedxml guards the XML), and never read more rows
 than a key-project list can have."""
 
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import openpyxl
@@ -14,6 +16,22 @@ MAX_DATA_ROWS = 20_000
 # worksheets are streamed and cut off by the row limit instead.
 MAX_LOADED_PART_BYTES = 50 * 1024 * 1024
 MAX_COLUMNS = 60
+# openpyxl parses a whole sheet when opening it if the sheet does not state its size, so row
+# elements are counted first, on the raw bytes; formatted empty rows are allowed for generously.
+MAX_ROW_ELEMENTS = MAX_DATA_ROWS * 5
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+UNSAFE_XML = "文件包含不安全的 XML 内容（如实体扩展），已拒绝读取。"
+
+
+def _caused_by_unsafe_xml(error):
+    """openpyxl wraps what defusedxml raises; look down the chain of causes."""
+    while error is not None:
+        if isinstance(error, DefusedXmlException):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 class WorkbookRefused(Exception):
@@ -34,7 +52,11 @@ def _check_package(upload):
     if size > MAX_FILE_BYTES:
         raise WorkbookRefused(f"文件大小为 {size / 1024 / 1024:.1f} MB，超过 10 MB 的上限。")
     upload.seek(0)
+    looks_like_zip = upload.read(4) == b"PK\x03\x04"
+    upload.seek(0)
     if not zipfile.is_zipfile(upload):
+        if looks_like_zip:
+            raise WorkbookRefused("文件已损坏（不完整），无法读取。请重新导出后再试。")
         raise WorkbookRefused(
             "这不是 Excel .xlsx 文件（可能是 .xls、.csv 或其他文件改了扩展名）。请在 Excel 中另存为 .xlsx 后再导入。"
         )
@@ -50,9 +72,28 @@ def _check_package(upload):
                 streamed = info.filename.startswith("xl/worksheets/")
                 if not streamed and info.file_size > MAX_LOADED_PART_BYTES:
                     raise WorkbookRefused(f"文件内部数据异常庞大（{info.filename}），已拒绝读取。")
-    except zipfile.BadZipFile:
+                if streamed and info.filename.endswith(".xml") and _row_elements(package, info) > MAX_ROW_ELEMENTS:
+                    raise WorkbookRefused(_too_many_rows())
+    except (zipfile.BadZipFile, zlib.error, EOFError):
         raise WorkbookRefused("文件已损坏，无法读取。请重新导出后再试。") from None
     upload.seek(0)
+
+
+def _row_elements(package, info):
+    """How many row elements a worksheet has, counted on its bytes, stopping past the limit."""
+    count, tail = 0, b""
+    with package.open(info) as stream:
+        while chunk := stream.read(1 << 20):
+            data = tail + chunk
+            count += len(ROW_TAG.findall(data, 0, len(data) - 16)) if len(data) > 16 else 0
+            tail = data[-16:] if len(data) > 16 else data
+            if count > MAX_ROW_ELEMENTS:
+                break
+    return count + len(ROW_TAG.findall(tail))
+
+
+def _too_many_rows():
+    return f"文件超过 {MAX_DATA_ROWS:,} 行数据，已停止读取。请确认是否为重点项目清单，或拆分后导入。"
 
 
 def read_rows(upload):
@@ -60,11 +101,9 @@ def read_rows(upload):
     _check_package(upload)
     try:
         workbook = openpyxl.load_workbook(upload, read_only=True, data_only=True)
-    except DefusedXmlException:
-        raise WorkbookRefused("文件包含不安全的 XML 内容（如实体扩展），已拒绝读取。") from None
-    except WorkbookRefused:
-        raise
-    except Exception:
+    except Exception as error:
+        if _caused_by_unsafe_xml(error):
+            raise WorkbookRefused(UNSAFE_XML) from None
         raise WorkbookRefused("文件已损坏或不是有效的 Excel 工作簿，无法读取。") from None
     sheets, data_rows = [], 0
     try:
@@ -77,16 +116,14 @@ def read_rows(upload):
                     continue
                 data_rows += 1
                 if data_rows > MAX_DATA_ROWS:
-                    raise WorkbookRefused(
-                        f"文件超过 {MAX_DATA_ROWS:,} 行数据，已停止读取。请确认是否为重点项目清单，或拆分后导入。"
-                    )
+                    raise WorkbookRefused(_too_many_rows())
                 rows.append((number, tuple(values)))
             sheets.append(SheetRows(title=sheet.title, rows=rows))
-    except DefusedXmlException:
-        raise WorkbookRefused("文件包含不安全的 XML 内容（如实体扩展），已拒绝读取。") from None
     except WorkbookRefused:
         raise
-    except Exception:
+    except Exception as error:
+        if _caused_by_unsafe_xml(error):
+            raise WorkbookRefused(UNSAFE_XML) from None
         raise WorkbookRefused("文件已损坏，读取工作表时出错。") from None
     finally:
         workbook.close()

@@ -1,0 +1,564 @@
+"""Importing the municipal lists: the sample's exact figures, each layout variation real files
+have, each error, each hostile file (time and memory bounded), all-or-nothing, and the pages."""
+
+import io
+import json
+import time
+import tracemalloc
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from projects.models import ImportRecord, Listing, Project
+from projects.services.errors import ValidationError
+from projects.services.imports import import_confirm, import_read, import_upload
+from tests.conftest import SAMPLE_LIST
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+HEADER = [
+    "序号",
+    "项目名称",
+    "建设单位",
+    "建设内容及规模",
+    "建设地点",
+    "建设年限",
+    "总投资（万元）",
+    "2017年计划投资（万元）",
+]
+
+
+def xlsx(sheets, *, merges=None, hidden=None, name="list.xlsx"):
+    """A workbook from {sheet title: rows}; ``merges`` and ``hidden`` columns per sheet title."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        for cell_range in (merges or {}).get(title, []):
+            sheet.merge_cells(cell_range)
+        for column in (hidden or {}).get(title, []):
+            sheet.column_dimensions[column].hidden = True
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def plain(*rows, title="2017年市重点项目", header=HEADER):
+    """Title row 1, unit row 2, header row 3; a 续建 section row 4 unless the rows bring their own."""
+    if not (rows and isinstance(rows[0][0], str) and rows[0][0][:2] in ("一、", "二、", "三、")):
+        rows = (["一、续建项目"], *rows)
+    return xlsx({title: [["卫东区2017年市重点项目名单"], ["单位：万元"], header, *rows]})
+
+
+def project_row(number, name, street="北环路街道", total=1000, plan=300, **extra):
+    row = [number, name, "示例建设有限公司", "建设厂房", street, "2017-2018", total, plan]
+    return row + list(extra.values())
+
+
+def read(upload, year=2017, level="city"):
+    return import_read(upload, year=year, level=level)
+
+
+def messages(plan):
+    return [str(error) for error in plan.errors]
+
+
+def table_counts():
+    return {model._meta.label: model._default_manager.count() for model in apps.get_app_config("projects").get_models()}
+
+
+# --- The sample and idempotency ------------------------------------------------------------------
+
+
+def run_command(*args):
+    out = io.StringIO()
+    try:
+        call_command("import_projects", str(SAMPLE_LIST), "--year", "2016", "--json", *args, stdout=out)
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    return code, json.loads(out.getvalue())
+
+
+def test_the_sample_imports_to_its_expected_figures_and_again_unchanged():
+    expected = json.loads((SAMPLE_LIST.parent / "municipal-list-2016.expected.json").read_text())
+    code, dry = run_command("--dry-run")
+    assert code == 0 and dry["created"] == 20 and not Listing.objects.filter(year=2016).exists()
+    code, result = run_command()
+    assert code == 0
+    for key in ("projects", "total_investment", "annual_plan", "by_category"):
+        assert result[key] == expected[key], key
+    listings = Listing.objects.filter(year=2016, level="city")
+    assert listings.count() == 20
+    assert sum(listing.annual_plan for listing in listings) == Decimal(expected["annual_plan"])
+    assert sum(listing.project.total_investment for listing in listings) == Decimal(expected["total_investment"])
+    assert result["errors"] == [] and all(check["ok"] for check in result["subtotals"])
+    before = table_counts()
+    code, again = run_command()
+    assert code == 0 and (again["created"], again["updated"], again["unchanged"]) == (0, 0, 20)
+    before["projects.ImportRecord"] += 1
+    assert table_counts() == before
+
+
+def test_imported_rows_are_in_the_audit_trail_with_user_and_file(users):
+    with SAMPLE_LIST.open("rb") as handle:
+        record, _ = import_upload(
+            user=users["admin"], upload=SimpleUploadedFile("2016名单.xlsx", handle.read()), year=2016, level="city"
+        )
+    import_confirm(user=users["admin"], record=record)
+    project = Project.objects.get(name="高皇智能制造基地")
+    entry = project.history.latest()
+    assert entry.history_user == users["admin"]
+    assert entry.history_change_reason == f"导入清单：2016名单.xlsx（导入记录 #{record.pk}）"
+    assert project.listings.get().history.latest().history_user == users["admin"]
+
+
+def test_a_changed_row_shows_its_field_differences_and_updates(users):
+    first = plain(project_row(1, "测试变化项目", total=1000, plan=300))
+    import_confirm(
+        user=users["admin"], record=import_upload(user=users["admin"], upload=first, year=2017, level="city")[0]
+    )
+    second = plain(project_row(1, "测试变化项目", total="1,200", plan=300))
+    record, plan = import_upload(user=users["admin"], upload=second, year=2017, level="city")
+    row = plan.rows[0]
+    assert row.status == "changed"
+    assert row.changes == [("total_investment", "1000", "1200")]
+    import_confirm(user=users["admin"], record=record)
+    assert Project.objects.get(name="测试变化项目").total_investment == Decimal("1200")
+
+
+def test_projects_missing_from_a_new_file_are_not_deleted(users):
+    before = Project.objects.count()
+    record, _ = import_upload(
+        user=users["admin"], upload=plain(project_row(1, "只有一个项目")), year=2017, level="city"
+    )
+    import_confirm(user=users["admin"], record=record)
+    assert Project.objects.count() == before + 1
+
+
+def test_an_existing_project_is_matched_by_name_and_added_to_the_new_year():
+    plan = read(
+        plain(project_row(1, "市正顺化工公司技改10万吨/年洗油深加工", street="北环路街道", total=18000, plan=2000))
+    )
+    row = plan.rows[0]
+    assert row.status == "new" and row.project.name == "市正顺化工公司技改10万吨/年洗油深加工"
+
+
+def test_matching_by_code_wins_over_name():
+    Project.objects.filter(name="恒宇·东城国际").update(code="2015-410403-47-01-001")
+    header = ["序号", "项目代码", "项目名称", "建设地点", "总投资（万元）", "年度计划投资（万元）", "类别"]
+    upload = xlsx(
+        {"清单": [header, [1, "2015-410403-47-01-001", "恒宇东城国际（更名）", "建设路街道", 85000, 20000, "续建"]]}
+    )
+    row = read(upload).rows[0]
+    assert row.project.name == "恒宇·东城国际"
+
+
+# --- Layout variations -----------------------------------------------------------------------------
+
+
+def test_amounts_in_yi_yuan_from_the_unit_row_are_stored_in_wan_yuan():
+    upload = xlsx(
+        {
+            "清单": [
+                ["卫东区2017年市重点项目名单"],
+                ["单位：亿元"],
+                ["序号", "项目名称", "建设地点", "总投资", "年度计划投资", "类别"],
+                [1, "亿元项目", "北环路街道", 3.6830, "0.12", "新开工"],
+            ]
+        },
+        merges={"清单": ["A1:F1"]},
+    )
+    row = read(upload).rows[0]
+    assert (row.values["total_investment"], row.values["annual_plan"]) == (Decimal("36830.00"), Decimal("1200.00"))
+
+
+def test_the_unit_in_a_header_wins_over_the_unit_row():
+    upload = xlsx(
+        {
+            "清单": [
+                ["单位：万元"],
+                ["项目名称", "建设地点", "总投资（亿元）", "年度计划投资（万元）", "类别"],
+                ["混合单位项目", "北环路街道", 2, 300, "续建"],
+            ]
+        }
+    )
+    row = read(upload).rows[0]
+    assert (row.values["total_investment"], row.values["annual_plan"]) == (Decimal("20000.00"), Decimal("300.00"))
+
+
+def test_a_two_row_header_with_a_merged_group():
+    rows = [
+        ["卫东区2017年市重点项目名单"],
+        ["序号", "项目名称", "所在街道", "投资情况", None, "项目类别"],
+        [None, None, None, "总投资（亿元）", "2017年计划投资（万元）", None],
+        [1, "两行表头项目", "东安路街道", 1.5, 3000, "新开工"],
+    ]
+    upload = xlsx({"清单": rows}, merges={"清单": ["A1:F1", "A2:A3", "B2:B3", "C2:C3", "D2:E2", "F2:F3"]})
+    plan = read(upload)
+    assert messages(plan) == []
+    row = plan.rows[0]
+    assert row.values["street"].name == "东安路街道"
+    assert (row.values["total_investment"], row.values["annual_plan"], row.values["category"]) == (
+        Decimal("15000.00"),
+        Decimal("3000.00"),
+        "new_start",
+    )
+
+
+def test_header_names_in_their_variants_and_spellings():
+    header = [
+        "序 号",
+        "项目\n名称",
+        "项目代码",
+        "项目单位",
+        "建设规模及内容",
+        "所在 街道",
+        "建设起止年限",
+        "总投资(万元)",
+        "年度投资目标（万元）",
+        "项目类别",
+        "责任单位",
+        "联系领导",
+        "备注",
+    ]
+    row = [
+        1,
+        "变体表头项目",
+        "2017-0001",
+        "示例公司",
+        "建设道路",
+        "光华路街道",
+        "2017—2019年",
+        500,
+        200,
+        "续建",
+        "区商务局",
+        "王某",
+        "无",
+    ]
+    plan = read(xlsx({"清单": [header, row]}))
+    assert messages(plan) == []
+    parsed = plan.rows[0]
+    assert parsed.values["code"] == "2017-0001" and parsed.values["owner"] == "示例公司"
+    assert (parsed.values["start_year"], parsed.values["end_year"]) == (2017, 2019)
+    assert parsed.values["unit"].name == "区商务局" and parsed.leader.name == "王某"
+
+
+def test_section_rows_give_the_category_and_subtotals_are_skipped_and_checked():
+    upload = plain(
+        ["一、计划建成项目（1个）"],
+        project_row(1, "分组建成项目", total=100, plan=50),
+        [None, "小计", None, None, None, None, 100, 50],
+        ["二、续建项目"],
+        project_row(2, "分组续建项目", total=200, plan=60),
+        [None, "小计", None, None, None, None, 200, 61],
+        ["三、新开工项目（1个）"],
+        project_row(3, "分组新开工项目", total=300, plan=70),
+        [None, "合  计", None, None, None, None, 600, 180],
+        ["注：表中投资额均为万元。"],
+    )
+    plan = read(upload)
+    assert messages(plan) == []
+    assert [(row.name, row.values["category"]) for row in plan.rows] == [
+        ("分组建成项目", "completion"),
+        ("分组续建项目", "continuing"),
+        ("分组新开工项目", "new_start"),
+    ]
+    bad = [check for check in plan.subtotals if not check.ok]
+    assert [(check.row, check.column, check.stated, check.computed) for check in bad] == [(9, "年度计划投资", 61, 60)]
+    assert any("与所含各项目之和" in str(warning) for warning in plan.warnings)
+    assert all(check.ok for check in plan.subtotals if check.label == "合计")
+
+
+def test_one_sheet_per_batch():
+    upload = xlsx(
+        {
+            "第一批": [["第一批市重点项目"], HEADER, ["一、续建项目"], project_row(1, "一批项目")],
+            "第二批": [["第二批市重点项目"], HEADER, ["一、新开工项目"], project_row(1, "二批项目")],
+        }
+    )
+    plan = read(upload)
+    assert [(row.name, row.values["batch"]) for row in plan.rows] == [("一批项目", 1), ("二批项目", 2)]
+
+
+def test_batch_from_the_title_row():
+    upload = xlsx(
+        {"Sheet1": [["卫东区2017年第二批市重点项目"], HEADER, ["一、续建项目"], project_row(1, "标题批次项目")]}
+    )
+    assert read(upload).rows[0].values["batch"] == 2
+
+
+def test_numbers_as_text_spaces_empty_rows_and_hidden_columns():
+    upload = xlsx(
+        {
+            "清单": [
+                HEADER + ["类别"],
+                [],
+                [1, "\u3000全角空格项目 ", "示例公司", "内容", " 北环路街道 ", "2017", "36,830", " 1200 ", "续建"],
+                [None, None, None, None, None, None, None, None, None],
+                [2, "全角数字项目", "示例公司", "内容", "北环路街道", "2017", "１２，０００", "３００", "续建"],
+            ]
+        },
+        hidden={"清单": ["C", "D"]},
+    )
+    plan = read(upload)
+    assert messages(plan) == []
+    assert [(row.name, row.values["total_investment"], row.values["annual_plan"]) for row in plan.rows] == [
+        ("全角空格项目", Decimal("36830.00"), Decimal("1200.00")),
+        ("全角数字项目", Decimal("12000.00"), Decimal("300.00")),
+    ]
+
+
+# --- Errors: each names the sheet, the row as Excel shows it, the column and the reason --------------
+
+
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        ([1, "", "公司", "内容", "北环路街道", "2017", 100, 50], "第4行「项目名称」：缺少项目名称。"),
+        ([1, "负数项目", "公司", "内容", "北环路街道", "2017", -5, 50], "第4行「总投资」：不能为负数。"),
+        (
+            [1, "文字项目", "公司", "内容", "北环路街道", "2017", "约一百万", 50],
+            "第4行「总投资」：「约一百万」不是数字。",
+        ),
+        ([1, "空计划项目", "公司", "内容", "北环路街道", "2017", 100, None], "第4行「年度计划投资」：不能为空。"),
+        (
+            [1, "街道错误项目", "公司", "内容", "火星街道", "2017", 100, 50],
+            "第4行「建设地点」：未知街道「火星街道」。已知街道：东安路街道、",
+        ),
+    ],
+)
+def test_each_row_error_names_sheet_row_column_and_reason(row, expected):
+    plan = read(xlsx({"2017清单": [["标题"], ["单位：万元"], HEADER + ["类别"], row + ["续建"]]}))
+    assert any(message.startswith("「2017清单」" + expected) for message in messages(plan)), messages(plan)
+
+
+def test_unknown_category_and_duplicates():
+    plan = read(
+        xlsx(
+            {
+                "清单": [
+                    HEADER + ["类别"],
+                    project_row(1, "类别错误项目") + ["在建"],
+                    project_row(2, "重复项目") + ["续建"],
+                    project_row(3, "重复 项目") + ["续建"],
+                ]
+            }
+        )
+    )
+    assert "「清单」第2行「类别」：未知类别「在建」（应为 计划建成、续建 或 新开工）。" in messages(plan)
+    assert "「清单」第4行「项目名称」：与「清单」第3行是同一个项目，请删除重复的一行。" in messages(plan)
+
+
+def test_rows_without_any_category_are_errors():
+    plan = read(xlsx({"清单": [HEADER, project_row(1, "无类别项目")]}))
+    assert any("无法确定类别" in message for message in messages(plan))
+
+
+def test_a_refused_file_writes_nothing(users):
+    before = table_counts()
+    bad = plain(["一、续建项目"], project_row(1, "好项目"), project_row(2, "坏项目", total=-1))
+    record, plan = import_upload(user=users["admin"], upload=bad, year=2017, level="city")
+    assert not plan.ok and record.status == "refused"
+    with pytest.raises(ValidationError, match="不能再确认"):
+        import_confirm(user=users["admin"], record=record)
+    before["projects.ImportRecord"] += 1
+    assert table_counts() == before
+
+
+def test_confirm_refuses_when_the_data_changed_since_the_preview(users):
+    upload = plain(["一、续建项目"], project_row(1, "市正顺化工公司技改10万吨/年洗油深加工", total=18000))
+    record, plan = import_upload(user=users["admin"], upload=upload, year=2017, level="city")
+    assert plan.ok
+    Project.objects.filter(name="市正顺化工公司技改10万吨/年洗油深加工").update(owner="预览后被人改了")
+    with pytest.raises(ValidationError, match="重新上传并预览"):
+        import_confirm(user=users["admin"], record=record)
+    assert not Listing.objects.filter(year=2017).exists()
+
+
+def test_only_admins_import(users):
+    from django.core.exceptions import PermissionDenied
+
+    for role in ("staff_a", "leader"):
+        with pytest.raises(PermissionDenied):
+            import_upload(user=users[role], upload=plain(project_row(1, "x")), year=2017, level="city")
+    assert not ImportRecord.objects.exists()
+
+
+# --- Hostile or broken files ---------------------------------------------------------------------------
+
+
+def valid_bytes():
+    return SAMPLE_LIST.read_bytes()
+
+
+def with_extra_member(name, data):
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(valid_bytes())) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr(name, data)
+    return buffer.getvalue()
+
+
+def with_replaced_member(name, data):
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(valid_bytes())) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            target.writestr(item.filename, data if item.filename == name else source.read(item.filename))
+    return buffer.getvalue()
+
+
+ENTITY_BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row></sheetData></worksheet>'
+)
+
+
+def million_rows():
+    """A small file whose one sheet unpacks to a million rows."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(valid_bytes())) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(item, source.read(item.filename))
+        with target.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            header = '<row r="1"><c r="A1" t="inlineStr"><is><t>项目名称</t></is></c></row>'
+            sheet.write(header.encode())
+            for number in range(2, 1_000_001):
+                sheet.write(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (number, number))
+            sheet.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+HOSTILE = {
+    "a renamed .exe": (lambda: b"MZ\x90\x00" + b"\x00" * 5000, "setup.xlsx", "不是 Excel .xlsx 文件"),
+    "a .csv": (lambda: "序号,项目名称\n1,某项目\n".encode("gbk"), "list.csv", "不是 Excel .xlsx 文件"),
+    "an .xlsm with macros": (lambda: with_extra_member("xl/vbaProject.bin", b"\x00" * 100), "list.xlsm", "含有宏"),
+    "a corrupt zip": (lambda: valid_bytes()[: len(valid_bytes()) // 2], "broken.xlsx", "损坏"),
+    "a file over 10 MB": (lambda: b"PK" + b"\x00" * (10 * 1024 * 1024 + 10), "big.xlsx", "超过 10 MB"),
+    "an XML entity bomb": (
+        lambda: with_replaced_member("xl/worksheets/sheet1.xml", ENTITY_BOMB),
+        "bomb.xlsx",
+        "不安全的 XML",
+    ),
+    "a million rows": (million_rows, "rows.xlsx", "超过 20,000 行"),
+}
+
+
+@pytest.mark.parametrize("kind", HOSTILE)
+def test_hostile_files_are_refused_quickly_with_bounded_memory(users, kind):
+    make, name, expected = HOSTILE[kind]
+    content = make()
+    before = table_counts()
+    tracemalloc.start()
+    started = time.perf_counter()
+    record, plan = import_upload(user=users["admin"], upload=SimpleUploadedFile(name, content), year=2017, level="city")
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert not plan.ok and record.status == "refused"
+    assert expected in messages(plan)[0]
+    # Bounds against parsing on without limit, far above what a refusal takes (not a speed target).
+    assert elapsed < 30, f"{kind}: {elapsed:.1f} s"
+    assert peak < 300 * 1024 * 1024, f"{kind}: {peak / 1024 / 1024:.0f} MB"
+    before["projects.ImportRecord"] += 1
+    assert table_counts() == before
+
+
+# --- The pages -------------------------------------------------------------------------------------------
+
+
+def test_upload_preview_confirm_and_again_unchanged_in_the_browser_pages(client_for):
+    client = client_for("admin")
+    page = client.get(reverse("projects:import_list")).content.decode()
+    assert "导入重点项目清单" in page and "下载导入模板" in page
+    response = client.post(
+        reverse("projects:import_list"),
+        {"year": 2016, "level": "city", "file": SimpleUploadedFile("2016.xlsx", valid_bytes())},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "请核对预览" in html and "确认导入" in html and "高皇智能制造基地" in html and "2758000" in html
+    record = response.context["record"]
+    assert not Listing.objects.filter(year=2016).exists()
+    done = client.post(reverse("projects:import_confirm", args=[record.pk]), follow=True).content.decode()
+    assert "已导入：新增 20 个" in done
+    assert client.get(reverse("projects:project_list"), {"year": 2016}).context["paginator"].count == 20
+    again = client.post(
+        reverse("projects:import_list"),
+        {"year": 2016, "level": "city", "file": SimpleUploadedFile("2016.xlsx", valid_bytes())},
+        follow=True,
+    )
+    assert again.context["record"].unchanged == 20 and again.context["record"].created == 0
+
+
+def test_a_broken_upload_shows_the_row_and_the_errors_download(client_for):
+    client = client_for("admin")
+    bad = plain(["一、续建项目"], project_row(1, "坏项目", total=-3))
+    response = client.post(reverse("projects:import_list"), {"year": 2017, "level": "city", "file": bad}, follow=True)
+    html = response.content.decode()
+    assert "文件被拒绝" in html and "第5行「总投资」：不能为负数。" in html
+    record = response.context["record"]
+    errors = client.get(reverse("projects:import_errors", args=[record.pk]))
+    rows = list(load_workbook(io.BytesIO(errors.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("类型", "工作表", "行号", "列", "说明")
+    assert rows[1][2:] == (5, "总投资", "不能为负数。")
+
+
+def test_upload_form_errors(client_for):
+    response = client_for("admin").post(reverse("projects:import_list"), {"year": "x", "level": "county"})
+    html = response.content.decode()
+    assert "请选择要导入的 .xlsx 文件" in html
+    assert not ImportRecord.objects.exists()
+
+
+def test_the_template_downloads_and_imports(client_for):
+    response = client_for("admin").get(reverse("projects:import_template"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    plan = read(SimpleUploadedFile("template.xlsx", response.content))
+    assert messages(plan) == [] and plan.rows[0].name == "示例：北环路冷链物流中心"
+
+
+@pytest.mark.parametrize("role", ["staff_a", "leader"])
+def test_non_admins_cannot_use_the_import_pages(client_for, role, sample_import):
+    client = client_for(role)
+    for url in (
+        reverse("projects:import_list"),
+        reverse("projects:import_template"),
+        reverse("projects:import_detail", args=[sample_import.pk]),
+        reverse("projects:import_errors", args=[sample_import.pk]),
+        reverse("projects:import_file", args=[sample_import.pk]),
+    ):
+        assert client.get(url).status_code == 403
+    assert client.post(reverse("projects:import_confirm", args=[sample_import.pk])).status_code == 403
+    assert not Listing.objects.filter(year=2016).exists()
+
+
+def test_row_numbers_are_as_excel_shows_them_even_after_empty_top_rows():
+    upload = xlsx(
+        {"清单": [[], [], ["单位：万元"], HEADER + ["类别"], [], project_row(1, "第六行项目", total=-1) + ["续建"]]}
+    )
+    assert messages(read(upload)) == ["「清单」第6行「总投资」：不能为负数。"]
