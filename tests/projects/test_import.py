@@ -501,7 +501,7 @@ def test_upload_preview_confirm_and_again_unchanged_in_the_browser_pages(client_
         follow=True,
     )
     html = response.content.decode()
-    assert "请核对预览" in html and "确认导入" in html and "高皇智能制造基地" in html and "2758000" in html
+    assert "请核对预览" in html and "确认导入" in html and "高皇智能制造基地" in html and "2,758,000.00" in html
     record = response.context["record"]
     assert not Listing.objects.filter(year=2016).exists()
     done = client.post(reverse("projects:import_confirm", args=[record.pk]), follow=True).content.decode()
