@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import dashboard, imports, photos, problems, projects, reports, visits
+from projects.views import dashboard, exports, imports, photos, problems, projects, reports, visits
 
 app_name = "projects"
 
@@ -30,6 +30,10 @@ urlpatterns = [
     path("imports/<int:pk>/confirm/", imports.ImportConfirmView.as_view(), name="import_confirm"),
     path("imports/<int:pk>/errors.xlsx", imports.ImportErrorsView.as_view(), name="import_errors"),
     path("imports/<int:pk>/file/", imports.ImportFileView.as_view(), name="import_file"),
+    path("exports/progress.xlsx", exports.ProgressTableExportView.as_view(), name="export_progress"),
+    path("exports/problems.xlsx", exports.ProblemLedgerExportView.as_view(), name="export_problems"),
+    path("exports/leaders.xlsx", exports.LeaderTableExportView.as_view(), name="export_leaders"),
+    path("exports/projects.xlsx", exports.ProjectListExportView.as_view(), name="export_projects"),
     path("photos/<int:pk>/", photos.PhotoView.as_view(), name="photo"),
     path("photos/<int:pk>/thumbnail/", photos.PhotoView.as_view(thumbnail=True), name="photo_thumbnail"),
     path("photos/<int:pk>/delete/", photos.PhotoDeleteView.as_view(), name="photo_delete"),

@@ -54,3 +54,45 @@ def _column_letter(index):
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index)
+
+
+def write_table(output, *, title, columns, rows):
+    """A plain list sheet, streamed: ``columns`` are (header, width, number_format or None);
+    ``rows`` is any iterable of value lists. The header row is frozen and repeated when printed."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    for index, (_, width, _) in enumerate(columns, start=1):
+        sheet.column_dimensions[_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.append(
+        [
+            text_cell(sheet, header, font=HEADER_FONT, alignment=HEADER_ALIGNMENT, border=BORDER)
+            for header, _, _ in columns
+        ]
+    )
+    wrap = Alignment(vertical="top", wrap_text=True)
+    for values in rows:
+        sheet.append(
+            [
+                cell(sheet, value, number_format=fmt, border=BORDER)
+                if fmt
+                else cell(sheet, value, border=BORDER, alignment=wrap)
+                for value, (_, _, fmt) in zip(values, columns, strict=True)
+            ]
+        )
+    workbook.save(output)
+
+
+def temporary_file(write, *args, **kwargs):
+    """Run ``write(file, …)`` into a temporary file and return it rewound: memory stays bounded."""
+    import tempfile
+
+    spooled = tempfile.TemporaryFile()
+    write(spooled, *args, **kwargs)
+    spooled.seek(0)
+    return spooled

@@ -22,7 +22,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.db.models.lookups import LessThan
 
 from projects.choices import Batch, Category, ProblemStatus, ProjectStatus
-from projects.models import Listing, Problem, overdue_condition
+from projects.models import Listing, MonthlyReport, Problem, overdue_condition
 from projects.selectors.figures import (
     HUNDREDTH,
     ZERO,
@@ -276,3 +276,65 @@ def _count(queryset, group):
     """A correlated COUNT(*) of ``queryset``, grouped on the column it is correlated by."""
     counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+CATEGORY_ORDER = Case(
+    When(category=Category.COMPLETION, then=Value(0)),
+    When(category=Category.CONTINUING, then=Value(1)),
+    default=Value(2),
+)
+
+
+@dataclass
+class ProgressTable:
+    """The monthly progress table (项目进展表): its rows, the subtotal per category and the total,
+    over the listings the user may see — for an admin, the same figures as the overview."""
+
+    year: int
+    month: int
+    level: str
+    rows: object  # listings annotated for the table, ordered by category then name
+    by_category: list
+    summary: object
+
+
+def progress_table(*, user, year, month, level, street=None, unit=None):
+    from django.db.models import Prefetch
+
+    from projects.models import Assignment
+
+    listings = Listing.objects.visible_to(user).filter(year=year, level=level)
+    if street is not None:
+        listings = listings.filter(project__street=street)
+    if unit is not None:
+        listings = listings.filter(project__unit=unit)
+    latest_progress = (
+        MonthlyReport.objects.filter(listing=OuterRef("pk"), month__lte=month).exclude(progress="").order_by("-month")
+    )
+    rows = (
+        with_figures(listings, month=month)
+        .select_related("project__unit")
+        .annotate(progress_text=Subquery(latest_progress.values("progress")[:1]), category_order=CATEGORY_ORDER)
+        .prefetch_related(
+            Prefetch(
+                "project__problems",
+                queryset=Problem.objects.exclude(status=ProblemStatus.RESOLVED).order_by("raised_on", "id"),
+                to_attr="unresolved_problems",
+            ),
+            Prefetch(
+                "project__assignments",
+                queryset=Assignment.objects.filter(active=True).select_related("leader"),
+                to_attr="active_assignments",
+            ),
+        )
+        .order_by("category_order", "batch", "project__name", "pk")
+    )
+    figured = with_figures(listings, month=month)
+    return ProgressTable(
+        year=year,
+        month=month,
+        level=level,
+        rows=rows,
+        by_category=breakdown(figured, "category", labels=dict(Category.choices)),
+        summary=investment_summary(listings=listings, month=month),
+    )

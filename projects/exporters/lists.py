@@ -1,0 +1,120 @@
+"""Exports of the lists as shown on their pages: the problem ledger, the 四个一 contact table and
+the filtered project list; each streams its rows from the same scoped querysets as the pages."""
+
+from decimal import Decimal
+
+from projects.exporters.xlsx import write_table
+from projects.models import Assignment
+from projects.selectors.dashboard import WARNING_LABELS
+from projects.selectors.figures import percent_of
+
+AMOUNT, PERCENT, DATE = "#,##0.00", "0.00%", "yyyy-mm-dd"
+
+
+def write_problem_ledger(output, problems):
+    columns = [
+        ("项目", 28, None),
+        ("问题描述", 40, None),
+        ("问题类型", 12, None),
+        ("发现日期", 12, DATE),
+        ("责任单位", 18, None),
+        ("办结期限", 12, DATE),
+        ("状态", 12, None),
+        ("解决情况", 32, None),
+        ("解决日期", 12, DATE),
+        ("是否逾期", 10, None),
+    ]
+    rows = (
+        [
+            problem.project.name,
+            problem.description,
+            problem.get_kind_display(),
+            problem.raised_on,
+            problem.unit.name if problem.unit else "",
+            problem.deadline,
+            problem.get_status_display(),
+            problem.resolution,
+            problem.resolved_on,
+            "已逾期" if problem.is_overdue else "",
+        ]
+        for problem in problems.iterator(chunk_size=2000)
+    )
+    write_table(output, title="问题台账", columns=columns, rows=rows)
+
+
+def write_leader_table(output, assignments):
+    columns = [
+        ("联系领导", 12, None),
+        ("所属班子", 10, None),
+        ("职务", 20, None),
+        ("联系项目", 30, None),
+        ("工作班子（一套班子）", 40, None),
+        ("推进方案（一个方案）", 44, None),
+        ("联系起始日期", 14, DATE),
+    ]
+    rows = (
+        [
+            assignment.leader.name,
+            assignment.leader.get_body_display(),
+            assignment.leader.title,
+            assignment.project.name,
+            assignment.team,
+            assignment.plan,
+            assignment.since,
+        ]
+        for assignment in assignments.iterator(chunk_size=2000)
+    )
+    write_table(output, title="四个一联系表", columns=columns, rows=rows)
+
+
+def leader_assignments(*, user):
+    """Active assignments in the user's scope, leader by leader in the bodies' order."""
+    return (
+        Assignment.objects.visible_to(user)
+        .filter(active=True)
+        .select_related("leader", "project")
+        .order_by("leader__body", "leader__sort_order", "leader__name", "project__name")
+    )
+
+
+def write_listing_list(output, listings, *, month):
+    columns = [
+        ("预警", 10, None),
+        ("项目名称", 30, None),
+        ("年度", 8, None),
+        ("级别", 8, None),
+        ("批次", 8, None),
+        ("类别", 10, None),
+        ("街道", 12, None),
+        ("责任单位", 18, None),
+        ("联系领导", 12, None),
+        ("总投资", 14, AMOUNT),
+        ("年度计划投资", 14, AMOUNT),
+        (f"1-{month}月完成投资", 14, AMOUNT),
+        ("占年度计划（%）", 10, PERCENT),
+        ("未解决问题", 10, "0"),
+    ]
+
+    def row(listing):  # listings come from selectors.listing_rows, leaders prefetched
+        project = listing.project
+        percent = percent_of(listing.cumulative, listing.annual_plan)
+        return [
+            WARNING_LABELS[listing.warning],
+            project.name,
+            listing.year,
+            listing.get_level_display(),
+            listing.get_batch_display(),
+            listing.get_category_display(),
+            project.street.name if project.street else "",
+            project.unit.name if project.unit else "",
+            "、".join(a.leader.name for a in project.active_assignments),
+            project.total_investment,
+            listing.annual_plan,
+            listing.cumulative,
+            None if percent is None else percent / Decimal(100),
+            listing.open_problems,
+        ]
+
+    write_table(
+        output, title="重点项目", columns=columns, rows=(row(listing) for listing in listings.iterator(chunk_size=2000))
+    )

@@ -1,0 +1,69 @@
+"""Excel downloads: the progress table, the problem ledger, the 四个一 table and the filtered
+project list; each in the viewer's scope, with the same filters as its page."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse
+from django.shortcuts import redirect
+from django.views import View
+
+from projects.exporters.lists import leader_assignments, write_leader_table, write_listing_list, write_problem_ledger
+from projects.exporters.progress import title_for, write_progress_table
+from projects.exporters.xlsx import temporary_file
+from projects.filtersets import ProblemFilterSet, filter_errors, listing_filterset
+from projects.models import Street, Unit
+from projects.selectors import problem_list
+from projects.selectors.dashboard import progress_table
+from projects.views.dashboard import overview_params
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(file, filename):
+    response = FileResponse(file, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _optional(model, value):
+    return model.objects.filter(pk=value).first() if value and str(value).isdigit() else None
+
+
+class ProgressTableExportView(LoginRequiredMixin, View):
+    def get(self, request):
+        year, month, level = overview_params(request)
+        table = progress_table(
+            user=request.user,
+            year=year,
+            month=month,
+            level=level,
+            street=_optional(Street, request.GET.get("street")),
+            unit=_optional(Unit, request.GET.get("unit")),
+        )
+        return download(temporary_file(write_progress_table, table), f"{title_for(table)}.xlsx")
+
+
+class ProblemLedgerExportView(LoginRequiredMixin, View):
+    def get(self, request):
+        filterset = ProblemFilterSet(request.GET, queryset=problem_list(user=request.user))
+        if not filterset.is_valid():
+            messages.warning(request, "筛选条件有误：" + filter_errors(filterset))
+            return redirect("projects:problem_list")
+        problems = filterset.qs.order_by("project__name", "raised_on", "id")
+        return download(temporary_file(write_problem_ledger, problems), "问题台账.xlsx")
+
+
+class LeaderTableExportView(LoginRequiredMixin, View):
+    def get(self, request):
+        return download(temporary_file(write_leader_table, leader_assignments(user=request.user)), "四个一联系表.xlsx")
+
+
+class ProjectListExportView(LoginRequiredMixin, View):
+    def get(self, request):
+        filterset, month = listing_filterset(request.GET, user=request.user)
+        if not filterset.is_valid():
+            messages.warning(request, "筛选条件有误：" + filter_errors(filterset))
+            return redirect("projects:project_list")
+        return download(temporary_file(write_listing_list, filterset.qs, month=month), "重点项目清单.xlsx")

@@ -1,0 +1,177 @@
+"""The Excel files the office sends upward, opened with openpyxl and checked cell by cell."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from projects.models import Assignment, Listing, Problem, Project
+from projects.selectors.dashboard import overview
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def workbook(response):
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def progress(client, **params):
+    params = {"year": 2015, "month": 9, "level": "city", **params}
+    return workbook(client.get(reverse("projects:export_progress"), params)).active
+
+
+def rows_by_label(sheet):
+    return {row[1].value: row for row in sheet.iter_rows(min_row=4) if row[1].value in ("小计", "合计")}
+
+
+def test_progress_table_layout_and_totals_on_the_demo_data(client_for, users):
+    sheet = progress(client_for("admin"))
+    assert sheet["A1"].value == "卫东区2015年市重点项目建设进展情况表（1-9月）"
+    assert "A1:L1" in {str(merged) for merged in sheet.merged_cells.ranges}
+    assert sheet["A2"].value == "单位：万元" and sheet["L2"].value.startswith("制表日期：")
+    headers = [cell.value for cell in sheet[3]]
+    assert headers == [
+        "序号", "项目名称", "建设单位", "建设内容及规模", "总投资", "年度计划投资", "1-9月完成投资",
+        "占年度计划（%）", "形象进度", "存在问题", "联系领导", "责任单位",
+    ]  # fmt: skip
+    assert all(
+        cell.font.bold and cell.alignment.horizontal == "center" and cell.alignment.wrap_text for cell in sheet[3]
+    )
+    assert all(cell.border.left.style == "thin" for cell in sheet[3])
+    sections = [row[0].value for row in sheet.iter_rows(min_row=4) if isinstance(row[0].value, str)]
+    assert sections == ["一、计划建成项目（3个）", "二、续建项目（16个）", "三、新开工项目（7个）"]
+    projects = [row for row in sheet.iter_rows(min_row=4) if isinstance(row[0].value, int)]
+    assert len(projects) == 26 and [row[0].value for row in projects] == list(range(1, 27))
+    subtotals = [row for row in sheet.iter_rows(min_row=4) if row[1].value == "小计"]
+    assert [(row[5].value, row[6].value) for row in subtotals] == [(102000, 99700), (248950, 236900), (89000, 75100)]
+    total = [row for row in sheet.iter_rows(min_row=4) if row[1].value == "合计"][0]
+    assert (total[5].value, total[6].value) == (439950, 411700)
+    assert Decimal(str(total[7].value)) == Decimal("0.9358") and total[7].number_format == "0.00%"
+    dashboard = overview(user=users["admin"], year=2015, month=9, level="city").summary
+    assert (Decimal(str(total[5].value)), Decimal(str(total[6].value))) == (dashboard.annual_plan, dashboard.cumulative)
+    assert Decimal(str(total[7].value)) * 100 == dashboard.percent
+
+
+def test_progress_table_numbers_are_numbers_and_print_settings(client_for):
+    sheet = progress(client_for("admin"))
+    row = next(row for row in sheet.iter_rows(min_row=4) if row[1].value == "市正顺化工公司技改10万吨/年洗油深加工")
+    assert row[4].data_type == "n" and row[4].number_format == "#,##0.00"
+    assert row[6].value == 14600 and row[7].number_format == "0.00%"
+    assert "两座高48米的蒸馏塔已建成" in row[8].value and row[8].alignment.wrap_text
+    assert row[10].value == "陈某" and row[11].value == "区工业和信息化局"
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A3) == 8  # A3
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    assert sheet.page_setup.fitToHeight == 0
+    assert sheet.print_title_rows == "$1:$3" and sheet.freeze_panes == "C4"
+    assert sheet.column_dimensions["B"].width >= 20
+
+
+def test_unresolved_problems_appear_on_their_row(client_for):
+    sheet = progress(client_for("admin"))
+    row = next(row for row in sheet.iter_rows(min_row=4) if row[1].value == "恒宇·东城国际")
+    assert row[9].value == "项目用地指标未落实，需国土部门协调报批"
+
+
+FORMULA_LIKE = ['=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(A1:A2)", "\tTAB", "=1+1"]
+
+
+def test_formula_like_text_is_written_as_plain_text(client_for):
+    for index, name in enumerate(FORMULA_LIKE):
+        project = Project.objects.create(name=name, owner=name, total_investment=Decimal("10"))
+        Listing.objects.create(
+            project=project, year=2015, level="city", category="continuing", annual_plan=Decimal(1 + index)
+        )
+    sheet = progress(client_for("admin"))
+    found = {row[1].value: row for row in sheet.iter_rows(min_row=4) if row[1].value in FORMULA_LIKE}
+    assert set(found) == set(FORMULA_LIKE)
+    for name, row in found.items():
+        assert row[1].data_type == "s" and row[2].data_type == "s" and row[2].value == name
+        assert row[5].data_type == "n"  # a genuine number stays a number
+    ledger = workbook(client_for("admin").get(reverse("projects:export_projects"), {"q": "SUM"})).active
+    assert [(c.value, c.data_type) for c in ledger["B"]][1] == ("@SUM(A1:A2)", "s")
+
+
+def test_a_leaders_progress_table_holds_only_his_projects(client_for, users):
+    sheet = progress(client_for("leader"))
+    names = {row[1].value for row in sheet.iter_rows(min_row=4) if isinstance(row[0].value, int)}
+    assert names == {"东安路片区旧城改造（示例）", "恒宇·东城国际"}  # his two city-level projects
+    total = [row for row in sheet.iter_rows(min_row=4) if row[1].value == "合计"][0]
+    assert total[5].value == 10000 + 28000
+
+
+def test_progress_table_for_one_street(client_for):
+    from projects.models import Street
+
+    street = Street.objects.get(name="北环路街道")
+    sheet = progress(client_for("admin"), street=street.pk)
+    names = {row[1].value for row in sheet.iter_rows(min_row=4) if isinstance(row[0].value, int)}
+    assert names == set(
+        Listing.objects.filter(year=2015, level="city", project__street=street).values_list("project__name", flat=True)
+    )
+
+
+def test_problem_ledger_export_in_scope_with_overdue_and_filters(client_for):
+    sheet = workbook(client_for("admin").get(reverse("projects:export_problems"))).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 50
+    assert sum(1 for row in rows if row[9] == "已逾期") == 12 == sum(1 for row in rows if row[6] == "协调解决中")
+    assert sheet["D2"].number_format == "yyyy-mm-dd"
+    filtered = workbook(client_for("admin").get(reverse("projects:export_problems"), {"status": "resolved"})).active
+    assert filtered.max_row - 1 == 38
+    leader = workbook(client_for("leader").get(reverse("projects:export_problems"))).active
+    assert (
+        leader.max_row - 1
+        == Problem.objects.filter(project__assignments__leader__name="王某", project__assignments__active=True).count()
+        == 5
+    )
+
+
+def test_leader_contact_table(client_for, users):
+    sheet = workbook(client_for("admin").get(reverse("projects:export_leaders"))).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == Assignment.objects.filter(active=True).count() == 60
+    assert [cell.value for cell in sheet[1]][:3] == ["联系领导", "所属班子", "职务"]
+    assert {row[1] for row in rows} == {"区委", "区人大", "区政府", "区政协"}
+    mine = list(
+        workbook(client_for("leader").get(reverse("projects:export_leaders"))).active.iter_rows(
+            min_row=2, values_only=True
+        )
+    )
+    assert len(mine) == 5 and {row[0] for row in mine} == {"王某"}
+
+
+def test_project_list_export_is_exactly_the_filtered_rows(client_for):
+    client = client_for("admin")
+    params = {"year": 2015, "category": "new_start", "warning": "red"}
+    page = client.get(reverse("projects:project_list"), params)
+    expected = {listing.project.name for listing in page.context["paginator"].object_list}
+    sheet = workbook(client.get(reverse("projects:export_projects"), params)).active
+    assert {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)} == expected
+    assert sheet["J2"].number_format == "#,##0.00" and sheet["M2"].number_format == "0.00%"
+    everything = workbook(client.get(reverse("projects:export_projects"))).active
+    assert everything.max_row - 1 == 60
+
+
+def test_bad_filters_redirect_with_a_message(client_for):
+    response = client_for("admin").get(reverse("projects:export_projects"), {"warning": "purple"}, follow=True)
+    assert "筛选条件有误" in response.content.decode()
+
+
+def test_exports_need_a_login(client):
+    for name in ("export_progress", "export_problems", "export_leaders", "export_projects"):
+        response = client.get(reverse(f"projects:{name}"))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_export_command(tmp_path):
+    output = tmp_path / "progress.xlsx"
+    call_command("export_progress", "--year", "2015", "--month", "9", "--output", str(output), stdout=io.StringIO())
+    sheet = load_workbook(output).active
+    total = [row for row in sheet.iter_rows(min_row=4) if row[1].value == "合计"][0]
+    assert (total[5].value, total[6].value) == (439950, 411700)
