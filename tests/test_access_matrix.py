@@ -247,6 +247,10 @@ CASES = [
         state=lambda o: list(o.photo_a.report.photos.values_list("pk", flat=True)),
         writers={"admin"},
     ),
+    Case("progress table export", "get", lambda o: reverse("projects:export_progress"), status(200, anonymous=LOGIN)),
+    Case("problem ledger export", "get", lambda o: reverse("projects:export_problems"), status(200, anonymous=LOGIN)),
+    Case("四个一 table export", "get", lambda o: reverse("projects:export_leaders"), status(200, anonymous=LOGIN)),
+    Case("project list export", "get", lambda o: reverse("projects:export_projects"), status(200, anonymous=LOGIN)),
     Case("import page", "get", lambda o: reverse("projects:import_list"), ADMIN_ONLY),
     Case("import template", "get", lambda o: reverse("projects:import_template"), ADMIN_ONLY),
     Case(
