@@ -21,7 +21,7 @@ ALIASES = {
     "content": ["建设内容及规模", "建设规模及内容", "主要建设内容", "建设内容"],
     "location": ["建设地点", "所在街道", "街道"],
     "years": ["建设年限", "建设起止年限"],
-    "total": ["总投资"],
+    "total": ["总投资", "项目总投资", "计划总投资"],
     "plan": ["年度计划投资", "年度投资目标", "年计划投资", "计划投资"],
     "category": ["类别", "项目类别"],
     "level": ["级别"],
@@ -58,12 +58,26 @@ CATEGORY_WORDS = [  # checked in order: "计划建成" before the shorter "建�
     ("竣工", Category.COMPLETION),
 ]
 LEVEL_WORDS = [("省", Level.PROVINCE), ("市", Level.CITY), ("区", Level.DISTRICT), ("县", Level.DISTRICT)]
-BATCH_WORDS = [("第一批", Batch.FIRST), ("第二批", Batch.SECOND), ("一", Batch.FIRST), ("二", Batch.SECOND)]
+BATCH_WORDS = [
+    ("第一批", Batch.FIRST),
+    ("第二批", Batch.SECOND),
+    ("第1批", Batch.FIRST),
+    ("第2批", Batch.SECOND),
+    ("一批", Batch.FIRST),
+    ("二批", Batch.SECOND),
+    ("1批", Batch.FIRST),
+    ("2批", Batch.SECOND),
+    ("一", Batch.FIRST),
+    ("二", Batch.SECOND),
+]
 TOTAL_WORDS = ("小计", "合计", "总计")
-SECTION_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+TOTAL_RE = re.compile(r"^(全区|全市|总)?(小计|合计|总计)(\(\d+个\))?[:：]?$")
+SECTION_RE = re.compile(r"^(\(?[一二三四五六七八九十]+[、.．)]|[一二三四五六七八九十]+$)")
+SIGNATURE_WORDS = ("填表人", "填报人", "联系电话", "审核人", "制表人", "负责人:", "负责人：", "填报单位")
+MAX_AMOUNT = Decimal("999999999999.99")  # what the database column holds (14 digits, 2 decimals)
 UNIT_RE = re.compile(r"[(（]?(万元|亿元)[)）]?")
-YEAR_PREFIX_RE = re.compile(r"^(\d{4})年")
-YEARS_RE = re.compile(r"(\d{4})")
+YEAR_PREFIX_RE = re.compile(r"^(\d{4})年(?=度?计划|度?投资)")
+YEARS_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
 def normalize_text(value):
@@ -92,6 +106,8 @@ def normalize_header(value):
     year_match = YEAR_PREFIX_RE.match(text)
     year = int(year_match.group(1)) if year_match else None
     text = YEAR_PREFIX_RE.sub("", text)
+    if year and text.startswith("度"):
+        text = "年" + text  # "2017年度计划投资" → "年度计划投资"
     return _ALIAS_TO_COLUMN.get(text), unit, year
 
 
@@ -151,7 +167,8 @@ class ParsedList:
 class _Sheet:
     """One sheet's layout: where the header is, what each column holds, the unit and the batch."""
 
-    def __init__(self, sheet, result):
+    def __init__(self, sheet, result, year):
+        self.year = year
         self.title = sheet.title
         self.rows = sheet.rows
         self.result = result
@@ -175,9 +192,10 @@ class _Sheet:
                 self._read_header(position, default_unit)
                 return True
             joined = "".join(texts)
-            if "单位" in joined and ("万元" in joined or "亿元" in joined) and len(joined) < 30:
-                default_unit = "亿元" if "亿元" in joined else "万元"
-            elif self.batch is None:
+            unit_match = re.search(r"单位[:：]?(万元|亿元)", joined)
+            if unit_match:
+                default_unit = unit_match.group(1)
+            if self.batch is None:
                 self.batch = _batch_from_text(joined)
         return False
 
@@ -189,18 +207,34 @@ class _Sheet:
             _, second = self.rows[position + 1]
             below = [normalize_header(value) for value in second]
             if any(column for column, _, _ in below) and not normalize_text(_cell(second, 0)).isdigit():
-                # A two-row header: sub-columns under a merged group; single columns merged down.
-                headers = [
-                    below_cell if below_cell[0] else above for above, below_cell in zip(headers, below, strict=False)
-                ]
+                # A two-row header: sub-columns under a merged group (which may carry the unit for
+                # all of them, e.g. "投资情况（亿元）"); single columns merged down.
+                merged, group_unit = [], None
+                for above, below_cell in zip(headers, below, strict=False):
+                    if above[0] is None and above[1]:
+                        group_unit = above[1]
+                    elif above[0] is not None:
+                        group_unit = None
+                    if below_cell[0]:
+                        merged.append((below_cell[0], below_cell[1] or group_unit, below_cell[2]))
+                    else:
+                        merged.append(above)
+                headers = merged
                 data_start = position + 2
         for index, (column, unit, year) in enumerate(headers):
-            if column and column not in self.columns:
+            if not column:
+                continue
+            taken = column in self.columns
+            # Of several plan columns ("2016年计划投资", "2017年计划投资"), the import year's wins.
+            better = column == "plan" and taken and year == self.year and self.header_years.get(column) != self.year
+            if not taken or better:
                 self.columns[column] = index
                 if column in AMOUNT_COLUMNS:
                     self.units[column] = WAN_PER_YI if (unit or default_unit) == "亿元" else Decimal(1)
                 if year:
                     self.header_years[column] = year
+                else:
+                    self.header_years.pop(column, None)
         self.data_start = data_start
 
 
@@ -210,40 +244,60 @@ def _cell(values, index):
 
 def _batch_from_text(text):
     text = normalize_text(text)
-    for word, batch in BATCH_WORDS[:2]:
+    for word, batch in BATCH_WORDS[:8]:
         if word in text:
             return batch
     return None
 
 
 def parse_amount(value, factor):
-    """A number as stored or typed ("36,830", " 1200 ", "１２００") in the column's unit → 万元."""
+    """A number as stored or typed ("36,830", " 1200 ", "１２００", "1.2亿元") → 万元. A unit
+    written in the cell wins over the column's."""
     if value is None or value == "":
         raise ValueError("不能为空")
-    if isinstance(value, bool):
-        raise ValueError("不是数字")
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise ValueError(f"「{clean_text(value)}」不是数字")
     if isinstance(value, int | Decimal):
         number = Decimal(value)
     elif isinstance(value, float):
         number = Decimal(repr(value))
     else:
-        text = normalize_text(value).replace(",", "").replace("万元", "").replace("亿元", "")
+        text = normalize_text(value).replace(",", "")
+        for word, unit_factor in (("亿元", WAN_PER_YI), ("亿", WAN_PER_YI), ("万元", Decimal(1)), ("万", Decimal(1))):
+            if text.endswith(word):
+                text, factor = text[: -len(word)], unit_factor
+                break
         try:
             number = Decimal(text)
         except InvalidOperation:
             raise ValueError(f"「{clean_text(value)}」不是数字") from None
     if not number.is_finite():
-        raise ValueError("不是数字")
+        raise ValueError(f"「{clean_text(value)}」不是数字")
     if number < 0:
         raise ValueError("不能为负数")
-    return (number * factor).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+    try:
+        result = (number * factor).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        result = None
+    if result is None or result > MAX_AMOUNT:
+        raise ValueError(f"「{clean_text(value)}」过大，请核对单位（万元或亿元）")
+    return result
 
 
 def parse_years(value):
-    years = [int(y) for y in YEARS_RE.findall(normalize_text(value))]
+    """建设年限 as written: "2015-2017", "2015—2017年", "2016-18", "2016.3-2017.12", a date or a year."""
+    if hasattr(value, "year"):
+        return value.year, value.year
+    text = normalize_text(value)
+    years = [int(y) for y in YEARS_RE.findall(text)]
     if not years:
         return None, None
-    return min(years), max(years)
+    start = years[0]
+    two_digit_end = re.search(r"\d{4}(?:\.\d{1,2})?[-—~至到](\d{2})(?!\d)", text)
+    end = (start // 100 * 100 + int(two_digit_end.group(1))) if two_digit_end and len(years) == 1 else years[-1]
+    if not (1990 <= start <= 2100 and start <= end <= 2100):
+        raise ValueError(f"「{clean_text(value)}」不是有效的建设年限（如 2016-2018）")
+    return start, end
 
 
 def _category_from_text(text):
@@ -254,45 +308,82 @@ def _category_from_text(text):
     return None
 
 
-def parse_list(sheets, *, default_level):
+def parse_list(sheets, *, default_level, year):
     """Read the sheets of a list into project rows with errors, warnings and subtotal checks."""
     result = ParsedList()
+    layouts = []
     for sheet in sheets:
-        layout = _Sheet(sheet, result)
-        if not layout.find_header():
-            if sheet.rows:
-                layout.error(0, "", "找不到表头（应有「项目名称」列），本表未导入。")
+        layout = _Sheet(sheet, result, year)
+        if layout.find_header():
+            layouts.append(layout)
+        elif sheet.rows:
+            # A title-only or summary sheet beside the lists: say so, read the others.
+            layout.warn(0, "", "本表没有「项目名称」表头，未读取。")
+    if not layouts and any(sheet.rows for sheet in sheets):
+        result.errors.append(Problem(sheets[0].title, 0, "", "找不到表头（应有「项目名称」列），文件未导入。"))
+    several = len(layouts) > 1
+    for layout in layouts:
+        missing = [column for column in ("total", "plan") if column not in layout.columns]
+        for column in missing:
+            example = "总投资（万元）" if column == "total" else f"{year}年计划投资（万元）"
+            layout.error(0, column, f"缺少「{COLUMN_LABELS[column]}」列（如「{example}」）。")
+        plan_year = layout.header_years.get("plan")
+        if plan_year and plan_year != year:
+            layout.error(0, "plan", f"计划投资列是{plan_year}年的，与导入年度{year}年不符。")
+        if several and layout.batch is None and "batch" not in layout.columns:
+            layout.error(0, "batch", "有多个工作表，但无法从表名或标题确定本表是第几批（如「第一批」「第2批」）。")
+        if missing or (plan_year and plan_year != year):
             continue
-        if "name" not in layout.columns:
-            layout.error(0, "name", "缺少「项目名称」列。")
-            continue
-        for column in ("plan",):
-            if column not in layout.columns:
-                layout.error(0, column, "缺少年度计划投资列（如「2016年计划投资（万元）」）。")
         _parse_body(layout, result, default_level)
     _check_duplicates(result)
     return result
 
 
+def _is_total(texts):
+    return next((TOTAL_RE.match(text).group(2) for text in texts if text and TOTAL_RE.match(text)), None)
+
+
 def _parse_body(layout, result, default_level):
     category, section_rows, sheet_rows = None, [], []
     col = layout.columns
+    first_data = True
     for number, values in layout.rows[layout.data_start :]:
         texts = [normalize_text(value) for value in values]
         first_text = next((text for text in texts if text), "")
         name_text = normalize_text(_cell(values, col["name"]))
+        seq_text = normalize_text(_cell(values, col.get("seq")))
         if first_text.startswith(("注", "说明", "备注:", "备注：")) and not name_text.startswith("注"):
             continue
-        total_word = next((word for word in TOTAL_WORDS for text in texts[:4] if text.replace("：", "") == word), None)
+        if any(text.startswith(SIGNATURE_WORDS) for text in texts if text):
+            continue  # 填表人、联系电话 … under the table
+        if first_data and all(text.isdigit() for text in texts if text) and sum(1 for text in texts if text) >= 3:
+            first_data = False
+            continue  # a row of column numbers (1, 2, 3, …) under the header
+        first_data = False
+        total_word = _is_total(texts)
         if total_word:
             covered = section_rows if total_word == "小计" else sheet_rows
-            _check_totals(layout, result, number, values, total_word, covered)
+            if covered:
+                _check_totals(layout, result, number, values, total_word, covered)
             continue
-        if SECTION_RE.match(first_text) or (not name_text and _category_from_text(first_text) and "项目" in first_text):
-            category = _category_from_text(first_text)
+        section_text = name_text if SECTION_RE.match(seq_text) or not seq_text else ""
+        looks_like_section = (
+            SECTION_RE.match(first_text)
+            or (SECTION_RE.match(seq_text) and _category_from_text(name_text) and "项目" in name_text)
+            or (
+                not seq_text
+                and _category_from_text(section_text)
+                and "项目" in section_text
+                and not _has_amounts(values, col)
+            )
+            or (not name_text and _category_from_text(first_text) and "项目" in first_text)
+        )
+        if looks_like_section:
+            label = name_text if SECTION_RE.match(seq_text) and name_text else first_text
+            category = _category_from_text(label)
             if category is None:
                 layout.warn(
-                    number, "", f"分组行「{clean_text(first_text)}」不是计划建成、续建或新开工，其下项目须有类别列。"
+                    number, "", f"分组行「{clean_text(label)}」不是计划建成、续建或新开工，其下项目须有类别列。"
                 )
             section_rows = []
             continue
@@ -301,6 +392,13 @@ def _parse_body(layout, result, default_level):
             result.rows.append(row)
             section_rows.append(row)
             sheet_rows.append(row)
+
+
+def _has_amounts(values, col):
+    return any(_cell(values, col.get(column)) not in (None, "") for column in AMOUNT_COLUMNS)
+
+
+LENGTH_LIMITS = {"name": 200, "code": 50, "owner": 200, "unit": 100}
 
 
 def _parse_project(layout, number, values, section_category, default_level):
@@ -323,7 +421,14 @@ def _parse_project(layout, number, values, section_category, default_level):
             parsed.values[column] = parse_amount(_cell(values, col[column]), layout.units[column])
         except ValueError as error:
             layout.error(number, column, str(error) + "。")
-    parsed.values["start_year"], parsed.values["end_year"] = parse_years(_cell(values, col.get("years")))
+    try:
+        parsed.values["start_year"], parsed.values["end_year"] = parse_years(_cell(values, col.get("years")))
+    except ValueError as error:
+        parsed.values["start_year"] = parsed.values["end_year"] = None
+        layout.error(number, "years", str(error) + "。")
+    for column, limit in LENGTH_LIMITS.items():
+        if len(parsed.values.get(column) or "") > limit:
+            layout.error(number, column, f"超过 {limit} 个字，请精简。")
     category_text = clean_text(_cell(values, col.get("category")))
     if category_text:
         parsed.values["category"] = _category_from_text(category_text)

@@ -14,12 +14,17 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_DATA_ROWS = 20_000
 # Parts openpyxl loads whole into memory (shared strings, styles, workbook) must stay small;
 # worksheets are streamed and cut off by the row limit instead.
-MAX_LOADED_PART_BYTES = 50 * 1024 * 1024
+MAX_LOADED_PART_BYTES = 16 * 1024 * 1024
+MAX_PART_BYTES = 60 * 1024 * 1024  # any one part, worksheets included, uncompressed
+MAX_TOTAL_BYTES = 120 * 1024 * 1024  # all parts together, uncompressed
+MAX_SHEETS = 20
+MAX_ROW_NUMBER = 100_000  # openpyxl fills the gap up to a row's number with empty rows
 MAX_COLUMNS = 60
 # openpyxl parses a whole sheet when opening it if the sheet does not state its size, so row
 # elements are counted first, on the raw bytes; formatted empty rows are allowed for generously.
 MAX_ROW_ELEMENTS = MAX_DATA_ROWS * 5
 ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+ROW_NUMBER = re.compile(rb"<(?:\w+:)?row[^>]*?\sr=\"(\d+)\"")
 
 
 UNSAFE_XML = "文件包含不安全的 XML 内容（如实体扩展），已拒绝读取。"
@@ -68,11 +73,21 @@ def _check_package(upload):
                 raise WorkbookRefused("文件不是有效的 Excel 工作簿（缺少工作簿结构）。")
             if any(name.lower().endswith("vbaproject.bin") for name in names):
                 raise WorkbookRefused("文件含有宏（.xlsm），出于安全考虑不能导入。请另存为不含宏的 .xlsx 文件。")
-            for info in package.infolist():
-                streamed = info.filename.startswith("xl/worksheets/")
-                if not streamed and info.file_size > MAX_LOADED_PART_BYTES:
+            infos = package.infolist()
+            if sum(info.file_size for info in infos) > MAX_TOTAL_BYTES:
+                raise WorkbookRefused("文件解压后异常庞大，已拒绝读取。")
+            sheets = [
+                info for info in infos if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+            ]
+            if len(sheets) > MAX_SHEETS:
+                raise WorkbookRefused(
+                    f"文件有 {len(sheets)} 个工作表，超过 {MAX_SHEETS} 个，请确认是否为重点项目清单。"
+                )
+            for info in infos:
+                limit = MAX_PART_BYTES if info in sheets else MAX_LOADED_PART_BYTES
+                if info.file_size > limit:
                     raise WorkbookRefused(f"文件内部数据异常庞大（{info.filename}），已拒绝读取。")
-                if streamed and info.filename.endswith(".xml") and _row_elements(package, info) > MAX_ROW_ELEMENTS:
+                if info.filename.endswith(".xml") and _row_elements(package, info) > MAX_ROW_ELEMENTS:
                     raise WorkbookRefused(_too_many_rows())
     except (zipfile.BadZipFile, zlib.error, EOFError):
         raise WorkbookRefused("文件已损坏，无法读取。请重新导出后再试。") from None
@@ -80,13 +95,17 @@ def _check_package(upload):
 
 
 def _row_elements(package, info):
-    """How many row elements a worksheet has, counted on its bytes, stopping past the limit."""
+    """How many row elements a part has, counted on its bytes (whatever its path), stopping past
+    the limit; a row numbered beyond MAX_ROW_NUMBER counts as too many (openpyxl would pad)."""
     count, tail = 0, b""
     with package.open(info) as stream:
         while chunk := stream.read(1 << 20):
             data = tail + chunk
-            count += len(ROW_TAG.findall(data, 0, len(data) - 16)) if len(data) > 16 else 0
-            tail = data[-16:] if len(data) > 16 else data
+            cut = max(len(data) - 64, 0)
+            count += len(ROW_TAG.findall(data, 0, cut))
+            if any(int(number) > MAX_ROW_NUMBER for number in ROW_NUMBER.findall(data, 0, cut)):
+                return MAX_ROW_ELEMENTS + 1
+            tail = data[cut:]
             if count > MAX_ROW_ELEMENTS:
                 break
     return count + len(ROW_TAG.findall(tail))
@@ -111,6 +130,7 @@ def read_rows(upload):
             if getattr(sheet, "sheet_state", "visible") != "visible":
                 continue
             rows = []
+            sheet.reset_dimensions()  # the size a file states may be wrong: read what is there
             for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
                 if not any(value not in (None, "") and str(value).strip() for value in values):
                     continue

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -187,12 +187,13 @@ class _Resolver:
                 self.by_code[project.code] = project
             self.by_name.setdefault(normalize_text(project.name), project)
 
-    def street(self, text):
+    def streets_in(self, text):
+        """The streets a location names: by full name, else by name without 街道."""
         key = normalize_text(text)
         matches = [s for s in self.streets if normalize_text(s.name) in key]
         if not matches:
             matches = [s for s in self.streets if normalize_text(s.name).removesuffix("街道") in key]
-        return max(matches, key=lambda s: len(s.name)) if matches else None
+        return matches
 
     def project(self, values):
         if values.get("code") and values["code"] in self.by_code:
@@ -211,7 +212,7 @@ def import_read(upload, *, year, level):
     except WorkbookRefused as refused:
         plan.errors.append(Problem(getattr(upload, "name", "文件") or "文件", 0, "", str(refused)))
         return plan
-    parsed = parse_list(sheets, default_level=level)
+    parsed = parse_list(sheets, default_level=level, year=year)
     plan.errors.extend(parsed.errors)
     plan.warnings.extend(parsed.warnings)
     plan.subtotals = parsed.subtotals
@@ -226,16 +227,47 @@ def import_read(upload, *, year, level):
         plan_row = _plan_row(row, resolver, listings, new_units, plan, refused_rows)
         if plan_row is not None:
             plan.rows.append(plan_row)
-    plan.new_units = sorted(new_units)
+    plan.new_units = sorted(new_units.values())
+    _refuse_rows_sharing_a_project(plan)
     if not parsed.rows and not plan.errors:
         plan.errors.append(Problem("", 0, "", "文件中没有找到项目行。"))
     return plan
 
 
+def _refuse_rows_sharing_a_project(plan):
+    """Two rows of the file that resolve to one existing project would both write its listing."""
+    seen = {}
+    for row in plan.rows:
+        if row.project is None:
+            continue
+        first = seen.setdefault((row.project.pk, row.values["level"]), row)
+        if first is not row:
+            plan.errors.append(
+                Problem(
+                    row.sheet,
+                    row.row,
+                    COLUMN_LABELS["name"],
+                    f"与「{first.sheet}」第{first.row}行对应同一个已有项目「{row.project.name}」。",
+                )
+            )
+
+
 def _plan_row(row, resolver, listings, new_units, plan, refused_rows):
     values = row.values
-    street = resolver.street(values["location"]) if values["location"] else None
-    if street is None:
+    streets = resolver.streets_in(values["location"]) if values["location"] else []
+    street = streets[0] if len(streets) == 1 else None
+    if len(streets) > 1:
+        names = "、".join(s.name for s in streets)
+        plan.errors.append(
+            Problem(
+                row.sheet,
+                row.row,
+                COLUMN_LABELS["location"],
+                f"「{values['location']}」涉及多个街道（{names}），请只填一个所在街道。",
+            )
+        )
+        refused_rows.add((row.sheet, row.row))
+    elif street is None:
         known = "、".join(s.name for s in resolver.streets)
         what = f"未知街道「{values['location']}」" if values["location"] else "缺少建设地点（所在街道）"
         plan.errors.append(Problem(row.sheet, row.row, COLUMN_LABELS["location"], f"{what}。已知街道：{known}。"))
@@ -244,7 +276,7 @@ def _plan_row(row, resolver, listings, new_units, plan, refused_rows):
     if values["unit"]:
         unit = resolver.units.get(normalize_text(values["unit"]))
         if unit is None:
-            new_units.setdefault(values["unit"], None)
+            new_units.setdefault(normalize_text(values["unit"]), values["unit"])
     leader = None
     if values["leader"]:
         found = resolver.leaders.get(normalize_text(values["leader"]), [])
@@ -354,21 +386,27 @@ def import_confirm(*, user, record):
         plan = import_read(stored, year=record.year, level=record.level)
     if not plan.ok or plan.digest() != record.plan_digest:
         raise ValidationError("预览之后项目数据已有变化，请重新上传并预览后再确认。")
-    with transaction.atomic():
-        locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
-        if locked.status != ImportStatus.PREVIEWED:
-            raise ValidationError("该导入已被确认过。")
-        _apply(plan, user=user, reason=f"导入清单：{record.original_name}（导入记录 #{record.pk}）")
-        locked.status = ImportStatus.APPLIED
-        locked.applied_by = user
-        locked.applied_at = timezone.now()
-        locked.save()
+    try:
+        with transaction.atomic():
+            locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
+            if locked.status != ImportStatus.PREVIEWED:
+                raise ValidationError("该导入已被确认过。")
+            _apply(plan, user=user, reason=f"导入清单：{record.original_name}（导入记录 #{record.pk}）")
+            locked.status = ImportStatus.APPLIED
+            locked.applied_by = user
+            locked.applied_at = timezone.now()
+            locked.save()
+    except DatabaseError:
+        # Anything the preview did not foresee: the transaction is rolled back, nothing is written.
+        raise ValidationError(
+            "导入时数据库拒绝了其中的数据，已全部撤销，未写入任何数据。请核对文件后重新上传。"
+        ) from None
     return locked
 
 
 def _apply(plan, *, user, reason):
     units = {}
-    for name in plan.new_units:
+    for name in plan.new_units:  # one per normalised name
         kind = UnitKind.STREET_OFFICE if name.endswith("街道办事处") else UnitKind.DEPARTMENT
         unit = Unit(name=name, kind=kind)
         unit._history_user, unit._change_reason = user, reason

@@ -448,7 +448,7 @@ def million_rows():
             header = '<row r="1"><c r="A1" t="inlineStr"><is><t>项目名称</t></is></c></row>'
             sheet.write(header.encode())
             for number in range(2, 1_000_001):
-                sheet.write(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (number, number))
+                sheet.write(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (number, number))
             sheet.write(b"</sheetData></worksheet>")
     return buffer.getvalue()
 
@@ -562,3 +562,204 @@ def test_row_numbers_are_as_excel_shows_them_even_after_empty_top_rows():
         {"清单": [[], [], ["单位：万元"], HEADER + ["类别"], [], project_row(1, "第六行项目", total=-1) + ["续建"]]}
     )
     assert messages(read(upload)) == ["「清单」第6行「总投资」：不能为负数。"]
+
+
+# --- Second review: what real files and hostile ones do -------------------------------------------
+
+
+def test_a_sheet_that_understates_its_size_is_still_read_whole():
+    data = with_replaced_member(
+        "xl/worksheets/sheet1.xml",
+        zipfile.ZipFile(io.BytesIO(valid_bytes()))
+        .read("xl/worksheets/sheet1.xml")
+        .replace(b'ref="A1:I31"', b'ref="A1:I20"'),
+    )
+    plan = read(SimpleUploadedFile("x.xlsx", data), year=2016)
+    assert messages(plan) == [] and len(plan.rows) == 20
+
+
+@pytest.mark.parametrize("value", ["1e30", 1e30, "1e20", 10**13])
+def test_absurd_amounts_are_row_errors(value):
+    plan = read(plain(project_row(1, "巨额项目", total=value)))
+    assert any("第5行「总投资」：" in m and "过大" in m for m in messages(plan)), messages(plan)
+
+
+def test_a_unit_written_in_the_cell_wins():
+    plan = read(plain(project_row(1, "亿元单元格", total="1.2亿元", plan="3000万元")))
+    row = plan.rows[0]
+    assert (row.values["total_investment"], row.values["annual_plan"]) == (Decimal("12000.00"), Decimal("3000.00"))
+
+
+def test_a_unit_on_a_merged_group_header_applies_to_its_columns():
+    rows = [
+        ["序号", "项目名称", "所在街道", "投资情况（亿元）", None, "项目类别"],
+        [None, None, None, "总投资", "2017年计划投资", None],
+        [1, "分组单位项目", "东安路街道", 3.5, 0.5, "续建"],
+    ]
+    row = read(xlsx({"清单": rows}, merges={"清单": ["D1:E1"]})).rows[0]
+    assert (row.values["total_investment"], row.values["annual_plan"]) == (Decimal("35000.00"), Decimal("5000.00"))
+
+
+def test_a_long_title_with_the_unit_sets_the_unit():
+    upload = xlsx(
+        {
+            "清单": [
+                ["卫东区2017年市重点项目建设计划表（单位：亿元）"],
+                ["项目名称", "建设地点", "总投资", "年度计划投资", "类别"],
+                ["长标题项目", "北环路街道", 2, 1, "续建"],
+            ]
+        }
+    )
+    row = read(upload).rows[0]
+    assert row.values["total_investment"] == Decimal("20000.00")
+
+
+def test_the_plan_column_of_the_import_year_is_used_and_another_year_is_refused():
+    header = ["项目名称", "建设地点", "总投资（万元）", "2016年计划投资（万元）", "2017年度计划投资（万元）", "类别"]
+    row = read(xlsx({"清单": [header, ["两年计划项目", "北环路街道", 100, 11, 22, "续建"]]})).rows[0]
+    assert row.values["annual_plan"] == Decimal("22.00")
+    old = ["项目名称", "建设地点", "总投资（万元）", "2015年计划投资（万元）", "类别"]
+    plan = read(xlsx({"清单": [old, ["旧年计划项目", "北环路街道", 100, 11, "续建"]]}))
+    assert any("计划投资列是2015年的，与导入年度2017年不符" in m for m in messages(plan))
+    assert plan.rows == []
+
+
+@pytest.mark.parametrize(
+    "cell, years", [("2016-18", (2016, 2018)), ("2016.3-2017.12", (2016, 2017)), ("2017", (2017, 2017))]
+)
+def test_construction_years_as_written(cell, years):
+    row = read(plain(project_row(1, "年限项目")[:5] + [cell] + [100, 50])).rows[0]
+    assert (row.values["start_year"], row.values["end_year"]) == years
+
+
+def test_a_date_in_the_years_column_and_nonsense_years():
+    from datetime import datetime
+
+    row = read(plain(project_row(1, "日期年限")[:5] + [datetime(2016, 3, 1)] + [100, 50])).rows[0]
+    assert (row.values["start_year"], row.values["end_year"]) == (2016, 2016)
+    plan = read(plain(project_row(1, "错误年限")[:5] + ["2018-2016"] + [100, 50]))
+    assert any("第5行「建设年限」" in m for m in messages(plan))
+
+
+def test_batches_from_sheet_names_with_digits_and_an_undetermined_one():
+    upload = xlsx(
+        {
+            "第1批": [HEADER, ["一、续建项目"], project_row(1, "甲")],
+            "第2批": [HEADER, ["一、续建项目"], project_row(1, "乙")],
+        }
+    )
+    assert [row.values["batch"] for row in read(upload).rows] == [1, 2]
+    unclear = xlsx(
+        {
+            "Sheet1": [HEADER, ["一、续建项目"], project_row(1, "丙")],
+            "Sheet2": [HEADER, ["一、续建项目"], project_row(1, "丁")],
+        }
+    )
+    assert any("无法从表名或标题确定本表是第几批" in m for m in messages(read(unclear)))
+
+
+def test_total_column_variants_and_a_missing_total_column():
+    header = ["项目名称", "建设地点", "项目总投资（万元）", "年度计划投资（万元）", "类别"]
+    assert (
+        read(xlsx({"清单": [header, ["总投资变体", "北环路街道", 900, 10, "续建"]]})).rows[0].values["total_investment"]
+        == 900
+    )
+    plan = read(
+        xlsx(
+            {"清单": [["项目名称", "建设地点", "年度计划投资（万元）", "类别"], ["无总投资", "北环路街道", 10, "续建"]]}
+        )
+    )
+    assert any("缺少「总投资」列" in m for m in messages(plan))
+
+
+def test_two_rows_resolving_to_one_existing_project_are_refused():
+    Project.objects.create(name="道路改造工程（示例）")
+    header = ["项目代码", "项目名称", "建设地点", "总投资（万元）", "年度计划投资（万元）", "类别"]
+    rows = [
+        ["A-1", "道路改造工程（示例）", "北环路街道", 10, 1, "续建"],
+        ["A-2", "道路改造工程（示例）", "北环路街道", 10, 1, "续建"],
+    ]
+    plan = read(xlsx({"清单": [header, *rows]}))
+    assert any("对应同一个已有项目" in m for m in messages(plan))
+
+
+def test_section_rows_in_the_name_column_totals_with_counts_and_footer_rows_are_understood():
+    rows = [
+        HEADER,
+        [1, 2, 3, 4, 5, 6, 7, 8],
+        ["一", "计划建成项目（1个）"],
+        project_row(1, "名称列分组项目", total=100, plan=50),
+        [None, "（二）续建项目"],
+        project_row(2, "括号分组项目", total=200, plan=60),
+        [None, None, None, None, None, "全区合计（2个）", 300, 110],
+        ["填表人：某某", None, "联系电话：0375-0000000"],
+    ]
+    plan = read(xlsx({"清单": rows}))
+    assert messages(plan) == []
+    assert [(row.name, row.values["category"]) for row in plan.rows] == [
+        ("名称列分组项目", "completion"),
+        ("括号分组项目", "continuing"),
+    ]
+    assert [check.ok for check in plan.subtotals] == [True, True]
+
+
+def test_overlong_names_are_refused_in_the_preview():
+    plan = read(plain(project_row(1, "长" * 201)))
+    assert any("超过 200 个字" in m for m in messages(plan))
+
+
+def test_a_location_naming_two_streets_is_refused():
+    plan = read(plain(project_row(1, "跨街道项目", street="东高皇街道、申楼街道")))
+    assert any("涉及多个街道" in m for m in messages(plan))
+
+
+def test_new_units_are_created_once_whatever_the_bracket_width(users):
+    header = ["项目名称", "建设地点", "总投资（万元）", "年度计划投资（万元）", "类别", "责任单位"]
+    rows = [
+        ["单位甲", "北环路街道", 10, 1, "续建", "区城投公司(国资)"],
+        ["单位乙", "北环路街道", 10, 1, "续建", "区城投公司（国资）"],
+    ]
+    record, plan = import_upload(user=users["admin"], upload=xlsx({"清单": [header, *rows]}), year=2017, level="city")
+    assert plan.new_units == ["区城投公司(国资)"]
+    import_confirm(user=users["admin"], record=record)
+    from projects.models import Unit
+
+    assert Unit.objects.filter(name__startswith="区城投公司").count() == 1
+
+
+def test_a_title_only_sheet_beside_the_list_is_skipped_with_a_note():
+    upload = xlsx(
+        {"说明": [["2017年市重点项目说明"]], "清单": [HEADER + ["类别"], project_row(1, "有效项目") + ["续建"]]}
+    )
+    plan = read(upload)
+    assert messages(plan) == [] and len(plan.rows) == 1
+    assert any("没有「项目名称」表头" in str(w) for w in plan.warnings)
+
+
+def test_the_command_refuses_a_year_out_of_range():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="2000到2100"):
+        call_command("import_projects", str(SAMPLE_LIST), "--year", "1999", stdout=io.StringIO())
+
+
+def sheet_with(xml_body, path="xl/worksheets/sheet1.xml"):
+    return SimpleUploadedFile("x.xlsx", with_replaced_member(path, xml_body))
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["a row numbered a million", "huge shared strings"],
+)
+def test_more_hostile_shapes_are_refused(kind):
+    if kind == "a row numbered a million":
+        upload = sheet_with(
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            b'<row r="1048576"><c r="A1048576"><v>1</v></c></row></sheetData></worksheet>'
+        )
+    else:
+        strings = b"".join(b"<si><t>%d</t></si>" % n for n in range(2_500_000))
+        upload = SimpleUploadedFile("x.xlsx", with_extra_member("xl/extra.xml", strings))
+    started = time.perf_counter()
+    plan = read(upload)
+    assert not plan.ok and time.perf_counter() - started < 30

@@ -1,4 +1,5 @@
 """Add synthetic listings at city or province scale, reproducible from a seed (for benchmarks)."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.choices import Level

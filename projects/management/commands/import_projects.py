@@ -22,6 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", dest="as_json", help="以 JSON 输出结果")
 
     def handle(self, *args, file, year, level, dry_run, as_json, **options):
+        if not 2000 <= year <= 2100:
+            raise CommandError(f"年度必须在2000到2100之间，收到：{year}")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件：{file}")
