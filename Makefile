@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test check demo clean
+.PHONY: install run test check demo bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: demo
 
 test: install
 	$(BIN)/python -m pytest
+
+# Benchmarks at city and province scale (docs/benchmarks.md); BENCH_ARGS=--quick for a smoke run.
+bench: install
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -1,6 +1,7 @@
 """Writing .xlsx with openpyxl in write-only mode, with text that can never run as a formula."""
 
 import io
+from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -13,24 +14,36 @@ HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=T
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
+def _styled(sheet, value, style):
+    """A write-only cell with ``style``. Setting font, border … on each cell makes openpyxl hash the
+    style objects every time (most of an export's time); each combination is registered once per
+    sheet and its style array copied onto new cells."""
+    result = WriteOnlyCell(sheet, value=value)
+    if style:
+        cache = sheet.__dict__.setdefault("_kp_styles", {})
+        key = tuple(sorted((name, id(setting)) for name, setting in style.items()))
+        if key not in cache:
+            template = WriteOnlyCell(sheet)
+            for name, setting in style.items():
+                setattr(template, name, setting)
+            cache[key] = (template._style, tuple(style.values()))  # keep the objects (and their ids) alive
+        result._style = copy(cache[key][0])
+    return result
+
+
 def text_cell(sheet, value, **style):
     """A cell that holds ``value`` as text, even when it starts like a formula (CWE-1236)."""
-    cell = WriteOnlyCell(sheet, value=None if value is None else str(value))
+    result = _styled(sheet, None if value is None else str(value), style)
     if value is not None:
-        cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
+        result.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+    return result
 
 
 def cell(sheet, value, **style):
     """Numbers stay numbers; text goes through text_cell."""
     if isinstance(value, str):
         return text_cell(sheet, value, **style)
-    result = WriteOnlyCell(sheet, value=value)
-    for name, setting in style.items():
-        setattr(result, name, setting)
-    return result
+    return _styled(sheet, value, style)
 
 
 def simple_workbook(title, headers, rows, widths=None):

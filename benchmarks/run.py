@@ -1,0 +1,309 @@
+#!/usr/bin/env python
+"""Benchmarks (`make bench`): pages, import and export at city and province scale, side by side
+with bare openpyxl and django-import-export. Prints one table and writes docs/benchmarks.md.
+
+The scale database is an SQLite file (bench.sqlite3, rebuilt each run) unless DATABASE_URL names
+another database, which is then emptied and filled. Each timing is the median of several runs.
+"""
+
+import argparse
+import io
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import date
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = f"sqlite:///{BASE / 'bench.sqlite3'}"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from openpyxl import Workbook, load_workbook  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from projects.models import Listing, Project  # noqa: E402
+
+REPEATS = 7
+
+
+def median_ms(action, repeats=REPEATS):
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def measured(action):
+    """(seconds, peak MB) of one run of ``action``, memory by tracemalloc."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    action()
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return seconds, peak / 1024 / 1024
+
+
+def page_figures(client, url):
+    connection.queries_log.clear()  # a full log (9,000 entries) would make every count 0
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    return median_ms(lambda: client.get(url)), len(queries.captured_queries)
+
+
+def reset_database():
+    if connection.vendor == "sqlite":
+        connection.close()
+        Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
+    else:
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+
+
+def grow_to(target):
+    from projects.services.scale import scale_data_generate
+
+    have = Listing.objects.filter(year=2015, level="city").count()
+    if target > have:
+        scale_data_generate(listings=target - have, seed=target, years=(2015,))
+
+
+def bench_pages(rows, sizes):
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    for size in sizes:
+        grow_to(size)
+        project = Project.objects.filter(listings__year=2015).order_by("pk").last()
+        pages = {
+            "总览 /": "/?year=2015&month=9&level=city",
+            "项目列表（两个筛选）": "/projects/?year=2015&level=city&category=continuing&warning=green",
+            "项目页": f"/projects/{project.pk}/",
+        }
+        for name, url in pages.items():
+            ms, queries = page_figures(client, url)
+            rows.append((name, f"{size:,} 个清单", f"{ms:.0f} ms", f"{queries} 次查询"))
+            print(rows[-1], flush=True)
+
+
+def bench_export(rows, sizes):
+    from projects.exporters.progress import write_progress_table
+    from projects.selectors.dashboard import progress_table
+
+    admin = User.objects.get(username="admin")
+    for size in sizes:
+        grow_to(size)
+        table = progress_table(user=admin, year=2015, month=9, level="city")
+
+        def ours(table=table):
+            with tempfile.TemporaryFile() as output:
+                write_progress_table(output, table)
+
+        def bare(table=table):
+            """The same rows, read the same way, written as plain values: no styles, no layout."""
+            workbook = Workbook(write_only=True)
+            sheet = workbook.create_sheet("bare")
+            for listing in table.rows.iterator(chunk_size=2000):
+                project = listing.project
+                sheet.append([
+                    listing.pk, project.name, project.owner, project.content, project.total_investment,
+                    listing.annual_plan, listing.cumulative, listing.cumulative / listing.annual_plan if listing.annual_plan else None,
+                    listing.progress_text, "；".join(p.description for p in project.unresolved_problems),
+                    "、".join(a.leader.name for a in project.active_assignments), project.unit.name if project.unit else "",
+                ])  # fmt: skip
+            with tempfile.TemporaryFile() as output:
+                workbook.save(output)
+
+        seconds, peak = measured(ours)
+        floor, floor_peak = measured(bare)
+        rows.append(("进展表导出", f"{size:,} 个清单", f"{seconds:.2f} s，峰值 {peak:.0f} MB",
+                     f"裸 openpyxl {floor:.2f} s（{seconds / floor:.2f} 倍）"))  # fmt: skip
+        print(rows[-1], flush=True)
+
+
+def import_workbook(count, path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "2030年市重点项目"
+    sheet.append(["卫东区2030年市重点项目名单"])
+    sheet.append(["单位：万元"])
+    sheet.append(
+        [
+            "序号",
+            "项目名称",
+            "建设单位",
+            "建设内容及规模",
+            "建设地点",
+            "建设年限",
+            "总投资（万元）",
+            "2030年计划投资（万元）",
+        ]
+    )
+    streets = ["北环路街道", "东安路街道", "光华路街道", "皇台街道"]
+    sheet.append(["一、续建项目"])
+    for number in range(1, count + 1):
+        sheet.append([number, f"基准测试项目{number:05d}（示例）", "示例建设有限公司", "建设厂房及配套设施",
+                      streets[number % 4], "2029-2031", 10000 + number, 3000 + number])  # fmt: skip
+    workbook.save(path)
+    flat = Workbook()
+    flat.active.append(["name", "owner", "content", "total_investment", "start_year", "end_year"])
+    for number in range(1, count + 1):
+        flat.active.append(
+            [f"基准测试项目{number:05d}（示例）", "示例建设有限公司", "建设厂房及配套设施", 10000 + number, 2029, 2031]
+        )
+    flat_path = path.with_name("flat.xlsx")
+    flat.save(flat_path)
+    return flat_path
+
+
+def bench_import(rows, count=5000):
+    from django.core.files import File
+
+    from projects.services.imports import import_confirm, import_upload
+
+    admin = User.objects.get(username="admin")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "list.xlsx"
+        flat_path = import_workbook(count, path)
+
+        def ours():
+            with transaction.atomic():
+                with path.open("rb") as handle:
+                    record, plan = import_upload(
+                        user=admin, upload=File(handle, name="list.xlsx"), year=2030, level="city"
+                    )
+                assert plan.ok, plan.errors[:3]
+                import_confirm(user=admin, record=record)
+                assert Listing.objects.filter(year=2030).count() == count
+                transaction.set_rollback(True)
+
+        def floor():
+            workbook = load_workbook(path, read_only=True, data_only=True)
+            for _ in workbook.active.iter_rows(values_only=True):
+                pass
+            workbook.close()
+
+        seconds, peak = measured(ours)
+        floor_seconds, _ = measured(floor)
+        rows.append((f"导入 {count:,} 行（预览＋确认）", "—", f"{seconds:.2f} s，峰值 {peak:.0f} MB",
+                     f"裸 openpyxl 解析 {floor_seconds:.2f} s（{seconds / floor_seconds:.2f} 倍）"))  # fmt: skip
+        print(rows[-1], flush=True)
+        for mode, use_bulk in (("默认模式", False), ("批量模式", True)):
+            other = import_export_seconds(flat_path, use_bulk)
+            if other is None:
+                rows.append((f"django-import-export {mode}", "—", "未安装", "pip install -e '.[bench]'"))
+            else:
+                rows.append(
+                    (
+                        f"django-import-export {mode}",
+                        f"{count:,} 行",
+                        f"{other:.2f} s",
+                        f"本系统为其 {seconds / other:.2f} 倍用时",
+                    )
+                )
+            print(rows[-1], flush=True)
+
+
+def import_export_seconds(flat_path, use_bulk):
+    try:
+        import tablib
+        from import_export import resources
+    except ImportError:
+        return None
+
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": Project,
+            "fields": ("name", "owner", "content", "total_investment", "start_year", "end_year"),
+            "import_id_fields": ("name",),
+            "skip_unchanged": True,
+            "use_bulk": use_bulk,
+            "batch_size": 1000,
+        },
+    )
+    ProjectResource = type("ProjectResource", (resources.ModelResource,), {"Meta": meta})
+    dataset = tablib.Dataset().load(flat_path.read_bytes(), format="xlsx")
+    resource = ProjectResource()
+
+    def run():
+        with transaction.atomic():
+            result = resource.import_data(dataset, dry_run=False, raise_errors=True)
+            assert not result.has_errors()
+            transaction.set_rollback(True)
+
+    seconds, _ = measured(run)
+    return seconds
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        cpu = model
+    except (OSError, StopIteration):
+        pass
+    versions = f"Python {platform.python_version()}；Django {django.get_version()}；{connection.vendor}"
+    return f"{cpu}，{os.cpu_count()} 核；{versions}"
+
+
+def write_report(rows, elapsed):
+    lines = [
+        "# 基准测试（make bench）",
+        "",
+        f"{date.today():%Y-%m-%d}，{machine()}。每项页面耗时为 {REPEATS} 次的中位数（Django 测试客户端，进程内）；",
+        "导入、导出为单次运行的耗时与 tracemalloc 峰值内存。",
+        "",
+        "| 项目 | 规模 | 结果 | 对比 |",
+        "|---|---|---|---|",
+        *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
+        "",
+        f"全部运行用时 {elapsed:.0f} 秒。",
+        "",
+    ]
+    target = BASE / "docs" / "benchmarks.md"
+    target.parent.mkdir(exist_ok=True)
+    target.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
+    options = parser.parse_args()
+    setup_test_environment()
+    started = time.perf_counter()
+    reset_database()
+    rows = []
+    page_sizes = [1000, 2000] if options.quick else [1000, 10000, 50000]
+    export_sizes = [1000, 2000] if options.quick else [1000, 20000]
+    bench_import(rows, count=500 if options.quick else 5000)
+    sizes = sorted(set(page_sizes + export_sizes))
+    for size in sizes:
+        if size in page_sizes:
+            bench_pages(rows, [size])
+        if size in export_sizes:
+            bench_export(rows, [size])
+    write_report(rows, time.perf_counter() - started)
+
+
+if __name__ == "__main__":
+    main()
