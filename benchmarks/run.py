@@ -122,11 +122,13 @@ def bench_export(rows, sizes):
             sheet = workbook.create_sheet("bare")
             for listing in table.rows.iterator(chunk_size=2000):
                 project = listing.project
+                share = listing.cumulative / listing.annual_plan if listing.annual_plan else None
+                problems = "；".join(p.description for p in project.unresolved_problems)
+                leaders = "、".join(a.leader.name for a in project.active_assignments)
+                unit = project.unit.name if project.unit else ""
                 sheet.append([
                     listing.pk, project.name, project.owner, project.content, project.total_investment,
-                    listing.annual_plan, listing.cumulative, listing.cumulative / listing.annual_plan if listing.annual_plan else None,
-                    listing.progress_text, "；".join(p.description for p in project.unresolved_problems),
-                    "、".join(a.leader.name for a in project.active_assignments), project.unit.name if project.unit else "",
+                    listing.annual_plan, listing.cumulative, share, listing.progress_text, problems, leaders, unit,
                 ])  # fmt: skip
             with tempfile.TemporaryFile() as output:
                 workbook.save(output)
