@@ -8,6 +8,11 @@ from projects.models import Assignment, Leader, Listing, Problem, Street, Unit, 
 from projects.selectors.dashboard import WARNING_CHOICES
 
 
+def followed_by(leader):
+    """The projects a leader follows now (active 四个一 assignments)."""
+    return Assignment.objects.filter(leader=leader, active=True).values("project_id")
+
+
 class ProblemFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键字", method="search")
     status = django_filters.ChoiceFilter(label="状态", choices=ProblemStatus.choices, empty_label="全部状态")
@@ -36,8 +41,7 @@ class ProblemFilterSet(django_filters.FilterSet):
         )
 
     def filter_leader(self, queryset, name, leader):
-        followed = Assignment.objects.filter(leader=leader, active=True).values("project_id")
-        return queryset.filter(project_id__in=followed)
+        return queryset.filter(project_id__in=followed_by(leader))
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_condition()) if value == "true" else queryset.exclude(overdue_condition())
@@ -105,8 +109,7 @@ class ListingFilterSet(django_filters.FilterSet):
         )
 
     def filter_leader(self, queryset, name, leader):
-        followed = Assignment.objects.filter(leader=leader, active=True).values("project_id")
-        return queryset.filter(project_id__in=followed)
+        return queryset.filter(project_id__in=followed_by(leader))
 
     def filter_open_problems(self, queryset, name, value):
         unresolved = Problem.objects.filter(project=OuterRef("project_id")).exclude(status=ProblemStatus.RESOLVED)

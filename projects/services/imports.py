@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.scoping import is_office_admin
 from projects.choices import Batch, Category, Level, UnitKind
-from projects.importers.municipal import COLUMN_LABELS, Problem, normalize_text, parse_list
+from projects.importers.municipal import COLUMN_LABELS, ParsedList, ParsedRow, Problem, normalize_text, parse_list
 from projects.importers.workbook import WorkbookRefused, read_rows
 from projects.models import (
     Assignment,
@@ -60,6 +60,7 @@ class RowPlan:
     changes: list = field(default_factory=list)  # (field, old text, new text)
     unit_name: str = ""
     leader: object = None
+    source: dict = field(default_factory=dict)  # the parsed row's values, as read from the file
 
     def as_dict(self):
         return {
@@ -122,6 +123,11 @@ class ImportPlan:
         payload = json.dumps([self.year, self.level, canonical, self.new_units], ensure_ascii=False, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
 
+    def parsed_rows(self):
+        """The file's rows as parsed, kept with the preview so that confirming need not read the
+        file again (the file is kept too, and its digest recorded)."""
+        return [{"sheet": row.sheet, "row": row.row, "values": _jsonable(row.source)} for row in self.rows]
+
     def summary(self):
         return {
             "projects": len(self.rows),
@@ -153,6 +159,17 @@ class ImportPlan:
             "warnings": [warning.as_dict() for warning in self.warnings],
             "rows": [row.as_dict() for row in self.rows],
         }
+
+
+def _jsonable(values):
+    return {key: _decimal(value) if isinstance(value, Decimal) else value for key, value in values.items()}
+
+
+def _from_json(values):
+    return {
+        key: Decimal(value) if key in ("total", "plan") and value is not None else value
+        for key, value in values.items()
+    }
 
 
 def _decimal(value):
@@ -212,7 +229,12 @@ def import_read(upload, *, year, level):
     except WorkbookRefused as refused:
         plan.errors.append(Problem(getattr(upload, "name", "文件") or "文件", 0, "", str(refused)))
         return plan
-    parsed = parse_list(sheets, default_level=level, year=year)
+    return plan_parsed(parse_list(sheets, default_level=level, year=year), plan)
+
+
+def plan_parsed(parsed, plan):
+    """Plan the parsed rows of a file against the database as it is now, writing nothing."""
+    year = plan.year
     plan.errors.extend(parsed.errors)
     plan.warnings.extend(parsed.warnings)
     plan.subtotals = parsed.subtotals
@@ -309,7 +331,16 @@ def _plan_row(row, resolver, listings, new_units, plan, refused_rows):
     project = resolver.project(values)
     listing = listings.get((project.pk, values["level"])) if project else None
     plan_row = RowPlan(
-        row.sheet, row.row, values["name"], NEW, wanted, project, listing, unit_name=values["unit"], leader=leader
+        row.sheet,
+        row.row,
+        values["name"],
+        NEW,
+        wanted,
+        project,
+        listing,
+        unit_name=values["unit"],
+        leader=leader,
+        source=dict(values),
     )
     if project is not None:
         for name in PROJECT_FIELDS:
@@ -358,7 +389,7 @@ def _store(upload, user, year, level, plan):
         updated=plan.count(CHANGED),
         unchanged=plan.count(UNCHANGED),
         error_count=len(plan.errors),
-        summary=plan.summary(),
+        summary={**plan.summary(), "parsed": plan.parsed_rows() if plan.ok else []},
     )
     record.file.save("list.xlsx", ContentFile(content), save=False)
     record.save()
@@ -382,8 +413,15 @@ def import_confirm(*, user, record):
     _check_admin(user)
     if record.status != ImportStatus.PREVIEWED:
         raise ValidationError(f"该导入当前为「{record.get_status_display()}」，不能再确认。")
-    with record.file.open("rb") as stored:
-        plan = import_read(stored, year=record.year, level=record.level)
+    parsed = ParsedList(
+        rows=[
+            ParsedRow(sheet=item["sheet"], row=item["row"], values=_from_json(item["values"]))
+            for item in (record.summary or {}).get("parsed", [])
+        ]
+    )
+    # Planned again against the database as it is now: the digest shows whether that is still
+    # exactly what was previewed (someone may have changed a project in between).
+    plan = plan_parsed(parsed, ImportPlan(year=record.year, level=record.level))
     if not plan.ok or plan.digest() != record.plan_digest:
         raise ValidationError("预览之后项目数据已有变化，请重新上传并预览后再确认。")
     try:
