@@ -379,6 +379,10 @@ class ReportPhoto(models.Model):
 
 
 class ProblemQuerySet(StaffKeptQuerySet):
+    def movable_by(self, user):
+        """Problems the user may move on (not yet resolved, on projects they keep)."""
+        return self.kept_by(user).exclude(status=ProblemStatus.RESOLVED)
+
     def instructable_by(self, user):
         """Problems on which the user may give instructions (督办意见)."""
         return self.filter(instructable_projects(user, self.project_path))

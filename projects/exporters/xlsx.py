@@ -47,19 +47,10 @@ def cell(sheet, value, **style):
 
 
 def simple_workbook(title, headers, rows, widths=None):
-    """One sheet: a bold, bordered header row, then ``rows``; returns the file's bytes."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    for index, width in enumerate(widths or [], start=1):
-        sheet.column_dimensions[_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(
-        [text_cell(sheet, header, font=HEADER_FONT, alignment=HEADER_ALIGNMENT, border=BORDER) for header in headers]
-    )
-    for row in rows:
-        sheet.append([cell(sheet, value) for value in row])
+    """One plain sheet (see write_table) as the file's bytes, for small files built in memory."""
+    widths = widths or [14] * len(headers)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_table(buffer, title=title, columns=[(h, w, None) for h, w in zip(headers, widths, strict=True)], rows=rows)
     return buffer.getvalue()
 
 

@@ -98,37 +98,6 @@ class Breakdown:
         return percent_of(self.cumulative, self.annual_plan)
 
 
-def breakdown(figured, field, label_field=None, labels=None):
-    """One row per value of ``field``: listings, plan, done, % and how many lag (yellow or red)."""
-    keys = [field, label_field] if label_field else [field]
-    rows = (
-        figured.order_by()
-        .values(*keys)
-        .annotate(
-            n=Count("id"),
-            plan=Coalesce(Sum("annual_plan"), Value(ZERO), output_field=AMOUNT),
-            done=Coalesce(Sum("cumulative"), Value(ZERO), output_field=AMOUNT),
-            lagging=Count("id", filter=Q(warning__in=[YELLOW, RED])),
-        )
-        .order_by(*keys)
-    )
-    result = []
-    for row in rows:
-        key = row[field]
-        label = row[label_field] if label_field else (labels or {}).get(key, key)
-        result.append(
-            Breakdown(
-                key=key,
-                label=label if label is not None else "未指定",
-                listings=row["n"],
-                annual_plan=row["plan"].quantize(HUNDREDTH),
-                cumulative=row["done"].quantize(HUNDREDTH),
-                lagging=row["lagging"],
-            )
-        )
-    return result
-
-
 @dataclass(frozen=True)
 class Rate:
     planned: int
@@ -309,18 +278,18 @@ def leader_projects(*, user, year, month):
         with_figures(Listing.objects.visible_to(user).filter(year=year), month=month)
         .select_related("project__street", "project__unit")
         .annotate(
-            open_problems=_count(problems, "project"),
-            overdue_problems=_count(
+            open_problems=correlated_count(problems, "project"),
+            overdue_problems=correlated_count(
                 Problem.objects.filter(overdue_condition(), project=OuterRef("project_id")), "project"
             ),
-            reported_months=_count(reported, "listing"),
+            reported_months=correlated_count(reported, "listing"),
         )
         .annotate(unreported_months=Value(month) - F("reported_months"))
         .order_by("-warning_rank", "-overdue_problems", "-open_problems", "-unreported_months", "percent_sort")
     )
 
 
-def _count(queryset, group):
+def correlated_count(queryset, group):
     """A correlated COUNT(*) of ``queryset``, grouped on the column it is correlated by."""
     counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
@@ -377,12 +346,12 @@ def progress_table(*, user, year, month, level, street=None, unit=None):
         )
         .order_by("category_order", "batch", "project__name", "pk")
     )
-    figured = with_figures(listings, month=month)
+    groups = _figure_groups(with_figures(listings, month=month), month)
     return ProgressTable(
         year=year,
         month=month,
         level=level,
         rows=rows,
-        by_category=breakdown(figured, "category", labels=dict(Category.choices)),
+        by_category=_breakdown_from(groups, "category", labels=dict(Category.choices)),
         summary=investment_summary(listings=listings, month=month),
     )

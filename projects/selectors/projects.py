@@ -4,19 +4,15 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Case,
-    Count,
     DecimalField,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
-    Subquery,
     Sum,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Coalesce
 
 from projects.choices import ProblemStatus, ReportStatus
 from projects.models import (
@@ -32,16 +28,9 @@ from projects.selectors.figures import ZERO, percent_of
 def listing_rows(*, user, month):
     """The project list's rows: the listings the user may see, with their figures at ``month``,
     the open-problem count and the active leaders, in a fixed number of queries."""
-    from projects.selectors.dashboard import with_figures
+    from projects.selectors.dashboard import correlated_count, with_figures
 
-    unresolved = (
-        Problem.objects.filter(project=OuterRef("project_id"))
-        .exclude(status=ProblemStatus.RESOLVED)
-        .order_by()
-        .values("project")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
+    unresolved = Problem.objects.filter(project=OuterRef("project_id")).exclude(status=ProblemStatus.RESOLVED)
     return (
         with_figures(Listing.objects.visible_to(user), month=month)
         .select_related("project__street", "project__unit")
@@ -52,7 +41,7 @@ def listing_rows(*, user, month):
                 to_attr="active_assignments",
             )
         )
-        .annotate(open_problems=Coalesce(Subquery(unresolved, output_field=IntegerField()), Value(0)))
+        .annotate(open_problems=correlated_count(unresolved, "project"))
         .order_by("-year", "level", "category", "project__name")
     )
 

@@ -91,6 +91,16 @@ def _correction_reason(user, listing, month, existing, correction_reason):
     return f"{'已锁定月份' if closed else '已报送填报'}更正：{reason}"
 
 
+def report_editable(*, user, listing, month, report):
+    """Whether the report form is open to ``user``: staff edit until a month is closed or the
+    report submitted; an admin may always correct (save then asks for a reason)."""
+    if is_office_admin(user):
+        return True
+    if month_is_closed(listing.year, month):
+        return False
+    return report is None or report.status != ReportStatus.SUBMITTED
+
+
 def _check_month_has_begun(year, month):
     today = timezone.localdate()
     if (year, month) > (today.year, today.month):

@@ -21,10 +21,15 @@ from projects.views.dashboard import overview_params
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def download(file, filename):
-    response = FileResponse(file, content_type=XLSX)
+def as_attachment(response, filename):
+    """Mark ``response`` as a download named ``filename`` (Chinese names kept, RFC 5987)."""
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def download(file, filename):
+    """An .xlsx streamed from an open file (exports written to a temporary file)."""
+    return as_attachment(FileResponse(file, content_type=XLSX), filename)
 
 
 def _optional(model, value):

@@ -13,21 +13,13 @@ from projects.forms import ImportUploadForm
 from projects.importers.template import template_workbook
 from projects.models import ImportRecord, Listing
 from projects.services.imports import STATUS_LABELS, error_rows, import_confirm, import_upload
+from projects.views.exports import XLSX, as_attachment
 from projects.views.mixins import OfficeAdminRequiredMixin
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def xlsx_response(content, filename):
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(filename):
-    from urllib.parse import quote
-
-    return quote(filename)
+    """A small .xlsx built in memory (error list, template)."""
+    return as_attachment(HttpResponse(content, content_type=XLSX), filename)
 
 
 class ImportListView(OfficeAdminRequiredMixin, TemplateView):

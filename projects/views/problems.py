@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
@@ -21,8 +22,6 @@ class ProblemListView(LoginRequiredMixin, TemplateView):
     paginate_by = 50
 
     def get_context_data(self, **kwargs):
-        from django.core.paginator import Paginator
-
         filterset = ProblemFilterSet(self.request.GET, queryset=problem_list(user=self.request.user))
         if not filterset.is_valid():
             messages.warning(self.request, "筛选条件有误，已忽略无效的条件。")
@@ -53,7 +52,7 @@ class ProblemDetailView(LoginRequiredMixin, TemplateView):
             problem=problem,
             steps=problem.steps.select_related("by"),
             instructions=Instruction.objects.filter(problem=problem).select_related("author"),
-            can_move=Problem.objects.kept_by(user).filter(pk=pk).exists() and problem.status != "resolved",
+            can_move=Problem.objects.movable_by(user).filter(pk=pk).exists(),
             can_instruct=Problem.objects.instructable_by(user).filter(pk=pk).exists(),
             transition_form=kwargs.pop("transition_form", None) or ProblemTransitionForm(),
             instruction_form=InstructionForm(),

@@ -25,6 +25,7 @@ from projects.services.reports import (
     milestones_open_for,
     month_close,
     month_is_closed,
+    report_editable,
     report_return,
     report_save,
 )
@@ -79,10 +80,7 @@ class ReportEditView(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def editable(self):
-        admin = is_office_admin(self.request.user)
-        if month_is_closed(self.listing.year, self.month) and not admin:
-            return False
-        return admin or self.report is None or self.report.status != ReportStatus.SUBMITTED
+        return report_editable(user=self.request.user, listing=self.listing, month=self.month, report=self.report)
 
     def make_forms(self, data=None, files=None):
         milestones = milestones_open_for(self.listing)
