@@ -260,6 +260,10 @@ class Listing(TimestampedModel):
         return f"{self.year}年{self.get_level_display()} · {self.project.name}"
 
 
+# What counts in official figures: submitted reports only, never drafts or returned ones.
+COUNTED_REPORT = Q(status=ReportStatus.SUBMITTED)
+
+
 class MonthlyReport(TimestampedModel):
     """One month's progress of a listing; the year's cumulative is the sum of its months."""
 
@@ -306,6 +310,27 @@ class MonthlyReport(TimestampedModel):
 
     def __str__(self):
         return f"{self.listing} · {self.month}月"
+
+
+class ListingCumulative(models.Model):
+    """A listing's counted investment from January to the end of ``month``: derived data, never
+    edited, rebuilt from the submitted reports whenever one of them changes
+    (services.cumulatives). Pages at province scale join it instead of summing reports."""
+
+    listing = models.ForeignKey(Listing, models.CASCADE, related_name="cumulatives", verbose_name="清单项目")
+    month = models.PositiveSmallIntegerField("月份")
+    amount = AmountField("1至当月累计完成投资（万元）")
+
+    class Meta:
+        verbose_name = "累计完成投资"
+        verbose_name_plural = "累计完成投资"
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "month"], name="cumulative_unique_listing_month"),
+            models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="cumulative_month_1_to_12"),
+        ]
+
+    def __str__(self):
+        return f"{self.listing} · 1-{self.month}月累计"
 
 
 class ClosedMonth(models.Model):

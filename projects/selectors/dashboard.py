@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
+    Exists,
     F,
     FloatField,
     IntegerField,
@@ -23,26 +23,42 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.db.models.lookups import LessThan
 
 from projects.choices import Batch, Category, ProblemStatus, ProjectStatus
-from projects.models import Listing, MonthlyReport, Problem, overdue_condition
+from projects.models import Listing, ListingCumulative, MonthlyReport, Problem, overdue_condition
 from projects.selectors.figures import (
+    AMOUNT,
     HUNDREDTH,
     ZERO,
     counted_reports,
-    investment_summary,
     percent_of,
+    summary_of,
+    with_cumulative,
 )
 from projects.selectors.problems import problem_figures
 from projects.selectors.reporting import reporting_period
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
 WARNING_LABELS = {GREEN: "正常", YELLOW: "滞后", RED: "严重滞后"}
+WARNINGS_SHOWN = 20  # the overview lists the most urgent; the project list holds them all
 WARNING_CHOICES = [(GREEN, "绿灯（正常）"), (YELLOW, "黄灯（滞后）"), (RED, "红灯（严重滞后）")]
-AMOUNT = DecimalField(max_digits=16, decimal_places=2)
 
 
 def latest_reported_period():
     """(year, month) of the latest submitted report; the reporting month when there is none."""
-    latest = counted_reports().order_by("-listing__year", "-month").values_list("listing__year", "month").first()
+    counted = counted_reports()
+
+    def reported_in(month):
+        return Exists(counted.filter(listing__year=OuterRef("year"), month=month))
+
+    # One query, never a sort or a scan of every report: the newest year through the listings'
+    # year index (stopping at the first listing with a report), then that year's months from
+    # December back, each an EXISTS probe that CASE stops evaluating at the first hit.
+    latest = (
+        Listing.objects.filter(Exists(counted.filter(listing=OuterRef("pk"))))
+        .order_by("-year")
+        .annotate(latest_month=Case(*(When(reported_in(m), then=Value(m)) for m in range(12, 0, -1))))
+        .values_list("year", "latest_month")
+        .first()
+    )
     return latest or reporting_period()
 
 
@@ -60,14 +76,6 @@ def _behind(month, points):
 def with_figures(listings, *, month):
     """Annotate listings with ``cumulative`` (counted investment, months 1..month), ``warning``
     (green / yellow / red), ``warning_rank`` (2 red … 0 green) and ``percent_sort``."""
-    done = (
-        counted_reports()
-        .filter(listing=OuterRef("pk"), month__lte=month)
-        .order_by()
-        .values("listing")
-        .annotate(total=Sum("investment"))
-        .values("total")
-    )
     not_started = Q(
         category=Category.NEW_START,
         planned_start_month__isnull=False,
@@ -76,7 +84,7 @@ def with_figures(listings, *, month):
     )
     red = not_started | _behind(month, settings.KP_WARNING_RED_POINTS)
     yellow = _behind(month, settings.KP_WARNING_YELLOW_POINTS)
-    return listings.annotate(cumulative=Coalesce(Subquery(done, output_field=AMOUNT), Value(ZERO))).annotate(
+    return with_cumulative(listings, month=month).annotate(
         warning=Case(When(red, then=Value(RED)), When(yellow, then=Value(YELLOW)), default=Value(GREEN)),
         warning_rank=Case(When(red, then=Value(2)), When(yellow, then=Value(1)), default=Value(0)),
         # For ordering only (never shown): a float, so SQLite does not divide integers as integers.
@@ -128,7 +136,8 @@ class Overview:
     by_unit: list
     monthly: list
     warning_counts: dict
-    warnings: object
+    warnings: list  # the most urgent lagging listings the user may see, at most WARNINGS_SHOWN
+    warnings_total: int  # all lagging listings the user may see
     problems: dict
     start_rate: Rate
     completion_rate: Rate
@@ -159,13 +168,13 @@ def _ranked(rows, *, by_percent):
 
 def monthly_series(listings, *, month):
     """Investment per month (counted reports), its running total, and the planned line."""
-    per_month = dict(
-        counted_reports()
-        .filter(listing__in=listings.values("pk"))
+    running_total = dict(
+        ListingCumulative.objects.filter(listing__in=listings.values("pk"), month__lte=month)
         .order_by()
         .values_list("month")
-        .annotate(total=Sum("investment"))
+        .annotate(total=Sum("amount"))
     )
+    per_month = {m: running_total.get(m, ZERO) - running_total.get(m - 1, ZERO) for m in range(1, month + 1)}
     plan = listings.aggregate(total=Coalesce(Sum("annual_plan"), Value(ZERO), output_field=AMOUNT))["total"]
     points, running = [], ZERO
     for m in range(1, 13):
@@ -211,6 +220,15 @@ def _figure_groups(figured, month):
     )
 
 
+def _summary_from(groups, month):
+    return summary_of(
+        count=sum(g["n"] for g in groups),
+        annual_plan=sum((g["plan"] for g in groups), ZERO),
+        cumulative=sum((g["done"] for g in groups), ZERO),
+        month=month,
+    )
+
+
 def _breakdown_from(groups, key, label_key=None, labels=None):
     rows = OrderedDict()
     for group in sorted(groups, key=lambda g: (g[key] is None, g[key] if g[key] is not None else 0)):
@@ -236,7 +254,7 @@ def overview(*, user, year, month, level):
     """Everything the district overview shows for one year, month and level.
 
     Totals are district-wide for every role; the list of lagging projects holds only those the
-    user may see.
+    user may see, the most urgent first (red, then the furthest behind).
     """
     listings = Listing.objects.filter(year=year, level=level)
     figured = with_figures(listings, month=month)
@@ -244,21 +262,24 @@ def overview(*, user, year, month, level):
     new_starts = [g for g in groups if g["category"] == Category.NEW_START]
     completions = [g for g in groups if g["category"] == Category.COMPLETION]
     year_projects = Listing.objects.filter(year=year).values("project_id")
+    lagging = (
+        figured.visible_to(user)
+        .filter(warning__in=[RED, YELLOW])
+        .order_by("-warning_rank", "percent_sort", "project__name")
+    )
     return Overview(
         year=year,
         month=month,
         level=level,
-        summary=investment_summary(listings=listings, month=month),
+        summary=_summary_from(groups, month),
         by_category=_breakdown_from(groups, "category", labels=dict(Category.choices)),
         by_batch=_breakdown_from(groups, "batch", labels=dict(Batch.choices)),
         by_street=_breakdown_from(groups, "project__street", "project__street__name"),
         by_unit=_breakdown_from(groups, "project__unit", "project__unit__name"),
         monthly=monthly_series(listings, month=month),
         warning_counts={key: sum(g["n"] for g in groups if g["warning"] == key) for key in (GREEN, YELLOW, RED)},
-        warnings=figured.visible_to(user)
-        .filter(warning__in=[RED, YELLOW])
-        .select_related("project__street", "project__unit")
-        .order_by("-warning_rank", "percent_sort", "project__name"),
+        warnings=list(lagging.select_related("project__street", "project__unit")[:WARNINGS_SHOWN]),
+        warnings_total=lagging.count(),
         problems=problem_figures(Problem.objects.filter(project_id__in=year_projects)),
         start_rate=Rate(
             planned=sum(g["n"] for g in new_starts if g["planned_by_month"]),
@@ -353,5 +374,5 @@ def progress_table(*, user, year, month, level, street=None, unit=None):
         level=level,
         rows=rows,
         by_category=_breakdown_from(groups, "category", labels=dict(Category.choices)),
-        summary=investment_summary(listings=listings, month=month),
+        summary=_summary_from(groups, month),
     )

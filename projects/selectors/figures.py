@@ -3,17 +3,10 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import (
-    Count,
-    Sum,
-)
+from django.db.models import Count, DecimalField, F, FilteredRelation, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from projects.choices import ReportStatus
-from projects.models import (
-    Listing,
-    MonthlyReport,
-)
+from projects.models import COUNTED_REPORT, Listing, MonthlyReport
 
 ZERO = Decimal("0.00")
 HUNDREDTH = Decimal("0.01")
@@ -33,7 +26,18 @@ def schedule_percent(month):
 
 def counted_reports():
     """Monthly reports that count in official figures: submitted ones only, never drafts."""
-    return MonthlyReport.objects.filter(status=ReportStatus.SUBMITTED)
+    return MonthlyReport.objects.filter(COUNTED_REPORT)
+
+
+AMOUNT = DecimalField(max_digits=16, decimal_places=2)
+
+
+def with_cumulative(listings, *, month):
+    """Annotate listings with ``cumulative``: counted investment from January to the end of
+    ``month``, read from the listing's month-end row (one join, no sum over reports)."""
+    return listings.annotate(month_end=FilteredRelation("cumulatives", condition=Q(cumulatives__month=month))).annotate(
+        cumulative=Coalesce(F("month_end__amount"), Value(ZERO), output_field=AMOUNT)
+    )
 
 
 def listings_for(*, year, level=None):
@@ -54,17 +58,21 @@ class InvestmentSummary:
 
 def investment_summary(*, listings, month):
     """Plan, investment to the end of ``month`` and both percentages over a listing queryset."""
-    plan = listings.aggregate(count=Count("id"), plan=Coalesce(Sum("annual_plan"), ZERO))
-    done = (
-        counted_reports()
-        .filter(listing__in=listings.values("id"), month__lte=month)
-        .aggregate(total=Coalesce(Sum("investment"), ZERO))["total"]
+    totals = with_cumulative(listings, month=month).aggregate(
+        count=Count("id"),
+        plan=Coalesce(Sum("annual_plan"), ZERO, output_field=AMOUNT),
+        done=Coalesce(Sum("cumulative"), ZERO, output_field=AMOUNT),
     )
+    return summary_of(count=totals["count"], annual_plan=totals["plan"], cumulative=totals["done"], month=month)
+
+
+def summary_of(*, count, annual_plan, cumulative, month):
+    """The summary of ``count`` listings with these totals (summed in SQL or from groups)."""
     # SQLite and PostgreSQL return sums at different scales; quantizing makes them identical.
-    annual_plan = plan["plan"].quantize(HUNDREDTH)
-    cumulative = done.quantize(HUNDREDTH)
+    annual_plan = annual_plan.quantize(HUNDREDTH)
+    cumulative = cumulative.quantize(HUNDREDTH)
     return InvestmentSummary(
-        listings=plan["count"],
+        listings=count,
         annual_plan=annual_plan,
         cumulative=cumulative,
         percent=percent_of(cumulative, annual_plan),

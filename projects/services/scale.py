@@ -12,6 +12,7 @@ from django.db import transaction
 
 from projects.choices import Batch, Category, Level, ProblemKind, ProblemStatus, ProjectStatus, ReportStatus, Sector
 from projects.models import Assignment, District, Leader, Listing, MonthlyReport, Problem, Project, Street, Unit
+from projects.services.cumulatives import cumulatives_refresh
 
 PLACES = ["东城", "西岭", "南湖", "北岗", "新华", "建设", "光明", "和平", "解放", "人民", "胜利", "长安"]
 KINDS = ["智能制造产业园", "物流中心", "棚户区改造", "道路改造工程", "污水处理厂", "商业综合体", "学校新建", "医院扩建"]
@@ -76,6 +77,7 @@ def scale_data_generate(*, listings, seed=2015, years=(2015,), level=Level.CITY,
             ),
             batch_size=2000,
         )
+        cumulatives_refresh(listing.pk for listing in created)
         Problem.objects.bulk_create(
             [
                 Problem(

@@ -1,0 +1,63 @@
+"""Month-end cumulatives of each listing (ListingCumulative), kept equal to its submitted reports.
+
+Every page that shows a listing's 1–m月累计 joins one row instead of summing up to twelve
+reports per listing: at province scale (tens of thousands of listings) this is what keeps the
+overview, the list and the export fast. The rows are derived data: a report save or delete
+rebuilds its listing's twelve rows in the same transaction (projects.signals), and bulk writers
+call ``cumulatives_refresh`` themselves.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+CHUNK = 500  # listing ids per statement, well under SQLite's variable limit
+
+
+def running_totals(reports):
+    """{listing_id: [cumulative at the end of month 1, …, month 12]} from (listing_id, month,
+    investment) rows of counted reports."""
+    per_month = defaultdict(lambda: [Decimal(0)] * 12)
+    for listing_id, month, investment in reports:
+        per_month[listing_id][month - 1] += investment
+    totals = {}
+    for listing_id, months in per_month.items():
+        running, row = Decimal(0), []
+        for investment in months:
+            running += investment
+            row.append(running)
+        totals[listing_id] = row
+    return totals
+
+
+def cumulatives_rebuild(report_model, cumulative_model, listing_ids=None):
+    """Rewrite the cumulatives of ``listing_ids`` (every listing when None) from the counted
+    reports. Takes the model classes so the data migration can run it on historical models."""
+    from projects.models import COUNTED_REPORT
+
+    if listing_ids is None:
+        cumulative_model.objects.all().delete()
+        chunks = [None]
+    else:
+        ids = sorted(set(listing_ids))
+        chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    for chunk in chunks:
+        reports = report_model.objects.filter(COUNTED_REPORT)
+        if chunk is not None:
+            cumulative_model.objects.filter(listing_id__in=chunk).delete()
+            reports = reports.filter(listing_id__in=chunk)
+        totals = running_totals(reports.order_by().values_list("listing_id", "month", "investment").iterator())
+        cumulative_model.objects.bulk_create(
+            (
+                cumulative_model(listing_id=listing_id, month=month, amount=amount)
+                for listing_id, months in totals.items()
+                for month, amount in enumerate(months, start=1)
+            ),
+            batch_size=2000,
+        )
+
+
+def cumulatives_refresh(listing_ids=None):
+    """Bring the cumulatives of these listings (all when None) back in line with their reports."""
+    from projects.models import ListingCumulative, MonthlyReport
+
+    cumulatives_rebuild(MonthlyReport, ListingCumulative, listing_ids)
