@@ -178,3 +178,21 @@ def test_query_count_does_not_grow_with_the_data(client_for, django_assert_max_n
         assert response.status_code == 200
     if name == "project list":
         assert response.context["paginator"].count > 200
+
+
+def test_overview_lists_the_most_urgent_lagging_projects_and_counts_them_all(client_for):
+    scale_data_generate(listings=60, seed=3, years=(2015,), months=2)  # two months reported by September
+    figured = with_figures(Listing.objects.filter(year=2015, level="city"), month=9)
+    lagging = figured.filter(warning__in=[RED, YELLOW])
+    total = lagging.count()
+    assert total > 20
+    response = page(client_for("admin"), "/", year=2015, month=9, level="city")
+    o = response.context["o"]
+    assert o.warnings_total == total == o.warning_counts[RED] + o.warning_counts[YELLOW]
+    assert [w.pk for w in o.warnings] == [
+        w.pk for w in lagging.order_by("-warning_rank", "percent_sort", "project__name")[:20]
+    ]
+    assert {w.warning for w in o.warnings[:1]} == {RED}
+    html = response.content.decode()
+    assert f"共 {total} 个，以下为最紧急的 20 个" in html
+    assert "warning=yellow&ordering=percent" in html
