@@ -1,5 +1,8 @@
 """Saving through the audit trail with the acting user named, also outside a web request."""
 
+from django.db import connection
+from django.utils import timezone
+
 
 def audited_save(obj, *, user, reason="", **save_kwargs):
     """Save ``obj`` so that its history row names ``user`` (and ``reason``, when given)."""
@@ -8,3 +11,36 @@ def audited_save(obj, *, user, reason="", **save_kwargs):
         obj._change_reason = reason
     obj.save(**save_kwargs)
     return obj
+
+
+def bulk_create_audited(objs, model, *, user, reason, batch_size=500):
+    """Insert ``objs`` and their "created" history rows, naming ``user`` and ``reason``.
+
+    Like simple-history's ``bulk_create_with_history``, but each history row is copied inside
+    the database (INSERT … SELECT of the rows just inserted) instead of being built as a Python
+    object first; at 5,000 projects that is 0.6 s less per model (docs/benchmarks.md).
+    """
+    created = model._default_manager.bulk_create(objs, batch_size=batch_size)
+    history_model = model.history.model
+    quote = connection.ops.quote_name
+    columns = [history_model._meta.get_field(field.name).column for field in history_model.tracked_fields]
+    copied = ", ".join(quote(column) for column in columns)
+    stamp = timezone.now()
+    pks = [obj.pk for obj in created]
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), batch_size):
+            chunk = pks[start : start + batch_size]
+            cursor.execute(
+                f"INSERT INTO {quote(history_model._meta.db_table)} "
+                f"({copied}, history_date, history_change_reason, history_type, history_user_id) "
+                f"SELECT {copied}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(chunk))})",
+                [
+                    connection.ops.adapt_datetimefield_value(stamp),
+                    reason,
+                    "+",
+                    user.pk if user else None,
+                    *chunk,
+                ],
+            )
+    return created

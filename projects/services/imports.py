@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from accounts.scoping import is_office_admin
 from projects.choices import Batch, Category, Level, UnitKind
@@ -26,6 +26,7 @@ from projects.models import (
     Street,
     Unit,
 )
+from projects.services.audit import bulk_create_audited
 from projects.services.errors import PermissionDenied, ValidationError
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
@@ -477,7 +478,7 @@ def _apply(plan, *, user, reason):
                 if value not in (None, ""):
                     setattr(row.project, name, value)
             changed_projects.append(row.project)
-    bulk_create_with_history(new_projects, Project, batch_size=500, **history)
+    bulk_create_audited(new_projects, Project, user=user, reason=reason)
     if changed_projects:
         bulk_update_with_history(changed_projects, Project, PROJECT_FIELDS, batch_size=500, **history)
 
@@ -498,11 +499,11 @@ def _apply(plan, *, user, reason):
             changed_listings.append(row.listing)
         if any(f == "leader" for f, _, _ in row.changes):
             assignments.append(Assignment(leader=row.leader, project=row.project, since=timezone.localdate()))
-    bulk_create_with_history(new_listings, Listing, batch_size=500, **history)
+    bulk_create_audited(new_listings, Listing, user=user, reason=reason)
     if changed_listings:
         bulk_update_with_history(changed_listings, Listing, LISTING_FIELDS, batch_size=500, **history)
     if assignments:
-        bulk_create_with_history(assignments, Assignment, batch_size=500, **history)
+        bulk_create_audited(assignments, Assignment, user=user, reason=reason)
 
 
 def error_rows(record):

@@ -159,3 +159,41 @@ def test_history_query_count_does_not_grow_with_rows(users, django_assert_max_nu
     with django_assert_max_num_queries(bound):
         entries = project_history(project=project, user=users["staff_a"])
     assert len(entries) > 60  # the 36 new reports and more are in the history
+
+
+def test_bulk_created_objects_get_the_same_history_rows_as_simple_history_writes(users):
+    from decimal import Decimal
+
+    from simple_history.utils import bulk_create_with_history
+
+    from projects.models import Street, Unit
+    from projects.services.audit import bulk_create_audited
+
+    street, unit = Street.objects.first(), Unit.objects.first()
+
+    def projects(prefix):
+        return [
+            Project(name=f"{prefix}项目{i}（示例）", owner="示例公司", content="厂房", street=street if i % 2 else None,
+                    unit=unit, total_investment=Decimal("1234.56") + i, start_year=2029, end_year=2031, code=None)
+            for i in range(3)
+        ]  # fmt: skip
+
+    ours = bulk_create_audited(projects("甲"), Project, user=users["admin"], reason="导入清单：甲.xlsx")
+    theirs = bulk_create_with_history(
+        projects("乙"), Project, default_user=users["admin"], default_change_reason="导入清单：甲.xlsx"
+    )
+    skip = {"id", "name", "history_id", "history_date", "created_at", "updated_at"}
+
+    def rows(objs):
+        entries = [obj.history.get() for obj in objs]
+        assert [entry.id for entry in entries] == [obj.pk for obj in objs]
+        return [{k: v for k, v in vars(entry).items() if k not in skip and not k.startswith("_")} for entry in entries]
+
+    assert rows(ours) == rows(theirs)
+    entry = ours[1].history.get()
+    assert (entry.history_type, entry.history_user, entry.history_change_reason) == (
+        "+",
+        users["admin"],
+        "导入清单：甲.xlsx",
+    )
+    assert (entry.name, entry.street_id, entry.total_investment) == ("甲项目1（示例）", street.pk, Decimal("1235.56"))
