@@ -4,22 +4,15 @@ section, subtotal and total rows, number formats, A3 landscape, headers on every
 from decimal import Decimal
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from projects.choices import Category, Level
-from projects.exporters.xlsx import BORDER, HEADER_ALIGNMENT, HEADER_FONT, cell, text_cell
+from projects.exporters.xlsx import HEADER, THIN_BORDER, Sheet, new_workbook
 from projects.models import District
 from projects.selectors.figures import percent_of
 
 AMOUNT_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.00%"
-WRAP = Alignment(vertical="top", wrap_text=True)
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
-TOTAL_FONT = Font(bold=True)
+PAPER_A3 = 8
 SECTION_NUMBERS = "一二三四五六七八九十"
 COLUMNS = [  # (header, width)
     ("序号", 6),
@@ -47,115 +40,94 @@ def _fraction(percent):
     return None if percent is None else percent / Decimal(100)
 
 
-def write_progress_table(output, table):
-    """Write ``table`` to ``output`` (a path or a binary file) with openpyxl in write-only mode."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("项目进展表")
-    width = len(COLUMNS)
-    last = get_column_letter(width)
-    for index, (_, column_width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column_width
-    sheet.merged_cells.add(f"A1:{last}1")
-    sheet.freeze_panes = "C4"
-    sheet.print_title_rows = "1:3"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A3
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
+class _Formats:
+    """The table's cell formats, one per kind of cell."""
 
-    sheet.append([text_cell(sheet, title_for(table), font=Font(bold=True, size=16), alignment=CENTER)])
-    sheet.append(
-        [text_cell(sheet, "单位：万元")]
-        + [None] * (width - 2)
-        + [text_cell(sheet, f"制表日期：{timezone.localdate():%Y-%m-%d}")]
-    )
+    def __init__(self, sheet):
+        style = sheet.style
+        wrap = {"valign": "top", "text_wrap": True, **THIN_BORDER}
+        self.title = style(bold=True, size=16, align="center", valign="vcenter", text_wrap=True)
+        self.header = style(**HEADER)
+        self.section = style(bold=True, bg_color="#F2F2F2", pattern=1)
+        self.section_blank = style(bg_color="#F2F2F2", pattern=1)
+        number = style(align="center", valign="vcenter", text_wrap=True, **THIN_BORDER)
+        amount = style(num_format=AMOUNT_FORMAT, **THIN_BORDER)
+        percent = style(num_format=PERCENT_FORMAT, **THIN_BORDER)
+        text = style(**wrap)
+        self.row = [number, text, text, text, amount, amount, amount, percent, text, text, text, text]
+        bold = {"bold": True, **THIN_BORDER}
+        total_text = style(**bold)
+        total_amount = style(num_format=AMOUNT_FORMAT, **bold)
+        self.total = [
+            total_text,
+            style(align="center", valign="vcenter", text_wrap=True, **bold),
+            total_text,
+            total_text,
+            total_amount,
+            total_amount,
+            total_amount,
+            style(num_format=PERCENT_FORMAT, **bold),
+        ] + [total_text] * (len(COLUMNS) - 8)
+
+
+def write_progress_table(output, table):
+    """Write ``table`` to ``output`` (a path or a binary file), streamed row by row."""
+    workbook = new_workbook(output)
+    sheet = Sheet(workbook, "项目进展表")
+    formats = _Formats(sheet)
+    width = len(COLUMNS)
+    sheet.widths([column_width for _, column_width in COLUMNS])
+    sheet.print_setup(header_rows=3, freeze=(3, 2), paper=PAPER_A3)
+
+    sheet.merged(title_for(table), formats.title, width)
+    sheet.append(["单位：万元"] + [None] * (width - 2) + [f"制表日期：{timezone.localdate():%Y-%m-%d}"], [None] * width)
     month_range = f"1-{table.month}月"
-    sheet.append(
-        [
-            text_cell(
-                sheet, header.format(range=month_range), font=HEADER_FONT, alignment=HEADER_ALIGNMENT, border=BORDER
-            )
-            for header, _ in COLUMNS
-        ]
-    )
+    sheet.append([header.format(range=month_range) for header, _ in COLUMNS], [formats.header] * width)
 
     subtotals = {row.key: row for row in table.by_category}
-    number = 0
-    current = None
+    blanks = [None] * (width - 8)
 
     def total_row(label, plan, done, percent, total_investment):
-        style = {"font": TOTAL_FONT, "border": BORDER}
-        return [
-            text_cell(sheet, "", **style),
-            text_cell(sheet, label, alignment=CENTER, **style),
-            text_cell(sheet, "", **style),
-            text_cell(sheet, "", **style),
-            cell(sheet, total_investment, number_format=AMOUNT_FORMAT, **style),
-            cell(sheet, plan, number_format=AMOUNT_FORMAT, **style),
-            cell(sheet, done, number_format=AMOUNT_FORMAT, **style),
-            cell(sheet, _fraction(percent), number_format=PERCENT_FORMAT, **style),
-        ] + [text_cell(sheet, "", **style) for _ in range(width - 8)]
+        values = [None, label, None, None, total_investment, plan, done, _fraction(percent), *blanks]
+        sheet.append(values, formats.total)
 
     totals_investment = {}
     grand_investment = Decimal(0)
-
-    def close_section(category):
-        row = subtotals[category]
-        sheet.append(total_row("小计", row.annual_plan, row.cumulative, row.percent, totals_investment[category]))
-
-    sections = 0
-    for listing in table.rows.iterator(chunk_size=2000):
-        if listing.category != current:
+    section_formats = [formats.section] + [formats.section_blank] * (width - 1)
+    number, sections, current = 0, 0, None
+    for line in table.rows():
+        if line.category != current:
             if current is not None:
-                close_section(current)
-            current = listing.category
+                row = subtotals[current]
+                total_row("小计", row.annual_plan, row.cumulative, row.percent, totals_investment[current])
+            current = line.category
             totals_investment[current] = Decimal(0)
-            label = Category(current).label
-            count = subtotals[current].listings
-            sheet.append(
-                [
-                    text_cell(
-                        sheet,
-                        f"{SECTION_NUMBERS[sections]}、{label}项目（{count}个）",
-                        font=TOTAL_FONT,
-                        fill=SECTION_FILL,
-                    )
-                ]
-                + [text_cell(sheet, "", fill=SECTION_FILL) for _ in range(width - 1)]
-            )
+            label = f"{SECTION_NUMBERS[sections]}、{Category(current).label}项目（{subtotals[current].listings}个）"
+            sheet.append([label] + [None] * (width - 1), section_formats)
             sections += 1
         number += 1
-        project = listing.project
-        totals_investment[current] += project.total_investment
-        grand_investment += project.total_investment
+        totals_investment[current] += line.total_investment
+        grand_investment += line.total_investment
         sheet.append(
             [
-                cell(sheet, number, border=BORDER, alignment=CENTER),
-                text_cell(sheet, project.name, border=BORDER, alignment=WRAP),
-                text_cell(sheet, project.owner, border=BORDER, alignment=WRAP),
-                text_cell(sheet, project.content, border=BORDER, alignment=WRAP),
-                cell(sheet, project.total_investment, number_format=AMOUNT_FORMAT, border=BORDER),
-                cell(sheet, listing.annual_plan, number_format=AMOUNT_FORMAT, border=BORDER),
-                cell(sheet, listing.cumulative, number_format=AMOUNT_FORMAT, border=BORDER),
-                cell(
-                    sheet,
-                    _fraction(percent_of(listing.cumulative, listing.annual_plan)),
-                    number_format=PERCENT_FORMAT,
-                    border=BORDER,
-                ),
-                text_cell(sheet, listing.progress_text or "", border=BORDER, alignment=WRAP),
-                text_cell(
-                    sheet, "；".join(p.description for p in project.unresolved_problems), border=BORDER, alignment=WRAP
-                ),
-                text_cell(
-                    sheet, "、".join(a.leader.name for a in project.active_assignments), border=BORDER, alignment=WRAP
-                ),
-                text_cell(sheet, project.unit.name if project.unit else "", border=BORDER, alignment=WRAP),
-            ]
+                number,
+                line.name,
+                line.owner,
+                line.content,
+                line.total_investment,
+                line.annual_plan,
+                line.cumulative,
+                _fraction(percent_of(line.cumulative, line.annual_plan)),
+                line.progress_text or "",
+                line.problems,
+                line.leaders,
+                line.unit,
+            ],
+            formats.row,
         )
     if current is not None:
-        close_section(current)
+        row = subtotals[current]
+        total_row("小计", row.annual_plan, row.cumulative, row.percent, totals_investment[current])
     summary = table.summary
-    sheet.append(total_row("合计", summary.annual_plan, summary.cumulative, summary.percent, grand_investment))
-    workbook.save(output)
+    total_row("合计", summary.annual_plan, summary.cumulative, summary.percent, grand_investment)
+    workbook.close()

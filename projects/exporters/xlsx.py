@@ -1,49 +1,110 @@
-"""Writing .xlsx with openpyxl in write-only mode, with text that can never run as a formula."""
+"""Writing .xlsx with XlsxWriter in constant-memory mode: rows stream to disk as they are
+written, each format is registered once, and text is always written as text (never a formula).
 
+XlsxWriter rather than openpyxl for writing: it writes a formatted cell with a few string
+operations where openpyxl builds and hashes style objects per cell; the 20,000-row progress
+table takes less time formatted than openpyxl needs to write the same cells bare
+(docs/benchmarks.md). openpyxl still reads every workbook (imports, tests).
+"""
+
+import datetime
 import io
-from copy import copy
+import tempfile
+from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, Side
+import xlsxwriter
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-THIN = Side(style="thin", color="999999")
-HEADER_FONT = Font(bold=True)
-HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-
-
-def _styled(sheet, value, style):
-    """A write-only cell with ``style``. Setting font, border … on each cell makes openpyxl hash the
-    style objects every time (most of an export's time); each combination is registered once per
-    sheet and its style array copied onto new cells."""
-    result = WriteOnlyCell(sheet, value=value)
-    if style:
-        cache = sheet.__dict__.setdefault("_kp_styles", {})
-        key = tuple(sorted((name, id(setting)) for name, setting in style.items()))
-        if key not in cache:
-            template = WriteOnlyCell(sheet)
-            for name, setting in style.items():
-                setattr(template, name, setting)
-            cache[key] = (template._style, tuple(style.values()))  # keep the objects (and their ids) alive
-        result._style = copy(cache[key][0])
-    return result
+THIN_BORDER = {"border": 1, "border_color": "#999999"}
+HEADER = {"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True, **THIN_BORDER}
+WORKBOOK_OPTIONS = {
+    "constant_memory": True,  # each row goes to a temporary file once the next one starts
+    "strings_to_formulas": False,  # "=…" from a user stays text (CWE-1236)
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
 
 
-def text_cell(sheet, value, **style):
-    """A cell that holds ``value`` as text, even when it starts like a formula (CWE-1236)."""
-    result = _styled(sheet, None if value is None else str(value), style)
-    if value is not None:
-        result.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
-    return result
+class Sheet:
+    """One worksheet written top to bottom, row by row."""
+
+    def __init__(self, workbook, title):
+        self.workbook = workbook
+        self.worksheet = workbook.add_worksheet(title[:31])
+        self.row = 0
+        self._formats = {}
+
+    def style(self, **properties):
+        """The workbook format with these XlsxWriter properties, created once per combination."""
+        key = tuple(sorted(properties.items()))
+        if key not in self._formats:
+            self._formats[key] = self.workbook.add_format(properties) if properties else None
+        return self._formats[key]
+
+    def widths(self, widths):
+        for index, width in enumerate(widths):
+            self.worksheet.set_column(index, index, width)
+
+    def print_setup(self, *, header_rows, freeze, paper=None):
+        """Landscape, one page wide, the first ``header_rows`` rows repeated on every page and
+        frozen on screen with the columns left of ``freeze`` (row, column)."""
+        sheet = self.worksheet
+        sheet.set_landscape()
+        if paper is not None:
+            sheet.set_paper(paper)
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(0, header_rows - 1)
+        sheet.freeze_panes(*freeze)
+
+    def append(self, values, formats):
+        """Write one row: ``values`` with their ``formats`` (None where a cell has none)."""
+        row, write = self.row, self._write
+        for column, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
+            write(row, column, value, cell_format)
+        self.row += 1
+
+    def merged(self, value, cell_format, columns):
+        """A row whose first ``columns`` cells are merged into one holding ``value``."""
+        self.worksheet.merge_range(self.row, 0, self.row, columns - 1, str(value), cell_format)
+        self.row += 1
+
+    def _write(self, row, column, value, cell_format):
+        sheet = self.worksheet
+        if value is None:
+            if cell_format is not None:
+                sheet.write_blank(row, column, None, cell_format)
+        elif isinstance(value, str):
+            sheet.write_string(row, column, value, cell_format)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, column, value, cell_format)
+        elif isinstance(value, (int, Decimal, float)):
+            sheet.write_number(row, column, value, cell_format)
+        elif isinstance(value, (datetime.date, datetime.datetime)):
+            sheet.write_datetime(row, column, value, cell_format)
+        else:
+            sheet.write_string(row, column, str(value), cell_format)
 
 
-def cell(sheet, value, **style):
-    """Numbers stay numbers; text goes through text_cell."""
-    if isinstance(value, str):
-        return text_cell(sheet, value, **style)
-    return _styled(sheet, value, style)
+def new_workbook(output):
+    """A workbook that writes to ``output`` (a path or a binary file) when closed."""
+    return xlsxwriter.Workbook(output, WORKBOOK_OPTIONS)
+
+
+def write_table(output, *, title, columns, rows):
+    """A plain list sheet, streamed: ``columns`` are (header, width, number_format or None);
+    ``rows`` is any iterable of value lists. The header row is frozen and repeated when printed."""
+    workbook = new_workbook(output)
+    sheet = Sheet(workbook, title)
+    sheet.widths([width for _, width, _ in columns])
+    sheet.print_setup(header_rows=1, freeze=(1, 0))
+    header = sheet.style(**HEADER)
+    sheet.append([name for name, _, _ in columns], [header] * len(columns))
+    formats = [
+        sheet.style(num_format=fmt, **THIN_BORDER) if fmt else sheet.style(valign="top", text_wrap=True, **THIN_BORDER)
+        for _, _, fmt in columns
+    ]
+    for values in rows:
+        sheet.append(values, formats)
+    workbook.close()
 
 
 def simple_workbook(title, headers, rows, widths=None):
@@ -54,48 +115,8 @@ def simple_workbook(title, headers, rows, widths=None):
     return buffer.getvalue()
 
 
-def _column_letter(index):
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
-
-
-def write_table(output, *, title, columns, rows):
-    """A plain list sheet, streamed: ``columns`` are (header, width, number_format or None);
-    ``rows`` is any iterable of value lists. The header row is frozen and repeated when printed."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for index, (_, width, _) in enumerate(columns, start=1):
-        sheet.column_dimensions[_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.append(
-        [
-            text_cell(sheet, header, font=HEADER_FONT, alignment=HEADER_ALIGNMENT, border=BORDER)
-            for header, _, _ in columns
-        ]
-    )
-    wrap = Alignment(vertical="top", wrap_text=True)
-    for values in rows:
-        sheet.append(
-            [
-                cell(sheet, value, number_format=fmt, border=BORDER)
-                if fmt
-                else cell(sheet, value, border=BORDER, alignment=wrap)
-                for value, (_, _, fmt) in zip(values, columns, strict=True)
-            ]
-        )
-    workbook.save(output)
-
-
 def temporary_file(write, *args, **kwargs):
     """Run ``write(file, …)`` into a temporary file and return it rewound: memory stays bounded."""
-    import tempfile
-
     spooled = tempfile.TemporaryFile()
     write(spooled, *args, **kwargs)
     spooled.seek(0)

@@ -1,8 +1,10 @@
 """The district overview and the leaders' view: every figure an aggregate query, in 万元."""
 
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import (
@@ -23,7 +25,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.db.models.lookups import LessThan
 
 from projects.choices import Batch, Category, ProblemStatus, ProjectStatus
-from projects.models import Listing, ListingCumulative, MonthlyReport, Problem, overdue_condition
+from projects.models import Assignment, Listing, ListingCumulative, MonthlyReport, Problem, overdue_condition
 from projects.selectors.figures import (
     AMOUNT,
     HUNDREDTH,
@@ -323,6 +325,36 @@ CATEGORY_ORDER = Case(
 )
 
 
+class ProgressRow(NamedTuple):
+    """One project line of the progress table, read as plain values (no model instances)."""
+
+    category: str
+    name: str
+    owner: str
+    content: str
+    total_investment: Decimal
+    annual_plan: Decimal
+    cumulative: Decimal
+    progress_text: str | None
+    problems: str  # the unresolved problems, oldest first, joined with "；"
+    leaders: str  # the active contact leaders, joined with "、"
+    unit: str
+
+
+PROGRESS_FIELDS = (
+    "category",
+    "project__name",
+    "project__owner",
+    "project__content",
+    "project__total_investment",
+    "annual_plan",
+    "cumulative",
+    "progress_text",
+    "project__unit__name",
+    "project_id",
+)
+
+
 @dataclass
 class ProgressTable:
     """The monthly progress table (项目进展表): its rows, the subtotal per category and the total,
@@ -331,16 +363,36 @@ class ProgressTable:
     year: int
     month: int
     level: str
-    rows: object  # listings annotated for the table, ordered by category then name
+    listings: object  # listings annotated for the table, ordered by category then name
     by_category: list
     summary: object
 
+    def rows(self, chunk_size=2000):
+        """The table's lines in order, streamed: each chunk of listings is one query, and its
+        projects' open problems and leaders one query each (tens of thousands of rows stay fast
+        and in bounded memory)."""
+        values = self.listings.values_list(*PROGRESS_FIELDS).iterator(chunk_size=chunk_size)
+        for chunk in iter(lambda: list(islice(values, chunk_size)), []):
+            project_ids = {row[-1] for row in chunk}
+            problems, leaders = defaultdict(list), defaultdict(list)
+            for project_id, description in (
+                Problem.objects.filter(project_id__in=project_ids)
+                .exclude(status=ProblemStatus.RESOLVED)
+                .order_by("project_id", "raised_on", "id")
+                .values_list("project_id", "description")
+            ):
+                problems[project_id].append(description)
+            for project_id, leader in (
+                Assignment.objects.filter(project_id__in=project_ids, active=True)
+                .order_by("project_id", "leader__body", "leader__sort_order", "leader__name")
+                .values_list("project_id", "leader__name")
+            ):
+                leaders[project_id].append(leader)
+            for *fields, unit, project_id in chunk:
+                yield ProgressRow(*fields, "；".join(problems[project_id]), "、".join(leaders[project_id]), unit or "")
+
 
 def progress_table(*, user, year, month, level, street=None, unit=None):
-    from django.db.models import Prefetch
-
-    from projects.models import Assignment
-
     listings = Listing.objects.visible_to(user).filter(year=year, level=level)
     if street is not None:
         listings = listings.filter(project__street=street)
@@ -350,21 +402,8 @@ def progress_table(*, user, year, month, level, street=None, unit=None):
         MonthlyReport.objects.filter(listing=OuterRef("pk"), month__lte=month).exclude(progress="").order_by("-month")
     )
     rows = (
-        with_figures(listings, month=month)
-        .select_related("project__unit")
+        with_cumulative(listings, month=month)
         .annotate(progress_text=Subquery(latest_progress.values("progress")[:1]), category_order=CATEGORY_ORDER)
-        .prefetch_related(
-            Prefetch(
-                "project__problems",
-                queryset=Problem.objects.exclude(status=ProblemStatus.RESOLVED).order_by("raised_on", "id"),
-                to_attr="unresolved_problems",
-            ),
-            Prefetch(
-                "project__assignments",
-                queryset=Assignment.objects.filter(active=True).select_related("leader"),
-                to_attr="active_assignments",
-            ),
-        )
         .order_by("category_order", "batch", "project__name", "pk")
     )
     groups = _figure_groups(with_figures(listings, month=month), month)
@@ -372,7 +411,7 @@ def progress_table(*, user, year, month, level, street=None, unit=None):
         year=year,
         month=month,
         level=level,
-        rows=rows,
+        listings=rows,
         by_category=_breakdown_from(groups, "category", labels=dict(Category.choices)),
         summary=_summary_from(groups, month),
     )

