@@ -11,7 +11,18 @@ from decimal import Decimal
 from django.db import transaction
 
 from projects.choices import Batch, Category, Level, ProblemKind, ProblemStatus, ProjectStatus, ReportStatus, Sector
-from projects.models import Assignment, District, Leader, Listing, MonthlyReport, Problem, Project, Street, Unit
+from projects.models import (
+    Assignment,
+    District,
+    Leader,
+    Listing,
+    Milestone,
+    MonthlyReport,
+    Problem,
+    Project,
+    Street,
+    Unit,
+)
 from projects.services.cumulatives import cumulatives_refresh
 
 PLACES = ["东城", "西岭", "南湖", "北岗", "新华", "建设", "光明", "和平", "解放", "人民", "胜利", "长安"]
@@ -20,7 +31,8 @@ KINDS = ["智能制造产业园", "物流中心", "棚户区改造", "道路改�
 
 def scale_data_generate(*, listings, seed=2015, years=(2015,), level=Level.CITY, months=12):
     """Add ``listings`` listings spread over ``years`` (one project each), with ``months`` submitted
-    reports per listing, a problem on every third project and an assignment for each.
+    reports per listing, two milestones per project (most reached), a problem on every third
+    project and an assignment for each.
 
     Reuses the district's streets, units and leaders (creating a few if there are none). Returns
     the number of listings created.
@@ -90,6 +102,19 @@ def scale_data_generate(*, listings, seed=2015, years=(2015,), level=Level.CITY,
                     unit=project.unit,
                 )
                 for project in projects[::3]
+            ],
+            batch_size=1000,
+        )
+        Milestone.objects.bulk_create(
+            [
+                Milestone(
+                    project=project,
+                    name=name,
+                    planned_date=date(listing.year, month, 1),
+                    actual_date=date(listing.year, month, rng.randrange(1, 29)) if rng.random() < 0.7 else None,
+                )
+                for project, listing in zip(projects, created, strict=True)
+                for name, month in (("开工", rng.randrange(1, 4)), ("主体完工", rng.randrange(6, 10)))
             ],
             batch_size=1000,
         )

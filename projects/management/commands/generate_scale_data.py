@@ -7,7 +7,7 @@ from projects.services.scale import scale_data_generate
 
 
 class Command(BaseCommand):
-    help = "生成合成数据：N 个清单项目（每个含12个月填报、问题、联系领导），同一种子结果相同。"
+    help = "生成合成数据：N 个清单项目（每个含12个月填报、节点、问题、联系领导），同一种子结果相同。"
 
     def add_arguments(self, parser):
         parser.add_argument("--listings", type=int, required=True, help="清单项目数，如 50000")
