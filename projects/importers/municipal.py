@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from projects.choices import Batch, Category, Level
 
@@ -80,6 +81,7 @@ YEAR_PREFIX_RE = re.compile(r"^(\d{4})年(?=度?计划|度?投资)")
 YEARS_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
+@lru_cache(maxsize=8192, typed=True)  # streets, owners and units repeat row after row
 def normalize_text(value):
     """Full-width to half-width, no spaces of any kind (also inside names), stripped."""
     if value is None:

@@ -190,33 +190,42 @@ def _text(value):
 
 
 class _Resolver:
-    """Matches names in the file to the district's streets, units, leaders and projects."""
+    """Matches names in the file to the district's streets, units, leaders and projects.
 
-    def __init__(self):
+    Every project's name and code are read as plain values; only the projects the file names
+    are loaded as objects (a province holds tens of thousands)."""
+
+    def __init__(self, rows):
         self.streets = list(Street.objects.all())
+        self.street_keys = [(normalize_text(street.name), street) for street in self.streets]
         self.units = {normalize_text(unit.name): unit for unit in Unit.objects.all()}
         self.leaders = {}
         for leader in Leader.objects.filter(is_active=True):
             self.leaders.setdefault(normalize_text(leader.name), []).append(leader)
         self.assigned = set(Assignment.objects.filter(active=True).values_list("project_id", "leader_id"))
         self.by_code, self.by_name = {}, {}
-        for project in Project.objects.select_related("street", "unit"):
-            if project.code:
-                self.by_code[project.code] = project
-            self.by_name.setdefault(normalize_text(project.name), project)
+        for pk, code, name in Project.objects.values_list("pk", "code", "name"):  # in name order
+            if code:
+                self.by_code[code] = pk
+            self.by_name.setdefault(normalize_text(name), pk)
+        wanted = {self._project_id(row.values) for row in rows} - {None}
+        self.projects = Project.objects.select_related("street", "unit").in_bulk(wanted)
 
     def streets_in(self, text):
         """The streets a location names: by full name, else by name without 街道."""
         key = normalize_text(text)
-        matches = [s for s in self.streets if normalize_text(s.name) in key]
+        matches = [street for name, street in self.street_keys if name in key]
         if not matches:
-            matches = [s for s in self.streets if normalize_text(s.name).removesuffix("街道") in key]
+            matches = [street for name, street in self.street_keys if name.removesuffix("街道") in key]
         return matches
 
-    def project(self, values):
+    def _project_id(self, values):
         if values.get("code") and values["code"] in self.by_code:
             return self.by_code[values["code"]]
         return self.by_name.get(normalize_text(values["name"]))
+
+    def project(self, values):
+        return self.projects.get(self._project_id(values))
 
 
 def import_read(upload, *, year, level):
@@ -239,7 +248,7 @@ def plan_parsed(parsed, plan):
     plan.errors.extend(parsed.errors)
     plan.warnings.extend(parsed.warnings)
     plan.subtotals = parsed.subtotals
-    resolver = _Resolver()
+    resolver = _Resolver(parsed.rows)
     listings = {
         (listing.project_id, listing.level): listing
         for listing in Listing.objects.filter(year=year).only("pk", "project_id", "level", *LISTING_FIELDS)
