@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test check demo bench clean
+.PHONY: install run test check demo bench screenshots clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: install
 bench: install
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+# The README's screenshots (docs/screenshots/), taken by the browser tests in Chromium.
+screenshots: install
+	KP_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser/test_look.py -q
 
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -313,24 +313,40 @@ class MonthlyReport(TimestampedModel):
 
 
 class ListingCumulative(models.Model):
-    """A listing's counted investment from January to the end of ``month``: derived data, never
-    edited, rebuilt from the submitted reports whenever one of them changes
-    (services.cumulatives). Pages at province scale join it instead of summing reports."""
+    """A listing's counted investment from January to the end of each month, one row per listing:
+    derived data, never edited, rebuilt from the submitted reports whenever one of them changes
+    (services.cumulatives). Pages at province scale join this row instead of summing reports."""
 
-    listing = models.ForeignKey(Listing, models.CASCADE, related_name="cumulatives", verbose_name="清单项目")
-    month = models.PositiveSmallIntegerField("月份")
-    amount = AmountField("1至当月累计完成投资（万元）")
+    listing = models.OneToOneField(
+        Listing, models.CASCADE, primary_key=True, related_name="cumulative_row", verbose_name="清单项目"
+    )
+    month_1 = AmountField("1月累计", default=Decimal("0"))
+    month_2 = AmountField("1-2月累计", default=Decimal("0"))
+    month_3 = AmountField("1-3月累计", default=Decimal("0"))
+    month_4 = AmountField("1-4月累计", default=Decimal("0"))
+    month_5 = AmountField("1-5月累计", default=Decimal("0"))
+    month_6 = AmountField("1-6月累计", default=Decimal("0"))
+    month_7 = AmountField("1-7月累计", default=Decimal("0"))
+    month_8 = AmountField("1-8月累计", default=Decimal("0"))
+    month_9 = AmountField("1-9月累计", default=Decimal("0"))
+    month_10 = AmountField("1-10月累计", default=Decimal("0"))
+    month_11 = AmountField("1-11月累计", default=Decimal("0"))
+    month_12 = AmountField("1-12月累计", default=Decimal("0"))
 
     class Meta:
         verbose_name = "累计完成投资"
         verbose_name_plural = "累计完成投资"
-        constraints = [
-            models.UniqueConstraint(fields=["listing", "month"], name="cumulative_unique_listing_month"),
-            models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="cumulative_month_1_to_12"),
-        ]
 
     def __str__(self):
-        return f"{self.listing} · 1-{self.month}月累计"
+        return f"{self.listing} · 累计完成投资"
+
+    @staticmethod
+    def field_for(month):
+        """The column holding the cumulative from January to the end of ``month``."""
+        return f"month_{int(month)}"
+
+    def through(self, month):
+        return getattr(self, self.field_for(month))
 
 
 class ClosedMonth(models.Model):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("my-projects/", dashboard.LeaderHomeView.as_view(), name="leader_home"),
     path("projects/", projects.ProjectListView.as_view(), name="project_list"),
     path("projects/<int:pk>/", projects.ProjectDetailView.as_view(), name="project_detail"),
+    path("projects/<int:pk>/history/", projects.ProjectHistoryView.as_view(), name="project_history"),
     path("reports/", reports.ReportSheetView.as_view(), name="report_sheet"),
     path("reports/missing/", reports.MissingReportsView.as_view(), name="report_missing"),
     path("reports/close/", reports.MonthCloseView.as_view(), name="month_close"),

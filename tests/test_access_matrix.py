@@ -130,6 +130,18 @@ CASES = [
         status(404, anonymous=LOGIN, admin=200, leader=200),
     ),
     Case(
+        "history of a project in staff_a's street",
+        "get",
+        lambda o: reverse("projects:project_history", args=[o.project_a.pk]),
+        status(404, anonymous=LOGIN, admin=200, staff_a=200),
+    ),
+    Case(
+        "history of a project followed by leader",
+        "get",
+        lambda o: reverse("projects:project_history", args=[o.project_l.pk]),
+        status(404, anonymous=LOGIN, admin=200, leader=200),
+    ),
+    Case(
         "instruction on leader's problem",
         "post",
         lambda o: reverse("projects:instruction_create", args=[o.problem_l.pk]),

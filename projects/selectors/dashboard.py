@@ -3,7 +3,6 @@
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import islice
 from typing import NamedTuple
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -47,21 +47,20 @@ WARNING_CHOICES = [(GREEN, "绿灯（正常）"), (YELLOW, "黄灯（滞后）")
 def latest_reported_period():
     """(year, month) of the latest submitted report; the reporting month when there is none."""
     counted = counted_reports()
-
-    def reported_in(month):
-        return Exists(counted.filter(listing__year=OuterRef("year"), month=month))
-
-    # One query, never a sort or a scan of every report: the newest year through the listings'
-    # year index (stopping at the first listing with a report), then that year's months from
-    # December back, each an EXISTS probe that CASE stops evaluating at the first hit.
-    latest = (
-        Listing.objects.filter(Exists(counted.filter(listing=OuterRef("pk"))))
-        .order_by("-year")
-        .annotate(latest_month=Case(*(When(reported_in(m), then=Value(m)) for m in range(12, 0, -1))))
-        .values_list("year", "latest_month")
-        .first()
-    )
-    return latest or reporting_period()
+    newest = Listing.objects.order_by()
+    year = newest.aggregate(year=Max("year"))["year"]
+    # Newest year first (usually it answers): one row of that year carries a CASE whose EXISTS
+    # probes run from December back and stop at the first month with a submitted report. Each
+    # probe walks the year's listings through the (listing, month) index: never a sort or a scan
+    # of every report, on SQLite and PostgreSQL alike.
+    while year is not None:
+        in_year = counted.filter(listing__year=year)
+        months = Case(*(When(Exists(in_year.filter(month=m)), then=Value(m)) for m in range(12, 0, -1)))
+        month = newest.filter(year=year).annotate(month=months).values_list("month", flat=True)[:1][0]
+        if month is not None:
+            return year, month
+        year = newest.filter(year__lt=year).aggregate(year=Max("year"))["year"]
+    return reporting_period()
 
 
 def _behind(month, points):
@@ -170,14 +169,13 @@ def _ranked(rows, *, by_percent):
 
 def monthly_series(listings, *, month):
     """Investment per month (counted reports), its running total, and the planned line."""
-    running_total = dict(
-        ListingCumulative.objects.filter(listing__in=listings.values("pk"), month__lte=month)
-        .order_by()
-        .values_list("month")
-        .annotate(total=Sum("amount"))
+    totals = listings.aggregate(
+        plan=Coalesce(Sum("annual_plan"), Value(ZERO), output_field=AMOUNT),
+        **{f"m{m}": Sum(f"cumulative_row__{ListingCumulative.field_for(m)}") for m in range(1, month + 1)},
     )
-    per_month = {m: running_total.get(m, ZERO) - running_total.get(m - 1, ZERO) for m in range(1, month + 1)}
-    plan = listings.aggregate(total=Coalesce(Sum("annual_plan"), Value(ZERO), output_field=AMOUNT))["total"]
+    plan = totals["plan"]
+    running_total = {m: totals[f"m{m}"] or ZERO for m in range(1, month + 1)}
+    per_month = {m: running_total[m] - running_total.get(m - 1, ZERO) for m in range(1, month + 1)}
     points, running = [], ZERO
     for m in range(1, 13):
         investment = (per_month.get(m) or ZERO).quantize(HUNDREDTH) if m <= month else None
@@ -368,28 +366,28 @@ class ProgressTable:
     summary: object
 
     def rows(self, chunk_size=2000):
-        """The table's lines in order, streamed: each chunk of listings is one query, and its
-        projects' open problems and leaders one query each (tens of thousands of rows stay fast
-        and in bounded memory)."""
-        values = self.listings.values_list(*PROGRESS_FIELDS).iterator(chunk_size=chunk_size)
-        for chunk in iter(lambda: list(islice(values, chunk_size)), []):
-            project_ids = {row[-1] for row in chunk}
-            problems, leaders = defaultdict(list), defaultdict(list)
-            for project_id, description in (
-                Problem.objects.filter(project_id__in=project_ids)
-                .exclude(status=ProblemStatus.RESOLVED)
-                .order_by("project_id", "raised_on", "id")
-                .values_list("project_id", "description")
-            ):
-                problems[project_id].append(description)
-            for project_id, leader in (
-                Assignment.objects.filter(project_id__in=project_ids, active=True)
-                .order_by("project_id", "leader__body", "leader__sort_order", "leader__name")
-                .values_list("project_id", "leader__name")
-            ):
-                leaders[project_id].append(leader)
-            for *fields, unit, project_id in chunk:
-                yield ProgressRow(*fields, "；".join(problems[project_id]), "、".join(leaders[project_id]), unit or "")
+        """The table's lines in order, streamed: the listings through one cursor, after one query
+        for all their projects' open problems and one for their leaders (a few MB of text even
+        for tens of thousands of projects)."""
+        projects = self.listings.order_by().values("project_id")
+        problems, leaders = defaultdict(list), defaultdict(list)
+        for project_id, description in (
+            Problem.objects.filter(project_id__in=projects)
+            .exclude(status=ProblemStatus.RESOLVED)
+            .order_by("project_id", "raised_on", "id")
+            .values_list("project_id", "description")
+            .iterator(chunk_size=chunk_size)
+        ):
+            problems[project_id].append(description)
+        for project_id, leader in (
+            Assignment.objects.filter(project_id__in=projects, active=True)
+            .order_by("project_id", "leader__body", "leader__sort_order", "leader__name")
+            .values_list("project_id", "leader__name")
+            .iterator(chunk_size=chunk_size)
+        ):
+            leaders[project_id].append(leader)
+        for *fields, unit, project_id in self.listings.values_list(*PROGRESS_FIELDS).iterator(chunk_size=chunk_size):
+            yield ProgressRow(*fields, "；".join(problems[project_id]), "、".join(leaders[project_id]), unit or "")
 
 
 def progress_table(*, user, year, month, level, street=None, unit=None):

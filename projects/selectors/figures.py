@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, F, FilteredRelation, Q, Sum, Value
+from django.db.models import Count, DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce
 
-from projects.models import COUNTED_REPORT, Listing, MonthlyReport
+from projects.models import COUNTED_REPORT, Listing, ListingCumulative, MonthlyReport
 
 ZERO = Decimal("0.00")
 HUNDREDTH = Decimal("0.01")
@@ -34,10 +34,9 @@ AMOUNT = DecimalField(max_digits=16, decimal_places=2)
 
 def with_cumulative(listings, *, month):
     """Annotate listings with ``cumulative``: counted investment from January to the end of
-    ``month``, read from the listing's month-end row (one join, no sum over reports)."""
-    return listings.annotate(month_end=FilteredRelation("cumulatives", condition=Q(cumulatives__month=month))).annotate(
-        cumulative=Coalesce(F("month_end__amount"), Value(ZERO), output_field=AMOUNT)
-    )
+    ``month``, read from the listing's row of month-end totals (one join, no sum over reports)."""
+    column = f"cumulative_row__{ListingCumulative.field_for(month)}"
+    return listings.annotate(cumulative=Coalesce(F(column), Value(ZERO), output_field=AMOUNT))
 
 
 def listings_for(*, year, level=None):

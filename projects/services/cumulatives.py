@@ -3,7 +3,7 @@
 Every page that shows a listing's 1–m月累计 joins one row instead of summing up to twelve
 reports per listing: at province scale (tens of thousands of listings) this is what keeps the
 overview, the list and the export fast. The rows are derived data: a report save or delete
-rebuilds its listing's twelve rows in the same transaction (projects.signals), and bulk writers
+rebuilds its listing's row in the same transaction (projects.signals), and bulk writers
 call ``cumulatives_refresh`` themselves.
 """
 
@@ -48,11 +48,12 @@ def cumulatives_rebuild(report_model, cumulative_model, listing_ids=None):
         totals = running_totals(reports.order_by().values_list("listing_id", "month", "investment").iterator())
         cumulative_model.objects.bulk_create(
             (
-                cumulative_model(listing_id=listing_id, month=month, amount=amount)
+                cumulative_model(
+                    listing_id=listing_id, **{f"month_{month}": amount for month, amount in enumerate(months, start=1)}
+                )
                 for listing_id, months in totals.items()
-                for month, amount in enumerate(months, start=1)
             ),
-            batch_size=2000,
+            batch_size=500,
         )
 
 

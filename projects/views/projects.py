@@ -78,7 +78,6 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
             milestones=project.milestones.all(),
             assignments=project.assignments.select_related("leader").order_by("-active", "since"),
             visits=project.visits.prefetch_related("leaders"),
-            history=project_history(project=project, user=user),
             listing_figures=project_listing_figures(project=project),
             warning_labels=WARNING_LABELS,
             today=timezone.localdate(),
@@ -112,3 +111,17 @@ class InstructionCreateView(LoginRequiredMixin, View):
         if request.POST.get("next") == "problem":
             return redirect(problem.get_absolute_url())
         return redirect(reverse("projects:project_detail", args=[problem.project_id]) + f"#problem-{problem.pk}")
+
+
+class ProjectHistoryView(LoginRequiredMixin, DetailView):
+    """变更记录 of one project: who changed what and when, across everything that belongs to it.
+    Its own page, so the project page stays light."""
+
+    template_name = "projects/project_history.html"
+    context_object_name = "project"
+
+    def get_queryset(self):
+        return Project.objects.visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(history=project_history(project=self.object, user=self.request.user), **kwargs)

@@ -90,7 +90,9 @@ def test_project_page_shows_the_change_history(client_for, users, problem):
     changed = {change.field: (change.old, change.new) for change in newest.changes}
     assert changed["问题类型"] == (old_kind, "用地")
     assert changed["办结期限"][1] == "2015-12-20"
-    page = client_for("staff_a").get(problem.project.get_absolute_url()).content.decode()
+    history_url = reverse("projects:project_history", args=[problem.project.pk])
+    assert history_url in client_for("staff_a").get(problem.project.get_absolute_url()).content.decode()
+    page = client_for("staff_a").get(history_url).content.decode()
     assert "变更记录" in page and f"{old_kind} → 用地" in page
 
 
@@ -119,10 +121,13 @@ def test_history_of_a_moved_listing_does_not_leak_to_its_old_project(client_for,
     moved_problem.save()
     Instruction.objects.create(problem=moved_problem, author=users["leader"], text="领导机密批示ABC")
 
-    page = client_for("staff_a").get(old_home.get_absolute_url()).content.decode()
-    assert "机密形象进度XYZ" not in page and "领导机密批示ABC" not in page
-    assert "恒宇·东城国际" not in page
+    for url in (old_home.get_absolute_url(), reverse("projects:project_history", args=[old_home.pk])):
+        page = client_for("staff_a").get(url).content.decode()
+        assert "机密形象进度XYZ" not in page and "领导机密批示ABC" not in page
+        assert "恒宇·东城国际" not in page
     assert "机密形象进度XYZ" in client_for("leader").get(new_home.get_absolute_url()).content.decode()
+    leader_history = client_for("leader").get(reverse("projects:project_history", args=[new_home.pk]))
+    assert "领导机密批示ABC" in leader_history.content.decode()
 
 
 def test_changes_of_a_visits_leaders_are_shown(users):

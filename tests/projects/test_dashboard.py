@@ -43,6 +43,15 @@ def test_default_period_is_the_latest_month_with_submitted_reports(demo):
     assert latest_reported_period() == (2015, 8)
 
 
+def test_a_new_years_list_without_reports_does_not_move_the_default_period(demo):
+    scale_data_generate(listings=5, seed=1, years=(2016,), months=0)  # imported, nothing reported yet
+    assert latest_reported_period() == (2015, 9)
+    MonthlyReport.objects.create(listing=Listing.objects.filter(year=2016).first(), month=2, status="draft")
+    assert latest_reported_period() == (2015, 9)  # a draft does not count
+    MonthlyReport.objects.create(listing=Listing.objects.filter(year=2016).last(), month=3, status="submitted")
+    assert latest_reported_period() == (2016, 3)
+
+
 def test_breakdowns_rates_and_rankings(client_for):
     o = page(client_for("admin"), "/overview/", year=2015, month=9, level="city").context["o"]
     assert sum(row.annual_plan for row in o.by_street) == Decimal("439950")

@@ -13,4 +13,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             cumulatives_refresh()
-        self.stdout.write(f"已重算累计完成投资：{ListingCumulative.objects.count()} 条。")
+        self.stdout.write(f"已重算累计完成投资：{ListingCumulative.objects.count()} 个清单项目。")

@@ -1,0 +1,98 @@
+"""Browser tests: the real application (pytest-django's live_server) driven in Debian's Chromium
+through Playwright. Without Chromium they are skipped with one line, unless
+KP_BROWSER_REQUIRED=1 (set by .ci/run) turns that into a failure. A failing test leaves a
+screenshot and the page's HTML in test-artifacts/ (or $KP_TEST_ARTIFACTS)."""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from projects.services.demo import DEMO_PASSWORD
+
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
+# there are synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("KP_CHROMIUM", "/usr/bin/chromium")
+REQUIRED = os.environ.get("KP_BROWSER_REQUIRED") == "1"
+ARTIFACTS = Path(os.environ.get("KP_TEST_ARTIFACTS", "test-artifacts"))
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def _missing():
+    """Why the browser tests cannot run here, or None."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install -e '.[dev]')"
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _missing()
+    if reason:
+        if REQUIRED:
+            pytest.fail(f"KP_BROWSER_REQUIRED=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
+@pytest.fixture
+def open_page(request, browser, live_server, demo):
+    """open_page(username, viewport=DESKTOP): a signed-in page in a fresh browser context (its own
+    cookies), logged in through the real form. Every page opened is saved on failure."""
+    contexts, pages = [], []
+
+    def make(username, viewport=DESKTOP):
+        context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        pages.append(page)
+        failed_requests = []
+        page.on("requestfailed", lambda r: failed_requests.append(r.url))
+        page.failed_requests = failed_requests
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        assert "/accounts/login/" not in page.url, f"{username} could not sign in"
+        page.base = live_server.url
+        return page
+
+    yield make
+    if getattr(request.node, "call_failed", False):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        for index, page in enumerate(pages):
+            try:
+                page.screenshot(path=str(ARTIFACTS / f"{name}-{index}.png"), full_page=True)
+                (ARTIFACTS / f"{name}-{index}.html").write_text(page.content(), encoding="utf-8")
+            except Exception as error:  # a closed page still lets the others be saved
+                print(f"could not save page {index}: {error}")
+    for context in contexts:
+        context.close()

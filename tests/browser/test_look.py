@@ -1,0 +1,70 @@
+"""The pages as a person sees them: nothing fetched from outside the application, nothing wider
+than a phone's screen, charts drawn, readable text. With KP_SCREENSHOTS=<folder> (make
+screenshots) the final screenshots are written there for the README."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from projects.models import Listing, Project
+from tests.browser.conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SHOTS = os.environ.get("KP_SCREENSHOTS")
+CHART_PROJECT = "市正顺化工公司技改10万吨/年洗油深加工"
+
+
+def pages():
+    project = Project.objects.get(name=CHART_PROJECT)
+    listing = Listing.objects.get(project__name="北环路机械配件厂技改（示例）", year=2015)
+    return [
+        ("overview", "admin", DESKTOP, "/?year=2015&month=9&level=city"),
+        ("project-list", "admin", DESKTOP, "/projects/?year=2015&level=city"),
+        ("project-page", "admin", DESKTOP, project.get_absolute_url()),
+        ("report-form", "staff", PHONE, f"/reports/{listing.pk}/9/"),
+        ("leader-phone", "leader", PHONE, "/my-projects/"),
+        ("overview-phone", "leader", PHONE, "/overview/?year=2015&month=9&level=city"),
+    ]
+
+
+def test_every_page_is_self_contained_and_fits_its_screen(open_page):
+    for name, username, viewport, url in pages():
+        page = open_page(username, viewport)
+        requests = []
+        page.on("request", lambda request, seen=requests: seen.append(request.url))
+        response = page.goto(page.base + url)
+        page.wait_for_load_state("networkidle")
+        assert response.status == 200, name
+        outside = [u for u in requests if not u.startswith((page.base, "data:", "blob:"))]
+        assert outside == [], f"{name} fetched {outside}"
+        assert page.failed_requests == [], f"{name}: {page.failed_requests}"
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} is {overflow}px wider than the screen"
+        broken_images = page.evaluate(
+            "[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+        )
+        assert broken_images == [], name
+        if viewport is PHONE:
+            small = page.evaluate(
+                """[...document.querySelectorAll('main button, main .button, main input[type=submit]')]
+                   .filter(e => e.offsetParent !== null)
+                   .filter(e => e.getBoundingClientRect().height < 40)
+                   .map(e => e.textContent.trim() || e.value)"""
+            )
+            assert small == [], f"{name}: tap targets lower than 40px: {small}"
+        if SHOTS:
+            Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=viewport is PHONE)
+
+
+def test_charts_are_drawn_with_labels(open_page):
+    page = open_page("admin")
+    page.goto(page.base + "/?year=2015&month=9&level=city")
+    chart = page.locator("svg").first
+    box = chart.bounding_box()
+    assert box["width"] >= 300 and box["height"] >= 150
+    assert chart.locator("text").count() >= 12  # the months are labelled
+    page.goto(page.base + Project.objects.get(name=CHART_PROJECT).get_absolute_url())
+    assert page.locator("svg").first.locator("text").count() >= 12
