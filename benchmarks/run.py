@@ -94,6 +94,9 @@ def grow_to(target, years):
     have = Listing.objects.filter(year__in=years, level="city").count()
     if target > have:
         scale_data_generate(listings=target - have, seed=target + years[0], years=years)
+        if connection.vendor == "postgresql":  # as autovacuum would soon: plans need statistics
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
 
 class Row:
