@@ -380,7 +380,9 @@ def _replace_section(path, vendor, section):
     sections = ["## " + part for part in text.split("\n## ")[1:]]
     kept = [old.rstrip() for old in sections if not old.startswith(f"## {vendor}")]
     order = {"SQLite": 0, "PostgreSQL": 1}
-    ordered = sorted([*kept, section.rstrip()], key=lambda part: order.get(part[3:].split("（")[0].strip(), 2))
+    ordered = sorted(
+        [*kept, section.rstrip()], key=lambda part: order.get(part.splitlines()[0][3:].split("（")[0].strip(), 2)
+    )
     return HEAD + "\n" + "\n\n".join(ordered) + "\n"
 
 
