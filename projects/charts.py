@@ -22,9 +22,10 @@ def _nice_ceiling(value):
     return 10 * magnitude
 
 
-def _label(value):
-    """Axis labels in 亿元 when large, else 万元, without decimals."""
-    if value >= 10000:
+def _label(value, top):
+    """An axis label in one unit for the whole axis: 亿元 with one decimal when the axis reaches
+    1亿 (so 5,000万 reads 0.5亿 beside 1.0亿), else 万元 without decimals."""
+    if top >= 10000:
         return f"{value / 10000:,.1f}亿"
     return f"{value:,.0f}"
 
@@ -56,7 +57,7 @@ def monthly_chart(points, *, title="月度投资（万元）"):
                 y(top * i / 4),
                 LEFT - 6,
                 shifted(y(top * i / 4), 4),
-                _label(top * i / 4),
+                _label(top * i / 4, top),
             )
             for i in range(5)
         ),

@@ -12,10 +12,6 @@ import pytest
 
 from projects.services.demo import DEMO_PASSWORD
 
-# Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
-# there are synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("KP_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("KP_BROWSER_REQUIRED") == "1"
 ARTIFACTS = Path(os.environ.get("KP_TEST_ARTIFACTS", "test-artifacts"))
@@ -43,13 +39,24 @@ def browser():
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
+    # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
+    # there are synchronous and safe. Set only while the browser runs: a subprocess started by
+    # another test (the deploy check) must not inherit it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -73,7 +80,10 @@ def open_page(request, browser, live_server, demo):
         page.set_default_timeout(15_000)
         pages.append(page)
         failed_requests = []
-        page.on("requestfailed", lambda r: failed_requests.append(r.url))
+        page.on(  # the favicon fetch the browser itself may abort when the page is already done
+            "requestfailed",
+            lambda r: None if "favicon" in r.url else failed_requests.append(f"{r.url} ({r.failure})"),
+        )
         page.failed_requests = failed_requests
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)

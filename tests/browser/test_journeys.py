@@ -7,11 +7,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 from PIL import Image
 
-from projects.models import Listing, Problem, Project
+from accounts.models import Role
+from projects.models import Listing, Problem
 from projects.selectors.dashboard import leader_projects
+from projects.services.demo import DEMO_PASSWORD
 from tests.browser.conftest import PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -104,21 +107,23 @@ def test_staff_reports_the_month(open_page, tmp_path):
     expect(page.locator(".thumbs img")).to_have_count(1)
     edit_url = page.url
 
-    # A second device opens the same draft, then the first one submits it.
+    # A second device opens the same draft; the first one changes it again before the second saves.
     other = open_page("staff")
     other.goto(edit_url)
     other.fill("#id_investment", "999")
     other.fill("#id_progress", "另一台设备上的填写")
-
     page.fill("#id_investment", "1,234.50")
-    page.get_by_role("button", name="报送").click()
-    expect(page.locator("main")).to_contain_text(f"已报送：{OPEN_LISTING} 9月。")
-    expect(page.locator(".sheet-row", has_text=OPEN_LISTING)).to_contain_text("已报送")
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.locator("main")).to_contain_text("已保存草稿。")
 
     other.get_by_role("button", name="保存草稿").click()
     expect(other.locator("main")).to_contain_text("保存失败：该填报已被")
     expect(other.locator(".conflict")).to_contain_text("1,234.50 万元")
     expect(other.locator("#id_progress")).to_have_value("另一台设备上的填写")  # nothing typed is lost
+
+    page.get_by_role("button", name="报送").click()
+    expect(page.locator("main")).to_contain_text(f"已报送：{OPEN_LISTING} 9月。")
+    expect(page.locator(".sheet-row", has_text=OPEN_LISTING)).to_contain_text("已报送")
 
     admin.reload()
     assert amount(admin.locator("#overview-done").inner_text()) == done_before + Decimal("1234.50")
@@ -134,13 +139,10 @@ def test_leader_follows_up_on_a_phone(open_page, users):
     assert names == expected and names  # only the assigned projects, most urgent first
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
 
-    problem = (
-        Problem.objects.instructable_by(leader_user)
-        .filter(project__in=Project.objects.visible_to(users["staff_a"]))
-        .exclude(status="resolved")
-        .order_by("pk")
-        .first()
-    )
+    problem = Problem.objects.instructable_by(leader_user).exclude(status="resolved").order_by("pk").first()
+    # The street's reporter, who keeps the project's problems.
+    reporter = get_user_model().objects.create_user("street_reporter", password=DEMO_PASSWORD, role=Role.STAFF)
+    reporter.streets.set([problem.project.street])
     page.locator(".project-card", has_text=problem.project.name).first.click()
     expect(page.locator("h1")).to_contain_text(problem.project.name)
     form = page.locator(f"#problem-{problem.pk} .instruction-form")
@@ -151,7 +153,7 @@ def test_leader_follows_up_on_a_phone(open_page, users):
     button.click()
     expect(page.locator("main")).to_contain_text("督办意见已保存。")
 
-    staff = open_page("staff")
+    staff = open_page("street_reporter")
     staff.goto(staff.base + problem.project.get_absolute_url())
     expect(staff.locator(f"#problem-{problem.pk}")).to_contain_text("请区发改委本周内协调解决，周五前报结果。")
 
