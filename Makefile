@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test check demo bench screenshots clean
+.PHONY: install run serve test check demo bench screenshots clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ demo: install
 
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production mode on the database DATABASE_URL names (PostgreSQL): deploy-checked settings,
+# migrations, collected static files, gunicorn. SECRET_KEY and ALLOWED_HOSTS must be set.
+WORKERS ?= 2
+serve: install
+	DJANGO_ENV=production $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DJANGO_ENV=production $(BIN)/python manage.py migrate --noinput
+	DJANGO_ENV=production $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_ENV=production $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: install
 	$(BIN)/python -m pytest
