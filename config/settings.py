@@ -115,8 +115,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Production serves hashed, compressed copies collected by `make serve` (collectstatic); outside
-# production WhiteNoise finds the files in the apps, so tests and `make run` need no collecting.
+# production WhiteNoise finds the files in the apps, per request (its development mode), so tests
+# and `make run` need no collecting and no staticfiles/ folder.
 WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
