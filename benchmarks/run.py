@@ -49,38 +49,38 @@ def median_ms(action, repeats=REPEATS):
     return statistics.median(times)
 
 
-def measured(action, repeats=3, trace=True):
-    """(median seconds, peak MB) of ``action``: timed over ``repeats`` runs, its memory traced in
-    one more run (tracemalloc slows Python down about twofold, so it never runs while the clock
-    does)."""
-    times = []
+def median_seconds(*actions, repeats):
+    """The median seconds of each action, the actions run alternately so that a slower stretch of
+    the machine weighs on all of them alike."""
+    times = {action: [] for action in actions}
     for _ in range(repeats):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    if not trace:
-        return statistics.median(times), None
+        for action in actions:
+            started = time.perf_counter()
+            action()
+            times[action].append(time.perf_counter() - started)
+    return [statistics.median(times[action]) for action in actions]
+
+
+def peak_mb(action):
+    """Peak traced memory of one run of ``action`` (tracemalloc slows Python down about twofold,
+    so it never runs while the clock does)."""
     tracemalloc.start()
     action()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return statistics.median(times), peak / 1024 / 1024
+    return peak / 1024 / 1024
+
+
+def measured(action, repeats=3, trace=True):
+    """(median seconds over ``repeats`` runs, peak MB of one more run, or None)."""
+    (seconds,) = median_seconds(action, repeats=repeats)
+    return seconds, peak_mb(action) if trace else None
 
 
 def measured_pair(ours, other, repeats=5):
-    """(median seconds of ``ours``, of ``other``, peak MB of ``ours``), the two run alternately so
-    that a slower stretch of the machine weighs on both alike."""
-    times = {ours: [], other: []}
-    for _ in range(repeats):
-        for action in (ours, other):
-            started = time.perf_counter()
-            action()
-            times[action].append(time.perf_counter() - started)
-    tracemalloc.start()
-    ours()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return statistics.median(times[ours]), statistics.median(times[other]), peak / 1024 / 1024
+    """(median seconds of ``ours``, of ``other``, peak MB of ``ours``), run alternately."""
+    seconds, other_seconds = median_seconds(ours, other, repeats=repeats)
+    return seconds, other_seconds, peak_mb(ours)
 
 
 def page_figures(client, url):
