@@ -445,7 +445,10 @@ def import_confirm(*, user, record):
             locked.applied_at = timezone.now()
             locked.save()
     except DatabaseError:
-        # Anything the preview did not foresee: the transaction is rolled back, nothing is written.
+        # The transaction is rolled back, nothing is written. A lost connection goes on to the
+        # "database unavailable" page; a query the database refused is the file's fault.
+        if not transaction.get_connection().is_usable():
+            raise
         raise ValidationError(
             "导入时数据库拒绝了其中的数据，已全部撤销，未写入任何数据。请核对文件后重新上传。"
         ) from None

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -383,6 +384,54 @@ def test_confirm_refuses_when_the_data_changed_since_the_preview(users):
     with pytest.raises(ValidationError, match="重新上传并预览"):
         import_confirm(user=users["admin"], record=record)
     assert not Listing.objects.filter(year=2017).exists()
+
+
+def _failing_on_listings(monkeypatch, error):
+    """Projects are written, then the listings' insert fails with ``error``: mid-import."""
+    from projects.services import imports
+
+    original = imports.bulk_create_audited
+
+    def failing(objs, model, **kwargs):
+        if model is Listing:
+            raise error
+        return original(objs, model, **kwargs)
+
+    monkeypatch.setattr(imports, "bulk_create_audited", failing)
+
+
+def previewed_sample(user):
+    with SAMPLE_LIST.open("rb") as handle:
+        record, plan = import_upload(user=user, upload=File(handle, name=SAMPLE_LIST.name), year=2016, level="city")
+    assert plan.ok
+    return record
+
+
+def test_a_write_the_database_refuses_mid_import_is_undone_whole(users, monkeypatch):
+    from django.db import IntegrityError
+
+    record = previewed_sample(users["admin"])
+    before = table_counts()
+    _failing_on_listings(monkeypatch, IntegrityError("duplicate key"))
+    with pytest.raises(ValidationError, match="已全部撤销，未写入任何数据"):
+        import_confirm(user=users["admin"], record=record)
+    assert table_counts() == before
+    record.refresh_from_db()
+    assert record.status == "previewed"  # it can be confirmed again once the cause is fixed
+
+
+def test_a_lost_connection_mid_import_is_not_blamed_on_the_file(users, monkeypatch):
+    """The error goes on to the 503 page (config.errors) instead of "the database refused the data"."""
+    from django.db import OperationalError, connections
+
+    record = previewed_sample(users["admin"])
+    before = table_counts()
+    _failing_on_listings(monkeypatch, OperationalError("server closed the connection unexpectedly"))
+    monkeypatch.setattr(type(connections["default"]), "is_usable", lambda self: False)
+    with pytest.raises(OperationalError):
+        import_confirm(user=users["admin"], record=record)
+    monkeypatch.undo()
+    assert table_counts() == before
 
 
 def test_only_admins_import(users):
