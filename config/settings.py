@@ -13,6 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_list, env_str
+from config.storage import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -113,14 +114,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))  # where collectstatic writes
 # Production serves hashed, compressed copies collected by `make serve` (collectstatic); outside
 # production WhiteNoise finds the files in the apps, per request (its development mode), so tests
 # and `make run` need no collecting and no staticfiles/ folder.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),  # MEDIA_ROOT, or an S3-compatible bucket (config/storage.py)
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
