@@ -1,0 +1,94 @@
+"""Two app servers on different loopback ports, one PostgreSQL database, one media folder: what one
+server did, the other sees (sessions, photos, the compare-and-set version of a report)."""
+
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from PIL import Image
+
+from tests.deploy.conftest import Visitor
+
+OPEN_LISTING = "北环路机械配件厂技改（示例）"  # the demo listing "staff" has not reported for September
+
+
+@pytest.fixture(scope="module")
+def site(make_site):
+    return make_site()
+
+
+@pytest.fixture(scope="module")
+def servers(site, start_servers):
+    return start_servers(site, {}, {})
+
+
+def report_form(version, investment, action="draft", progress="厂房主体完工，设备进场"):
+    return {
+        "version": version,
+        "action": action,
+        "investment": investment,
+        "progress": progress,
+        "problems-TOTAL_FORMS": "2",
+        "problems-INITIAL_FORMS": "0",
+        "problems-MIN_NUM_FORMS": "0",
+        "problems-MAX_NUM_FORMS": "10",
+        "problems-0-kind": "other",
+        "problems-1-kind": "other",
+    }
+
+
+def version_on(page):
+    return int(re.search(r'name="version" value="(\d+)"', page.text).group(1))
+
+
+def test_a_session_begun_on_one_server_continues_on_the_other(servers):
+    a, b = servers
+    assert Visitor().get(b, "/overview/").status_code == 302  # nobody is signed in on b by itself
+
+    admin = Visitor().login(a, "admin")
+    page = admin.get(b, "/overview/")
+    assert page.status_code == 200
+    assert "项目办管理员" in page.text and "退出" in page.text
+    assert admin.post(b, "/accounts/logout/", {}, form_page="/overview/").status_code == 302
+    assert admin.get(a, "/overview/").status_code == 302  # signed out on b is signed out on a
+
+
+def test_a_photo_uploaded_through_one_server_is_served_by_the_other(site, servers):
+    a, b = servers
+    staff = Visitor().login(a, "staff")
+    edit = f"/reports/{site.listing_id(OPEN_LISTING)}/9/"
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (90, 140, 200)).save(buffer, "JPEG")
+    saved = staff.post(
+        a, edit, report_form(version_on(staff.get(a, edit)), "120"), files={"photos": ("工地.jpg", buffer.getvalue())}
+    )
+    assert saved.status_code == 302
+
+    (photo_id,) = re.findall(r'href="/photos/(\d+)/"', staff.get(b, edit).text)
+    through_b = staff.get(b, f"/photos/{photo_id}/")
+    assert through_b.status_code == 200 and through_b.headers["Content-Type"] == "image/jpeg"
+    assert through_b.content == staff.get(a, f"/photos/{photo_id}/").content
+    assert Image.open(io.BytesIO(through_b.content)).size == (640, 480)
+    assert staff.get(b, f"/photos/{photo_id}/thumbnail/").status_code == 200
+    (name,) = site.sql("SELECT image FROM projects_reportphoto WHERE id = %s", (photo_id,))[0]
+    assert (site.media / name).read_bytes() == through_b.content  # in the one shared folder
+
+
+def test_a_report_edited_through_both_servers_at_once_loses_no_update(site, servers):
+    a, b = servers
+    listing_id = site.listing_id(OPEN_LISTING)
+    edit = f"/reports/{listing_id}/9/"
+    first, second = Visitor().login(a, "staff"), Visitor().login(b, "staff")  # two devices
+    seen_by_first, seen_by_second = version_on(first.get(a, edit)), version_on(second.get(b, edit))
+    assert seen_by_first == seen_by_second
+
+    assert first.post(a, edit, report_form(seen_by_first, "1,234.50")).status_code == 302
+    refused = second.post(b, edit, report_form(seen_by_second, "999", progress="另一台设备上的填写"))
+    assert refused.status_code == 409
+    assert "保存失败：该填报已被" in refused.text and "1,234.50 万元" in refused.text
+    assert "另一台设备上的填写" in refused.text  # what the second person typed is still on the page
+    stored = site.sql(
+        "SELECT investment, progress FROM projects_monthlyreport WHERE listing_id = %s AND month = 9", (listing_id,)
+    )
+    assert stored == [(Decimal("1234.50"), "厂房主体完工，设备进场")]
