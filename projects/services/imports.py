@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -444,11 +444,16 @@ def import_confirm(*, user, record):
             locked.applied_by = user
             locked.applied_at = timezone.now()
             locked.save()
-    except DatabaseError:
-        # The transaction is rolled back, nothing is written. A lost connection goes on to the
-        # "database unavailable" page; a query the database refused is the file's fault.
+    except (OperationalError, InterfaceError):
+        # The connection was cut (or the work aborted) midway: the transaction died with it and
+        # nothing is written. If the database cannot be reached again, the 503 page says so.
         if not transaction.get_connection().is_usable():
             raise
+        raise ValidationError(
+            "导入中途与数据库的连接中断，已全部撤销，未写入任何数据。请稍后再点一次「确认导入」。"
+        ) from None
+    except DatabaseError:
+        # A write the database refused: rolled back, nothing is written.
         raise ValidationError(
             "导入时数据库拒绝了其中的数据，已全部撤销，未写入任何数据。请核对文件后重新上传。"
         ) from None
