@@ -48,10 +48,16 @@ def sql(statement, params=(), *, database="postgres"):
         return cursor.fetchall() if cursor.description else []
 
 
+def run(command, *, env, check=True):
+    """Run a command in the project folder; a failure shows what it printed."""
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if check and done.returncode:
+        raise AssertionError(f"{command} exited with {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return done
+
+
 def manage(*args, env):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    )
+    return run([sys.executable, "manage.py", *args], env=env)
 
 
 @dataclass
