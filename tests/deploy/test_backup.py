@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.deploy.conftest import ROOT, manage, run
+from tests.deploy.servers import ROOT, manage, run
 
 
 def script(name, *args, site, check=True):

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from tests.conftest import SAMPLE_LIST
-from tests.deploy.conftest import Visitor, sql
+from tests.deploy.servers import Visitor, sql
 
 UNAVAILABLE = "系统暂时无法连接数据库"
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from PIL import Image
 
-from tests.deploy.conftest import Visitor
+from tests.deploy.servers import Visitor
 
 OPEN_LISTING = "北环路机械配件厂技改（示例）"  # the demo listing "staff" has not reported for September
 
