@@ -87,7 +87,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env_str("CONN_MAX_AGE", "0")),
+        # Production keeps each worker's connection for a minute (a new PostgreSQL connection per
+        # request costs more than most pages); CONN_HEALTH_CHECKS replaces one that has died.
+        conn_max_age=int(env_str("CONN_MAX_AGE", "60" if PRODUCTION else "0")),
         conn_health_checks=True,
     )
 }
@@ -130,6 +132,18 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+
+# Figures computed from the data, kept per process until the data changes (projects.freshness):
+# the key holds the database's data version, so no app server can serve another's stale figure.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "figures",
+        "TIMEOUT": 600,  # a safety net for writes made outside the application (psql, a restore)
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

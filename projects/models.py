@@ -312,6 +312,21 @@ class MonthlyReport(TimestampedModel):
         return f"{self.listing} · {self.month}月"
 
 
+class DataVersion(models.Model):
+    """One row whose token changes after every committed write to the application's tables
+    (projects.freshness): figures computed from the data are reused until it changes."""
+
+    token = models.CharField("版本", max_length=32)
+    changed = models.DateTimeField("变更时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "数据版本"
+        verbose_name_plural = "数据版本"
+
+    def __str__(self):
+        return self.token
+
+
 class ListingCumulative(models.Model):
     """A listing's counted investment from January to the end of each month, one row per listing:
     derived data, never edited, rebuilt from the submitted reports whenever one of them changes

@@ -16,6 +16,25 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="kptracker-test-media-")
 
 
+def commits(item):
+    """Whether a test commits real transactions (transactional and browser tests)."""
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or "transactional_db" in item.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def figures_cache(request, settings):
+    """The figures cache (projects.freshness) is renewed by commits. A test inside one rolled-back
+    transaction never commits, so for it the cache is off; a test that commits runs with the
+    cache on, as in production, starting empty."""
+    from django.core.cache import caches
+
+    if commits(request.node):
+        caches["figures"].clear()
+    else:
+        settings.CACHES = {**settings.CACHES, "figures": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
@@ -75,10 +94,6 @@ def client_for(client, users):
 def pytest_collection_modifyitems(items):
     """Run tests that commit real transactions last, as Django's own runner does: they end by
     emptying the database, and the session's demo data should serve every other test first."""
-
-    def commits(item):
-        marker = item.get_closest_marker("django_db")
-        return bool(marker and (marker.kwargs.get("transaction") or "transactional_db" in item.fixturenames))
 
     items.sort(key=commits)
 

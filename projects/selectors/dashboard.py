@@ -23,8 +23,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.db.models.lookups import LessThan
+from django.utils import timezone
 
 from projects.choices import Batch, Category, ProblemStatus, ProjectStatus
+from projects.freshness import cached_figure
 from projects.models import Assignment, Listing, ListingCumulative, MonthlyReport, Problem, overdue_condition
 from projects.selectors.figures import (
     AMOUNT,
@@ -46,6 +48,10 @@ WARNING_CHOICES = [(GREEN, "绿灯（正常）"), (YELLOW, "黄灯（滞后）")
 
 def latest_reported_period():
     """(year, month) of the latest submitted report; the reporting month when there is none."""
+    return cached_figure("latest-period", _latest_reported_period, timezone.localdate())
+
+
+def _latest_reported_period():
     counted = counted_reports()
     newest = Listing.objects.order_by()
     year = newest.aggregate(year=Max("year"))["year"]
@@ -254,8 +260,15 @@ def overview(*, user, year, month, level):
     """Everything the district overview shows for one year, month and level.
 
     Totals are district-wide for every role; the list of lagging projects holds only those the
-    user may see, the most urgent first (red, then the furthest behind).
+    user may see, the most urgent first (red, then the furthest behind). Reused until the data
+    changes (the user's scope is data too).
     """
+    return cached_figure(
+        "overview", lambda: _overview(user=user, year=year, month=month, level=level), user.pk, year, month, level
+    )
+
+
+def _overview(*, user, year, month, level):
     listings = Listing.objects.filter(year=year, level=level)
     figured = with_figures(listings, month=month)
     groups = _figure_groups(figured, month)

@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.template.loader import render_to_string
 from django.views.generic import TemplateView
 
 from projects.charts import monthly_chart
 from projects.choices import Level
 from projects.forms import OverviewForm
+from projects.freshness import cached_figure
 from projects.selectors.dashboard import WARNING_LABELS, latest_reported_period, leader_projects, overview
 
 
@@ -26,19 +28,29 @@ def overview_params(request):
 
 
 class OverviewView(LoginRequiredMixin, TemplateView):
+    """The page most often opened: its content is rendered once per user, period and state of the
+    data, then reused until the data changes (projects.freshness)."""
+
     template_name = "projects/overview.html"
 
     def get_context_data(self, **kwargs):
         year, month, level = overview_params(self.request)
-        figures = overview(user=self.request.user, year=year, month=month, level=level)
-        return super().get_context_data(
-            o=figures,
-            chart=monthly_chart(figures.monthly),
-            levels=Level.choices,
-            months=range(1, 13),
-            warning_labels=WARNING_LABELS,
-            **kwargs,
+        user = self.request.user
+        content = cached_figure(
+            "overview-page", lambda: self.render_content(year, month, level), user.pk, year, month, level
         )
+        return super().get_context_data(year=year, content=content, **kwargs)
+
+    def render_content(self, year, month, level):
+        figures = overview(user=self.request.user, year=year, month=month, level=level)
+        context = {
+            "o": figures,
+            "chart": monthly_chart(figures.monthly),
+            "levels": Level.choices,
+            "months": range(1, 13),
+            "warning_labels": WARNING_LABELS,
+        }
+        return render_to_string("projects/_overview.html", context, request=self.request)
 
 
 class LeaderHomeView(LoginRequiredMixin, TemplateView):

@@ -92,3 +92,21 @@ def test_a_report_edited_through_both_servers_at_once_loses_no_update(site, serv
         "SELECT investment, progress FROM projects_monthlyreport WHERE listing_id = %s AND month = 9", (listing_id,)
     )
     assert stored == [(Decimal("1234.50"), "厂房主体完工，设备进场")]
+
+
+def overview_done(visitor, server):
+    page = visitor.get(server, "/overview/?year=2015&month=9&level=district")
+    assert page.status_code == 200
+    return Decimal(re.search(r'id="overview-done">([^<]*)<', page.text).group(1).replace(",", ""))
+
+
+def test_figures_a_server_keeps_are_renewed_when_the_other_writes(site, servers):
+    a, b = servers
+    admin = Visitor().login(b, "admin")
+    before = overview_done(admin, b)
+    assert overview_done(admin, b) == before  # b now reuses its figures
+
+    staff = Visitor().login(a, "staff")
+    edit = f"/reports/{site.listing_id(OPEN_LISTING)}/9/"
+    assert staff.post(a, edit, report_form(version_on(staff.get(a, edit)), "500", action="submit")).status_code == 302
+    assert overview_done(admin, b) == before + Decimal("500")
