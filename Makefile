@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test check demo bench screenshots clean
+.PHONY: install run serve test check demo bench loadtest screenshots clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test: install
 bench: install
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+# Load on the production server (gunicorn, 2 workers) on PostgreSQL, by wrk (apt-get install wrk);
+# its section of docs/benchmarks.md. DATABASE_URL names the PostgreSQL server (default: local).
+loadtest: install
+	$(BIN)/python benchmarks/loadtest.py $(LOADTEST_ARGS)
 
 # The README's screenshots (docs/screenshots/), taken by the browser tests in Chromium.
 screenshots: install

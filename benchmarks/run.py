@@ -9,7 +9,6 @@ another database, which is then emptied and filled. Each timing is the median of
 import argparse
 import io
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -35,6 +34,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from benchmarks.report import machine_line, replace_section  # noqa: E402
 from projects.models import Listing, Project  # noqa: E402
 
 REPEATS = 7
@@ -315,17 +315,6 @@ def import_export_seconds(flat_path, use_bulk):
     return seconds
 
 
-def machine():
-    cpu = platform.processor() or platform.machine()
-    try:
-        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-        cpu = model
-    except (OSError, StopIteration):
-        pass
-    versions = f"Python {platform.python_version()}；Django {django.get_version()}；{connection.vendor}"
-    return f"{cpu}，{os.cpu_count()} 核；{versions}"
-
-
 def write_report(rows, elapsed, query_counts, quick):
     constant = all(len(counts) == 1 for counts in query_counts.values())
     counts = "、".join(f"{name} {'/'.join(map(str, sorted(c)))}" for name, c in query_counts.items())
@@ -334,7 +323,8 @@ def write_report(rows, elapsed, query_counts, quick):
     lines = [
         f"## {vendor}{'（--quick 冒烟运行）' if quick else ''}",
         "",
-        f"{date.today():%Y-%m-%d}，{machine()}。页面耗时为 {REPEATS} 次的中位数（Django 测试客户端，进程内）；",
+        f"{date.today():%Y-%m-%d}，{machine_line(f'Django {django.get_version()}；{connection.vendor}')}。",
+        f"页面耗时为 {REPEATS} 次的中位数（Django 测试客户端，进程内）；",
         "导入为 3 次的中位数；导出与裸 openpyxl 交替各运行 5 次取中位数；峰值内存为另一次运行中 tracemalloc 的读数。",
         "",
         "| 项目 | 规模 | 结果 | 对比 | 目标 | 结论 |",
@@ -345,45 +335,8 @@ def write_report(rows, elapsed, query_counts, quick):
         "",
     ]
     section = "\n".join(lines)
-    target = BASE / "docs" / "benchmarks.md"
-    target.parent.mkdir(exist_ok=True)
-    target.write_text(_replace_section(target, vendor, section), encoding="utf-8")
+    replace_section(vendor, section)
     print(section)
-
-
-HEAD = """# 基准测试（make bench）
-
-`make bench` 在 SQLite（默认）或 `DATABASE_URL` 指定的 PostgreSQL 上运行，每个数据库一节，重跑时只替换本库的一节。
-页面：库中清单分布在 2006–2015 共 10 年（每个清单 12 个月填报、2 个节点，三分之一项目有问题，均有联系领导），
-总览与列表显示 2015 年 9 月的市级清单。进展表导出：2016 年同一年内 1,000 / 20,000 个清单。
-导入：5,000 行的市级名单（预览＋确认），django-import-export 读取同样 5,000 行的平表。
-
-剖析（cProfile 与 EXPLAIN ANALYZE）发现并已修正的原因：
-- 累计完成投资原是对月报的相关子查询，每个清单在 SQL 中被内联 8 次（预警、排序各引用一次）：
-  改为每个清单一行的月末累计表（`ListingCumulative`，随月报保存在同一事务内重算），总览 5 万清单从 15.4 s 降到 0.2 s。
-- 总览曾渲染全部滞后项目（规模化后 2.9 万行）：只列最紧急的 20 个，并给出总数与完整列表链接。
-- 默认年月的查询在 PostgreSQL 上成为全部月报的哈希半连接（每页 80–120 ms）：改为按索引逐月探测，8 ms。
-- 进展表曾为 2 万行构建 10.7 万个模型对象，openpyxl 对每个带格式单元格构建并散列样式：
-  改为按值读取并用 XlsxWriter 流式写出，6.9 s → 2.3 s，快于裸 openpyxl 只写不带格式的同样单元格。
-- 导入时 simple-history 为每个新建对象在 Python 中构建历史对象：改为数据库内 INSERT … SELECT，3.3 s → 2.1 s。
-
-未达标：导入 5,000 行为裸解析的约 5 倍（目标 3 倍）。裸解析只读文件（约 0.45 s）；导入还要解析与核对版式、
-与库中项目逐行比对（预览、确认各一次，确认时重新比对以发现预览后的改动）、保存预览记录，并写入
-5,000 个项目、5,000 个清单项目及其变更记录：其中经 Django ORM 批量写入约 0.6 s，比对与摘要约 0.5 s。
-在保留"预览后有改动即拒绝确认"和完整变更记录的前提下，3 倍需要绕过 ORM 直接写库，未做。
-"""
-
-
-def _replace_section(path, vendor, section):
-    """docs/benchmarks.md with this database's section replaced or added; other sections kept."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    sections = ["## " + part for part in text.split("\n## ")[1:]]
-    kept = [old.rstrip() for old in sections if not old.startswith(f"## {vendor}")]
-    order = {"SQLite": 0, "PostgreSQL": 1}
-    ordered = sorted(
-        [*kept, section.rstrip()], key=lambda part: order.get(part.splitlines()[0][3:].split("（")[0].strip(), 2)
-    )
-    return HEAD + "\n" + "\n\n".join(ordered) + "\n"
 
 
 def main():

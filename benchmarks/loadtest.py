@@ -1,0 +1,150 @@
+#!/usr/bin/env python
+"""Load test (`make loadtest`): the real production server — `make serve`, gunicorn with 2 sync
+workers, production settings — on PostgreSQL with a city-scale year (1,000 listings), loaded over
+loopback by wrk (Debian's package) at 1, 8 and 32 connections on the overview, the filtered
+project list and a project page. Prints the table and writes its section of docs/benchmarks.md.
+
+The database (kploadtest on the PostgreSQL that DATABASE_URL names, by default the local one) is
+dropped and rebuilt each run. wrk runs on the same 2 cores as the server, so it takes its share.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()  # for the demo's password only; the servers run in their own processes
+
+from benchmarks.report import machine_line, replace_section  # noqa: E402
+from tests.deploy.servers import Server, Site, Visitor, manage, sql  # noqa: E402
+
+DATABASE = "kploadtest"
+YEAR = 2016
+LISTINGS = 1000
+CONNECTIONS = (1, 8, 32)
+TARGET = {"rps": 100, "p95_ms": 200}  # the overview at 8 connections
+LUA = BASE / "benchmarks" / "wrk-report.lua"
+
+
+def build_site(folder):
+    """A fresh database: the demo (for its accounts) and 1,000 generated listings in one year."""
+    sql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    sql(f'CREATE DATABASE "{DATABASE}"')
+    site = Site(DATABASE, folder / "media")
+    manage("migrate", "--noinput", "-v0", env=site.env())
+    manage("load_demo", env=site.env())
+    manage("generate_scale_data", "--listings", str(LISTINGS), "--years", str(YEAR), "--seed", "2016", env=site.env())
+    site.sql("ANALYZE")
+    return site
+
+
+def pages(site):
+    (project,) = site.sql(
+        "SELECT project_id FROM projects_listing WHERE year = %s ORDER BY id LIMIT 1 OFFSET %s", (YEAR, LISTINGS // 2)
+    )[0]
+    return {
+        "总览": f"/overview/?year={YEAR}&month=9&level=city",
+        "项目列表（两个筛选）": f"/projects/?year={YEAR}&level=city&category=continuing&warning=green",
+        "项目页": f"/projects/{project}/",
+    }
+
+
+def wrk(server, visitor, path, connections, seconds):
+    cookie = "; ".join(f"{name}={value}" for name, value in visitor.cookies.items())
+    command = [
+        "wrk",
+        f"--threads={min(connections, 2)}",
+        f"--connections={connections}",
+        f"--duration={seconds}s",
+        "--timeout=10s",
+        f"--script={LUA}",
+        "--header=X-Forwarded-Proto: https",
+        f"--header=Cookie: {cookie}",
+        server.url + path,
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("LOADTEST "))
+    result = json.loads(line.removeprefix("LOADTEST "))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def check_page(server, visitor, path):
+    response = visitor.get(server, path)
+    assert response.status_code == 200, f"{path}: {response.status_code} (expected 200 for the signed-in admin)"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run (default 10)")
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk 未安装：apt-get install wrk")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="kploadtest-") as folder:
+        folder = Path(folder)
+        site = build_site(folder)
+        server = Server(site, folder / "static", folder / "server.log", WORKERS="2")
+        server.start()
+        try:
+            admin = Visitor().login(server, "admin")
+            rows = []
+            for name, path in pages(site).items():
+                check_page(server, admin, path)
+                wrk(server, admin, path, 8, 3)  # warm-up: connections, caches, the workers' first imports
+                for connections in CONNECTIONS:
+                    result = wrk(server, admin, path, connections, options.seconds)
+                    rows.append((name, connections, result))
+                    print(f"{name} ×{connections}: {result['rps']:.1f} 次/秒, p95 {result['p95_us'] / 1000:.0f} ms")
+                check_page(server, admin, path)  # still signed in: no run measured the login page
+        finally:
+            server.stop()
+            sql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    write_report(rows, options.seconds, time.perf_counter() - started)
+
+
+def write_report(rows, seconds, elapsed):
+    overview = next(result for name, connections, result in rows if name == "总览" and connections == 8)
+    met = overview["rps"] >= TARGET["rps"] and overview["p95_us"] / 1000 <= TARGET["p95_ms"]
+    errors = sum(result["socket_errors"] + result["status_errors"] for _, _, result in rows)
+    lines = [
+        "## 负载测试（make loadtest）",
+        "",
+        f"{date.today():%Y-%m-%d}，{machine_line(f'Django {django.get_version()}；PostgreSQL')}。",
+        f"`make serve`（生产配置，gunicorn 2 个同步 worker）；{YEAR} 年 {LISTINGS:,} 个市级清单项目（另有演示数据）；",
+        f"管理员登录后由 wrk 经本机回环访问，每种并发运行 {seconds} 秒（先预热 3 秒）；wrk 与服务器共用 2 个核。",
+        "",
+        "| 页面 | 并发连接 | 请求/秒 | p50 | p95 | p99 | 请求数 | 错误 |",
+        "|---|---|---|---|---|---|---|---|",
+        *(
+            f"| {name} | {connections} | {result['rps']:.1f} | {result['p50_us'] / 1000:.0f} ms"
+            f" | {result['p95_us'] / 1000:.0f} ms | {result['p99_us'] / 1000:.0f} ms | {result['requests']:,}"
+            f" | {result['socket_errors'] + result['status_errors']} |"
+            for name, connections, result in rows
+        ),
+        "",
+        f"目标：总览在 8 个并发连接下 ≥ {TARGET['rps']} 次/秒且 p95 ≤ {TARGET['p95_ms']} ms —— "
+        f"实测 {overview['rps']:.1f} 次/秒、p95 {overview['p95_us'] / 1000:.0f} ms，{'达标' if met else '未达标'}。"
+        f"全部请求错误数：{errors}。全部运行用时 {elapsed:.0f} 秒。",
+        "",
+    ]
+    section = "\n".join(lines)
+    replace_section("负载测试", section)
+    print(section)
+
+
+if __name__ == "__main__":
+    main()
