@@ -96,13 +96,15 @@ def new_token(alias="default"):
         if VERSION_TABLE not in connections[alias].introspection.table_names():
             return  # migrations have not created it yet
         _ready.add(alias)
-    # An upsert: the row may have been removed by a flush (tests, benchmarks).
-    DataVersion.objects.using(alias).bulk_create(
-        [DataVersion(pk=1, token=uuid.uuid4().hex, changed=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["id"],
-        update_fields=["token", "changed"],
-    )
+    # An upsert (the row may have been removed by a flush), as one statement and no transaction of
+    # its own: it may run while another statement of this connection is still being read.
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {VERSION_TABLE} (id, token, changed) VALUES (1, %s, %s)"
+            " ON CONFLICT (id) DO UPDATE SET token = excluded.token, changed = excluded.changed",
+            [uuid.uuid4().hex, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
 
 
 def data_version():
