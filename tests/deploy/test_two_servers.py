@@ -9,8 +9,7 @@ import pytest
 from PIL import Image
 
 from tests.deploy.servers import Visitor
-
-OPEN_LISTING = "北环路机械配件厂技改（示例）"  # the demo listing "staff" has not reported for September
+from tests.projects.test_report_views import OPEN_LISTING, form_data
 
 
 @pytest.fixture(scope="module")
@@ -21,21 +20,6 @@ def site(make_site):
 @pytest.fixture(scope="module")
 def servers(site, start_servers):
     return start_servers(site, {}, {})
-
-
-def report_form(version, investment, action="draft", progress="厂房主体完工，设备进场"):
-    return {
-        "version": version,
-        "action": action,
-        "investment": investment,
-        "progress": progress,
-        "problems-TOTAL_FORMS": "2",
-        "problems-INITIAL_FORMS": "0",
-        "problems-MIN_NUM_FORMS": "0",
-        "problems-MAX_NUM_FORMS": "10",
-        "problems-0-kind": "other",
-        "problems-1-kind": "other",
-    }
 
 
 def version_on(page):
@@ -60,9 +44,8 @@ def test_a_photo_uploaded_through_one_server_is_served_by_the_other(site, server
     edit = f"/reports/{site.listing_id(OPEN_LISTING)}/9/"
     buffer = io.BytesIO()
     Image.new("RGB", (640, 480), (90, 140, 200)).save(buffer, "JPEG")
-    saved = staff.post(
-        a, edit, report_form(version_on(staff.get(a, edit)), "120"), files={"photos": ("工地.jpg", buffer.getvalue())}
-    )
+    draft = form_data(version_on(staff.get(a, edit)), "draft", "120")
+    saved = staff.post(a, edit, draft, files={"photos": ("工地.jpg", buffer.getvalue())})
     assert saved.status_code == 302
 
     (photo_id,) = re.findall(r'href="/photos/(\d+)/"', staff.get(b, edit).text)
@@ -83,8 +66,8 @@ def test_a_report_edited_through_both_servers_at_once_loses_no_update(site, serv
     seen_by_first, seen_by_second = version_on(first.get(a, edit)), version_on(second.get(b, edit))
     assert seen_by_first == seen_by_second
 
-    assert first.post(a, edit, report_form(seen_by_first, "1,234.50")).status_code == 302
-    refused = second.post(b, edit, report_form(seen_by_second, "999", progress="另一台设备上的填写"))
+    assert first.post(a, edit, form_data(seen_by_first, "draft", "1,234.50")).status_code == 302
+    refused = second.post(b, edit, form_data(seen_by_second, "draft", "999", progress="另一台设备上的填写"))
     assert refused.status_code == 409
     assert "保存失败：该填报已被" in refused.text and "1,234.50 万元" in refused.text
     assert "另一台设备上的填写" in refused.text  # what the second person typed is still on the page
@@ -108,5 +91,5 @@ def test_figures_a_server_keeps_are_renewed_when_the_other_writes(site, servers)
 
     staff = Visitor().login(a, "staff")
     edit = f"/reports/{site.listing_id(OPEN_LISTING)}/9/"
-    assert staff.post(a, edit, report_form(version_on(staff.get(a, edit)), "500", action="submit")).status_code == 302
+    assert staff.post(a, edit, form_data(version_on(staff.get(a, edit)), "submit", "500")).status_code == 302
     assert overview_done(admin, b) == before + Decimal("500")
