@@ -260,15 +260,9 @@ def overview(*, user, year, month, level):
     """Everything the district overview shows for one year, month and level.
 
     Totals are district-wide for every role; the list of lagging projects holds only those the
-    user may see, the most urgent first (red, then the furthest behind). Reused until the data
-    changes (the user's scope is data too).
+    user may see, the most urgent first (red, then the furthest behind). The overview page keeps
+    what it renders from this until the data changes (projects.freshness).
     """
-    return cached_figure(
-        "overview", lambda: _overview(user=user, year=year, month=month, level=level), user.pk, year, month, level
-    )
-
-
-def _overview(*, user, year, month, level):
     listings = Listing.objects.filter(year=year, level=level)
     figured = with_figures(listings, month=month)
     groups = _figure_groups(figured, month)
