@@ -13,6 +13,7 @@ in services, the admin, management commands). Writes from outside the applicatio
 restore) are seen on the next write from inside, or when an entry expires (CACHES["figures"]).
 """
 
+import functools
 import logging
 import re
 import uuid
@@ -81,14 +82,13 @@ def renew_due_tokens(**kwargs):
                 logger.exception("could not renew the data version after a write")
 
 
-_callbacks = {}
 _ready = set()  # aliases whose database has the version table
 
 
+@functools.cache
 def _new_token_for(alias):
-    if alias not in _callbacks:
-        _callbacks[alias] = lambda: new_token(alias)
-    return _callbacks[alias]
+    """One callback per database, so a transaction can tell it is already registered."""
+    return lambda: new_token(alias)
 
 
 def new_token(alias="default"):

@@ -22,13 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "proof-" + "k" * 60  # one key for every server: a session signed by one is valid on all
 
 
-def administration_url():
-    """The PostgreSQL server DATABASE_URL names."""
-    return os.environ.get("DATABASE_URL", "")
-
-
 def database_url(name):
-    return urlsplit(administration_url())._replace(path=f"/{name}").geturl()
+    """The database ``name`` on the PostgreSQL server DATABASE_URL names."""
+    return urlsplit(os.environ.get("DATABASE_URL", ""))._replace(path=f"/{name}").geturl()
 
 
 def sql(statement, params=(), *, database="postgres"):
