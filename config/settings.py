@@ -93,6 +93,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Each transaction takes SQLite's write lock when it begins, so a check and the write it guards
+    # never interleave with another connection's (PostgreSQL gets advisory locks: services.locks).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -204,6 +208,10 @@ if PRODUCTION:
 # Reporting rules of the office (amounts in 万元).
 KP_MAX_MONTHLY_INVESTMENT = Decimal(env_str("KP_MAX_MONTHLY_INVESTMENT", "1000000"))  # above: refused as absurd
 KP_CUMULATIVE_WARNING_RATIO = Decimal(env_str("KP_CUMULATIVE_WARNING_RATIO", "1.5"))  # × annual plan: confirm
+# A month above this many times the listing's largest earlier month of the year: confirm.
+KP_MONTH_JUMP_RATIO = Decimal(env_str("KP_MONTH_JUMP_RATIO", "3"))
+# With no earlier month of the year, a first month above this share of the annual plan: confirm.
+KP_FIRST_MONTH_PLAN_SHARE = Decimal(env_str("KP_FIRST_MONTH_PLAN_SHARE", "0.5"))
 # Warnings (预警): points behind the time schedule beyond which a listing turns yellow / red.
 KP_WARNING_YELLOW_POINTS = Decimal(env_str("KP_WARNING_YELLOW_POINTS", "10"))
 KP_WARNING_RED_POINTS = Decimal(env_str("KP_WARNING_RED_POINTS", "30"))

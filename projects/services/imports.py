@@ -28,6 +28,7 @@ from projects.models import (
 )
 from projects.services.audit import bulk_create_audited
 from projects.services.errors import PermissionDenied, ValidationError
+from projects.services.locks import lock_list_import
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 STATUS_LABELS = {NEW: "新增", CHANGED: "有变化", UNCHANGED: "无变化"}
@@ -419,7 +420,11 @@ def import_upload(*, user, upload, year, level):
 
 
 def import_confirm(*, user, record):
-    """Apply a previewed import exactly as previewed, in one transaction, or refuse it whole."""
+    """Apply a previewed import exactly as previewed, in one transaction, or refuse it whole.
+
+    Confirms run one at a time (services.locks), and each plans again inside its transaction: a
+    second preview of the same list, confirmed at the same moment, sees what the first wrote and
+    is refused instead of creating every project a second time."""
     _check_admin(user)
     if record.status != ImportStatus.PREVIEWED:
         raise ValidationError(f"该导入当前为「{record.get_status_display()}」，不能再确认。")
@@ -429,16 +434,17 @@ def import_confirm(*, user, record):
             for item in (record.summary or {}).get("parsed", [])
         ]
     )
-    # Planned again against the database as it is now: the digest shows whether that is still
-    # exactly what was previewed (someone may have changed a project in between).
-    plan = plan_parsed(parsed, ImportPlan(year=record.year, level=record.level))
-    if not plan.ok or plan.digest() != record.plan_digest:
-        raise ValidationError("预览之后项目数据已有变化，请重新上传并预览后再确认。")
     try:
         with transaction.atomic():
+            lock_list_import()
             locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
             if locked.status != ImportStatus.PREVIEWED:
                 raise ValidationError("该导入已被确认过。")
+            # Planned again against the database as it is now: the digest shows whether that is
+            # still exactly what was previewed (someone may have changed or imported in between).
+            plan = plan_parsed(parsed, ImportPlan(year=record.year, level=record.level))
+            if not plan.ok or plan.digest() != record.plan_digest:
+                raise ValidationError(_changed_since_preview(plan))
             _apply(plan, user=user, reason=f"导入清单：{record.original_name}（导入记录 #{record.pk}）")
             locked.status = ImportStatus.APPLIED
             locked.applied_by = user
@@ -458,6 +464,12 @@ def import_confirm(*, user, record):
             "导入时数据库拒绝了其中的数据，已全部撤销，未写入任何数据。请核对文件后重新上传。"
         ) from None
     return locked
+
+
+def _changed_since_preview(plan):
+    if plan.ok and plan.rows and plan.count(UNCHANGED) == len(plan.rows):
+        return "文件中的项目已全部在系统中且内容一致（可能刚由另一次导入写入），本次确认未写入任何数据。"
+    return "预览之后项目数据已有变化，请重新上传并预览后再确认。"
 
 
 def _apply(plan, *, user, reason):

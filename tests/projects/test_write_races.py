@@ -1,0 +1,211 @@
+"""Races between writes that two people (or two servers) can start at the same moment: each check
+and the write it guards are one step (PostgreSQL only, where transactions truly run side by side;
+SQLite begins every transaction IMMEDIATE and so runs writers one at a time)."""
+
+import threading
+import time
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files import File
+from django.db import connection, connections
+
+from accounts.models import Role
+from projects.models import ClosedMonth, Listing, MonthlyReport, Problem, Project, SupervisionVisit
+from projects.services import imports, reports, visits
+from projects.services.imports import import_confirm, import_upload
+from projects.services.reports import ReportInput, month_close, report_save
+from projects.services.visits import visit_findings_to_problems, visit_record
+from tests.conftest import SAMPLE_LIST
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL for truly concurrent transactions"),
+]
+
+UNREPORTED = "北环路机械配件厂技改（示例）"  # staff's street; September 2015 not reported; Jan–Aug closed
+
+
+def run_in_thread(outcomes, name, work):
+    """Run ``work`` on a connection of its own; record what it returned or raised, and when it ended."""
+
+    def target():
+        try:
+            outcomes[name] = ("ok", work())
+        except Exception as error:  # recorded, then asserted on by the test
+            outcomes[name] = (type(error).__name__, error)
+        finally:
+            outcomes[f"{name}_ended"] = time.monotonic()
+            connections.close_all()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    return thread
+
+
+def submit_september(user):
+    listing = Listing.objects.get(project__name=UNREPORTED, year=2015)
+    return report_save(
+        user=user,
+        listing=listing,
+        month=9,
+        data=ReportInput(investment=Decimal("100"), progress="设备安装"),
+        version=0,
+        submit=True,
+    )
+
+
+def test_a_month_closed_while_a_save_is_in_flight_waits_for_the_save(users, monkeypatch):
+    """The save began first (a submit with large photos holds its transaction): the close waits
+    for it, so the report lands before the month is closed, never after."""
+    inside, original = threading.Event(), reports.check_photo_count
+
+    def slow_photos(report, count):
+        inside.set()
+        time.sleep(1)  # storing ten large photos
+        return original(report, count)
+
+    monkeypatch.setattr(reports, "check_photo_count", slow_photos)
+    outcomes = {}
+    saving = run_in_thread(outcomes, "save", lambda: submit_september(users["staff_a"]))
+    assert inside.wait(10)
+    closing = run_in_thread(outcomes, "close", lambda: month_close(user=users["admin"], year=2015, month=9))
+    saving.join(30)
+    closing.join(30)
+
+    assert outcomes["save"][0] == "ok" and outcomes["close"][0] == "ok", outcomes
+    assert outcomes["save_ended"] <= outcomes["close_ended"]  # the close committed after the save
+    report = MonthlyReport.objects.get(listing__project__name=UNREPORTED, month=9)
+    assert report.status == "submitted"
+    assert ClosedMonth.objects.filter(year=2015, month=9).exists()
+
+
+def test_a_save_started_while_the_month_is_being_closed_is_refused(users, monkeypatch):
+    """The close began first: the save waits for it, then sees the month closed and is refused
+    with the closed-month message; nothing lands in the closed month."""
+    inside, original = threading.Event(), reports.audited_save
+
+    def slow_close(obj, **kwargs):
+        saved = original(obj, **kwargs)
+        if isinstance(obj, ClosedMonth):
+            inside.set()
+            time.sleep(1)
+        return saved
+
+    monkeypatch.setattr(reports, "audited_save", slow_close)
+    outcomes = {}
+    closing = run_in_thread(outcomes, "close", lambda: month_close(user=users["admin"], year=2015, month=9))
+    assert inside.wait(10)
+    saving = run_in_thread(outcomes, "save", lambda: submit_september(users["staff_a"]))
+    closing.join(30)
+    saving.join(30)
+
+    assert outcomes["close"][0] == "ok", outcomes
+    assert outcomes["save"][0] == "ValidationError", outcomes
+    assert "2015年9月已锁定" in str(outcomes["save"][1])
+    assert not MonthlyReport.objects.filter(listing__project__name=UNREPORTED, month=9).exists()
+
+
+def test_two_admins_closing_the_same_month_at_once_one_is_told_it_is_closed(users, monkeypatch, django_user_model):
+    second_admin = django_user_model.objects.create_user("admin_b", password="kp-test-Pass-2015", role=Role.ADMIN)
+    barrier, original = threading.Barrier(2), reports.month_is_closed
+
+    def slow_check(year, month):
+        closed = original(year, month)
+        time.sleep(0.5)  # both admins have checked before either closes, unless they serialise
+        return closed
+
+    monkeypatch.setattr(reports, "month_is_closed", slow_check)
+    outcomes = {}
+
+    def close(user):
+        barrier.wait()
+        return month_close(user=user, year=2015, month=9)
+
+    threads = [
+        run_in_thread(outcomes, "first", lambda: close(users["admin"])),
+        run_in_thread(outcomes, "second", lambda: close(second_admin)),
+    ]
+    for thread in threads:
+        thread.join(30)
+
+    kinds = sorted(outcomes[name][0] for name in ("first", "second"))
+    assert kinds == ["ValidationError", "ok"], outcomes
+    refused = next(outcomes[name][1] for name in ("first", "second") if outcomes[name][0] != "ok")
+    assert "2015年9月已经锁定" in str(refused)
+    assert ClosedMonth.objects.filter(year=2015, month=9).count() == 1
+
+
+def test_two_previews_of_one_list_confirmed_at_once_create_each_project_once(users, monkeypatch):
+    def upload():
+        with SAMPLE_LIST.open("rb") as handle:
+            record, plan = import_upload(
+                user=users["admin"], upload=File(handle, name=SAMPLE_LIST.name), year=2016, level="city"
+            )
+        assert plan.ok
+        return record, plan
+
+    (first, plan), (second, _) = upload(), upload()
+    projects_before = Project.objects.count()
+    barrier, original = threading.Barrier(2), imports._apply
+
+    def slow_apply(plan, **kwargs):
+        time.sleep(0.5)  # both confirms have planned before either commits, unless they serialise
+        return original(plan, **kwargs)
+
+    monkeypatch.setattr(imports, "_apply", slow_apply)
+    outcomes = {}
+
+    def confirm(record):
+        barrier.wait()
+        return import_confirm(user=users["admin"], record=record)
+
+    threads = [
+        run_in_thread(outcomes, "first", lambda: confirm(first)),
+        run_in_thread(outcomes, "second", lambda: confirm(second)),
+    ]
+    for thread in threads:
+        thread.join(60)
+
+    assert sorted(outcomes[name][0] for name in ("first", "second")) == ["ValidationError", "ok"], outcomes
+    assert Listing.objects.filter(year=2016, level="city").count() == len(plan.rows)
+    assert Project.objects.count() == projects_before + plan.count("new")
+    refused = next(outcomes[name][1] for name in ("first", "second") if outcomes[name][0] != "ok")
+    assert "未写入任何数据" in str(refused)
+
+
+def test_findings_converted_three_times_at_once_make_one_problem_each(users, monkeypatch):
+    from projects.models import Leader
+
+    project = Project.objects.get(name=UNREPORTED)
+    visit = visit_record(
+        user=users["admin"],
+        project=project,
+        date=date(2015, 10, 8),
+        leaders=list(Leader.objects.filter(name="王某")),
+        findings="围挡破损\n扬尘治理不到位",
+    )
+    barrier, original = threading.Barrier(3), visits.problem_create
+
+    def slow_create(**kwargs):
+        problem = original(**kwargs)
+        time.sleep(0.3)  # every click reads the problems made so far before any commits, unless locked
+        return problem
+
+    monkeypatch.setattr(visits, "problem_create", slow_create)
+    outcomes = {}
+
+    def convert():
+        barrier.wait()
+        return len(visit_findings_to_problems(user=users["admin"], visit=SupervisionVisit.objects.get(pk=visit.pk)))
+
+    threads = [run_in_thread(outcomes, f"click{n}", convert) for n in range(3)]
+    for thread in threads:
+        thread.join(30)
+
+    assert sorted(outcomes[f"click{n}"] for n in range(3)) == [("ok", 0), ("ok", 0), ("ok", 2)], outcomes
+    assert sorted(Problem.objects.filter(source_visit=visit).values_list("description", flat=True)) == [
+        "围挡破损",
+        "扬尘治理不到位",
+    ]
