@@ -1,14 +1,16 @@
 """Forms of the project pages; each binds only the fields it declares and hands typed values to a
 service, which holds the rules."""
 
+import hashlib
 import unicodedata
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from projects.choices import Level, ProblemKind, ProblemStatus
-from projects.models import Instruction, Leader, Project
+from projects.models import Instruction, Leader, Project, Street, Unit
 from projects.services.photos import photo_check
 from projects.services.reports import ProblemInput, ReportInput
 
@@ -118,7 +120,12 @@ class ProblemRowForm(forms.Form):
         label="发现的问题", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
     kind = forms.ChoiceField(label="问题类型", choices=ProblemKind.choices, initial=ProblemKind.OTHER)
+    raised_on = forms.DateField(label="发现日期", required=False, widget=DATE_INPUT)
     deadline = forms.DateField(label="办结期限", required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, raised_on_default=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["raised_on"].initial = raised_on_default  # the report month's last day
 
     def clean(self):
         data = super().clean()
@@ -131,7 +138,12 @@ class ProblemRowForm(forms.Form):
 
     def problem_input(self):
         data = self.cleaned_data
-        return ProblemInput(description=data["description"], kind=data["kind"], deadline=data.get("deadline"))
+        return ProblemInput(
+            description=data["description"],
+            kind=data["kind"],
+            raised_on=data.get("raised_on"),
+            deadline=data.get("deadline"),
+        )
 
 
 ProblemRowFormSet = forms.formset_factory(ProblemRowForm, extra=3, max_num=10, validate_max=True)
@@ -142,15 +154,34 @@ class ReportReturnForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class MonthCloseForm(forms.Form):
+class MonthForm(forms.Form):
     year = forms.IntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
     month = forms.IntegerField(min_value=1, max_value=12, widget=forms.HiddenInput)
+
+
+class MonthCloseForm(MonthForm):
+    confirmed = forms.BooleanField(
+        label="我已核对以上未报送情况，确认锁定",
+        error_messages={"required": "请先勾选确认，再锁定月份。"},
+    )
+
+
+class MonthReopenForm(MonthForm):
+    reason = forms.CharField(
+        label="解锁原因",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写解锁原因。"},
+    )
 
 
 class ProblemForm(forms.Form):
     project = forms.ModelChoiceField(label="项目", queryset=Project.objects.none())
     description = forms.CharField(label="问题描述", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(label="问题类型", choices=ProblemKind.choices)
+    raised_on = forms.DateField(
+        label="发现日期", required=False, initial=timezone.localdate, widget=DATE_INPUT, help_text="留空为今天。"
+    )
     deadline = forms.DateField(label="办结期限", required=False, widget=DATE_INPUT)
 
     def __init__(self, *args, projects, **kwargs):
@@ -179,11 +210,49 @@ class VisitForm(forms.Form):
         label="督察发现", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), help_text="每行一个问题。"
     )
     rectification_deadline = forms.DateField(label="限期整改日期", required=False, widget=DATE_INPUT)
-    make_problems = forms.BooleanField(label="同时把每行督察发现登记为问题", required=False, initial=True)
+    make_problems = forms.BooleanField(
+        label="保存后把每行督察发现登记为问题（下一步逐条选择问题类型）", required=False, initial=True
+    )
 
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects
+
+
+class VisitFindingsForm(forms.Form):
+    """One problem type per finding of a visit not yet logged as a problem."""
+
+    def __init__(self, *args, findings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.findings = {}
+        for line in findings:
+            name = "kind_" + hashlib.sha1(line.encode()).hexdigest()[:12]  # stable if other lines go
+            self.findings[name] = line
+            self.fields[name] = forms.ChoiceField(
+                label=line, choices=ProblemKind.choices, initial=ProblemKind.OTHER, required=False
+            )
+
+    def kinds(self):
+        """{finding line: chosen problem type}; 其他 where none was chosen."""
+        return {line: self.cleaned_data[name] or ProblemKind.OTHER for name, line in self.findings.items()}
+
+
+def form_errors(form, *, labels=True):
+    """A bound form's errors as one line of Chinese, each naming its field by label (「街道」没有这个街道。)."""
+    return "".join(
+        f"「{form.fields[name].label}」{'；'.join(errors)}" if labels and name in form.fields else "；".join(errors)
+        for name, errors in form.errors.items()
+    )
+
+
+def parse_int(value, *, min_value=None, max_value=None):
+    """An integer request parameter read as a form reads it, or None when it is not one: "²" passes
+    str.isdigit() but is no number, and a bad parameter must never become a 500."""
+    field = forms.IntegerField(required=False, min_value=min_value, max_value=max_value)
+    try:
+        return field.clean(value)
+    except ValidationError:
+        return None
 
 
 class PeriodForm(forms.Form):
@@ -197,15 +266,37 @@ class OverviewForm(forms.Form):
     """The overview's year, month and level, from GET parameters, with Chinese messages."""
 
     year = forms.IntegerField(
-        min_value=2000, max_value=2100, required=False, error_messages={"invalid": "年度必须是数字。"}
+        label="年度", min_value=2000, max_value=2100, required=False, error_messages={"invalid": "年度必须是数字。"}
     )
     month = forms.IntegerField(
-        min_value=1, max_value=12, required=False, error_messages={"invalid": "月份必须是1到12的数字。"}
+        label="月份",
+        min_value=1,
+        max_value=12,
+        required=False,
+        error_messages={"invalid": "月份必须是1到12的数字。"},
     )
     level = forms.ChoiceField(
+        label="级别",
         choices=Level.choices,
         required=False,
         error_messages={"invalid_choice": "级别只能是 province、city 或 district。"},
+    )
+
+
+class ProgressExportForm(OverviewForm):
+    """The progress table's period and level, and optionally one street or one unit."""
+
+    street = forms.ModelChoiceField(
+        label="街道",
+        queryset=Street.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "没有这个街道。"},
+    )
+    unit = forms.ModelChoiceField(
+        label="责任单位",
+        queryset=Unit.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "没有这个责任单位。"},
     )
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("reports/", reports.ReportSheetView.as_view(), name="report_sheet"),
     path("reports/missing/", reports.MissingReportsView.as_view(), name="report_missing"),
     path("reports/close/", reports.MonthCloseView.as_view(), name="month_close"),
+    path("reports/reopen/", reports.MonthReopenView.as_view(), name="month_reopen"),
     path("reports/<int:listing_id>/<int:month>/", reports.ReportEditView.as_view(), name="report_edit"),
     path("reports/<int:pk>/return/", reports.ReportReturnView.as_view(), name="report_return"),
     path("problems/", problems.ProblemListView.as_view(), name="problem_list"),

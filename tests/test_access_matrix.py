@@ -193,7 +193,7 @@ CASES = [
         "post",
         lambda o: reverse("projects:month_close"),
         status(403, anonymous=LOGIN, admin=302),
-        data=lambda o: {"year": 2015, "month": 9},
+        data=lambda o: {"year": 2015, "month": 9, "confirmed": "on"},
         state=report_state,
         writers={"admin"},
     ),

@@ -95,3 +95,10 @@ def report_figures(*, listing, month, investment):
         percent=percent_of(cumulative, listing.annual_plan),
         schedule=schedule_percent(month),
     )
+
+
+def report_last_save(report):
+    """Who saved ``report`` last and when, both from its latest change-history entry (or None)."""
+    if report is None:
+        return None
+    return report.history.select_related("history_user").order_by("-history_date", "-history_id").first()

@@ -4,13 +4,14 @@ Every save claims the version the user started from; a save that started from an
 version is refused with what the other person saved (no silent overwrite).
 """
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from accounts.scoping import is_office_admin
@@ -19,6 +20,7 @@ from projects.models import ClosedMonth, Listing, Milestone, MonthlyReport
 from projects.selectors import ZERO, counted_reports
 from projects.services.audit import audited_save
 from projects.services.errors import NeedsConfirmation, PermissionDenied, ReportConflict, ValidationError
+from projects.services.locks import lock_month_closing, lock_reporting_month
 from projects.services.photos import check_photo_count, delete_stored, photo_add
 from projects.services.problems import problem_create
 
@@ -28,6 +30,7 @@ class ProblemInput:
     description: str
     kind: str
     unit: object = None
+    raised_on: date | None = None  # 发现日期; the service's default when None
     deadline: date | None = None
 
 
@@ -58,14 +61,40 @@ def report_warnings(*, listing, month, investment, exclude_report=None):
             f"本月完成投资 {investment:,.2f} 万元超过项目剩余总投资 {max(remaining, ZERO):,.2f} 万元"
             f"（总投资 {project.total_investment:,.2f} 万元，已完成 {done_before:,.2f} 万元）。"
         )
-    year_before = others.filter(listing=listing, month__lt=month).aggregate(total=Sum("investment"))["total"] or ZERO
+    earlier = others.filter(listing=listing, month__lt=month).aggregate(
+        total=Sum("investment"), largest=Max("investment")
+    )
+    year_before, largest = earlier["total"] or ZERO, earlier["largest"] or ZERO
     cumulative = year_before + investment
     ratio = settings.KP_CUMULATIVE_WARNING_RATIO
     if listing.annual_plan > 0 and cumulative > listing.annual_plan * ratio:
         warnings.append(
             f"1-{month}月累计 {cumulative:,.2f} 万元，超过年度计划 {listing.annual_plan:,.2f} 万元的 {ratio:.0%}。"
         )
+    # A slipped digit (3,000 typed for 300) stands out against the project's own earlier months.
+    jump = settings.KP_MONTH_JUMP_RATIO
+    if largest > 0 and investment > largest * jump:
+        warnings.append(
+            f"本月完成投资 {investment:,.2f} 万元超过本年此前单月最高 {largest:,.2f} 万元的 {jump:g} 倍，"
+            "请核对是否多输了一位数。"
+        )
+    elif (
+        largest == 0
+        and listing.annual_plan > 0
+        and investment > listing.annual_plan * settings.KP_FIRST_MONTH_PLAN_SHARE
+    ):
+        warnings.append(
+            f"本年此前各月没有完成投资，本月 {investment:,.2f} 万元超过年度计划 {listing.annual_plan:,.2f} 万元的"
+            f" {settings.KP_FIRST_MONTH_PLAN_SHARE:.0%}，请核对。"
+        )
     return warnings
+
+
+def problem_date_default(year, month):
+    """发现日期 of a problem logged with a month's report: the month's last day (today, for the
+    month still running)."""
+    last_day = date(year, month, calendar.monthrange(year, month)[1])
+    return min(last_day, timezone.localdate())
 
 
 def _check_may_report(user, listing):
@@ -134,24 +163,30 @@ def report_save(*, user, listing, month, data, version, submit, confirmed=False,
 
     ``version`` is the version the form was opened at (0 for a report that did not exist).
     Raises PermissionDenied, ValidationError, NeedsConfirmation or ReportConflict; on any of
-    them nothing is written.
+    them nothing is written. The returned report's ``was_correction`` says whether the save was a
+    correction (an admin's change to a submitted report or to a closed month).
     """
     _check_may_report(user, listing)
     if not 1 <= month <= 12:
         raise ValidationError("月份必须在1到12之间。")
     _check_month_has_begun(listing.year, month)
-    existing = MonthlyReport.objects.filter(listing=listing, month=month).first()
-    change_reason = _correction_reason(user, listing, month, existing, correction_reason)
-    correcting_submitted = existing is not None and existing.status == ReportStatus.SUBMITTED
-    _validate(data, submit or correcting_submitted)
-    if not confirmed:
-        warnings = report_warnings(listing=listing, month=month, investment=data.investment, exclude_report=existing)
-        if warnings:
-            raise NeedsConfirmation(warnings)
     milestones = {m: d for m, d in data.milestones.items() if m.project_id == listing.project_id}
     stored_files = []  # photo files written during this save, removed again if it fails
     try:
         with transaction.atomic():
+            # Whether the month is closed and what the report is now are read under the month's
+            # lock: closing the month waits for this save, or this save sees the month closed.
+            lock_reporting_month(listing.year, month, shared=True)
+            existing = MonthlyReport.objects.filter(listing=listing, month=month).first()
+            change_reason = _correction_reason(user, listing, month, existing, correction_reason)
+            correcting_submitted = existing is not None and existing.status == ReportStatus.SUBMITTED
+            _validate(data, submit or correcting_submitted)
+            if not confirmed:
+                warnings = report_warnings(
+                    listing=listing, month=month, investment=data.investment, exclude_report=existing
+                )
+                if warnings:
+                    raise NeedsConfirmation(warnings)
             report = _write_report(
                 user, listing, month, data, version, submit, existing, correcting_submitted, change_reason
             )
@@ -162,6 +197,7 @@ def report_save(*, user, listing, month, data, version, submit, confirmed=False,
                     description=problem.description,
                     kind=problem.kind,
                     unit=problem.unit,
+                    raised_on=problem.raised_on or problem_date_default(listing.year, month),
                     deadline=problem.deadline,
                     source_report=report,
                 )
@@ -175,6 +211,7 @@ def report_save(*, user, listing, month, data, version, submit, confirmed=False,
     except BaseException:
         delete_stored(stored_files)
         raise
+    report.was_correction = bool(change_reason)
     return report
 
 
@@ -221,11 +258,12 @@ def report_return(*, user, report, reason, version):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写退回原因。"})
-    if month_is_closed(report.listing.year, report.month):
-        raise ValidationError(f"{report.listing.year}年{report.month}月已锁定，不能退回；请直接更正并填写原因。")
-    if report.status != ReportStatus.SUBMITTED:
-        raise ValidationError("只有已报送的填报可以退回。")
     with transaction.atomic():
+        lock_reporting_month(report.listing.year, report.month, shared=True)
+        if month_is_closed(report.listing.year, report.month):
+            raise ValidationError(f"{report.listing.year}年{report.month}月已锁定，不能退回；请直接更正并填写原因。")
+        if report.status != ReportStatus.SUBMITTED:
+            raise ValidationError("只有已报送的填报可以退回。")
         _claim(report, version)
         report.status = ReportStatus.RETURNED
         report.returned_reason = reason
@@ -235,25 +273,69 @@ def report_return(*, user, report, reason, version):
     return report
 
 
+def _next_month(year, month):
+    return (year, month + 1) if month < 12 else (year + 1, 1)
+
+
+def latest_closed_month():
+    """(year, month) of the latest closed month, or None."""
+    return ClosedMonth.objects.order_by("-year", "-month").values_list("year", "month").first()
+
+
+def month_close_refusal(year, month):
+    """Why ``year``/``month`` cannot be closed now, in Chinese; None when it can."""
+    if month_is_closed(year, month):
+        return f"{year}年{month}月已经锁定。"
+    today = timezone.localdate()
+    if (year, month) >= (today.year, today.month):
+        return f"{year}年{month}月还没有结束，不能锁定。"
+    latest = latest_closed_month()
+    if latest is not None and (year, month) != _next_month(*latest):
+        expected = _next_month(*latest)
+        return f"月份须按顺序锁定：已锁定到{latest[0]}年{latest[1]}月，下一个应锁定{expected[0]}年{expected[1]}月。"
+    return None
+
+
 def month_close(*, user, year, month):
-    """Close a reporting month: from now on its reports change only by an admin with a reason."""
+    """Close a reporting month: from now on its reports change only by an admin with a reason.
+
+    Under the month's lock: saves into the month already in flight finish first, later ones see
+    it closed; of two admins closing it at once, the second is told it is already closed."""
     if not is_office_admin(user):
         raise PermissionDenied("只有项目办管理员可以锁定月份。")
     if not 1 <= month <= 12:
         raise ValidationError("月份必须在1到12之间。")
-    if month_is_closed(year, month):
-        raise ValidationError(f"{year}年{month}月已经锁定。")
-    today = timezone.localdate()
-    if (year, month) >= (today.year, today.month):
-        raise ValidationError(f"{year}年{month}月还没有结束，不能锁定。")
-    latest = ClosedMonth.objects.order_by("-year", "-month").first()
-    if latest is not None:
-        expected = (latest.year, latest.month + 1) if latest.month < 12 else (latest.year + 1, 1)
-        if (year, month) != expected:
-            raise ValidationError(
-                f"月份须按顺序锁定：已锁定到{latest.year}年{latest.month}月，下一个应锁定{expected[0]}年{expected[1]}月。"
-            )
-    return audited_save(ClosedMonth(year=year, month=month, closed_by=user), user=user)
+    with transaction.atomic():
+        lock_month_closing()
+        lock_reporting_month(year, month, shared=False)
+        refusal = month_close_refusal(year, month)
+        if refusal:
+            raise ValidationError(refusal)
+        try:
+            with transaction.atomic():
+                return audited_save(ClosedMonth(year=year, month=month, closed_by=user), user=user)
+        except IntegrityError:
+            raise ValidationError(f"{year}年{month}月已经锁定。") from None
+
+
+def month_reopen(*, user, year, month, reason):
+    """Reopen the latest closed month (an admin, with a reason kept in the history)."""
+    if not is_office_admin(user):
+        raise PermissionDenied("只有项目办管理员可以解锁月份。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写解锁原因。"})
+    with transaction.atomic():
+        lock_month_closing()
+        lock_reporting_month(year, month, shared=False)
+        latest = ClosedMonth.objects.order_by("-year", "-month").first()
+        if latest is None or (latest.year, latest.month) != (year, month):
+            if not month_is_closed(year, month):
+                raise ValidationError(f"{year}年{month}月没有锁定。")
+            raise ValidationError(f"只能解锁最近锁定的月份（{latest.year}年{latest.month}月）；请先解锁其后的月份。")
+        latest._history_user = user
+        latest._change_reason = f"解锁：{reason}"
+        latest.delete()
 
 
 def milestones_open_for(listing):

@@ -11,20 +11,32 @@ from django.views.generic import TemplateView
 
 from accounts.scoping import is_office_admin
 from projects.choices import ReportStatus
-from projects.forms import MonthCloseForm, ProblemRowFormSet, ReportForm, ReportReturnForm
+from projects.forms import (
+    MonthCloseForm,
+    MonthReopenForm,
+    ProblemRowFormSet,
+    ReportForm,
+    ReportReturnForm,
+    form_errors,
+)
 from projects.models import Listing, MonthlyReport
 from projects.selectors import (
     REPORT_STATE_LABELS,
     missing_reports,
     report_figures,
+    report_last_save,
     report_sheet,
     report_state_counts,
 )
 from projects.services.errors import NeedsConfirmation, ReportConflict
 from projects.services.reports import (
+    latest_closed_month,
     milestones_open_for,
     month_close,
+    month_close_refusal,
     month_is_closed,
+    month_reopen,
+    problem_date_default,
     report_editable,
     report_return,
     report_save,
@@ -37,7 +49,8 @@ def sheet_url(year, month):
 
 
 class ReportSheetView(LoginRequiredMixin, TemplateView):
-    """A reporter's home: the month's listings in their scope with the state of each report."""
+    """A reporter's home: the month's listings in their scope with the state of each report; for an
+    admin also closing the month (with what is still unreported) and reopening the latest closed one."""
 
     template_name = "projects/report_sheet.html"
 
@@ -46,13 +59,21 @@ class ReportSheetView(LoginRequiredMixin, TemplateView):
         if error:
             messages.warning(self.request, error)
         sheet = report_sheet(user=self.request.user, year=year, month=month)
+        state_counts = report_state_counts(sheet)
+        closed = month_is_closed(year, month)
+        period = {"year": year, "month": month}
         return super().get_context_data(
             year=year,
             month=month,
             sheet=sheet,
-            state_counts=report_state_counts(sheet),
+            state_counts=state_counts,
+            unfinished_counts=[(label, n) for state, label, n in state_counts if state != ReportStatus.SUBMITTED],
             state_labels=REPORT_STATE_LABELS,
-            closed=month_is_closed(year, month),
+            closed=closed,
+            close_refusal=None if closed else month_close_refusal(year, month),
+            close_form=kwargs.pop("close_form", None) or MonthCloseForm(initial=period),
+            can_reopen=closed and latest_closed_month() == (year, month),
+            reopen_form=kwargs.pop("reopen_form", None) or MonthReopenForm(initial=period),
             months=range(1, 13),
             **kwargs,
         )
@@ -82,13 +103,26 @@ class ReportEditView(LoginRequiredMixin, TemplateView):
     def editable(self):
         return report_editable(user=self.request.user, listing=self.listing, month=self.month, report=self.report)
 
+    def is_correction(self):
+        """An admin's change to a submitted report or to a closed month: shown read-only first, with
+        退回 and 更正; the form opens only when 更正 is chosen, and then asks for the reason."""
+        submitted = bool(self.report and self.report.status == ReportStatus.SUBMITTED)
+        return is_office_admin(self.request.user) and (submitted or month_is_closed(self.listing.year, self.month))
+
+    def correcting(self):
+        return self.is_correction() and (self.request.method == "POST" or self.request.GET.get("correct") == "1")
+
     def make_forms(self, data=None, files=None):
         milestones = milestones_open_for(self.listing)
         initial = {"version": self.report.version if self.report else 0}
         if self.report:
             initial.update(investment=self.report.investment, progress=self.report.progress)
         form = ReportForm(data, files, initial=initial, milestones=milestones)
-        problems = ProblemRowFormSet(data, prefix="problems")
+        problems = ProblemRowFormSet(
+            data,
+            prefix="problems",
+            form_kwargs={"raised_on_default": problem_date_default(self.listing.year, self.month)},
+        )
         return form, problems
 
     def get_context_data(self, form=None, problems=None, warnings=None, conflict=None, **kwargs):
@@ -100,20 +134,27 @@ class ReportEditView(LoginRequiredMixin, TemplateView):
         elif self.report:
             investment = self.report.investment
         report = self.report
+        closed = month_is_closed(self.listing.year, self.month)
+        is_correction = self.is_correction()
         return super().get_context_data(
             listing=self.listing,
             project=self.listing.project,
             month=self.month,
             report=report,
+            last_save=report_last_save(report),
             form=form,
             problems=problems,
             figures=report_figures(listing=self.listing, month=self.month, investment=investment),
             warnings=warnings,
             conflict=conflict,
-            editable=self.editable(),
-            closed=month_is_closed(self.listing.year, self.month),
+            # The form is shown to whoever may edit, except that an admin's correction opens on request.
+            show_form=self.editable() and (not is_correction or self.correcting()),
+            is_correction=is_correction,
+            correcting=self.correcting(),
+            closed=closed,
             is_admin=is_office_admin(self.request.user),
-            correcting=bool(report and report.status == ReportStatus.SUBMITTED),
+            can_return=bool(is_office_admin(self.request.user) and report and report.status == ReportStatus.SUBMITTED)
+            and not closed,
             return_form=ReportReturnForm(initial={"version": report.version}) if report else None,
             photos=report.photos.all() if report else [],
             found_problems=report.problems.all() if report else [],
@@ -163,8 +204,12 @@ class ReportEditView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(
                 self.get_context_data(form=form, problems=problems, conflict=conflict.current), status=409
             )
+        what = f"{self.listing.project.name} {self.month}月"
+        if report.was_correction:
+            messages.success(request, f"已更正：{what}（{report.get_status_display()}），更正原因已记入变更记录。")
+            return redirect(reverse("projects:report_edit", args=[report.listing_id, report.month]))
         if submit:
-            messages.success(request, f"已报送：{self.listing.project.name} {self.month}月。")
+            messages.success(request, f"已报送：{what}。")
             return redirect(sheet_url(self.listing.year, self.month))
         messages.success(request, "已保存草稿。")
         return redirect(reverse("projects:report_edit", args=[report.listing_id, report.month]))
@@ -197,8 +242,8 @@ class MonthCloseView(OfficeAdminRequiredMixin, View):
     def post(self, request):
         form = MonthCloseForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "锁定失败：年月参数有误。")
-            return redirect("projects:report_sheet")
+            messages.error(request, f"未锁定：{form_errors(form, labels=False)}")
+            return redirect(_sheet_of(form))
         year, month = form.cleaned_data["year"], form.cleaned_data["month"]
         try:
             month_close(user=request.user, year=year, month=month)
@@ -207,6 +252,32 @@ class MonthCloseView(OfficeAdminRequiredMixin, View):
         else:
             messages.success(request, f"{year}年{month}月已锁定，此后修改须由管理员填写更正原因。")
         return redirect(sheet_url(year, month))
+
+
+class MonthReopenView(OfficeAdminRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = MonthReopenForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, f"未解锁：{form_errors(form, labels=False)}")
+            return redirect(_sheet_of(form))
+        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+        try:
+            month_reopen(user=request.user, year=year, month=month, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, "未解锁：" + "；".join(error.messages))
+        else:
+            messages.success(request, f"{year}年{month}月已解锁，可以继续填报；解锁原因已记入变更记录。")
+        return redirect(sheet_url(year, month))
+
+
+def _sheet_of(form):
+    """The sheet the form came from, when its year and month are readable; else the current one."""
+    data = getattr(form, "cleaned_data", {})
+    if "year" in data and "month" in data:
+        return sheet_url(data["year"], data["month"])
+    return reverse("projects:report_sheet")
 
 
 class MissingReportsView(OfficeAdminRequiredMixin, TemplateView):

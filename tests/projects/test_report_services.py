@@ -17,7 +17,16 @@ from projects.selectors import (
     reporting_period,
 )
 from projects.services.errors import NeedsConfirmation, PermissionDenied, ReportConflict, ValidationError
-from projects.services.reports import ProblemInput, ReportInput, month_close, report_return, report_save
+from projects.services.reports import (
+    ProblemInput,
+    ReportInput,
+    month_close,
+    month_close_refusal,
+    month_reopen,
+    report_return,
+    report_save,
+    report_warnings,
+)
 
 OPEN_LISTING = "北环路机械配件厂技改（示例）"  # district level, staff_a's street, September not reported
 
@@ -233,3 +242,62 @@ def test_the_unreported_list_shrinks_when_a_report_is_submitted(users, listing_o
     after = list(missing_reports(user=admin, year=2015, month=9))
     assert len(after) == 7
     assert {listing.project.name for listing in before} - {listing.project.name for listing in after} == {OPEN_LISTING}
+
+
+def test_a_month_far_above_the_projects_largest_earlier_month_asks_for_confirmation(users, listing_of):
+    listing = listing_of(OPEN_LISTING)  # January–August run 190–534 万元
+    largest = max(r.investment for r in listing.reports.filter(month__lt=9))
+    warnings = report_warnings(listing=listing, month=9, investment=largest * 3 + Decimal("0.01"))
+    assert any("此前单月最高 534.00 万元的 3 倍" in warning for warning in warnings)
+    assert not any("倍" in warning for warning in report_warnings(listing=listing, month=9, investment=largest * 3))
+    with pytest.raises(NeedsConfirmation):
+        save(users["staff_a"], listing, version=0, investment=str(largest * 3 + 1))
+    assert not MonthlyReport.objects.filter(listing=listing, month=9).exists()
+
+
+def test_a_first_month_above_half_the_plan_asks_for_confirmation(listing_of):
+    listing = listing_of(OPEN_LISTING)
+    half = listing.annual_plan / 2
+    assert any("年度计划" in w and "50%" in w for w in report_warnings(listing=listing, month=1, investment=half + 1))
+    assert report_warnings(listing=listing, month=1, investment=half) == []
+
+
+def test_a_problem_logged_with_a_report_is_dated_in_the_reports_month(users, listing_of):
+    listing = listing_of(OPEN_LISTING)
+    report = save(
+        users["staff_a"],
+        listing,
+        version=0,
+        data={"problems": [ProblemInput(description="设备到货延迟", kind="other", deadline=date(2015, 10, 15))]},
+    )
+    problem = report.problems.get()
+    assert (problem.raised_on, problem.deadline) == (date(2015, 9, 30), date(2015, 10, 15))
+
+
+def test_reopening_the_latest_closed_month_with_a_reason(users):
+    admin = users["admin"]
+    with pytest.raises(PermissionDenied):
+        month_reopen(user=users["staff_a"], year=2015, month=8, reason="补报")
+    with pytest.raises(ValidationError, match="解锁原因"):
+        month_reopen(user=admin, year=2015, month=8, reason=" ")
+    with pytest.raises(ValidationError, match="只能解锁最近锁定的月份（2015年8月）"):
+        month_reopen(user=admin, year=2015, month=7, reason="补报")
+    with pytest.raises(ValidationError, match="2015年9月没有锁定"):
+        month_reopen(user=admin, year=2015, month=9, reason="补报")
+    month_reopen(user=admin, year=2015, month=8, reason="街道补报8月数据")
+    assert not ClosedMonth.objects.filter(year=2015, month=8).exists()
+    removed = ClosedMonth.history.filter(year=2015, month=8).latest()
+    assert (removed.history_type, removed.history_change_reason, removed.history_user) == (
+        "-",
+        "解锁：街道补报8月数据",
+        admin,
+    )
+    assert reporting_period() == (2015, 8)
+
+
+def test_closing_is_refused_with_the_reason_the_sheet_shows(users):
+    assert month_close_refusal(2015, 9) is None
+    assert "已经锁定" in month_close_refusal(2015, 8)
+    assert "按顺序锁定" in month_close_refusal(2015, 10)
+    with pytest.raises(ValidationError, match="按顺序锁定"):
+        month_close(user=users["admin"], year=2015, month=10)

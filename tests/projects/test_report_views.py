@@ -218,7 +218,8 @@ def test_admin_returns_and_staff_sees_the_reason(client_for, listing_of):
 
 def test_closing_a_month_locks_it_for_staff(client_for, listing):
     assert client_for("staff_a").post(reverse("projects:month_close"), {"year": 2015, "month": 9}).status_code == 403
-    assert client_for("admin").post(reverse("projects:month_close"), {"year": 2015, "month": 9}).status_code == 302
+    closing = {"year": 2015, "month": 9, "confirmed": "on"}
+    assert client_for("admin").post(reverse("projects:month_close"), closing).status_code == 302
     assert ClosedMonth.objects.filter(year=2015, month=9).exists()
     client = client_for("staff_a")
     page = client.get(edit_url(listing)).content.decode()
@@ -433,10 +434,12 @@ def test_months_close_in_order_and_only_once_ended(client_for):
     from django.utils import timezone
 
     client = client_for("admin")
-    response = client.post(reverse("projects:month_close"), {"year": 2015, "month": 11}, follow=True)
+    closing = {"year": 2015, "month": 11, "confirmed": "on"}
+    response = client.post(reverse("projects:month_close"), closing, follow=True)
     assert "须按顺序锁定" in response.content.decode()
     today = timezone.localdate()
-    response = client.post(reverse("projects:month_close"), {"year": today.year, "month": today.month}, follow=True)
+    closing = {"year": today.year, "month": today.month, "confirmed": "on"}
+    response = client.post(reverse("projects:month_close"), closing, follow=True)
     assert "还没有结束" in response.content.decode()
     assert not ClosedMonth.objects.filter(year__gt=2015).exists()
     assert not ClosedMonth.objects.filter(year=2015, month__gt=8).exists()
@@ -485,3 +488,114 @@ def test_overdue_shows_on_the_project_report_and_visit_pages(client_for, users):
     ):
         html = client.get(url).content.decode()
         assert "消防通道被占用" in html and "已逾期" in html, url
+
+
+def sheet(client, year=2015, month=9):
+    return client.get(reverse("projects:report_sheet"), {"year": year, "month": month}).content.decode()
+
+
+def test_closing_asks_for_confirmation_and_shows_what_is_still_open(client_for):
+    client = client_for("admin")
+    page = sheet(client)
+    assert "本月仍有：未填报 <strong>6</strong> 个、草稿 <strong>1</strong> 个、已退回 <strong>1</strong> 个" in page
+    assert 'name="confirmed"' in page and "锁定 2015年9月" in page
+    response = client.post(reverse("projects:month_close"), {"year": 2015, "month": 9}, follow=True)
+    assert "请先勾选确认" in response.content.decode()
+    assert not ClosedMonth.objects.filter(year=2015, month=9).exists()
+
+
+@pytest.mark.parametrize("month, reason", [(10, "月份须按顺序锁定"), (8, None)])
+def test_the_close_button_is_offered_only_for_a_month_that_can_be_closed(client_for, month, reason):
+    page = sheet(client_for("admin"), month=month)
+    assert f"锁定 2015年{month}月" not in page
+    if reason:
+        assert f"暂不能锁定：{reason}" in page
+
+
+def test_the_latest_closed_month_is_reopened_on_the_sheet_with_a_reason(client_for, users):
+    client = client_for("admin")
+    assert "解锁 2015年7月" not in sheet(client, month=7)  # not the latest closed month
+    page = sheet(client, month=8)
+    assert "解锁 2015年8月" in page and 'name="reason"' in page
+    refused = client.post(reverse("projects:month_reopen"), {"year": 2015, "month": 8, "reason": ""}, follow=True)
+    assert "请填写解锁原因" in refused.content.decode()
+    assert ClosedMonth.objects.filter(year=2015, month=8).exists()
+    assert (
+        client_for("staff_a")
+        .post(reverse("projects:month_reopen"), {"year": 2015, "month": 8, "reason": "x"})
+        .status_code
+        == 403
+    )
+    done = client.post(reverse("projects:month_reopen"), {"year": 2015, "month": 8, "reason": "补报"}, follow=True)
+    assert "2015年8月已解锁" in done.content.decode()
+    assert not ClosedMonth.objects.filter(year=2015, month=8).exists()
+
+
+def test_an_admin_reviews_a_submitted_report_read_only_with_return_and_correct(client_for, users, listing_of):
+    listing = listing_of("市正顺化工公司技改10万吨/年洗油深加工")
+    report = listing.reports.get(month=9)
+    client = client_for("admin")
+    page = client.get(edit_url(listing)).content.decode()
+    assert 'name="investment"' not in page and "保存草稿" not in page
+    assert "退回修改" in page and "?correct=1" in page
+    page = client.get(edit_url(listing), {"correct": "1"}).content.decode()
+    assert 'name="investment"' in page and 'name="correction_reason"' in page
+    assert 'value="correct"' in page and "保存更正" in page and "保存草稿" not in page
+    response = client.post(
+        edit_url(listing),
+        form_data(version=report.version, action="correct", investment="2600", correction_reason="按台账核定"),
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "已更正：市正顺化工公司技改10万吨/年洗油深加工 9月" in html and "已报送：" not in html
+    corrected = listing.reports.get(month=9)
+    assert (corrected.status, corrected.investment) == ("submitted", Decimal("2600"))
+    assert "最后保存：项目办管理员（示例）" in html  # who made the last save, not who first reported
+
+
+def test_an_admin_sees_a_closed_months_report_read_only_with_correct_only(client_for, listing):
+    page = client_for("admin").get(edit_url(listing, 8)).content.decode()
+    assert 'name="investment"' not in page and "?correct=1" in page and "退回修改" not in page
+
+
+def test_the_report_form_dates_a_problem_in_the_reports_month(client_for, listing):
+    client = client_for("staff_a")
+    page = client.get(edit_url(listing)).content.decode()
+    assert 'name="problems-0-raised_on" value="2015-09-30"' in page
+    data = form_data(**{"problems-0-description": "设备到货延迟", "problems-0-raised_on": "2015-09-30",
+                        "problems-0-deadline": "2015-10-15"})  # fmt: skip
+    assert client.post(edit_url(listing), data).status_code == 302
+    problem = Problem.objects.get(description="设备到货延迟")
+    assert (str(problem.raised_on), str(problem.deadline)) == ("2015-09-30", "2015-10-15")
+
+
+def test_the_problem_form_takes_a_past_discovery_date_and_deadline(client_for, listing):
+    data = {"project": listing.project_id, "description": "围挡破损", "kind": "site",
+            "raised_on": "2015-09-20", "deadline": "2015-10-10"}  # fmt: skip
+    assert client_for("staff_a").post(reverse("projects:problem_create"), data).status_code == 302
+    problem = Problem.objects.get(description="围挡破损")
+    assert (str(problem.raised_on), str(problem.deadline)) == ("2015-09-20", "2015-10-10")
+
+
+def test_a_visits_findings_become_problems_with_a_type_chosen_for_each(client_for, users, listing):
+    from projects.models import Leader, SupervisionVisit
+
+    client = client_for("admin")
+    response = client.post(
+        reverse("projects:visit_create"),
+        {"project": listing.project_id, "date": "2015-10-08", "leaders": [Leader.objects.get(name="王某").pk],
+         "findings": "用地手续未办结\n施工围挡破损", "rectification_deadline": "2015-10-31", "make_problems": "on"},
+    )  # fmt: skip
+    visit = SupervisionVisit.objects.get(findings__startswith="用地手续未办结")
+    assert response.status_code == 302 and response["Location"] == reverse("projects:visit_problems", args=[visit.pk])
+    assert not visit.problems.exists()  # the types are chosen first
+    page = client.get(response["Location"])
+    fields = {field.label: name for name, field in page.context["form"].fields.items()}
+    assert set(fields) == {"用地手续未办结", "施工围挡破损"}
+    client.post(response["Location"], {fields["用地手续未办结"]: "land", fields["施工围挡破损"]: "site"})
+    made = {p.description: (p.kind, str(p.raised_on), str(p.deadline)) for p in visit.problems.all()}
+    assert made == {
+        "用地手续未办结": ("land", "2015-10-08", "2015-10-31"),
+        "施工围挡破损": ("site", "2015-10-08", "2015-10-31"),
+    }
+    assert "均已登记为问题" in client.get(response["Location"]).content.decode()
