@@ -27,29 +27,32 @@ def problem_create(
     description,
     kind,
     unit=None,
+    raised_on=None,
     deadline=None,
     source_report=None,
     source_visit=None,
-    allow_past_deadline=False,
 ):
     """Log a new open problem on ``project`` and record who raised it.
 
-    A deadline in the past is refused unless the problem comes from a record that already
-    set it (a visit's rectification deadline).
+    ``raised_on`` (发现日期) defaults to today; a problem back-filled with an old report or visit
+    carries that date. It may not be in the future, and the deadline may not precede it.
     """
     _check_may_change(user, project)
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": "请填写问题描述。"})
     today = timezone.localdate()
-    if deadline is not None and deadline < today and not allow_past_deadline:
-        raise ValidationError({"deadline": "办结期限不能早于今天。"})
+    raised_on = raised_on or today
+    if raised_on > today:
+        raise ValidationError({"raised_on": "发现日期不能晚于今天。"})
+    if deadline is not None and deadline < raised_on:
+        raise ValidationError({"deadline": f"办结期限不能早于发现日期（{raised_on:%Y-%m-%d}）。"})
     with transaction.atomic():
         problem = Problem(
             project=project,
             description=description,
             kind=kind,
-            raised_on=today,
+            raised_on=raised_on,
             unit=unit if unit is not None else project.unit,
             deadline=deadline,
             raised_by=user,

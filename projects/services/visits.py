@@ -1,6 +1,7 @@
 """Writes on supervision visits (督察): record a visit, turn its findings into problems."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.scoping import is_office_admin
 from projects.choices import ProblemKind
@@ -14,8 +15,11 @@ def _finding_lines(findings):
     return [line.strip(" \t-•、;；") for line in findings.splitlines() if line.strip(" \t-•、;；")]
 
 
-def visit_record(*, user, project, date, leaders, findings, rectification_deadline=None, make_problems=False):
-    """Record a visit to ``project``; with ``make_problems`` each line of findings becomes a problem."""
+def visit_record(
+    *, user, project, date, leaders, findings, rectification_deadline=None, make_problems=False, kinds=None
+):
+    """Record a visit to ``project``; with ``make_problems`` each line of findings becomes a problem
+    (of the type ``kinds`` gives for that line)."""
     if not is_office_admin(user) or not Project.objects.visible_to(user).filter(pk=project.pk).exists():
         raise PermissionDenied("只有项目办管理员可以登记督察记录。")
     findings = (findings or "").strip()
@@ -23,6 +27,8 @@ def visit_record(*, user, project, date, leaders, findings, rectification_deadli
         raise ValidationError({"findings": "请填写督察发现。"})
     if not leaders:
         raise ValidationError({"leaders": "请选择带队领导。"})
+    if date > timezone.localdate():
+        raise ValidationError({"date": "督察日期不能晚于今天。"})
     if rectification_deadline is not None and rectification_deadline < date:
         raise ValidationError({"rectification_deadline": "限期整改日期不能早于督察日期。"})
     with transaction.atomic():
@@ -34,30 +40,37 @@ def visit_record(*, user, project, date, leaders, findings, rectification_deadli
         )
         visit.leaders.set(leaders)
         if make_problems:
-            visit_findings_to_problems(user=user, visit=visit)
+            visit_findings_to_problems(user=user, visit=visit, kinds=kinds)
     return visit
 
 
-def visit_findings_to_problems(*, user, visit):
-    """Each line of the visit's findings not yet logged from this visit becomes an open problem."""
+def visit_pending_findings(visit):
+    """The lines of the visit's findings not yet logged as problems from it, in their order."""
+    already = set(visit.problems.values_list("description", flat=True))
+    return [line for line in dict.fromkeys(_finding_lines(visit.findings)) if line not in already]
+
+
+def visit_findings_to_problems(*, user, visit, kinds=None):
+    """Each line of the visit's findings not yet logged from this visit becomes an open problem,
+    found on the visit's date, due by its rectification deadline, of the type ``kinds`` (line →
+    kind) gives it (其他 otherwise).
+
+    The visit is locked while its lines are compared with the problems already made from it, so
+    clicking twice (or three admins at once) still makes one problem per line."""
     if not is_office_admin(user):
         raise PermissionDenied("只有项目办管理员可以把督察发现转为问题。")
-    already = set(visit.problems.values_list("description", flat=True))
-    created = []
+    kinds = kinds or {}
     with transaction.atomic():
-        for line in _finding_lines(visit.findings):
-            if line in already:
-                continue
-            created.append(
-                problem_create(
-                    user=user,
-                    project=visit.project,
-                    description=line,
-                    kind=ProblemKind.OTHER,
-                    deadline=visit.rectification_deadline,
-                    source_visit=visit,
-                    allow_past_deadline=True,
-                )
+        locked = SupervisionVisit.objects.select_for_update().select_related("project").get(pk=visit.pk)
+        return [
+            problem_create(
+                user=user,
+                project=locked.project,
+                description=line,
+                kind=kinds.get(line, ProblemKind.OTHER),
+                raised_on=locked.date,
+                deadline=locked.rectification_deadline,
+                source_visit=locked,
             )
-            already.add(line)
-    return created
+            for line in visit_pending_findings(locked)
+        ]

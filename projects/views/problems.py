@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from projects.filtersets import ProblemFilterSet
-from projects.forms import InstructionForm, ProblemForm, ProblemTransitionForm
+from projects.forms import InstructionForm, ProblemForm, ProblemTransitionForm, parse_int
 from projects.models import Instruction, Problem, Project
 from projects.selectors import problem_figures, problem_list
 from projects.services.problems import problem_create, problem_transition
@@ -89,7 +89,7 @@ class ProblemCreateView(LoginRequiredMixin, FormView):
             if not kept.exists():
                 raise PermissionDenied("您没有可登记问题的项目。")
             named = request.POST.get("project") or request.GET.get("project")
-            if named and not kept.filter(pk=named if str(named).isdigit() else None).exists():
+            if named and not kept.filter(pk=parse_int(named, min_value=1)).exists():
                 raise Http404("项目不存在或不在您的范围内。")  # a forged id answers as if it did not exist
         return super().dispatch(request, *args, **kwargs)
 
@@ -109,6 +109,7 @@ class ProblemCreateView(LoginRequiredMixin, FormView):
                 project=data["project"],
                 description=data["description"],
                 kind=data["kind"],
+                raised_on=data["raised_on"],
                 deadline=data["deadline"],
             )
         except ValidationError as error:

@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.views import View
-from django.views.generic import FormView, ListView
+from django.utils.functional import cached_property
+from django.views.generic import FormView, ListView, TemplateView
 
-from projects.forms import VisitForm
+from projects.forms import VisitFindingsForm, VisitForm
 from projects.models import Project, SupervisionVisit
-from projects.services.visits import visit_findings_to_problems, visit_record
+from projects.services.visits import visit_findings_to_problems, visit_pending_findings, visit_record
 from projects.views.mixins import OfficeAdminRequiredMixin, add_service_errors
 
 
@@ -41,22 +41,46 @@ class VisitCreateView(OfficeAdminRequiredMixin, FormView):
         return {"project": self.request.GET.get("project")}
 
     def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        make_problems = data.pop("make_problems")
         try:
-            visit = visit_record(user=self.request.user, **form.cleaned_data)
+            visit = visit_record(user=self.request.user, **data)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        made = visit.problems.count()
-        messages.success(self.request, f"督察记录已保存{f'，并登记问题 {made} 个' if made else ''}。")
+        if make_problems:
+            messages.success(self.request, "督察记录已保存。请为每条督察发现选择问题类型，登记为问题。")
+            return redirect("projects:visit_problems", pk=visit.pk)
+        messages.success(self.request, "督察记录已保存。")
         return redirect("projects:visit_list")
 
 
-class VisitProblemsView(OfficeAdminRequiredMixin, View):
-    http_method_names = ["post"]
+class VisitProblemsView(OfficeAdminRequiredMixin, TemplateView):
+    """Turning a visit's findings into problems: each finding not yet logged, with its problem type;
+    found on the visit's date, due by its rectification deadline."""
+
+    template_name = "projects/visit_problems.html"
+
+    @cached_property
+    def visit(self):
+        return get_object_or_404(SupervisionVisit.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def make_form(self, data=None):
+        return VisitFindingsForm(data, findings=visit_pending_findings(self.visit))
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", self.make_form())
+        return super().get_context_data(visit=self.visit, **kwargs)
 
     def post(self, request, pk):
-        visit = get_object_or_404(SupervisionVisit.objects.visible_to(request.user), pk=pk)
-        created = visit_findings_to_problems(user=request.user, visit=visit)
+        form = self.make_form(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            created = visit_findings_to_problems(user=request.user, visit=self.visit, kinds=form.kinds())
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+            return redirect("projects:visit_problems", pk=self.visit.pk)
         if created:
             messages.success(request, f"已把督察发现登记为问题 {len(created)} 个。")
         else:

@@ -140,3 +140,40 @@ def test_only_admins_record_visits(users, project):
                 findings="x",
             )  # fmt: skip
     assert SupervisionVisit.objects.count() == before
+
+
+def test_a_back_filled_problem_keeps_its_date_and_a_deadline_after_it(users, project):
+    problem = new_problem(users["staff_a"], project, raised_on=date(2015, 9, 30), deadline=date(2015, 10, 15))
+    assert (problem.raised_on, problem.deadline) == (date(2015, 9, 30), date(2015, 10, 15))
+    with pytest.raises(ValidationError, match="不能早于发现日期（2015-09-30）"):
+        new_problem(users["staff_a"], project, raised_on=date(2015, 9, 30), deadline=date(2015, 9, 29))
+    with pytest.raises(ValidationError, match="发现日期不能晚于今天"):
+        new_problem(users["staff_a"], project, raised_on=timezone.localdate() + timedelta(days=1))
+
+
+def test_findings_become_problems_dated_on_the_visit_with_the_type_chosen_for_each(users, project):
+    from projects.models import Leader
+
+    visit = visit_record(
+        user=users["admin"],
+        project=project,
+        date=date(2015, 10, 8),
+        leaders=list(Leader.objects.filter(name="王某")),
+        findings="用地手续未办结\n施工围挡破损",
+        rectification_deadline=date(2015, 10, 31),
+    )
+    made = visit_findings_to_problems(user=users["admin"], visit=visit, kinds={"用地手续未办结": "land"})
+    assert [(p.description, p.kind, p.raised_on, p.deadline) for p in made] == [
+        ("用地手续未办结", "land", date(2015, 10, 8), date(2015, 10, 31)),
+        ("施工围挡破损", "other", date(2015, 10, 8), date(2015, 10, 31)),
+    ]
+
+
+def test_a_visit_in_the_future_is_refused(users, project):
+    from projects.models import Leader
+
+    with pytest.raises(ValidationError, match="督察日期不能晚于今天"):
+        visit_record(
+            user=users["admin"], project=project, date=timezone.localdate() + timedelta(days=1),
+            leaders=list(Leader.objects.all()[:1]), findings="x",
+        )  # fmt: skip
