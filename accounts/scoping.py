@@ -67,3 +67,23 @@ def instructable_projects(user, path=""):
     if is_leader(user):
         return _leader_projects(user, path)
     return NOTHING
+
+
+def scope_description(user):
+    """The part of the district a user's lists and tables hold, as the words a title uses: "" for
+    an admin (all of it), a staff user's streets and units ("北环路街道"), or a leader's followed
+    projects ("王某联系的")."""
+    if is_office_admin(user):
+        return ""
+    if is_staff_reporter(user):
+        streets = user.streets.all()
+        # A street office (街道办事处) is its street's own unit: the street's name says it already.
+        units = user.units.exclude(street__in=streets)
+        names = [*streets.values_list("name", flat=True), *units.values_list("name", flat=True)]
+        return "、".join(dict.fromkeys(names)) or "（无负责范围）"
+    if is_leader(user):
+        from projects.models import Leader
+
+        leader = Leader.objects.filter(user=user).values_list("name", flat=True).first()
+        return f"{leader or user.get_full_name() or user.username}联系的"
+    return "（无负责范围）"

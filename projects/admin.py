@@ -11,7 +11,10 @@ from django.utils.html import format_html
 
 from accounts.admin_site import AuditedAdmin, OfficeModelAdmin, OfficePermissionsMixin, ViewOnlyMixin
 from projects.choices import Level
+from projects.forms import parse_int
 from projects.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Assignment,
     ClosedMonth,
     District,
@@ -191,9 +194,10 @@ class ListingYearLevelFilter(admin.SimpleListFilter):
         if not self.value():
             return queryset
         year, _, level = self.value().partition("-")
-        if not year.isdigit() or level not in Level.values:
+        year = parse_int(year, min_value=FIRST_YEAR, max_value=LAST_YEAR)
+        if year is None or level not in Level.values:
             return queryset.none()
-        return queryset.filter(listings__year=int(year), listings__level=level)
+        return queryset.filter(listings__year=year, listings__level=level)
 
 
 @admin.register(Project)

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from projects.choices import Batch, Category, Level, ProblemKind, ProblemStatus, ProjectStatus, Stage
+from projects.forms import form_errors, parse_int
 from projects.models import Assignment, Leader, Listing, Problem, Street, Unit, overdue_condition
 from projects.selectors.dashboard import WARNING_CHOICES
 
@@ -119,26 +120,22 @@ class ListingFilterSet(django_filters.FilterSet):
 def listing_filterset(data, *, user):
     """The project list's FilterSet bound to GET ``data``, and the month its figures are at.
 
-    Without a year, the latest year with submitted reports is shown; the figures are at the
-    latest reported month of that year (December for earlier years), or at ``month`` if given.
+    Without a year, the latest year with submitted reports is shown; the figures are at that
+    year's month (selectors.dashboard.figures_month), or at ``month`` if given. A year nobody has
+    reported on yet shows 尚未填报 instead of a warning.
     """
-    from projects.selectors.dashboard import latest_reported_period
+    from projects.selectors.dashboard import figures_month, latest_reported_period
     from projects.selectors.projects import listing_rows
 
     data = data.copy()
-    latest_year, latest_month = latest_reported_period()
-    data.setdefault("year", str(latest_year))
-    year = data.get("year")
-    month = latest_month if year == str(latest_year) else 12
-    if data.get("month", "").isdigit() and 1 <= int(data["month"]) <= 12:
-        month = int(data["month"])
-    return ListingFilterSet(data, queryset=listing_rows(user=user, month=month)), month
+    if "year" not in data:
+        data["year"] = str(latest_reported_period()[0])
+    year = parse_int(data.get("year"), min_value=2000, max_value=2100)
+    month, reported = figures_month(year) if year else (12, True)
+    month = parse_int(data.get("month"), min_value=1, max_value=12) or month
+    return ListingFilterSet(data, queryset=listing_rows(user=user, month=month, reported=reported)), month
 
 
 def filter_errors(filterset):
     """The FilterSet's form errors as one line of Chinese, naming each field by its label."""
-    form = filterset.form
-    return "".join(
-        f"「{form.fields[name].label if name in form.fields else name}」{'；'.join(errors)}"
-        for name, errors in form.errors.items()
-    )
+    return form_errors(filterset.form)

@@ -31,8 +31,10 @@ COLUMNS = [  # (header, width)
 
 
 def title_for(table):
+    """The table's title and file name: the district, then the part of it the table holds (a
+    street's staff get "卫东区北环路街道…", never a title that names the whole district)."""
     district = District.objects.order_by("code").values_list("name", flat=True).first() or ""
-    return f"{district}{table.year}年{Level(table.level).label}项目建设进展情况表（1-{table.month}月）"
+    return f"{district}{table.coverage}{table.year}年{Level(table.level).label}项目建设进展情况表（1-{table.month}月）"
 
 
 def _fraction(percent):

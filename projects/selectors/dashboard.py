@@ -25,14 +25,16 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
+from accounts.scoping import scope_description
 from projects.choices import Batch, Category, ProblemStatus, ProjectStatus
 from projects.freshness import cached_figure
-from projects.models import Assignment, Listing, ListingCumulative, MonthlyReport, Problem, overdue_condition
+from projects.models import Assignment, Listing, ListingCumulative, Problem, overdue_condition
 from projects.selectors.figures import (
     AMOUNT,
     HUNDREDTH,
     ZERO,
     counted_reports,
+    investment_summary,
     percent_of,
     summary_of,
     with_cumulative,
@@ -41,7 +43,8 @@ from projects.selectors.problems import problem_figures
 from projects.selectors.reporting import reporting_period
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
-WARNING_LABELS = {GREEN: "正常", YELLOW: "滞后", RED: "严重滞后"}
+NOT_REPORTED_YET = "none"  # a year without any submitted report: no warning can be judged yet
+WARNING_LABELS = {GREEN: "正常", YELLOW: "滞后", RED: "严重滞后", NOT_REPORTED_YET: "尚未填报"}
 WARNINGS_SHOWN = 20  # the overview lists the most urgent; the project list holds them all
 WARNING_CHOICES = [(GREEN, "绿灯（正常）"), (YELLOW, "黄灯（滞后）"), (RED, "红灯（严重滞后）")]
 
@@ -52,21 +55,43 @@ def latest_reported_period():
 
 
 def _latest_reported_period():
-    counted = counted_reports()
     newest = Listing.objects.order_by()
     year = newest.aggregate(year=Max("year"))["year"]
-    # Newest year first (usually it answers): one row of that year carries a CASE whose EXISTS
-    # probes run from December back and stop at the first month with a submitted report. Each
-    # probe walks the year's listings through the (listing, month) index: never a sort or a scan
-    # of every report, on SQLite and PostgreSQL alike.
     while year is not None:
-        in_year = counted.filter(listing__year=year)
-        months = Case(*(When(Exists(in_year.filter(month=m)), then=Value(m)) for m in range(12, 0, -1)))
-        month = newest.filter(year=year).annotate(month=months).values_list("month", flat=True)[:1][0]
+        month = _latest_reported_month(year)
         if month is not None:
             return year, month
         year = newest.filter(year__lt=year).aggregate(year=Max("year"))["year"]
     return reporting_period()
+
+
+def latest_reported_month(year):
+    """The latest month of ``year`` with a submitted report, or None."""
+    return cached_figure("latest-month", lambda: _latest_reported_month(year), year)
+
+
+def _latest_reported_month(year):
+    # One row of the year carries a CASE whose EXISTS probes run from December back and stop at the
+    # first month with a submitted report. Each probe walks the year's listings through the
+    # (listing, month) index: never a sort or a scan of every report, on SQLite and PostgreSQL alike.
+    in_year = counted_reports().filter(listing__year=year)
+    months = Case(*(When(Exists(in_year.filter(month=m)), then=Value(m)) for m in range(12, 0, -1)))
+    found = Listing.objects.order_by().filter(year=year).annotate(month=months).values_list("month", flat=True)[:1]
+    return next(iter(found), None)
+
+
+def figures_month(year):
+    """(month, reported): the month ``year``'s figures are shown at when none is asked for, and
+    whether the year has any submitted report. That is its latest reported month; for a year not
+    yet reported, the current reporting month when it is in that year (never a month still to
+    come), December for a past year and January for a year ahead."""
+    month = latest_reported_month(year)
+    if month is not None:
+        return month, True
+    reporting_year, reporting_month = reporting_period()
+    if year == reporting_year:
+        return reporting_month, False
+    return (12 if year < reporting_year else 1), False
 
 
 def _behind(month, points):
@@ -80,9 +105,20 @@ def _behind(month, points):
     )
 
 
-def with_figures(listings, *, month):
+# For ordering only (never shown): a float, so SQLite does not divide integers as integers.
+PERCENT_SORT = Cast("cumulative", FloatField()) * 100 / NullIf(Cast("annual_plan", FloatField()), 0.0)
+
+
+def with_figures(listings, *, month, reported=True):
     """Annotate listings with ``cumulative`` (counted investment, months 1..month), ``warning``
-    (green / yellow / red), ``warning_rank`` (2 red … 0 green) and ``percent_sort``."""
+    (green / yellow / red), ``warning_rank`` (2 red … 0 green) and ``percent_sort``.
+
+    ``reported`` False (a year nobody has reported on yet) gives every listing the warning 尚未填报
+    instead of red: its zeros are not yet figures."""
+    if not reported:
+        return with_cumulative(listings, month=month).annotate(
+            warning=Value(NOT_REPORTED_YET), warning_rank=Value(0), percent_sort=PERCENT_SORT
+        )
     not_started = Q(
         category=Category.NEW_START,
         planned_start_month__isnull=False,
@@ -94,8 +130,7 @@ def with_figures(listings, *, month):
     return with_cumulative(listings, month=month).annotate(
         warning=Case(When(red, then=Value(RED)), When(yellow, then=Value(YELLOW)), default=Value(GREEN)),
         warning_rank=Case(When(red, then=Value(2)), When(yellow, then=Value(1)), default=Value(0)),
-        # For ordering only (never shown): a float, so SQLite does not divide integers as integers.
-        percent_sort=Cast("cumulative", FloatField()) * 100 / NullIf(Cast("annual_plan", FloatField()), 0.0),
+        percent_sort=PERCENT_SORT,
     )
 
 
@@ -148,6 +183,9 @@ class Overview:
     problems: dict
     start_rate: Rate
     completion_rate: Rate
+    reported: bool  # whether the year has any submitted report (else no warning is judged)
+    coverage: str  # for a user who sees part of the district: which part ("" for all of it)
+    own_summary: object  # that part's summary, the same figures as its progress table; None for all
 
     @property
     def streets_by_percent(self):
@@ -264,8 +302,10 @@ def overview(*, user, year, month, level):
     what it renders from this until the data changes (projects.freshness).
     """
     listings = Listing.objects.filter(year=year, level=level)
-    figured = with_figures(listings, month=month)
+    reported = latest_reported_month(year) is not None
+    figured = with_figures(listings, month=month, reported=reported)
     groups = _figure_groups(figured, month)
+    coverage = scope_description(user)
     new_starts = [g for g in groups if g["category"] == Category.NEW_START]
     completions = [g for g in groups if g["category"] == Category.COMPLETION]
     year_projects = Listing.objects.filter(year=year).values("project_id")
@@ -295,6 +335,9 @@ def overview(*, user, year, month, level):
         completion_rate=Rate(
             planned=sum(g["n"] for g in completions), done=sum(g["n"] for g in completions if g["finished"])
         ),
+        reported=reported,
+        coverage=coverage,
+        own_summary=investment_summary(listings=listings.visible_to(user), month=month) if coverage else None,
     )
 
 
@@ -303,7 +346,11 @@ def leader_projects(*, user, year, month):
     problems = Problem.objects.filter(project=OuterRef("project_id")).exclude(status=ProblemStatus.RESOLVED)
     reported = counted_reports().filter(listing=OuterRef("pk"), month__lte=month)
     return (
-        with_figures(Listing.objects.visible_to(user).filter(year=year), month=month)
+        with_figures(
+            Listing.objects.visible_to(user).filter(year=year),
+            month=month,
+            reported=latest_reported_month(year) is not None,
+        )
         .select_related("project__street", "project__unit")
         .annotate(
             open_problems=correlated_count(problems, "project"),
@@ -368,6 +415,7 @@ class ProgressTable:
     year: int
     month: int
     level: str
+    coverage: str  # the part of the district the table holds ("" for all of it), for its title
     listings: object  # listings annotated for the table, ordered by category then name
     by_category: list
     summary: object
@@ -403,8 +451,9 @@ def progress_table(*, user, year, month, level, street=None, unit=None):
         listings = listings.filter(project__street=street)
     if unit is not None:
         listings = listings.filter(project__unit=unit)
+    # 形象进度 as last submitted: a draft or returned report is not what the office reports upward.
     latest_progress = (
-        MonthlyReport.objects.filter(listing=OuterRef("pk"), month__lte=month).exclude(progress="").order_by("-month")
+        counted_reports().filter(listing=OuterRef("pk"), month__lte=month).exclude(progress="").order_by("-month")
     )
     rows = (
         with_cumulative(listings, month=month)
@@ -416,6 +465,7 @@ def progress_table(*, user, year, month, level, street=None, unit=None):
         year=year,
         month=month,
         level=level,
+        coverage="、".join(filter(None, [scope_description(user), street and street.name, unit and unit.name])),
         listings=rows,
         by_category=_breakdown_from(groups, "category", labels=dict(Category.choices)),
         summary=_summary_from(groups, month),

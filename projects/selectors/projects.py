@@ -25,14 +25,15 @@ from projects.models import (
 from projects.selectors.figures import ZERO, percent_of
 
 
-def listing_rows(*, user, month):
-    """The project list's rows: the listings the user may see, with their figures at ``month``,
-    the open-problem count and the active leaders, in a fixed number of queries."""
+def listing_rows(*, user, month, reported=True):
+    """The project list's rows: the listings the user may see, with their figures at ``month``
+    (warnings judged only when ``reported``: see with_figures), the open-problem count and the
+    active leaders, in a fixed number of queries."""
     from projects.selectors.dashboard import correlated_count, with_figures
 
     unresolved = Problem.objects.filter(project=OuterRef("project_id")).exclude(status=ProblemStatus.RESOLVED)
     return (
-        with_figures(Listing.objects.visible_to(user), month=month)
+        with_figures(Listing.objects.visible_to(user), month=month, reported=reported)
         .select_related("project__street", "project__unit")
         .prefetch_related(
             Prefetch(
@@ -59,15 +60,15 @@ class ListingFigures:
 
 
 def project_listing_figures(*, project):
-    """For each of the project's listings: plan vs actual per month, the chart, the warning."""
+    """For each of the project's listings: plan vs actual per month, the chart, the warning — at
+    the month that listing's year stands (selectors.dashboard.figures_month)."""
     from projects.charts import monthly_chart
-    from projects.selectors.dashboard import latest_reported_period, monthly_series, with_figures
+    from projects.selectors.dashboard import figures_month, monthly_series, with_figures
 
-    latest_year, latest_month = latest_reported_period()
     result = []
     for listing in project.listings.order_by("-year", "level"):
-        month = latest_month if listing.year == latest_year else 12
-        figured = with_figures(Listing.objects.filter(pk=listing.pk), month=month).get()
+        month, reported = figures_month(listing.year)
+        figured = with_figures(Listing.objects.filter(pk=listing.pk), month=month, reported=reported).get()
         series = monthly_series(Listing.objects.filter(pk=listing.pk), month=month)
         result.append(ListingFigures(listing=figured, month=month, series=series, chart=monthly_chart(series)))
     return result

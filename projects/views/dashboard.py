@@ -9,20 +9,27 @@ from projects.charts import monthly_chart
 from projects.choices import Level
 from projects.forms import OverviewForm
 from projects.freshness import cached_figure
-from projects.selectors.dashboard import WARNING_LABELS, latest_reported_period, leader_projects, overview
+from projects.selectors.dashboard import (
+    WARNING_LABELS,
+    figures_month,
+    latest_reported_period,
+    leader_projects,
+    overview,
+)
 
 
-def overview_params(request):
-    """(year, month, level) from GET, defaulting to the latest reported month at city level;
-    a bad value is reported and replaced by its default."""
-    default_year, default_month = latest_reported_period()
-    form = OverviewForm(request.GET)
+def overview_params(request, form_class=OverviewForm):
+    """(year, month, level) from GET, defaulting to the latest reported year at city level, at the
+    month its figures stand (selectors.dashboard.figures_month); a bad value is reported and
+    replaced by its default."""
+    form = form_class(request.GET)
     form.is_valid()
     for field, errors in form.errors.items():
-        messages.warning(request, f"参数 {field} 有误：{'；'.join(errors)}已使用默认值。")
+        label = form.fields[field].label if field in form.fields else field
+        messages.warning(request, f"参数「{label}」有误：{'；'.join(errors)}已使用默认值。")
     data = getattr(form, "cleaned_data", {})
-    year = data.get("year") or default_year
-    month = data.get("month") or (default_month if year == default_year else 12)
+    year = data.get("year") or latest_reported_period()[0]
+    month = data.get("month") or figures_month(year)[0]
     level = data.get("level") or Level.CITY
     return year, month, level
 

@@ -13,7 +13,7 @@ from projects.exporters.lists import leader_assignments, write_leader_table, wri
 from projects.exporters.progress import title_for, write_progress_table
 from projects.exporters.xlsx import temporary_file
 from projects.filtersets import ProblemFilterSet, filter_errors, listing_filterset
-from projects.models import Street, Unit
+from projects.forms import ProgressExportForm, form_errors
 from projects.selectors import problem_list
 from projects.selectors.dashboard import progress_table
 from projects.views.dashboard import overview_params
@@ -32,20 +32,21 @@ def download(file, filename):
     return as_attachment(FileResponse(file, content_type=XLSX), filename)
 
 
-def _optional(model, value):
-    return model.objects.filter(pk=value).first() if value and str(value).isdigit() else None
-
-
 class ProgressTableExportView(LoginRequiredMixin, View):
     def get(self, request):
-        year, month, level = overview_params(request)
+        form = ProgressExportForm(request.GET)
+        if not form.is_valid() and ({"street", "unit"} & set(form.errors)):
+            # A table of the whole district under a street's name (or the reverse) must never go out.
+            messages.warning(request, "筛选条件有误：" + form_errors(form))
+            return redirect("projects:overview")
+        year, month, level = overview_params(request, ProgressExportForm)
         table = progress_table(
             user=request.user,
             year=year,
             month=month,
             level=level,
-            street=_optional(Street, request.GET.get("street")),
-            unit=_optional(Unit, request.GET.get("unit")),
+            street=form.cleaned_data.get("street"),
+            unit=form.cleaned_data.get("unit"),
         )
         return download(temporary_file(write_progress_table, table), f"{title_for(table)}.xlsx")
 

@@ -205,3 +205,38 @@ def test_overview_lists_the_most_urgent_lagging_projects_and_counts_them_all(cli
     html = response.content.decode()
     assert f"共 {total} 个，以下为最紧急的 20 个" in html
     assert "warning=yellow&ordering=percent" in html
+
+
+def test_a_newly_imported_year_opens_at_a_reported_month_and_says_it_is_not_reported(client_for):
+    scale_data_generate(listings=12, seed=4, years=(2016,), months=0)  # imported, nothing reported yet
+    client = client_for("admin")
+    response = page(client, "/overview/", year=2016, level="city")
+    o = response.context["o"]
+    assert not o.reported and o.month != 12  # never December's 100 % schedule for a year just begun
+    assert o.warning_counts[RED] == o.warning_counts[YELLOW] == o.warnings_total == 0
+    assert all(row.lagging == 0 for row in o.by_category)
+    html = response.content.decode()
+    assert "2016年尚未填报" in html and "严重滞后" not in html
+    listing_page = page(client, "/projects/", year=2016).content.decode()
+    assert "light light-none" in listing_page and "light light-red" not in listing_page
+    project = Listing.objects.filter(year=2016).first().project
+    project_page = page(client, project.get_absolute_url()).content.decode()
+    assert "light light-none" in project_page and "light light-red" not in project_page
+
+
+def test_a_past_year_opens_at_its_latest_reported_month(client_for):
+    listing = Listing.objects.create(
+        project=Project.objects.create(name="往年测试项目"), year=2014, level="city", category="continuing",
+        annual_plan=Decimal("1200"),
+    )  # fmt: skip
+    for month in range(1, 7):
+        MonthlyReport.objects.create(listing=listing, month=month, investment=Decimal("100"), status="submitted")
+    MonthlyReport.objects.create(listing=listing, month=7, investment=Decimal("100"), status="draft")
+    o = page(client_for("admin"), "/overview/", year=2014, level="city").context["o"]
+    assert (o.month, o.reported) == (6, True)
+    assert o.summary.cumulative == Decimal("600")
+
+
+def test_a_bad_parameter_is_named_in_chinese(client_for):
+    html = page(client_for("admin"), "/overview/", month="13").content.decode()
+    assert "参数「月份」有误" in html and "参数 month" not in html

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from projects.models import Assignment, Listing, Problem, Project
+from projects.models import Assignment, Listing, MonthlyReport, Problem, Project
 from projects.selectors.dashboard import overview
+from projects.services.cumulatives import cumulatives_refresh
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -176,3 +177,59 @@ def test_export_command(tmp_path):
     sheet = load_workbook(output).active
     total = [row for row in sheet.iter_rows(min_row=4) if row[1].value == "合计"][0]
     assert (total[5].value, total[6].value) == (439950, 411700)
+
+
+def progress_row(sheet, name):
+    return next(row for row in sheet.iter_rows(min_row=4) if row[1].value == name)
+
+
+@pytest.mark.parametrize("status", ["draft", "returned"])
+def test_progress_text_comes_from_submitted_reports_only(client_for, status):
+    name = "市正顺化工公司技改10万吨/年洗油深加工"
+    august = MonthlyReport.objects.get(listing__project__name=name, listing__year=2015, month=8)
+    MonthlyReport.objects.filter(listing__project__name=name, listing__year=2015, month=9).update(
+        status=status, progress="尚未核实的草稿文字"
+    )
+    cumulatives_refresh([august.listing_id])  # as saving through the service would
+    row = progress_row(progress(client_for("admin")), name)
+    assert row[8].value == august.progress  # 形象进度 as last submitted, like the amounts beside it
+    assert row[6].value == float(
+        sum(MonthlyReport.objects.filter(listing=august.listing, month__lte=8).values_list("investment", flat=True))
+    )
+
+
+def test_a_december_draft_does_not_reach_the_december_table(client_for):
+    name = "市正顺化工公司技改10万吨/年洗油深加工"
+    listing = Listing.objects.get(project__name=name, year=2015, level="city")
+    MonthlyReport.objects.create(
+        listing=listing, month=12, investment=Decimal("1"), progress="十二月草稿", status="draft"
+    )
+    row = progress_row(progress(client_for("admin"), month=12), name)
+    assert row[8].value != "十二月草稿"
+
+
+def test_a_street_users_table_names_the_street_and_agrees_with_the_overview(client_for):
+    client = client_for("staff_a")
+    response = client.get(reverse("projects:export_progress"), {"year": 2015, "month": 9, "level": "city"})
+    assert "%E5%8D%AB%E4%B8%9C%E5%8C%BA%E5%8C%97%E7%8E%AF%E8%B7%AF%E8%A1%97%E9%81%93" in response["Content-Disposition"]
+    sheet = workbook(response).active
+    assert sheet["A1"].value == "卫东区北环路街道2015年市重点项目建设进展情况表（1-9月）"
+    total = rows_by_label(sheet)["合计"]
+    page = client.get(reverse("projects:overview"), {"year": 2015, "month": 9, "level": "city"})
+    o = page.context["o"]
+    own = o.own_summary
+    street_row = next(row for row in o.by_street if row.label == "北环路街道")
+    assert (Decimal(str(total[5].value)), Decimal(str(total[6].value))) == (own.annual_plan, own.cumulative)
+    assert (own.annual_plan, own.cumulative) == (street_row.annual_plan, street_row.cumulative)
+    html = page.content.decode()
+    assert "下载北环路街道项目进展表" in html and "北环路街道项目" in html
+
+
+def test_titles_name_a_chosen_street_and_a_leaders_projects(client_for):
+    from projects.models import Street
+
+    street = Street.objects.get(name="东安路街道")
+    sheet = progress(client_for("admin"), street=street.pk)
+    assert sheet["A1"].value == "卫东区东安路街道2015年市重点项目建设进展情况表（1-9月）"
+    assert progress(client_for("leader"))["A1"].value == "卫东区王某联系的2015年市重点项目建设进展情况表（1-9月）"
+    assert progress(client_for("admin"))["A1"].value == "卫东区2015年市重点项目建设进展情况表（1-9月）"
