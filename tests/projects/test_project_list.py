@@ -121,6 +121,17 @@ def test_pages(admin):
     assert "第 1 / 4 页" in first.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [("999", 2), ("3", 2), ("abc", 1), ("", 1), ("0", 1), ("-2", 1), ("1.5", 1), ("2", 2), ("99999999999999999999", 2)],
+)
+def test_a_page_number_out_of_range_or_not_a_number_shows_the_last_or_first_page(admin, page, shown):
+    response = rows(admin, page=page)  # 60 listings in 2015: two pages of 50
+    assert response.context["page_obj"].number == shown and response.context["paginator"].num_pages == 2
+    assert len(response.context["listings"]) == (50 if shown == 1 else 10)
+    assert f"第 {shown} / 2 页" in response.content.decode()
+
+
 def test_rows_stay_in_scope(client_for, users):
     leader_rows = names(rows(client_for("leader")))
     assert leader_rows == set(

@@ -485,3 +485,21 @@ def test_overdue_shows_on_the_project_report_and_visit_pages(client_for, users):
     ):
         html = client.get(url).content.decode()
         assert "消防通道被占用" in html and "已逾期" in html, url
+
+
+@pytest.mark.parametrize(("page", "shown"), [("999", 3), ("abc", 1), ("0", 1), ("2", 2)])
+def test_the_visit_list_shows_the_last_or_first_page_for_a_page_out_of_range(client_for, users, page, shown):
+    from datetime import date
+
+    from projects.models import Project, SupervisionVisit
+
+    project = Project.objects.get(name="恒宇·东城国际")
+    existing = SupervisionVisit.objects.count()
+    SupervisionVisit.objects.bulk_create(
+        SupervisionVisit(project=project, date=date(2015, 11, 1), findings=f"第{n}次督察发现")
+        for n in range(100 - existing + 1)
+    )  # 101 visits: three pages of 50
+    response = client_for("admin").get(reverse("projects:visit_list"), {"page": page})
+    assert response.status_code == 200
+    assert response.context["paginator"].num_pages == 3
+    assert response.context["page_obj"].number == shown
