@@ -280,6 +280,16 @@ class TestProblemLedger:
         assert self.count(client, q="拆迁") == Problem.objects.filter(description__contains="拆迁").count()
         assert self.count(client, status="coordinating", leader=leader.pk) == 4
 
+    def test_search_matches_every_word_ignoring_separators(self, client_for):
+        client = client_for("admin")
+        hengyu = Problem.objects.filter(project__name="恒宇·东城国际")
+        assert hengyu.exists()
+        for q in ("恒宇东城", "恒宇 · 东城", "东城 恒宇"):
+            assert self.count(client, q=q) == hengyu.count(), q
+        words = Problem.objects.filter(description__contains="拆迁", project__name__contains="东安路")
+        assert words.exists() and self.count(client, q="东安路 拆迁") == words.count()
+        assert self.count(client, q="恒宇 不存在的词") == 0
+
     @pytest.mark.parametrize(
         "params", [{"status": "nonsense"}, {"street": "abc"}, {"leader": "999999"}, {"overdue": "maybe"}]
     )
