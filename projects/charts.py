@@ -12,9 +12,10 @@ BAR_COLOUR, DONE_COLOUR, PLAN_COLOUR = "#9db4d6", "#b42318", "#52606d"
 
 
 def _nice_ceiling(value):
-    """The smallest 1/2/5 × 10ⁿ at or above ``value``: a readable top for the axis."""
+    """The smallest 1/2/5 × 10ⁿ at or above ``value``: a readable top for the axis. An axis with
+    nothing on it (a year without reports) still reads 0 to 100万元."""
     if value <= 0:
-        return Decimal(1)
+        return Decimal(100)
     magnitude = Decimal(10) ** (len(str(int(value))) - 1)
     for step in (1, 2, 5, 10):
         if value <= step * magnitude:
@@ -22,12 +23,18 @@ def _nice_ceiling(value):
     return 10 * magnitude
 
 
+def _unit(top):
+    """(divisor, tick suffix, axis unit, least decimals): 亿 when the axis reaches 1亿 (so 5,000万
+    reads 0.5亿 beside 1.0亿), else 万元 without decimals."""
+    return (Decimal(10000), "亿", "亿元", 1) if top >= 10000 else (Decimal(1), "", "万元", 0)
+
+
 def _label(value, top):
-    """An axis label in one unit for the whole axis: 亿元 with one decimal when the axis reaches
-    1亿 (so 5,000万 reads 0.5亿 beside 1.0亿), else 万元 without decimals."""
-    if top >= 10000:
-        return f"{value / 10000:,.1f}亿"
-    return f"{value:,.0f}"
+    """An axis label in the axis's one unit, with as many decimals as a quarter of the axis needs,
+    so each tick reads its own value (0.25亿, not 0.2亿; 1.25, not 1)."""
+    divisor, suffix, _, least = _unit(top)
+    decimals = max(least, -(top / 4 / divisor).normalize().as_tuple().exponent)
+    return f"{value / divisor:,.{decimals}f}{suffix}"
 
 
 def monthly_chart(points, *, title="月度投资（万元）"):
@@ -79,6 +86,12 @@ def monthly_chart(points, *, title="月度投资（万元）"):
             if p.investment is not None
         ),
     )
+    axis_unit = format_html(
+        '<text class="axis-unit" x="{}" y="{}" text-anchor="end" font-size="11" fill="#616e7c">{}</text>',
+        LEFT - 6,
+        TOP - 8,
+        _unit(top)[2],
+    )
     months = format_html_join(
         "",
         '<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="#616e7c">{}月</text>',
@@ -107,12 +120,13 @@ def monthly_chart(points, *, title="月度投资（万元）"):
     )
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">'
-        "<title>{}</title>{}{}{}{}{}</svg>",
+        "<title>{}</title>{}{}{}{}{}{}</svg>",
         WIDTH,
         HEIGHT,
         title,
         title,
         grid,
+        axis_unit,
         bars,
         mark_safe(lines),
         months,

@@ -1,7 +1,11 @@
 """Filters of the list pages, from GET parameters; one FilterSet per model, free text in ``q``."""
 
+import unicodedata
+
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, TextField, Value
+from django.db.models.functions import Replace
+from django.db.models.lookups import IContains
 
 from projects.choices import Batch, Category, Level, ProblemKind, ProblemStatus, ProjectStatus, Stage
 from projects.forms import form_errors, parse_int
@@ -12,6 +16,48 @@ from projects.selectors.dashboard import WARNING_CHOICES
 def followed_by(leader):
     """The projects a leader follows now (active 四个一 assignments)."""
     return Assignment.objects.filter(leader=leader, active=True).values("project_id")
+
+
+# Ignored in searched text and in the search: the middle dots names are written with ("恒宇·东城")
+# and spaces, so "恒宇东城" and "恒宇 · 东城" find the same project.
+SEARCH_SEPARATORS = ("·", "•", "・", "‧", "･", " ", "\u3000")
+
+
+def search_words(value):
+    """The words of a search, split on spaces: each in its half-width form (NFKC) and without
+    separators, empty ones dropped."""
+    words = []
+    for word in unicodedata.normalize("NFKC", value).split():
+        word = "".join(char for char in word if char not in SEARCH_SEPARATORS)
+        if word:
+            words.append(word)
+    return words
+
+
+def full_width(word):
+    """``word`` with its ASCII characters in their full-width forms: "(二期)" → "（二期）"."""
+    return "".join(chr(ord(char) + 0xFEE0) if "!" <= char <= "~" else char for char in word)
+
+
+def without_separators(field):
+    """The field's text with the search separators removed, in SQL (no column of its own needed)."""
+    expression = F(field)
+    for separator in SEARCH_SEPARATORS:
+        expression = Replace(expression, Value(separator), Value(""), output_field=TextField())
+    return expression
+
+
+def matching_every_word(queryset, value, fields):
+    """The rows where every word of the search ``value`` appears in at least one of ``fields``,
+    ignoring case, separators and whether the word is typed half-width or full-width."""
+    texts = [without_separators(field) for field in fields]
+    for word in search_words(value):
+        condition = Q()
+        for form in dict.fromkeys((word, full_width(word))):  # one form when the word has no ASCII
+            for text in texts:
+                condition |= Q(IContains(text, form))
+        queryset = queryset.filter(condition)
+    return queryset
 
 
 class ProblemFilterSet(django_filters.FilterSet):
@@ -37,9 +83,7 @@ class ProblemFilterSet(django_filters.FilterSet):
         fields = ["q", "status", "kind", "street", "unit", "leader", "overdue"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(description__icontains=value) | Q(project__name__icontains=value) | Q(resolution__icontains=value)
-        )
+        return matching_every_word(queryset, value, ["description", "project__name", "resolution"])
 
     def filter_leader(self, queryset, name, leader):
         return queryset.filter(project_id__in=followed_by(leader))
@@ -51,7 +95,7 @@ class ProblemFilterSet(django_filters.FilterSet):
 class ListingFilterSet(django_filters.FilterSet):
     """The project list: one row per listing (a project on a year's list at one level)."""
 
-    q = django_filters.CharFilter(label="关键字", method="search", help_text="项目名称、建设单位或项目代码")
+    q = django_filters.CharFilter(label="关键字", method="search", help_text="项目名称、建设单位、街道或项目代码")
     year = django_filters.NumberFilter(label="年度", min_value=2000, max_value=2100)
     level = django_filters.ChoiceFilter(label="级别", choices=Level.choices, empty_label="全部级别")
     batch = django_filters.ChoiceFilter(label="批次", choices=Batch.choices, empty_label="全部批次")
@@ -105,8 +149,8 @@ class ListingFilterSet(django_filters.FilterSet):
         fields = ["q", "year", "level", "batch", "category", "street", "unit", "leader", "stage", "status", "warning"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(project__name__icontains=value) | Q(project__owner__icontains=value) | Q(project__code__icontains=value)
+        return matching_every_word(
+            queryset, value, ["project__name", "project__owner", "project__code", "project__street__name"]
         )
 
     def filter_leader(self, queryset, name, leader):

@@ -9,7 +9,9 @@ table takes less time formatted than openpyxl needs to write the same cells bare
 
 import datetime
 import io
+import math
 import tempfile
+import unicodedata
 from decimal import Decimal
 
 import xlsxwriter
@@ -22,6 +24,27 @@ WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
     "strings_to_urls": False,
 }
+# Row heights for wrapped text, in points. LibreOffice keeps the height an .xlsx states for a row
+# instead of fitting it to wrapped text, and rows stream out before the sheet ends, so each row is
+# given the height its longest text needs when it is written.
+LINE_HEIGHT = 16  # one line of 11-point text set in a CJK font (Calibri's own lines are 15)
+ROW_PADDING = 3
+MAX_ROW_HEIGHT = 409  # the most a spreadsheet row can be
+WIDE, NARROW = 2.0, 1.1  # column-width units of a CJK character and of any other one
+CELL_MARGIN = 2  # width units lost to the cell's padding, and slack for breaking Latin words
+
+
+def text_width(text):
+    """The width of one line of ``text`` in column-width units (the width of a digit)."""
+    return sum(WIDE if unicodedata.east_asian_width(char) in "WFA" else NARROW for char in text)
+
+
+def wrapped_lines(text, width):
+    """How many lines ``text`` takes wrapped in a column ``width`` units wide."""
+    usable = max(width - CELL_MARGIN, 1)
+    if "\n" not in text and len(text) * WIDE <= usable:
+        return 1  # the common short cell, without measuring each character
+    return sum(max(1, math.ceil(text_width(line) / usable)) for line in text.split("\n"))
 
 
 class Sheet:
@@ -32,6 +55,7 @@ class Sheet:
         self.worksheet = workbook.add_worksheet(title[:31])
         self.row = 0
         self._formats = {}
+        self._widths = []
 
     def style(self, **properties):
         """The workbook format with these XlsxWriter properties, created once per combination."""
@@ -41,6 +65,7 @@ class Sheet:
         return self._formats[key]
 
     def widths(self, widths):
+        self._widths = list(widths)
         for index, width in enumerate(widths):
             self.worksheet.set_column(index, index, width)
 
@@ -56,11 +81,23 @@ class Sheet:
         sheet.freeze_panes(*freeze)
 
     def append(self, values, formats):
-        """Write one row: ``values`` with their ``formats`` (None where a cell has none)."""
+        """Write one row: ``values`` with their ``formats`` (None where a cell has none), as high as
+        its longest wrapped text needs."""
         row, write = self.row, self._write
+        lines = self._lines(values, formats)
+        if lines > 1:
+            self.worksheet.set_row(row, min(lines * LINE_HEIGHT + ROW_PADDING, MAX_ROW_HEIGHT))
         for column, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
             write(row, column, value, cell_format)
         self.row += 1
+
+    def _lines(self, values, formats):
+        """The most lines any wrapped text cell of the row takes in its column."""
+        lines = 1
+        for value, cell_format, width in zip(values, formats, self._widths, strict=False):
+            if isinstance(value, str) and cell_format is not None and cell_format.text_wrap:
+                lines = max(lines, wrapped_lines(value, width))
+        return lines
 
     def merged(self, value, cell_format, columns):
         """A row whose first ``columns`` cells are merged into one holding ``value``."""

@@ -1,5 +1,6 @@
 """Shared view helpers: role checks and turning service errors into form errors."""
 
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -36,3 +37,20 @@ def period_from(request):
         message = "；".join(message for messages in form.errors.values() for message in messages)
         return default_year, default_month, f"年月参数有误（{message}），已显示当前填报月份。"
     return form.cleaned_data["year"], form.cleaned_data["month"], None
+
+
+class ForgivingPaginationMixin:
+    """For a ListView: a page past the end shows the last page, and a page below 1 or not a number
+    the first, so a stale or edited link still lands on the list instead of a 404."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(
+            queryset, page_size, orphans=self.get_paginate_orphans(), allow_empty_first_page=self.get_allow_empty()
+        )
+        requested = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
+        try:
+            number = forms.IntegerField().clean(requested)
+        except ValidationError:
+            number = 1
+        page = paginator.page(min(max(number, 1), paginator.num_pages))
+        return paginator, page, page.object_list, page.has_other_pages()

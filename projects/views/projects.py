@@ -18,6 +18,7 @@ from projects.selectors.dashboard import WARNING_LABELS
 from projects.selectors.projects import project_listing_figures
 from projects.services.instructions import instruction_add
 from projects.views.dashboard import OverviewView
+from projects.views.mixins import ForgivingPaginationMixin
 
 
 class HomeView(LoginRequiredMixin, View):
@@ -32,7 +33,7 @@ class HomeView(LoginRequiredMixin, View):
         return OverviewView.as_view()(request, *args, **kwargs)
 
 
-class ProjectListView(LoginRequiredMixin, ListView):
+class ProjectListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
     """The filtered list of listings (GET parameters of ListingFilterSet), sortable, paginated."""
 
     template_name = "projects/project_list.html"

@@ -10,10 +10,10 @@ from django.views.generic import FormView, ListView, TemplateView
 from projects.forms import VisitFindingsForm, VisitForm
 from projects.models import Project, SupervisionVisit
 from projects.services.visits import visit_findings_to_problems, visit_pending_findings, visit_record
-from projects.views.mixins import OfficeAdminRequiredMixin, add_service_errors
+from projects.views.mixins import ForgivingPaginationMixin, OfficeAdminRequiredMixin, add_service_errors
 
 
-class VisitListView(LoginRequiredMixin, ListView):
+class VisitListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
     template_name = "projects/visit_list.html"
     context_object_name = "visits"
     paginate_by = 50

@@ -1,6 +1,7 @@
 """The district overview, the warnings and the leaders' view: exact figures, boundaries, scope,
 and query counts that do not grow with the data."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -65,6 +66,16 @@ def test_breakdowns_rates_and_rankings(client_for):
     assert amounts == sorted(amounts, reverse=True)
     assert o.monthly[8].cumulative == Decimal("411700") and o.monthly[9].cumulative is None
     assert o.monthly[11].planned == Decimal("439950")
+
+
+def test_rankings_show_their_rank_numbers(client_for):
+    html = page(client_for("admin"), "/overview/", year=2015, month=9, level="city").content.decode()
+    rankings = re.findall(r'<ol class="ranking">(.*?)</ol>', html[html.index("<h2>排名</h2>") :], re.S)
+    assert len(rankings) == 4
+    for ranking in rankings:
+        items = [re.sub(r"<[^>]+>", " ", item).split() for item in re.findall(r"<li>(.*?)</li>", ranking, re.S)]
+        assert len(items) >= 2
+        assert [words[0] for words in items] == [str(rank) for rank in range(1, len(items) + 1)]
 
 
 def test_other_levels_and_months(client_for):

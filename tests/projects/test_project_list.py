@@ -2,8 +2,9 @@
 message instead of an error, sorting and pages work, and the rows stay in the viewer's scope."""
 
 import pytest
+from django.db.models import Q
 
-from projects.models import Assignment, Leader, Listing, Problem, Street, Unit
+from projects.models import Assignment, Leader, Listing, Problem, Project, Street, Unit
 
 URL = "/projects/"
 
@@ -42,7 +43,10 @@ def test_defaults_to_the_latest_reported_year(admin):
         ({"category": "new_start"}, {"category": "new_start"}),
         ({"stage": "building"}, {"project__stage": "building"}),
         ({"status": "preparing"}, {"project__status": "preparing"}),
-        ({"q": "北环路"}, {"project__name__contains": "北环路"}),
+        (  # the name, or the street the project is in
+            {"q": "北环路"},
+            {"project__in": Project.objects.filter(Q(name__contains="北环路") | Q(street__name__contains="北环路"))},
+        ),
         ({"q": "正顺化工有限公司"}, {"project__owner__contains": "正顺化工有限公司"}),
     ],
 )
@@ -50,6 +54,45 @@ def test_each_simple_filter(admin, params, lookups):
     response = rows(admin, **params)
     assert names(response) == expected(**lookups)
     assert 0 < response.context["paginator"].count < 60
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("东安路 旧城", {"东安路片区旧城改造（示例）"}),  # two words, apart in the name
+        ("旧城 东安路", {"东安路片区旧城改造（示例）"}),
+        ("恒宇东城", {"恒宇·东城国际"}),  # the name's "·" ignored
+        ("恒宇 · 东城", {"恒宇·东城国际"}),
+        ("恒宇・东城", {"恒宇·东城国际"}),  # another middle dot
+        ("恒宇\u3000东城", {"恒宇·东城国际"}),  # a full-width space splits too
+        ("益宏莱茵", {"益宏·莱茵水岸(平煤神马机械制造公司棚户区改造)"}),
+        ("北环路街道 化工", {"市正顺化工公司技改10万吨/年洗油深加工"}),  # street and name
+        ("正顺化工有限 洗油", {"市正顺化工公司技改10万吨/年洗油深加工"}),  # owner and name
+        ("10万吨／年", {"市正顺化工公司技改10万吨/年洗油深加工"}),  # full-width digits and slash
+        ("（开发一路北延工程）", {"平东物流产业集聚区基础设施建设项目(开发一路北延工程)"}),  # full-width brackets
+        ("东安路 不存在的词", set()),  # every word must match
+        ("不存在的词", set()),
+    ],
+)
+def test_search_matches_every_word_ignoring_separators_and_width(admin, q, found):
+    assert names(rows(admin, q=q)) == found
+
+
+def test_search_matches_half_and_full_width_forms_both_ways(admin):
+    for serial, name in enumerate(("卫东区示例道路改造（二期）", "卫东区示例桥梁新建(三期)"), start=901):
+        Listing.objects.create(
+            project=Project.objects.create(name=name, owner="示例建设有限公司", code=f"2015-410403-48-01-000{serial}"),
+            year=2015,
+            level="district",
+            category="new_start",
+        )
+    assert names(rows(admin, q="(二期)")) == {"卫东区示例道路改造（二期）"}
+    assert names(rows(admin, q="（二期）")) == {"卫东区示例道路改造（二期）"}
+    assert names(rows(admin, q="（三期）")) == {"卫东区示例桥梁新建(三期)"}
+    assert names(rows(admin, q="桥梁 (三期)")) == {"卫东区示例桥梁新建(三期)"}
+    code = Project.objects.get(name="卫东区示例桥梁新建(三期)").code
+    assert names(rows(admin, q=code)) == {"卫东区示例桥梁新建(三期)"}  # the project code
+    assert names(rows(admin, q=code.replace("-", "－"))) == {"卫东区示例桥梁新建(三期)"}
 
 
 def test_street_unit_and_leader_filters(admin):
@@ -119,6 +162,17 @@ def test_pages(admin):
     page_names = [{listing.project.name for listing in r.context["listings"]} for r in (first, second)]
     assert len(page_names[0]) == len(page_names[1]) == 50 and not page_names[0] & page_names[1]
     assert "第 1 / 4 页" in first.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [("999", 2), ("3", 2), ("abc", 1), ("", 1), ("0", 1), ("-2", 1), ("1.5", 1), ("2", 2), ("99999999999999999999", 2)],
+)
+def test_a_page_number_out_of_range_or_not_a_number_shows_the_last_or_first_page(admin, page, shown):
+    response = rows(admin, page=page)  # 60 listings in 2015: two pages of 50
+    assert response.context["page_obj"].number == shown and response.context["paginator"].num_pages == 2
+    assert len(response.context["listings"]) == (50 if shown == 1 else 10)
+    assert f"第 {shown} / 2 页" in response.content.decode()
 
 
 def test_rows_stay_in_scope(client_for, users):

@@ -281,6 +281,16 @@ class TestProblemLedger:
         assert self.count(client, q="拆迁") == Problem.objects.filter(description__contains="拆迁").count()
         assert self.count(client, status="coordinating", leader=leader.pk) == 4
 
+    def test_search_matches_every_word_ignoring_separators(self, client_for):
+        client = client_for("admin")
+        hengyu = Problem.objects.filter(project__name="恒宇·东城国际")
+        assert hengyu.exists()
+        for q in ("恒宇东城", "恒宇 · 东城", "东城 恒宇"):
+            assert self.count(client, q=q) == hengyu.count(), q
+        words = Problem.objects.filter(description__contains="拆迁", project__name__contains="东安路")
+        assert words.exists() and self.count(client, q="东安路 拆迁") == words.count()
+        assert self.count(client, q="恒宇 不存在的词") == 0
+
     @pytest.mark.parametrize(
         "params", [{"status": "nonsense"}, {"street": "abc"}, {"leader": "999999"}, {"overdue": "maybe"}]
     )
@@ -599,3 +609,21 @@ def test_a_visits_findings_become_problems_with_a_type_chosen_for_each(client_fo
         "施工围挡破损": ("site", "2015-10-08", "2015-10-31"),
     }
     assert "均已登记为问题" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(("page", "shown"), [("999", 3), ("abc", 1), ("0", 1), ("2", 2)])
+def test_the_visit_list_shows_the_last_or_first_page_for_a_page_out_of_range(client_for, users, page, shown):
+    from datetime import date
+
+    from projects.models import Project, SupervisionVisit
+
+    project = Project.objects.get(name="恒宇·东城国际")
+    existing = SupervisionVisit.objects.count()
+    SupervisionVisit.objects.bulk_create(
+        SupervisionVisit(project=project, date=date(2015, 11, 1), findings=f"第{n}次督察发现")
+        for n in range(100 - existing + 1)
+    )  # 101 visits: three pages of 50
+    response = client_for("admin").get(reverse("projects:visit_list"), {"page": page})
+    assert response.status_code == 200
+    assert response.context["paginator"].num_pages == 3
+    assert response.context["page_obj"].number == shown
