@@ -102,13 +102,19 @@ def _check_may_report(user, listing):
         raise PermissionDenied("您不能填报该项目。")
 
 
+def change_is_correction(*, listing, month, report):
+    """Whether changing ``report`` (None: not yet made) would be a correction: the month is closed
+    or the report already submitted. Only an admin corrects, with a reason."""
+    submitted = report is not None and report.status == ReportStatus.SUBMITTED
+    return submitted or month_is_closed(listing.year, month)
+
+
 def _correction_reason(user, listing, month, existing, correction_reason):
     """A change to a closed month, or to a report already submitted, is a correction: only an
     admin may make it, and only with a reason. Returns the reason ("" when not a correction)."""
-    closed = month_is_closed(listing.year, month)
-    submitted = existing is not None and existing.status == ReportStatus.SUBMITTED
-    if not (closed or submitted):
+    if not change_is_correction(listing=listing, month=month, report=existing):
         return ""
+    closed = month_is_closed(listing.year, month)
     if not is_office_admin(user):
         if closed:
             raise ValidationError(f"{listing.year}年{month}月已锁定，不能再修改；如需更正，请联系项目办管理员。")

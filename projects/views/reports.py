@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -30,6 +31,7 @@ from projects.selectors import (
 )
 from projects.services.errors import NeedsConfirmation, ReportConflict
 from projects.services.reports import (
+    change_is_correction,
     latest_closed_month,
     milestones_open_for,
     month_close,
@@ -103,14 +105,17 @@ class ReportEditView(LoginRequiredMixin, TemplateView):
     def editable(self):
         return report_editable(user=self.request.user, listing=self.listing, month=self.month, report=self.report)
 
+    @cached_property
     def is_correction(self):
-        """An admin's change to a submitted report or to a closed month: shown read-only first, with
-        退回 and 更正; the form opens only when 更正 is chosen, and then asks for the reason."""
-        submitted = bool(self.report and self.report.status == ReportStatus.SUBMITTED)
-        return is_office_admin(self.request.user) and (submitted or month_is_closed(self.listing.year, self.month))
+        """An admin's change here would be a correction: the page shows the report read-only first,
+        with 退回 and 更正; the form opens when 更正 is chosen, and then asks for the reason."""
+        return is_office_admin(self.request.user) and change_is_correction(
+            listing=self.listing, month=self.month, report=self.report
+        )
 
+    @property
     def correcting(self):
-        return self.is_correction() and (self.request.method == "POST" or self.request.GET.get("correct") == "1")
+        return self.is_correction and (self.request.method == "POST" or self.request.GET.get("correct") == "1")
 
     def make_forms(self, data=None, files=None):
         milestones = milestones_open_for(self.listing)
@@ -135,7 +140,6 @@ class ReportEditView(LoginRequiredMixin, TemplateView):
             investment = self.report.investment
         report = self.report
         closed = month_is_closed(self.listing.year, self.month)
-        is_correction = self.is_correction()
         return super().get_context_data(
             listing=self.listing,
             project=self.listing.project,
@@ -148,9 +152,9 @@ class ReportEditView(LoginRequiredMixin, TemplateView):
             warnings=warnings,
             conflict=conflict,
             # The form is shown to whoever may edit, except that an admin's correction opens on request.
-            show_form=self.editable() and (not is_correction or self.correcting()),
-            is_correction=is_correction,
-            correcting=self.correcting(),
+            show_form=self.editable() and (not self.is_correction or self.correcting),
+            is_correction=self.is_correction,
+            correcting=self.correcting,
             closed=closed,
             is_admin=is_office_admin(self.request.user),
             can_return=bool(is_office_admin(self.request.user) and report and report.status == ReportStatus.SUBMITTED)
