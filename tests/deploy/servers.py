@@ -122,8 +122,8 @@ class Server:
             try:
                 if requests.get(self.url + "/healthz", timeout=2).status_code == 200:
                     return self
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or its workers still starting on a busy machine
             time.sleep(0.3)
         raise AssertionError(f"the server on port {self.port} did not become healthy:\n{self.log()}")
 
