@@ -3,6 +3,7 @@ have, each error, each hostile file (time and memory bounded), all-or-nothing, a
 
 import io
 import json
+import re
 import time
 import tracemalloc
 import zipfile
@@ -996,6 +997,7 @@ def test_the_command_refuses_the_same_files_on_the_bytes(tmp_path, shape):
     assert exit_.value.code == 1
     errors = json.loads(out.getvalue())["errors"]
     assert "超过 20,000 行" in errors[0]["message"]
+    assert ImportRecord.objects.get().file.name == ""
 
 
 def with_header_field(content, central, local, change):
@@ -1020,3 +1022,131 @@ def test_an_encrypted_or_oddly_compressed_file_is_refused_in_chinese(kind, centr
     assert messages(plan) == [
         "「locked.xlsx」：文件已加密或使用了不支持的压缩方式，无法读取。请在 Excel 中另存为普通的 .xlsx 文件后再导入。"
     ]
+
+
+# --- What is kept of an upload, and how it is served back ------------------------------------------
+
+
+def upload_page(client, content, name, year=2017):
+    return client.post(
+        reverse("projects:import_list"),
+        {"year": year, "level": "city", "file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+
+
+def download_name(response):
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;"), disposition
+    from urllib.parse import unquote
+
+    return unquote(re.split(r"filename\*=utf-8''", disposition, maxsplit=1, flags=re.I)[1])
+
+
+def test_a_refused_upload_keeps_its_errors_but_not_its_file(users):
+    bad = plain(project_row(1, "坏项目", total=-1))
+    record, plan = import_upload(user=users["admin"], upload=bad, year=2017, level="city")
+    record.refresh_from_db()
+    assert record.status == "refused" and not record.file
+    assert record.summary["errors"] == [error.as_dict() for error in plan.errors]
+    hostile = SimpleUploadedFile("setup.xlsx", b"MZ\x90\x00" + b"\x00" * 100)
+    assert not import_upload(user=users["admin"], upload=hostile, year=2017, level="city")[0].file
+
+
+def test_the_file_of_a_refused_upload_is_not_found_and_not_offered(client_for):
+    client = client_for("admin")
+    response = upload_page(client, plain(project_row(1, "坏项目", total=-1)).read(), "清单.html")
+    record = response.context["record"]
+    assert "下载原文件" not in response.content.decode()
+    assert client.get(reverse("projects:import_file", args=[record.pk])).status_code == 404
+    errors = client.get(reverse("projects:import_errors", args=[record.pk]))
+    assert download_name(errors) == "导入错误-清单.xlsx"
+
+
+@pytest.mark.parametrize(
+    "name, served", [("清单.html", "清单.xlsx"), ("x.exe", "x.xlsx"), ("2016名单.xlsx", "2016名单.xlsx")]
+)
+def test_a_kept_file_is_served_as_an_xlsx_attachment_whatever_its_upload_name(client_for, name, served):
+    client = client_for("admin")
+    response = upload_page(client, valid_bytes(), name, year=2016)
+    record = response.context["record"]
+    assert record.status == "previewed" and "下载原文件" in response.content.decode()
+    kept = client.get(reverse("projects:import_file", args=[record.pk]))
+    assert kept.status_code == 200 and kept["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert download_name(kept) == served
+    assert b"".join(kept.streaming_content) == valid_bytes()
+    assert download_name(client.get(reverse("projects:import_errors", args=[record.pk]))) == f"导入错误-{served}"
+
+
+def test_the_migration_forgets_the_files_of_refused_imports_already_kept(users, monkeypatch):
+    import importlib
+
+    from django.core.files.base import ContentFile
+
+    migration = importlib.import_module("projects.migrations.0008_import_refused_file")
+    kept = []
+    for status in ("refused", "refused", "previewed"):
+        record = ImportRecord(
+            original_name="a.xlsx", sha256="0" * 64, year=2017, level="city", status=status, summary={"errors": []}
+        )
+        record.file.save("list.xlsx", ContentFile(b"data"), save=False)
+        record.save()
+        kept.append(record)
+    storage = kept[0].file.storage
+    names = [record.file.name for record in kept]
+    real_delete = storage.delete
+
+    def delete(name):  # the second refused file cannot be deleted: the migration goes on
+        if name == names[1]:
+            raise OSError("storage unavailable")
+        real_delete(name)
+
+    monkeypatch.setattr(storage, "delete", delete)
+    from django.db import connection
+
+    migration.forget_refused_files(apps, connection.schema_editor())
+    for record in kept:
+        record.refresh_from_db()
+    assert [bool(record.file) for record in kept] == [False, False, True]
+    assert not storage.exists(names[0]) and storage.exists(names[2])
+
+
+# --- Errors in the order of the file ---------------------------------------------------------------
+
+
+def test_errors_are_listed_by_sheet_then_row():
+    upload = xlsx(
+        {
+            "第一批": [
+                HEADER + ["类别"],
+                project_row(1, "甲项目", street="火星街道") + ["续建"],  # row 2: a street, found when planning
+                project_row(2, "乙项目", total=-1) + ["续建"],  # row 3: an amount, found when parsing
+                project_row(3, "丙项目") + ["续建"],
+            ],
+            "第二批": [
+                HEADER + ["类别"],
+                project_row(1, "丙项目") + ["续建"],  # row 2: the same project as 第一批 row 4
+                project_row(2, "丁项目", street="月球街道", plan=-1) + ["续建"],  # row 3: two errors
+            ],
+        }
+    )
+    plan = read(upload)
+    where = [(error.sheet, error.row, error.column) for error in plan.errors]
+    assert where == [
+        ("第一批", 2, "建设地点"),
+        ("第一批", 3, "总投资"),
+        ("第二批", 2, "项目名称"),
+        ("第二批", 3, "建设地点"),
+        ("第二批", 3, "年度计划投资"),
+    ]
+
+
+def test_a_refused_import_shows_its_errors_without_an_empty_summary(client_for):
+    client = client_for("admin")
+    response = upload_page(client, plain(project_row(1, "坏项目", total=-1), project_row(2, "好项目")).read(), "x.xlsx")
+    html = response.content.decode()
+    assert "第5行「总投资」：不能为负数。" in html and "下载错误清单" in html
+    for heading in ("<h2>汇总</h2>", "按类别", "按批次", "逐行预览", "确认导入"):
+        assert heading not in html, heading
+    good = upload_page(client, valid_bytes(), "2016.xlsx", year=2016)
+    assert all(heading in good.content.decode() for heading in ("<h2>汇总</h2>", "按类别", "逐行预览", "确认导入"))
