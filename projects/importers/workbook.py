@@ -8,6 +8,7 @@ import sys
 import zipfile
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -42,7 +43,11 @@ ODD_R_ATTRIBUTE = re.compile(rb"""\sr\s*=\s*(["'])(?![A-Za-z]{0,3}[0-9]{0,5}\1)"
 # What may go on in the next read: an element's name, the start of an attribute named r.
 UNFINISHED_NAME = re.compile(rb"<[^" + _NOT_NAME + rb"]*\Z")
 UNFINISHED_R = re.compile(rb"\s(?:r\s*(?:=\s*)?)?\Z")
-REFERENCE = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(lt|gt|amp|quot|apos));")
+# Character references, with no more digits than a character can need.
+REFERENCE = re.compile(r"&(?:#([0-9]{1,10})|#x([0-9a-fA-F]{1,8})|(lt|gt|amp|quot|apos));")
+XML_DECLARATION = re.compile(
+    rb"""\A(?:\xef\xbb\xbf)?<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']"""
+)
 PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 UNSAFE_XML = "文件包含不安全的 XML 内容（如实体扩展），已拒绝读取。"
@@ -140,7 +145,8 @@ def _scan_part(package, info, rows_allowed):
     see them (UTF-16 decoded, either quote, spaces, character references), stopping once past
     ``rows_allowed``. A DOCTYPE is refused: an attribute default in it could number the rows."""
     scan, pending = _PartScan(), b""
-    for chunk, last in _utf8_chunks(package, info):
+    encoding, chunks = _utf8_chunks(package, info)
+    for chunk, last in chunks:
         data = pending + chunk
         if b"<!DOCTYPE" in data:
             raise WorkbookRefused(UNSAFE_XML)
@@ -157,7 +163,7 @@ def _scan_part(package, info, rows_allowed):
                 cut = attribute.start()
                 break
             value = data[attribute.end() : close if close >= 0 else len(data)]
-            scan.highest_row = max(scan.highest_row, _row_number(value))
+            scan.highest_row = max(scan.highest_row, _row_number(_decode(value, encoding)))
         # A name ending just before the cut is whole: its next byte decides whether it is a row.
         scan.rows += len(ROW_TAG.findall(data, 0, min(cut + 1, len(data))))
         scan.sheets += len(SHEET_TAG.findall(data, 0, min(cut + 1, len(data))))
@@ -170,36 +176,75 @@ def _scan_part(package, info, rows_allowed):
 
 
 def _utf8_chunks(package, info):
-    """The part's bytes in chunks, as UTF-8: a part the XML parser would read as UTF-16 (by its
-    first two bytes, as expat decides) is decoded first. Yields (chunk, is the last one)."""
-    with package.open(info) as stream:
-        first = stream.read(SCAN_CHUNK_BYTES)
-        head = first[:2]
-        while len(head) < 2 and (more := stream.read(SCAN_CHUNK_BYTES)):
-            first += more
-            head = first[:2]
-        decoder = None
-        if head in (b"\xff\xfe", b"\xfe\xff"):
-            decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
-        elif len(head) == 2 and head[0] == 0:
-            decoder = codecs.getincrementaldecoder("utf-16-be")(errors="replace")
-        elif len(head) == 2 and head[1] == 0:
-            decoder = codecs.getincrementaldecoder("utf-16-le")(errors="replace")
-        chunk = first
-        while chunk:
-            following = stream.read(SCAN_CHUNK_BYTES)
-            if decoder is not None:
-                chunk = decoder.decode(chunk, final=not following).encode()
-            yield chunk, not following
-            chunk = following
-        if not first:
-            yield b"", True
+    """The part's bytes as the XML parser will read them: (the encoding its values are in, an
+    iterator of (chunk, is the last one)). A part the parser would read as UTF-16 (by its first two
+    bytes, as expat decides) is decoded to UTF-8 first; any other is ASCII in its markup, and its
+    attribute values are in the encoding its XML declaration names."""
+    stream = package.open(info)
+    first = stream.read(SCAN_CHUNK_BYTES)
+    # Enough of the start to see the byte order and the whole XML declaration (up to its ">").
+    while len(first) < MAX_TAG_BYTES and (len(first) < 2 or b">" not in first):
+        more = stream.read(SCAN_CHUNK_BYTES)
+        if not more:
+            break
+        first += more
+    if first.removeprefix(b"\xef\xbb\xbf").startswith(b"<?xml") and b"?>" not in first:
+        raise WorkbookRefused(f"文件内部数据异常（{info.filename}），已拒绝读取。")
+    head = first[:2]
+    decoder, encoding = None, "utf-8"
+    if head in (b"\xff\xfe", b"\xfe\xff"):
+        decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+    elif len(head) == 2 and head[0] == 0:
+        decoder = codecs.getincrementaldecoder("utf-16-be")(errors="replace")
+    elif len(head) == 2 and head[1] == 0:
+        decoder = codecs.getincrementaldecoder("utf-16-le")(errors="replace")
+    elif declared := XML_DECLARATION.match(first):
+        encoding = declared.group(1).decode("ascii")
+
+    def chunks():
+        with stream:
+            chunk = first
+            while True:
+                following = stream.read(SCAN_CHUNK_BYTES)
+                if decoder is not None:
+                    chunk = decoder.decode(chunk, final=not following).encode()
+                yield chunk, not following
+                if not following:
+                    return
+                chunk = following
+
+    return encoding, chunks()
 
 
-def _row_number(value):
+@lru_cache(maxsize=32)
+def _byte_table(encoding):
+    """What each byte is in ``encoding`` as expat reads an encoding it does not know itself: byte by
+    byte, through Python's codec (so a Thai or Urdu digit is a digit, a no-break space a space)."""
+    characters = []
+    for byte in range(256):
+        try:
+            character = bytes([byte]).decode(encoding)
+        except (UnicodeDecodeError, LookupError, ValueError):
+            character = "\ufffd"
+        characters.append(character if len(character) == 1 else "\ufffd")
+    return "".join(characters)
+
+
+def _decode(value, encoding):
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-16", "utf16"):
+        return value.decode("utf-8", "replace")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return value.decode("utf-8", "replace")  # expat refuses an encoding it cannot find
+    table = _byte_table(encoding)
+    return "".join(table[byte] for byte in value)
+
+
+def _row_number(text):
     """The row number an r attribute's value gives, read as openpyxl reads it (int, else an
     integral float), or 0 when openpyxl could not read it either (or it is a cell reference)."""
-    text = REFERENCE.sub(_reference, value.decode("utf-8", "replace"))
+    text = REFERENCE.sub(_reference, text)
     try:
         return int(text)
     except ValueError:

@@ -876,6 +876,9 @@ def char_reference(number):
     return f"&#{ord(text[0])};{text[1:]}"
 
 
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+
 # Each shape states one row numbered ``n``: openpyxl pads every row before it.
 ROW_SHAPES = {
     "single quotes": lambda n: tiny_xlsx(sheet_xml(f"<row r='{n}'>")),
@@ -891,6 +894,17 @@ ROW_SHAPES = {
     "spaces inside the value": lambda n: tiny_xlsx(sheet_xml(f'<row r=" {n} ">')),
     "a '>' in an earlier attribute": lambda n: tiny_xlsx(sheet_xml(f'<row spans="1:1" x:y=">" r="{n}" xmlns:x="u">')),
     "a quote left open in a comment": lambda n: tiny_xlsx(sheet_xml(f'<!-- <row x=" --><row r="{n}" y=">">')),
+    "full-width digits": lambda n: tiny_xlsx(sheet_xml(f'<row r="{str(n).translate(FULL_WIDTH)}">')),
+    "Thai digits in TIS-620": lambda n: tiny_xlsx(
+        sheet_xml(f'<row r="{str(n).translate(THAI)}">', prolog='<?xml version="1.0" encoding="TIS-620"?>').encode(
+            "tis-620", "xmlcharrefreplace"
+        )
+    ),
+    "a no-break space in ISO-8859-1": lambda n: tiny_xlsx(
+        sheet_xml(f'<row r="{n}\xa0">', prolog='<?xml version="1.0" encoding="ISO-8859-1"?>').encode(
+            "latin-1", "xmlcharrefreplace"
+        )
+    ),
     "a prefixed element": lambda n: tiny_xlsx(
         sheet_xml(f'<m:row xmlns:m="{MAIN_NS}" r="{n}">').replace("</row>", "</m:row>")
     ),
@@ -940,6 +954,7 @@ def test_a_row_numbered_fifty_million_is_refused_on_the_bytes_in_every_shape(sha
         "a '>' in an earlier attribute",
         "a quote left open in a comment",
         "UTF-16 without a byte-order mark",
+        "a no-break space in ISO-8859-1",
     ],
 )
 def test_the_byte_checks_see_a_row_split_across_any_two_reads(monkeypatch, shape, chunk):
@@ -963,6 +978,20 @@ def test_a_row_number_padded_past_what_one_read_holds_is_refused():
     content = tiny_xlsx(sheet_xml('<row r="' + " " * 3_000_000 + '50000000">'))
     assert len(content) < 8192
     plan = read(SimpleUploadedFile("padded.xlsx", content))
+    assert "已拒绝读取" in messages(plan)[0], messages(plan)
+
+
+def test_an_absurd_character_reference_in_a_row_number_is_only_not_a_number():
+    content = tiny_xlsx(sheet_xml(f'<row r="&#{"9" * 5000};">'))
+    plan = read(SimpleUploadedFile("reference.xlsx", content))
+    assert not plan.ok and "超过" not in messages(plan)[0], messages(plan)
+
+
+@pytest.mark.usefixtures("openpyxl_must_not_open")
+def test_an_encoding_declared_past_what_one_read_holds_is_refused():
+    prolog = '<?xml version="1.0"' + " " * 2_000_000 + 'encoding="ISO-8859-1"?>'
+    content = tiny_xlsx(sheet_xml('<row r="50000000\xa0">', prolog=prolog).encode("latin-1", "xmlcharrefreplace"))
+    plan = read(SimpleUploadedFile("declared.xlsx", content))
     assert "已拒绝读取" in messages(plan)[0], messages(plan)
 
 
