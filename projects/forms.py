@@ -2,13 +2,13 @@
 service, which holds the rules."""
 
 import hashlib
-import unicodedata
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from projects.amounts import AmountTextError, parse_amount_text
 from projects.choices import Level, ProblemKind, ProblemStatus
 from projects.models import Instruction, Leader, Project, Street, Unit
 from projects.services.photos import photo_check
@@ -50,12 +50,18 @@ class PhotosField(forms.FileField):
 
 
 class AmountFormField(forms.DecimalField):
-    """An amount in 万元 as people type it: "36,830", "３６８３０", " 1200 " are all numbers."""
+    """An amount in 万元 as people type it: "36,830", "３６８３０", " 1200 " are all numbers; a comma
+    anywhere but between groups of three, or an exponent, is refused (see projects.amounts)."""
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = unicodedata.normalize("NFKC", value).replace(",", "").replace(" ", "").strip()
-        return super().to_python(value)
+        if not isinstance(value, str):
+            return super().to_python(value)
+        try:
+            return parse_amount_text(value)
+        except AmountTextError as error:
+            # The message quotes what was typed; the field's own "invalid" text says what is expected.
+            reason = error.reason or str(self.error_messages["invalid"])
+            raise ValidationError(f"「{error.typed}」不是有效的金额：{reason.rstrip('。')}。", code="invalid") from None
 
 
 class ReportForm(forms.Form):

@@ -2,6 +2,7 @@
 
 import uuid
 from decimal import Decimal
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
@@ -670,7 +671,7 @@ class ImportRecord(models.Model):
     """One upload of a municipal list: the file kept, who and when, what the preview found and
     what was applied."""
 
-    file = models.FileField("文件", upload_to=import_upload_to)
+    file = models.FileField("文件", upload_to=import_upload_to, blank=True)  # none kept for a refused upload
     original_name = models.CharField("原文件名", max_length=255)
     sha256 = models.CharField("文件摘要", max_length=64)
     year = models.PositiveSmallIntegerField("年度")
@@ -701,3 +702,9 @@ class ImportRecord(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:import_detail", args=[self.pk])
+
+    def download_name(self, prefix=""):
+        """The name a download of this import is saved under: always .xlsx (the kept file is a
+        workbook whatever the upload was called, and so is the error list)."""
+        stem = PurePosixPath(self.original_name.replace("\\", "/")).stem.strip() or "清单"
+        return f"{prefix}{stem}.xlsx"

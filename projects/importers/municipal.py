@@ -5,9 +5,10 @@ footnotes, one sheet per batch or one sheet, numbers stored as text."""
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, DecimalException
 from functools import lru_cache
 
+from projects.amounts import AmountTextError, parse_amount_text
 from projects.choices import Batch, Category, Level
 
 HUNDREDTH = Decimal("0.01")
@@ -254,7 +255,7 @@ def _batch_from_text(text):
 
 def parse_amount(value, factor):
     """A number as stored or typed ("36,830", " 1200 ", "１２００", "1.2亿元") → 万元. A unit
-    written in the cell wins over the column's."""
+    written in the cell wins over the column's. Text is read by the same rule as the report form."""
     if value is None or value == "":
         raise ValueError("不能为空")
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
@@ -264,22 +265,24 @@ def parse_amount(value, factor):
     elif isinstance(value, float):
         number = Decimal(repr(value))
     else:
-        text = normalize_text(value).replace(",", "")
+        text = unicodedata.normalize("NFKC", value).strip()
         for word, unit_factor in (("亿元", WAN_PER_YI), ("亿", WAN_PER_YI), ("万元", Decimal(1)), ("万", Decimal(1))):
             if text.endswith(word):
                 text, factor = text[: -len(word)], unit_factor
                 break
         try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"「{clean_text(value)}」不是数字") from None
+            number = parse_amount_text(text)
+        except AmountTextError as error:
+            raise ValueError(str(AmountTextError(clean_text(value), error.reason))) from None
+        if number is None:
+            raise ValueError(f"「{clean_text(value)}」不是数字")
     if not number.is_finite():
         raise ValueError(f"「{clean_text(value)}」不是数字")
     if number < 0:
         raise ValueError("不能为负数")
     try:
         result = (number * factor).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
-    except InvalidOperation:
+    except DecimalException:  # InvalidOperation, and Overflow for an exponent past the context's
         result = None
     if result is None or result > MAX_AMOUNT:
         raise ValueError(f"「{clean_text(value)}」过大，请核对单位（万元或亿元）")

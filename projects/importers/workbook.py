@@ -2,10 +2,13 @@
 it, read with openpyxl in read-only mode (defusedxml guards the XML), and never read more rows
 than a key-project list can have."""
 
+import codecs
 import re
+import sys
 import zipfile
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -21,11 +24,31 @@ MAX_SHEETS = 20
 MAX_ROW_NUMBER = 100_000  # openpyxl fills the gap up to a row's number with empty rows
 MAX_COLUMNS = 60
 # openpyxl parses a whole sheet when opening it if the sheet does not state its size, so row
-# elements are counted first, on the raw bytes; formatted empty rows are allowed for generously.
+# elements are counted first, on the raw bytes of every part (a sheet can be stored under any
+# name); formatted empty rows are allowed for generously.
 MAX_ROW_ELEMENTS = MAX_DATA_ROWS * 5
-ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
-ROW_NUMBER = re.compile(rb"<(?:\w+:)?row[^>]*?\sr=\"(\d+)\"")
-
+# What openpyxl walks, padded rows included, over all sheets (one part may be read as several).
+MAX_ROWS_WALKED = MAX_ROW_NUMBER * 2
+SCAN_CHUNK_BYTES = 1 << 20
+MAX_TAG_BYTES = 1024 * 1024  # what one read may leave unfinished: a name, an attribute's value
+# Bytes that cannot be in an element's name: controls, space, and XML's delimiters.
+_NOT_NAME = rb"\x00-\x20<>/=\"'"
+_PREFIX = rb"(?:[^" + _NOT_NAME + rb":!?]+:)?"  # an element's namespace prefix, if any
+ROW_TAG = re.compile(rb"<" + _PREFIX + rb"row(?=[\s/>])")
+SHEET_TAG = re.compile(rb"<" + _PREFIX + rb"sheet(?=[\s/>])")
+# An attribute named r (a row's number, or a cell's reference) whose value is not a cell
+# reference or a row number below MAX_ROW_NUMBER as Excel writes them. Found wherever it is
+# (an element, a comment), so that no tokenising of the XML can be led astray.
+ODD_R_ATTRIBUTE = re.compile(rb"""\sr\s*=\s*(["'])(?![A-Za-z]{0,3}[0-9]{0,5}\1)""")
+# What may go on in the next read: an element's name, the start of an attribute named r.
+UNFINISHED_NAME = re.compile(rb"<[^" + _NOT_NAME + rb"]*\Z")
+UNFINISHED_R = re.compile(rb"\s(?:r\s*(?:=\s*)?)?\Z")
+# Character references, with no more digits than a character can need.
+REFERENCE = re.compile(r"&(?:#([0-9]{1,10})|#x([0-9a-fA-F]{1,8})|(lt|gt|amp|quot|apos));")
+XML_DECLARATION = re.compile(
+    rb"""\A(?:\xef\xbb\xbf)?<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']"""
+)
+PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 UNSAFE_XML = "文件包含不安全的 XML 内容（如实体扩展），已拒绝读取。"
 
@@ -76,39 +99,169 @@ def _check_package(upload):
             infos = package.infolist()
             if sum(info.file_size for info in infos) > MAX_TOTAL_BYTES:
                 raise WorkbookRefused("文件解压后异常庞大，已拒绝读取。")
-            sheets = [
-                info for info in infos if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-            ]
-            if len(sheets) > MAX_SHEETS:
-                raise WorkbookRefused(
-                    f"文件有 {len(sheets)} 个工作表，超过 {MAX_SHEETS} 个，请确认是否为重点项目清单。"
-                )
+            sheets = [info for info in infos if _is_sheet_name(info.filename)]
+            _check_sheet_count(len(sheets))
             for info in infos:
                 limit = MAX_PART_BYTES if info in sheets else MAX_LOADED_PART_BYTES
                 if info.file_size > limit:
                     raise WorkbookRefused(f"文件内部数据异常庞大（{info.filename}），已拒绝读取。")
-                if info.filename.endswith(".xml") and _row_elements(package, info) > MAX_ROW_ELEMENTS:
+            # Every part, whatever its name: the workbook's relationships may point a sheet anywhere.
+            rows = sheet_tags = 0
+            for info in infos:
+                scan = _scan_part(package, info, MAX_ROW_ELEMENTS - rows)
+                rows += scan.rows
+                sheet_tags += scan.sheets
+                if rows > MAX_ROW_ELEMENTS or scan.highest_row > MAX_ROW_NUMBER:
                     raise WorkbookRefused(_too_many_rows())
+            _check_sheet_count(sheet_tags)
     except (zipfile.BadZipFile, zlib.error, EOFError):
         raise WorkbookRefused("文件已损坏，无法读取。请重新导出后再试。") from None
+    except (RuntimeError, NotImplementedError):  # zipfile's words for encrypted, unknown compression
+        raise WorkbookRefused(
+            "文件已加密或使用了不支持的压缩方式，无法读取。请在 Excel 中另存为普通的 .xlsx 文件后再导入。"
+        ) from None
     upload.seek(0)
 
 
-def _row_elements(package, info):
-    """How many row elements a part has, counted on its bytes (whatever its path), stopping past
-    the limit; a row numbered beyond MAX_ROW_NUMBER counts as too many (openpyxl would pad)."""
-    count, tail = 0, b""
-    with package.open(info) as stream:
-        while chunk := stream.read(1 << 20):
-            data = tail + chunk
-            cut = max(len(data) - 64, 0)
-            count += len(ROW_TAG.findall(data, 0, cut))
-            if any(int(number) > MAX_ROW_NUMBER for number in ROW_NUMBER.findall(data, 0, cut)):
-                return MAX_ROW_ELEMENTS + 1
-            tail = data[cut:]
-            if count > MAX_ROW_ELEMENTS:
+def _is_sheet_name(name):
+    name = name.lower()
+    return name.startswith("xl/worksheets/") and "/_rels/" not in name and not name.endswith(".rels")
+
+
+def _check_sheet_count(count):
+    if count > MAX_SHEETS:
+        raise WorkbookRefused(f"文件有 {count} 个工作表，超过 {MAX_SHEETS} 个，请确认是否为重点项目清单。")
+
+
+@dataclass
+class _PartScan:
+    rows: int = 0  # row elements
+    highest_row: int = 0  # the highest row number an r attribute states
+    sheets: int = 0  # sheet elements (a workbook's list of sheets)
+
+
+def _scan_part(package, info, rows_allowed):
+    """What a part holds that makes openpyxl walk rows, read from its bytes as the XML parser will
+    see them (UTF-16 decoded, either quote, spaces, character references), stopping once past
+    ``rows_allowed``. A DOCTYPE is refused: an attribute default in it could number the rows."""
+    scan, pending = _PartScan(), b""
+    encoding, chunks = _utf8_chunks(package, info)
+    for chunk, last in chunks:
+        data = pending + chunk
+        if b"<!DOCTYPE" in data:
+            raise WorkbookRefused(UNSAFE_XML)
+        cut = len(data)  # what is read now; the rest waits for the next read
+        if not last:
+            for unfinished in (UNFINISHED_NAME.search(data), UNFINISHED_R.search(data)):
+                if unfinished is not None:
+                    cut = min(cut, unfinished.start())
+        for attribute in ODD_R_ATTRIBUTE.finditer(data):
+            if attribute.start() >= cut:
                 break
-    return count + len(ROW_TAG.findall(tail))
+            close = data.find(attribute.group(1), attribute.end())
+            if close < 0 and not last:
+                cut = attribute.start()
+                break
+            value = data[attribute.end() : close if close >= 0 else len(data)]
+            scan.highest_row = max(scan.highest_row, _row_number(_decode(value, encoding)))
+        # A name ending just before the cut is whole: its next byte decides whether it is a row.
+        scan.rows += len(ROW_TAG.findall(data, 0, min(cut + 1, len(data))))
+        scan.sheets += len(SHEET_TAG.findall(data, 0, min(cut + 1, len(data))))
+        if scan.rows > rows_allowed or scan.highest_row > MAX_ROW_NUMBER:
+            break
+        pending = data[cut:]
+        if len(pending) > MAX_TAG_BYTES:
+            raise WorkbookRefused(f"文件内部数据异常（{info.filename}），已拒绝读取。")
+    return scan
+
+
+def _utf8_chunks(package, info):
+    """The part's bytes as the XML parser will read them: (the encoding its values are in, an
+    iterator of (chunk, is the last one)). A part the parser would read as UTF-16 (by its first two
+    bytes, as expat decides) is decoded to UTF-8 first; any other is ASCII in its markup, and its
+    attribute values are in the encoding its XML declaration names."""
+    stream = package.open(info)
+    first = stream.read(SCAN_CHUNK_BYTES)
+    # Enough of the start to see the byte order and the whole XML declaration (up to its ">").
+    while len(first) < MAX_TAG_BYTES and (len(first) < 2 or b">" not in first):
+        more = stream.read(SCAN_CHUNK_BYTES)
+        if not more:
+            break
+        first += more
+    if first.removeprefix(b"\xef\xbb\xbf").startswith(b"<?xml") and b"?>" not in first:
+        raise WorkbookRefused(f"文件内部数据异常（{info.filename}），已拒绝读取。")
+    head = first[:2]
+    decoder, encoding = None, "utf-8"
+    if head in (b"\xff\xfe", b"\xfe\xff"):
+        decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+    elif len(head) == 2 and head[0] == 0:
+        decoder = codecs.getincrementaldecoder("utf-16-be")(errors="replace")
+    elif len(head) == 2 and head[1] == 0:
+        decoder = codecs.getincrementaldecoder("utf-16-le")(errors="replace")
+    elif declared := XML_DECLARATION.match(first):
+        encoding = declared.group(1).decode("ascii")
+
+    def chunks():
+        with stream:
+            chunk = first
+            while True:
+                following = stream.read(SCAN_CHUNK_BYTES)
+                if decoder is not None:
+                    chunk = decoder.decode(chunk, final=not following).encode()
+                yield chunk, not following
+                if not following:
+                    return
+                chunk = following
+
+    return encoding, chunks()
+
+
+@lru_cache(maxsize=32)
+def _byte_table(encoding):
+    """What each byte is in ``encoding`` as expat reads an encoding it does not know itself: byte by
+    byte, through Python's codec (so a Thai or Urdu digit is a digit, a no-break space a space)."""
+    characters = []
+    for byte in range(256):
+        try:
+            character = bytes([byte]).decode(encoding)
+        except (UnicodeDecodeError, LookupError, ValueError):
+            character = "\ufffd"
+        characters.append(character if len(character) == 1 else "\ufffd")
+    return "".join(characters)
+
+
+def _decode(value, encoding):
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-16", "utf16"):
+        return value.decode("utf-8", "replace")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return value.decode("utf-8", "replace")  # expat refuses an encoding it cannot find
+    table = _byte_table(encoding)
+    return "".join(table[byte] for byte in value)
+
+
+def _row_number(text):
+    """The row number an r attribute's value gives, read as openpyxl reads it (int, else an
+    integral float), or 0 when openpyxl could not read it either (or it is a cell reference)."""
+    text = REFERENCE.sub(_reference, text)
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return 0
+    return int(number) if number.is_integer() else 0
+
+
+def _reference(match):
+    number, hexadecimal, name = match.groups()
+    if name:
+        return PREDEFINED[name]
+    code = int(number) if number else int(hexadecimal, 16)
+    return chr(code) if code <= sys.maxunicode else "\ufffd"
 
 
 def _too_many_rows():
@@ -124,7 +277,7 @@ def read_rows(upload):
         if _caused_by_unsafe_xml(error):
             raise WorkbookRefused(UNSAFE_XML) from None
         raise WorkbookRefused("文件已损坏或不是有效的 Excel 工作簿，无法读取。") from None
-    sheets, data_rows = [], 0
+    sheets, data_rows, walked = [], 0, 0
     try:
         for sheet in workbook.worksheets:
             if getattr(sheet, "sheet_state", "visible") != "visible":
@@ -132,6 +285,9 @@ def read_rows(upload):
             rows = []
             sheet.reset_dimensions()  # the size a file states may be wrong: read what is there
             for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+                walked += 1  # empty rows too: openpyxl pads up to each row's number
+                if walked > MAX_ROWS_WALKED:
+                    raise WorkbookRefused(_too_many_rows())
                 if not any(value not in (None, "") and str(value).strip() for value in values):
                     continue
                 data_rows += 1

@@ -240,7 +240,24 @@ def import_read(upload, *, year, level):
     except WorkbookRefused as refused:
         plan.errors.append(Problem(getattr(upload, "name", "文件") or "文件", 0, "", str(refused)))
         return plan
-    return plan_parsed(parse_list(sheets, default_level=level, year=year), plan)
+    plan = plan_parsed(parse_list(sheets, default_level=level, year=year), plan)
+    _in_file_order(plan, [sheet.title for sheet in sheets])
+    return plan
+
+
+COLUMN_ORDER = {label: position for position, label in enumerate(COLUMN_LABELS.values())}
+
+
+def _in_file_order(plan, titles):
+    """Errors and warnings as the file has them: by sheet, then row, then column (they are found
+    in several passes: reading each sheet, then across sheets, then against the database)."""
+    positions = {title: position for position, title in enumerate(titles)}
+
+    def key(problem):
+        return positions.get(problem.sheet, -1), problem.row, COLUMN_ORDER.get(problem.column, -1)
+
+    plan.errors.sort(key=key)
+    plan.warnings.sort(key=key)
 
 
 def plan_parsed(parsed, plan):
@@ -402,7 +419,8 @@ def _store(upload, user, year, level, plan):
         error_count=len(plan.errors),
         summary={**plan.summary(), "parsed": plan.parsed_rows() if plan.ok else []},
     )
-    record.file.save("list.xlsx", ContentFile(content), save=False)
+    if plan.ok:  # a refused file is not kept: its errors, in the summary, are what is shown
+        record.file.save("list.xlsx", ContentFile(content), save=False)
     record.save()
     return record
 

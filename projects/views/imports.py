@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views import View
@@ -13,7 +13,7 @@ from projects.forms import ImportUploadForm
 from projects.importers.template import template_workbook
 from projects.models import ImportRecord, Listing
 from projects.services.imports import STATUS_LABELS, error_rows, import_confirm, import_upload
-from projects.views.exports import XLSX, as_attachment
+from projects.views.exports import XLSX, as_attachment, download
 from projects.views.mixins import OfficeAdminRequiredMixin
 
 
@@ -93,17 +93,18 @@ class ImportErrorsView(OfficeAdminRequiredMixin, View):
         content = simple_workbook(
             "错误清单", ["类型", "工作表", "行号", "列", "说明"], error_rows(record), widths=[8, 24, 8, 16, 80]
         )
-        return xlsx_response(content, f"导入错误-{record.original_name}")
+        return xlsx_response(content, record.download_name(prefix="导入错误-"))
 
 
 class ImportFileView(OfficeAdminRequiredMixin, View):
-    """The kept original file, as uploaded."""
+    """The kept original file, as uploaded, always as an .xlsx download (never under the name it
+    came with, which could make a browser open it as something else); a refused one is not kept."""
 
     def get(self, request, pk):
         record = get_object_or_404(ImportRecord, pk=pk)
-        return FileResponse(
-            record.file.open("rb"), as_attachment=True, filename=record.original_name, content_type=XLSX
-        )
+        if not record.file:
+            raise Http404("该导入被拒绝，原文件未保留。")
+        return download(record.file.open("rb"), record.download_name())
 
 
 class ImportTemplateView(OfficeAdminRequiredMixin, View):

@@ -130,6 +130,26 @@ def test_staff_reports_the_month(open_page, tmp_path):
     assert Problem.objects.filter(description="配电增容手续未批复（浏览器测试）").count() == 1
 
 
+def test_the_preview_refuses_an_amount_the_server_would_refuse(open_page):
+    page = open_page("staff")
+    page.goto(page.base + "/reports/?year=2015&month=9")
+    page.locator(".sheet-row", has_text=OPEN_LISTING).click()
+    cumulative, hint = page.locator("[data-figure=cumulative]"), page.locator("#investment-hint")
+    page.fill("#id_investment", "1,2,3")  # once read as 123
+    expect(cumulative).to_have_text("—")
+    expect(page.locator("[data-figure=percent]")).to_have_text("—")
+    expect(hint).to_contain_text("逗号只能用作千位分隔符")
+    page.fill("#id_investment", "1e3")
+    expect(cumulative).to_have_text("—")
+    page.fill("#id_investment", "１，２３４.５")
+    expect(cumulative).not_to_have_text("—")
+    expect(hint).to_be_hidden()
+    page.fill("#id_investment", "12,5")
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.locator(".field.has-error")).to_contain_text("「12,5」不是有效的金额：逗号只能用作千位分隔符")
+    expect(cumulative).to_have_text("—")
+
+
 def test_leader_follows_up_on_a_phone(open_page, users):
     leader_user = users["leader"]
     page = open_page("leader", PHONE)
