@@ -83,6 +83,29 @@ def test_success_before_the_limit_resets_the_count(client):
     assert attempt(client, "staff", DEMO_PASSWORD).status_code == 302
 
 
+@pytest.mark.parametrize(
+    "username", ["x" * 256, "长" * 300, "y" * 5000, "staff\x00"], ids=["256", "300-cjk", "5000", "nul"]
+)
+def test_a_username_no_column_can_hold_is_a_failed_login(client, username):
+    """Longer than django-axes' username column (255; PostgreSQL refused the insert with a 500)."""
+    from axes.models import AccessAttempt
+
+    response = attempt(client, username, "wrong-password")
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode() or "空字符" in response.content.decode()
+    column = AccessAttempt._meta.get_field("username").max_length
+    assert all(len(name) <= column for name in AccessAttempt.objects.values_list("username", flat=True))
+    assert attempt(client, "staff", DEMO_PASSWORD).status_code == 302
+
+
+def test_failures_with_an_overlong_username_are_counted(client):
+    from axes.models import AccessAttempt
+
+    for _ in range(3):
+        attempt(client, "z" * 400, "wrong-password")
+    assert AccessAttempt.objects.get(username="z" * 255).failures_since_start == 3
+
+
 def test_admin_login_goes_through_the_throttled_page(client):
     response = client.get("/admin/login/")
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
