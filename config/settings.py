@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.logs.RequestIdMiddleware",  # first: every log line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, compressed and cached, from any app server
     "csp.middleware.CSPMiddleware",
@@ -143,6 +144,33 @@ CACHES = {
         "LOCATION": "figures",
         "TIMEOUT": 600,  # a safety net for writes made outside the application (psql, a restore)
         "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
+# Logs go to stderr, one line per event (a traceback folded onto its line), which systemd's journal
+# keeps: `journalctl -u kptracker`. A request that fails is logged by Django (4xx WARNING, 5xx ERROR
+# with the traceback), the application's own loggers from INFO, other libraries from WARNING.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+    "formatters": {
+        "one_line": {
+            "()": "config.logs.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        }
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "one_line"},
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        # Named here so that Django's default handlers (console only with DEBUG, mail to the empty
+        # ADMINS) are replaced: everything reaches the one stderr handler at the root.
+        "django": {"level": "INFO"},
+        "accounts": {"level": "INFO"},
+        "config": {"level": "INFO"},
+        "projects": {"level": "INFO"},
     },
 }
 
