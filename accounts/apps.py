@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
     verbose_name = "账号与权限"
+
+    def ready(self):
+        from accounts import checks  # noqa: F401  (registers the system checks)

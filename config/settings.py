@@ -178,9 +178,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes). Failures are counted per username only: an office shares one
-# NAT address, so counting by address would let anyone lock out the whole office with junk names,
-# and an address read from X-Forwarded-For could be forged to reset the count.
+# Login throttling (django-axes). Failures lock per username: an office shares one NAT address,
+# so locking by address at this threshold would let anyone lock out the whole office with junk
+# names, and an address read from X-Forwarded-For could be forged to reset the count. (A much
+# higher limit per address, against password spraying, follows below.)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -190,8 +191,18 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 AXES_USERNAME_CALLABLE = "accounts.security.login_username"  # cut to the column: a longer name is no account
-AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HANDLER = "accounts.security.LoginThrottle"  # axes' database handler plus the address limit below
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"  # registration/lockout.html, in Chinese
 AXES_VERBOSE = False
+# A second limit, per address and far above one office's typos: an address from which this many
+# sign-ins failed within the window (over all usernames: password spraying) waits until they are
+# older. Counted from axes' records in the database, so all app servers share the count; the
+# window cannot be longer than AXES_COOLOFF_TIME, after which axes deletes those records.
+KP_LOGIN_ADDRESS_FAILURE_LIMIT = int(env_str("KP_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+KP_LOGIN_ADDRESS_COOLOFF = AXES_COOLOFF_TIME
+# Behind nginx every request comes from nginx's address: name it here, and the address nginx saw
+# (X-Real-IP, which nginx sets itself) is used instead. Nobody else's headers are trusted.
+KP_TRUSTED_PROXIES = env_list("KP_TRUSTED_PROXIES")
 
 # Content Security Policy: everything from this site only, no inline script or style.
 CONTENT_SECURITY_POLICY = {

@@ -34,6 +34,16 @@ def test_deploy_check_is_clean_in_production_mode():
     assert "no issues" in result.stdout
 
 
+def test_deploy_check_asks_behind_a_proxy_for_the_proxys_address():
+    """Else every sign-in counts as the proxy's, and the per-address login limit stops everyone."""
+    behind_nginx = {**PRODUCTION_ENV, "BEHIND_TLS_PROXY": "1"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=behind_nginx)
+    assert result.returncode != 0 and "accounts.W001" in result.stdout + result.stderr
+    named = {**behind_nginx, "KP_TRUSTED_PROXIES": "10.0.0.10"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=named)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
 def test_production_refuses_to_start_without_required_settings(missing):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
