@@ -113,6 +113,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Always Chinese, whatever language the browser asks for (no LocaleMiddleware).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Chinese for what Django's and the packages' own catalogues lack (locale/zh_Hans/LC_MESSAGES).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
