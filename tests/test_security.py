@@ -177,6 +177,25 @@ def objects_for_caching(users):
     ]
 
 
+def test_the_cache_rule_reads_nothing_from_the_database(client_for, monkeypatch):
+    """While PostgreSQL is away the health check still answers, to a signed-in browser too."""
+    from django.db import OperationalError
+
+    class Unreachable:
+        def cursor(self):
+            raise OperationalError("could not connect to server: Connection refused")
+
+    def session_unreachable(self):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    client = client_for("admin")
+    monkeypatch.setattr("config.errors.connection", Unreachable())
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", session_unreachable)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["database"] == "unreachable"
+    assert response["Cache-Control"] == "private, no-store"
+
+
 def test_static_files_and_pages_for_visitors_keep_their_own_caching(client_for, users):
     signed_in = client_for("leader")
     static = signed_in.get("/static/css/app.css")
