@@ -25,12 +25,15 @@ run: demo
 
 # Production mode on the database DATABASE_URL names (PostgreSQL): deploy-checked settings,
 # migrations, collected static files, gunicorn. SECRET_KEY and ALLOWED_HOSTS must be set.
+# gunicorn's access log (stdout) ends with nginx's request id, as the application's log lines do.
 WORKERS ?= 2
+ACCESS_LOG_FORMAT := %(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}i)s
 serve: install
 	DJANGO_ENV=production $(BIN)/python manage.py check --deploy --fail-level WARNING
 	DJANGO_ENV=production $(BIN)/python manage.py migrate --noinput
 	DJANGO_ENV=production $(BIN)/python manage.py collectstatic --noinput -v0
-	DJANGO_ENV=production $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+	DJANGO_ENV=production $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --access-logformat '$(ACCESS_LOG_FORMAT)'
 
 test: install
 	$(BIN)/python -m pytest

@@ -3,8 +3,10 @@
 from functools import update_wrapper
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.scoping import is_office_admin
@@ -72,12 +74,36 @@ class ViewOnlyMixin(OfficePermissionsMixin):
 
 class AuditedAdmin(SimpleHistoryAdmin):
     """The history screens of django-simple-history, read-only: reverting from a past version
-    would write around the application's checks, so its form refuses to save."""
+    would write around the application's checks, so its form refuses to save. An id in the
+    address that names nothing (``abc``) answers 404; a model without a version history shows
+    the admin's own change log."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.ids_or_404(object_id)
+        if not self.has_versions():
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied("变更记录只能查看，不能用于恢复旧版本。")
+        if not self.has_versions():
+            raise Http404("该对象没有版本记录。")
+        self.ids_or_404(object_id, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def has_versions(self):
+        return hasattr(self.model._meta, "simple_history_manager_attribute")
+
+    def ids_or_404(self, object_id, version_id=None):
+        """Ids are parsed before they reach a query, where "abc" for a number raises ValueError."""
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+            if version_id is not None:
+                history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+                history.model._meta.pk.to_python(version_id)
+        except ValidationError:
+            raise Http404("没有找到该记录。") from None
 
 
 class OfficeModelAdmin(OfficePermissionsMixin, AuditedAdmin):

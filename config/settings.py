@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.logs.RequestIdMiddleware",  # first: every log line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, compressed and cached, from any app server
     "csp.middleware.CSPMiddleware",
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.PrivatePagesMiddleware",  # signed-in browsers: Cache-Control: private, no-store
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -115,6 +117,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Always Chinese, whatever language the browser asks for (no LocaleMiddleware).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Chinese for what Django's and the packages' own catalogues lack (locale/zh_Hans/LC_MESSAGES).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -149,13 +153,41 @@ CACHES = {
     },
 }
 
+# Logs go to stderr, one line per event (a traceback folded onto its line), which systemd's journal
+# keeps: `journalctl -u kptracker`. A request that fails is logged by Django (4xx WARNING, 5xx ERROR
+# with the traceback), the application's own loggers from INFO, other libraries from WARNING.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+    "formatters": {
+        "one_line": {
+            "()": "config.logs.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        }
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "one_line"},
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        # Named here so that Django's default handlers (console only with DEBUG, mail to the empty
+        # ADMINS) are replaced: everything reaches the one stderr handler at the root.
+        "django": {"level": "INFO"},
+        "accounts": {"level": "INFO"},
+        "config": {"level": "INFO"},
+        "projects": {"level": "INFO"},
+    },
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes). Failures are counted per username only: an office shares one
-# NAT address, so counting by address would let anyone lock out the whole office with junk names,
-# and an address read from X-Forwarded-For could be forged to reset the count.
+# Login throttling (django-axes). Failures lock per username: an office shares one NAT address,
+# so locking by address at this threshold would let anyone lock out the whole office with junk
+# names, and an address read from X-Forwarded-For could be forged to reset the count. (A much
+# higher limit per address, against password spraying, follows below.)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -164,8 +196,19 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
-AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_USERNAME_CALLABLE = "accounts.security.login_username"  # cut to the column: a longer name is no account
+AXES_HANDLER = "accounts.security.LoginThrottle"  # axes' database handler plus the address limit below
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"  # registration/lockout.html, in Chinese
 AXES_VERBOSE = False
+# A second limit, per address and far above one office's typos: an address from which this many
+# sign-ins failed within the window (over all usernames: password spraying) waits until they are
+# older. Counted from axes' records in the database, so all app servers share the count; the
+# window cannot be longer than AXES_COOLOFF_TIME, after which axes deletes those records.
+KP_LOGIN_ADDRESS_FAILURE_LIMIT = int(env_str("KP_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+KP_LOGIN_ADDRESS_COOLOFF = AXES_COOLOFF_TIME
+# Behind nginx every request comes from nginx's address: name it here, and the address nginx saw
+# (X-Real-IP, which nginx sets itself) is used instead. Nobody else's headers are trusted.
+KP_TRUSTED_PROXIES = env_list("KP_TRUSTED_PROXIES")
 
 # Content Security Policy: everything from this site only, no inline script or style.
 CONTENT_SECURITY_POLICY = {

@@ -3,6 +3,9 @@
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_site import AuditedAdmin
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +84,34 @@ def test_changelist_search_and_filter(admin_client_demo):
     assert response.context["cl"].result_count == 1
     response = admin_client_demo.get(url(Project, "changelist"), {"listing": "2015-city"})
     assert response.context["cl"].result_count == 26
+
+
+AUDITED = [model for model in REGISTERED if isinstance(admin.site._registry[model], SimpleHistoryAdmin)]
+
+
+def test_every_history_screen_is_the_audited_one():
+    assert {model._meta.label for model in AUDITED} >= {"accounts.User", "projects.Project", "projects.Problem"}
+    assert all(isinstance(admin.site._registry[model], AuditedAdmin) for model in AUDITED)
+
+
+@pytest.mark.parametrize("path", ["{pk}/history/abc/", "abc/history/", "abc/history/{version}/", "{pk}/history/1.5/",
+                                  "{pk}/history/99999999999999999999/", "99999999999999999999/history/"])  # fmt: skip
+@pytest.mark.parametrize("model", AUDITED, ids=lambda m: m._meta.label)
+def test_history_screens_answer_404_for_ids_that_name_nothing(admin_client_demo, model, path, sample_import):
+    obj = model._default_manager.order_by("pk").first()
+    version = obj.history.earliest().history_id if hasattr(obj, "history") else 1
+    response = admin_client_demo.get(url(model, "changelist") + path.format(pk=obj.pk, version=version))
+    if not hasattr(obj, "history") and path.startswith("9999"):
+        assert response.status_code == 302  # the admin's own "no such object" redirect, as on its change page
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("model", AUDITED, ids=lambda m: m._meta.label)
+def test_history_screen_of_every_audited_model_answers(admin_client_demo, model, sample_import):
+    """Models without a version history (problem steps, imports) show the admin's own change log."""
+    obj = model._default_manager.order_by("pk").first()
+    assert admin_client_demo.get(url(model, "history", obj.pk)).status_code == 200
+    if hasattr(obj, "history"):
+        version = obj.history.earliest().history_id
+        assert admin_client_demo.get(url(model, "simple_history", obj.pk, version)).status_code == 200

@@ -34,6 +34,16 @@ def test_deploy_check_is_clean_in_production_mode():
     assert "no issues" in result.stdout
 
 
+def test_deploy_check_asks_behind_a_proxy_for_the_proxys_address():
+    """Else every sign-in counts as the proxy's, and the per-address login limit stops everyone."""
+    behind_nginx = {**PRODUCTION_ENV, "BEHIND_TLS_PROXY": "1"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=behind_nginx)
+    assert result.returncode != 0 and "accounts.W001" in result.stdout + result.stderr
+    named = {**behind_nginx, "KP_TRUSTED_PROXIES": "10.0.0.10"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=named)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
 def test_production_refuses_to_start_without_required_settings(missing):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
@@ -132,3 +142,63 @@ def test_forms_refuse_posts_without_csrf_token(users):
     response = client.post(reverse("projects:instruction_create", args=[problem.pk]), {"text": "无令牌提交"})
     assert response.status_code == 403
     assert not problem.instructions.filter(text="无令牌提交").exists()
+
+
+def test_every_response_to_a_signed_in_user_is_kept_out_of_caches(client_for, objects_for_caching):
+    """A shared office PC's browser must not keep a leader's pages, exports or photos."""
+    for role, url in objects_for_caching:
+        response = client_for(role).get(url)
+        assert response.status_code == (404 if url == "/no-such-page/" else 200), url
+        assert response["Cache-Control"] == "private, no-store", url
+
+
+@pytest.fixture
+def objects_for_caching(users):
+    from projects.models import ReportPhoto
+
+    project = Project.objects.get(name="恒宇·东城国际")
+    photo = ReportPhoto.objects.filter(report__listing__project__street__name="北环路街道").first()
+    return [
+        ("leader", reverse("projects:overview")),
+        ("leader", reverse("projects:project_list")),
+        ("leader", project.get_absolute_url()),
+        ("leader", reverse("projects:problem_list")),
+        ("leader", reverse("password_change")),
+        ("leader", reverse("projects:export_progress")),
+        ("leader", reverse("projects:export_problems")),
+        ("leader", "/no-such-page/"),
+        ("staff_a", reverse("projects:report_sheet")),
+        ("staff_a", reverse("projects:photo", args=[photo.pk])),
+        ("staff_a", reverse("projects:photo_thumbnail", args=[photo.pk])),
+        ("admin", reverse("projects:import_template")),
+        ("admin", reverse("admin:index")),
+        ("admin", reverse("admin:accounts_user_changelist")),
+        ("admin", "/healthz"),
+    ]
+
+
+def test_the_cache_rule_reads_nothing_from_the_database(client_for, monkeypatch):
+    """While PostgreSQL is away the health check still answers, to a signed-in browser too."""
+    from django.db import OperationalError
+
+    class Unreachable:
+        def cursor(self):
+            raise OperationalError("could not connect to server: Connection refused")
+
+    def session_unreachable(self):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    client = client_for("admin")
+    monkeypatch.setattr("config.errors.connection", Unreachable())
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", session_unreachable)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["database"] == "unreachable"
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_static_files_and_pages_for_visitors_keep_their_own_caching(client_for, users):
+    signed_in = client_for("leader")
+    static = signed_in.get("/static/css/app.css")
+    assert static.status_code == 200 and "no-store" not in static.get("Cache-Control", "")
+    login_page = client_for("anonymous").get(reverse("login"))
+    assert "private, no-store" != login_page.get("Cache-Control")

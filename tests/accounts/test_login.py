@@ -1,5 +1,7 @@
 """Signing in and out, changing the password, and throttling repeated failures (django-axes)."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -83,6 +85,29 @@ def test_success_before_the_limit_resets_the_count(client):
     assert attempt(client, "staff", DEMO_PASSWORD).status_code == 302
 
 
+@pytest.mark.parametrize(
+    "username", ["x" * 256, "长" * 300, "y" * 5000, "staff\x00"], ids=["256", "300-cjk", "5000", "nul"]
+)
+def test_a_username_no_column_can_hold_is_a_failed_login(client, username):
+    """Longer than django-axes' username column (255; PostgreSQL refused the insert with a 500)."""
+    from axes.models import AccessAttempt
+
+    response = attempt(client, username, "wrong-password")
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode() or "空字符" in response.content.decode()
+    column = AccessAttempt._meta.get_field("username").max_length
+    assert all(len(name) <= column for name in AccessAttempt.objects.values_list("username", flat=True))
+    assert attempt(client, "staff", DEMO_PASSWORD).status_code == 302
+
+
+def test_failures_with_an_overlong_username_are_counted(client):
+    from axes.models import AccessAttempt
+
+    for _ in range(3):
+        attempt(client, "z" * 400, "wrong-password")
+    assert AccessAttempt.objects.get(username="z" * 255).failures_since_start == 3
+
+
 def test_admin_login_goes_through_the_throttled_page(client):
     response = client.get("/admin/login/")
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
@@ -129,3 +154,75 @@ def test_an_office_admin_who_is_not_superuser_reads_login_records_and_unlocks(cl
     assert response.status_code == 302
     assert not AccessAttempt.objects.filter(username="staff").exists()
     assert attempt(client, "staff", DEMO_PASSWORD).status_code == 302
+
+
+SPRAYER = "203.0.113.9"
+
+
+def spray(client, count, address=SPRAYER):
+    """One address trying a common password on many usernames, each once (no account locks)."""
+    return [attempt(client, f"user{number:03d}", "Spring2015!", REMOTE_ADDR=address) for number in range(count)]
+
+
+def test_one_address_trying_many_usernames_waits_while_another_address_signs_in(client, settings):
+    assert settings.KP_LOGIN_ADDRESS_FAILURE_LIMIT == 30
+    responses = spray(client, 30)
+    assert [response.status_code for response in responses[:29]] == [200] * 29
+    assert responses[29].status_code == 429
+    refused = attempt(client, "staff", DEMO_PASSWORD, REMOTE_ADDR=SPRAYER)
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "登录失败次数过多" in page and "15 分钟" in page and "网络地址" in page
+    assert client.get(reverse("projects:project_list")).status_code == 302  # not signed in
+    assert attempt(type(client)(), "staff", DEMO_PASSWORD, REMOTE_ADDR="198.51.100.20").status_code == 302
+
+
+def test_a_refused_attempt_during_the_wait_counts_against_no_account(client):
+    from axes.models import AccessAttempt
+
+    spray(client, 30)
+    for _ in range(6):
+        attempt(client, "staff", "wrong-password", REMOTE_ADDR=SPRAYER)
+    assert not AccessAttempt.objects.filter(username="staff").exists()
+    assert attempt(type(client)(), "staff", DEMO_PASSWORD, REMOTE_ADDR="198.51.100.20").status_code == 302
+
+
+def test_the_address_waits_until_its_failures_are_older_than_the_window(client, settings):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    spray(client, 30)
+    assert attempt(client, "staff", DEMO_PASSWORD, REMOTE_ADDR=SPRAYER).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.KP_LOGIN_ADDRESS_COOLOFF - timedelta(minutes=1))
+    assert attempt(client, "staff", DEMO_PASSWORD, REMOTE_ADDR=SPRAYER).status_code == 302
+
+
+def test_an_office_behind_one_address_is_not_stopped_by_typos_that_were_corrected(client):
+    """Failures of an account that then signs in are cleared, so they do not add up for the address."""
+    office = "198.51.100.77"
+    for _ in range(10):
+        for _ in range(4):
+            attempt(client, "staff", "typo", REMOTE_ADDR=office)
+        assert attempt(client, "staff", DEMO_PASSWORD, REMOTE_ADDR=office).status_code == 302
+        client.post(reverse("logout"))
+    assert attempt(client, "leader", DEMO_PASSWORD, REMOTE_ADDR=office).status_code == 302
+
+
+def test_the_address_limit_is_a_setting(client, settings):
+    settings.KP_LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    spray(client, 3)
+    assert attempt(client, "staff", DEMO_PASSWORD, REMOTE_ADDR=SPRAYER).status_code == 429
+
+
+def test_the_address_is_the_proxys_client_only_from_a_trusted_proxy(rf, settings):
+    from accounts.security import client_ip
+
+    settings.KP_TRUSTED_PROXIES = ["10.0.0.10"]
+    through_nginx = rf.get("/", REMOTE_ADDR="10.0.0.10", HTTP_X_REAL_IP="203.0.113.5", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_ip(through_nginx) == "203.0.113.5"
+    direct = rf.get("/", REMOTE_ADDR="198.51.100.7", HTTP_X_REAL_IP="203.0.113.5", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_ip(direct) == "198.51.100.7"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.10", HTTP_X_REAL_IP="not an address")) == "10.0.0.10"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.10")) == "10.0.0.10"
+    settings.KP_TRUSTED_PROXIES = []
+    assert client_ip(through_nginx) == "10.0.0.10"

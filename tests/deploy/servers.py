@@ -66,6 +66,7 @@ class Site:
             "SECRET_KEY": SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "BEHIND_TLS_PROXY": "1",
+            "KP_TRUSTED_PROXIES": "127.0.0.1",  # the visitor plays nginx (check --deploy asks for it)
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         env.update(extra)
