@@ -24,7 +24,6 @@ class PhotoView(LoginRequiredMixin, View):
         else:
             stored, content_type = photo.image, CONTENT_TYPES[photo.extension]
         response = FileResponse(stored.open("rb"), content_type=content_type)
-        response["Cache-Control"] = "private, max-age=3600"
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
