@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files import File
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from accounts.models import Role
 from projects.models import ClosedMonth, Listing, MonthlyReport, Problem, Project, SupervisionVisit
@@ -28,7 +28,7 @@ UNREPORTED = "北环路机械配件厂技改（示例）"  # staff's street; Sep
 
 
 def run_in_thread(outcomes, name, work):
-    """Run ``work`` on a connection of its own; record what it returned or raised, and when it ended."""
+    """Run ``work`` on a connection of its own; record what it returned or raised."""
 
     def target():
         try:
@@ -36,7 +36,6 @@ def run_in_thread(outcomes, name, work):
         except Exception as error:  # recorded, then asserted on by the test
             outcomes[name] = (type(error).__name__, error)
         finally:
-            outcomes[f"{name}_ended"] = time.monotonic()
             connections.close_all()
 
     thread = threading.Thread(target=target)
@@ -59,14 +58,26 @@ def submit_september(user):
 def test_a_month_closed_while_a_save_is_in_flight_waits_for_the_save(users, monkeypatch):
     """The save began first (a submit with large photos holds its transaction): the close waits
     for it, so the report lands before the month is closed, never after."""
-    inside, original = threading.Event(), reports.check_photo_count
+    inside, commits = threading.Event(), {}
+    original_photos, original_save = reports.check_photo_count, reports.audited_save
+
+    def on_commit_note(name):
+        transaction.on_commit(lambda: commits.setdefault(name, time.monotonic()))
 
     def slow_photos(report, count):
+        on_commit_note("save")
         inside.set()
         time.sleep(1)  # storing ten large photos
-        return original(report, count)
+        return original_photos(report, count)
+
+    def noted_close(obj, **kwargs):
+        saved = original_save(obj, **kwargs)
+        if isinstance(obj, ClosedMonth):
+            on_commit_note("close")  # at once when not in a transaction, else when it commits
+        return saved
 
     monkeypatch.setattr(reports, "check_photo_count", slow_photos)
+    monkeypatch.setattr(reports, "audited_save", noted_close)
     outcomes = {}
     saving = run_in_thread(outcomes, "save", lambda: submit_september(users["staff_a"]))
     assert inside.wait(10)
@@ -75,7 +86,7 @@ def test_a_month_closed_while_a_save_is_in_flight_waits_for_the_save(users, monk
     closing.join(30)
 
     assert outcomes["save"][0] == "ok" and outcomes["close"][0] == "ok", outcomes
-    assert outcomes["save_ended"] <= outcomes["close_ended"]  # the close committed after the save
+    assert commits["save"] < commits["close"]  # the close committed after the save, not under it
     report = MonthlyReport.objects.get(listing__project__name=UNREPORTED, month=9)
     assert report.status == "submitted"
     assert ClosedMonth.objects.filter(year=2015, month=9).exists()
