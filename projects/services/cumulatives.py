@@ -10,6 +10,8 @@ call ``cumulatives_refresh`` themselves.
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import transaction
+
 CHUNK = 500  # listing ids per statement, well under SQLite's variable limit
 
 
@@ -31,7 +33,11 @@ def running_totals(reports):
 
 def cumulatives_rebuild(report_model, cumulative_model, listing_ids=None):
     """Rewrite the cumulatives of ``listing_ids`` (every listing when None) from the counted
-    reports. Takes the model classes so the data migration can run it on historical models."""
+    reports. Takes the model classes so the data migration can run it on historical models.
+
+    Each listing's row is locked first (FOR NO KEY UPDATE, in ascending order, until the
+    transaction ends): two saves of one listing in different months rebuild one after the other,
+    the second summing the first's report, instead of both inserting the row."""
     from projects.models import COUNTED_REPORT
 
     if listing_ids is None:
@@ -40,21 +46,28 @@ def cumulatives_rebuild(report_model, cumulative_model, listing_ids=None):
     else:
         ids = sorted(set(listing_ids))
         chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
-    for chunk in chunks:
-        reports = report_model.objects.filter(COUNTED_REPORT)
-        if chunk is not None:
-            cumulative_model.objects.filter(listing_id__in=chunk).delete()
-            reports = reports.filter(listing_id__in=chunk)
-        totals = running_totals(reports.order_by().values_list("listing_id", "month", "investment").iterator())
-        cumulative_model.objects.bulk_create(
-            (
-                cumulative_model(
-                    listing_id=listing_id, **{f"month_{month}": amount for month, amount in enumerate(months, start=1)}
-                )
-                for listing_id, months in totals.items()
-            ),
-            batch_size=500,
-        )
+    listing_model = cumulative_model._meta.get_field("listing").related_model
+    with transaction.atomic():
+        for chunk in chunks:
+            _rebuild_chunk(report_model, cumulative_model, listing_model, chunk, COUNTED_REPORT)
+
+
+def _rebuild_chunk(report_model, cumulative_model, listing_model, chunk, counted):
+    reports = report_model.objects.filter(counted)
+    if chunk is not None:
+        list(listing_model.objects.select_for_update(no_key=True).filter(pk__in=chunk).order_by("pk").values("pk"))
+        cumulative_model.objects.filter(listing_id__in=chunk).delete()
+        reports = reports.filter(listing_id__in=chunk)
+    totals = running_totals(reports.order_by().values_list("listing_id", "month", "investment").iterator())
+    cumulative_model.objects.bulk_create(
+        (
+            cumulative_model(
+                listing_id=listing_id, **{f"month_{month}": amount for month, amount in enumerate(months, start=1)}
+            )
+            for listing_id, months in totals.items()
+        ),
+        batch_size=500,
+    )
 
 
 def cumulatives_refresh(listing_ids=None):

@@ -220,3 +220,46 @@ def test_findings_converted_three_times_at_once_make_one_problem_each(users, mon
         "围挡破损",
         "扬尘治理不到位",
     ]
+
+
+def test_two_months_of_one_project_saved_at_once_keep_its_cumulatives_right(users, monkeypatch):
+    """Staff submit September while an admin corrects August of the same project: both land, and
+    the derived month-end cumulatives hold both (no duplicate key, no sum that misses one)."""
+    from projects import signals
+    from projects.models import ListingCumulative
+
+    listing = Listing.objects.get(project__name=UNREPORTED, year=2015)
+    august = listing.reports.get(month=8)
+    rebuilt, original = threading.Event(), signals.cumulatives_refresh
+
+    def slow_refresh(listing_ids):
+        original(listing_ids)
+        rebuilt.set()
+        time.sleep(1)  # the rest of the save (photos) keeps the transaction open
+
+    monkeypatch.setattr(signals, "cumulatives_refresh", slow_refresh)
+    outcomes = {}
+    september = run_in_thread(outcomes, "september", lambda: submit_september(users["staff_a"]))
+    assert rebuilt.wait(10)
+    correction = run_in_thread(
+        outcomes,
+        "august",
+        lambda: report_save(
+            user=users["admin"],
+            listing=listing,
+            month=8,
+            data=ReportInput(investment=august.investment + 1, progress="核定"),
+            version=august.version,
+            submit=False,
+            confirmed=True,
+            correction_reason="按台账核定",
+        ),
+    )
+    september.join(30)
+    correction.join(30)
+
+    assert outcomes["september"][0] == "ok" and outcomes["august"][0] == "ok", outcomes
+    submitted = MonthlyReport.objects.filter(listing=listing, status="submitted")
+    row = ListingCumulative.objects.get(listing=listing)
+    assert row.month_8 == sum(r.investment for r in submitted if r.month <= 8)
+    assert row.month_12 == sum(r.investment for r in submitted) == row.month_8 + Decimal("100")
