@@ -47,3 +47,14 @@ class OneLineFormatter(logging.Formatter):
 
     def format(self, record):
         return super().format(record).replace("\r", "\\r").replace("\n", "\\n")
+
+
+class ClientErrorFilter(logging.Filter):
+    """A 4xx is the client's mistake (a page not found, a page refused): one line saying so, without
+    the traceback of the Http404 or PermissionDenied that produced it. 5xx keep theirs."""
+
+    def filter(self, record):
+        status = getattr(record, "status_code", None)
+        if status is not None and status < 500:
+            record.exc_info = record.exc_text = None
+        return True

@@ -159,7 +159,10 @@ CACHES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "config.logs.RequestIdFilter"},
+        "client_error": {"()": "config.logs.ClientErrorFilter"},
+    },
     "formatters": {
         "one_line": {
             "()": "config.logs.OneLineFormatter",
@@ -167,7 +170,11 @@ LOGGING = {
         }
     },
     "handlers": {
-        "stderr": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "one_line"},
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "client_error"],
+            "formatter": "one_line",
+        },
     },
     "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {

@@ -14,7 +14,7 @@ from config.logs import OneLineFormatter, RequestIdFilter, current_request_id
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # A real HTTP server in a process of its own, with the project's settings (DEBUG off), serving the
-# project's URLs plus one view that raises. It answers two requests and exits.
+# project's URLs plus a view that fails and one that refuses. It answers three requests and exits.
 SERVER = """
 import django
 django.setup()
@@ -31,15 +31,21 @@ def broken(request):
     raise ZeroDivisionError("the view of the logging proof")
 
 
+def refused(request):
+    from django.core.exceptions import PermissionDenied
+
+    raise PermissionDenied("只有项目办管理员可以使用此功能。")
+
+
 class Handler(WSGIRequestHandler):
     def log_message(self, *args):
         pass  # the access log is gunicorn's (stdout); stderr holds the application's lines only
 
 
-urls.urlpatterns.append(path("broken/", broken))
+urls.urlpatterns += [path("broken/", broken), path("refused/", refused)]
 server = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=Handler)
 print(server.server_port, flush=True)
-for _ in range(2):
+for _ in range(3):
     server.handle_request()
 """
 
@@ -70,6 +76,7 @@ def test_a_failing_request_leaves_one_line_with_its_traceback_and_request_id(tmp
         port = int(server.stdout.readline())
         assert get(f"http://127.0.0.1:{port}/broken/", "4f2a9c0e7b1d4e8fa3c5d6e7f8091a2b") == 500
         assert get(f"http://127.0.0.1:{port}/no-such-page/", "0a1b2c3d4e5f60718293a4b5c6d7e8f9") == 404
+        assert get(f"http://127.0.0.1:{port}/refused/", "11111111222222223333333344444444") == 403
         _, stderr = server.communicate(timeout=60)
     finally:
         server.kill()
@@ -83,8 +90,13 @@ def test_a_failing_request_leaves_one_line_with_its_traceback_and_request_id(tmp
     assert line.endswith("ZeroDivisionError: the view of the logging proof")
     not_found = [line for line in lines if "/no-such-page/" in line]
     assert len(not_found) == 1
-    assert " WARNING django.request [0a1b2c3d4e5f60718293a4b5c6d7e8f9] Not Found: /no-such-page/" in not_found[0]
-    assert len(lines) == 2, stderr  # nothing else, and nothing spread over several lines
+    assert not_found[0].endswith(" WARNING django.request [0a1b2c3d4e5f60718293a4b5c6d7e8f9] Not Found: /no-such-page/")
+    refused = [line for line in lines if "/refused/" in line]
+    # A client's 4xx is one line saying so, without the traceback of the exception behind it.
+    assert refused == [refused[0]] and refused[0].endswith(
+        " WARNING django.request [11111111222222223333333344444444] Forbidden (Permission denied): /refused/"
+    ), stderr
+    assert len(lines) == 3, stderr  # nothing else, and nothing spread over several lines
 
 
 def formatted(record):
