@@ -1,8 +1,11 @@
 """Request parameters that str.isdigit() takes for numbers and int() refuses ("²", "³", "①"): every
 page answers them like any other bad value, never with a 500."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from projects.models import Project
 
@@ -20,6 +23,11 @@ SUPERSCRIPT = "²"  # "²".isdigit() is True; int("²") raises ValueError
 def test_a_false_digit_month_is_ignored(client_for, url, param, value):
     response = client_for("admin").get(reverse(url), {param: value})
     assert response.status_code == 200
+    if url == "projects:project_list":
+        assert response.context["month"] == 9  # the default: the latest reported month
+    else:
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        assert "1-9月完成投资" in [cell.value for cell in sheet[1]]
 
 
 @pytest.mark.parametrize("param", ["street", "unit"])

@@ -115,11 +115,12 @@ WEAK_PASSWORDS = ["Ab1", "12345678", "90817263545", "staff1"]  # short, common, 
 
 def pages(objects_of):
     """(role, method, url, data) for the pages each role reaches."""
-    from projects.models import Listing, Project
+    from projects.models import Listing, MonthlyReport, Project
 
     project = Project.objects.get(name="恒宇·东城国际")
     problem = project.problems.first()
     listing = Listing.objects.get(project__name="北环路街道便民服务中心（示例）")
+    submitted = MonthlyReport.objects.filter(listing__year=2015, month=9, status="submitted").first()
     user_pages = [
         ("get", reverse("projects:overview"), None),
         ("get", reverse("projects:project_list"), None),
@@ -148,6 +149,13 @@ def pages(objects_of):
         ("admin", "get", reverse("projects:import_list"), None),
         ("admin", "get", objects_of["import"].get_absolute_url(), None),
         ("admin", "get", reverse("projects:visit_create"), None),
+        ("admin", "get", reverse("projects:visit_problems", args=[objects_of["visit"].pk]), None),
+        ("admin", "get", reverse("projects:report_edit", args=[submitted.listing_id, 9]), None),
+        ("admin", "get", reverse("projects:report_edit", args=[submitted.listing_id, 9]) + "?correct=1", None),
+        ("admin", "get", reverse("projects:report_sheet") + "?year=2015&month=8", None),  # reopen
+        ("admin", "get", reverse("projects:report_sheet") + "?year=2015&month=9", None),  # close
+        ("admin", "get", reverse("projects:report_sheet") + "?year=2015&month=11", None),  # cannot close
+        ("admin", "get", reverse("projects:overview") + "?year=2030", None),  # a year not yet reported
         ("admin", "get", reverse("admin:index"), None),
         ("admin", "get", reverse("admin:password_change"), None),
         ("admin", "get", reverse("admin:projects_project_simple_history",
@@ -167,8 +175,13 @@ def pages(objects_of):
 
 def test_every_page_a_user_sees_is_chinese(client_for, users, login_records, sample_import):
     from accounts.models import User
+    from projects.models import SupervisionVisit
 
-    objects_of = {"import": sample_import, "user": User.objects.get(username="staff")}
+    objects_of = {
+        "import": sample_import,
+        "user": User.objects.get(username="staff"),
+        "visit": SupervisionVisit.objects.order_by("pk").first(),  # its findings page
+    }
     words = data_words()
     clients = {}
     english = []
