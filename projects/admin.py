@@ -357,25 +357,13 @@ class InstructionAdmin(OfficeModelAdmin):
 
 
 @admin.register(ClosedMonth)
-class ClosedMonthAdmin(OfficeModelAdmin):
-    """Months are closed on the reporting sheet; deleting one here reopens it (and is audited)."""
+class ClosedMonthAdmin(ViewOnlyMixin, OfficeModelAdmin):
+    """Months are closed and reopened on the reporting sheet (月度填报), with the rules and the
+    locks of services.reports and a reason for reopening; here they are only listed."""
 
     list_display = ["__str__", "closed_by", "closed_at"]
     fields = ["year", "month", "closed_by", "closed_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)  # one month at a time, the latest only
-        return actions
-
-    def has_delete_permission(self, request, obj=None):
-        # Only the latest closed month reopens, so closed months stay one unbroken run.
-        latest = ClosedMonth.objects.order_by("-year", "-month").first()
-        return super().has_delete_permission(request, obj) and (obj is None or obj == latest)
 
 
 @admin.register(ReportPhoto)

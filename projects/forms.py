@@ -12,7 +12,7 @@ from projects.amounts import AmountTextError, parse_amount_text
 from projects.choices import Level, ProblemKind, ProblemStatus
 from projects.models import Instruction, Leader, Project, Street, Unit
 from projects.services.photos import photo_check
-from projects.services.reports import ProblemInput, ReportInput
+from projects.services.reports import PROGRESS_MAX_CHARS, ProblemInput, ReportInput
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -84,7 +84,9 @@ class ReportForm(forms.Form):
     progress = forms.CharField(
         label="形象进度",
         required=False,
-        max_length=2000,
+        max_length=PROGRESS_MAX_CHARS,
+        error_messages={"max_length": f"形象进度请写在 {PROGRESS_MAX_CHARS} 字以内（进展表的一格打印得下）。"},
+        help_text=f"{PROGRESS_MAX_CHARS} 字以内。",
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "如：两座高48米的蒸馏塔已建成，配套设施正在安装。"}),
     )
     photos = PhotosField(label="现场照片", required=False, help_text="JPEG 或 PNG，可多选，每张不超过 10 MB。")
@@ -290,20 +292,27 @@ class OverviewForm(forms.Form):
 
 
 class ProgressExportForm(OverviewForm):
-    """The progress table's period and level, and optionally one street or one unit."""
+    """The progress table's period and level, and optionally one street or one unit among those
+    whose projects the user may see (another is refused: its table would be empty or mislabelled)."""
 
     street = forms.ModelChoiceField(
         label="街道",
-        queryset=Street.objects.all(),
+        queryset=Street.objects.none(),
         required=False,
-        error_messages={"invalid_choice": "没有这个街道。"},
+        error_messages={"invalid_choice": "没有这个街道，或不在您的范围内。"},
     )
     unit = forms.ModelChoiceField(
         label="责任单位",
-        queryset=Unit.objects.all(),
+        queryset=Unit.objects.none(),
         required=False,
-        error_messages={"invalid_choice": "没有这个责任单位。"},
+        error_messages={"invalid_choice": "没有这个责任单位，或不在您的范围内。"},
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        projects = Project.objects.visible_to(user)
+        self.fields["street"].queryset = Street.objects.filter(pk__in=projects.values("street_id"))
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=projects.values("unit_id"))
 
 
 class ImportUploadForm(forms.Form):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from projects.choices import Category, Level
-from projects.exporters.xlsx import HEADER, THIN_BORDER, Sheet, new_workbook
+from projects.exporters.xlsx import HEADER, THIN_BORDER, Sheet, fit_text, new_workbook
 from projects.models import District
 from projects.selectors.figures import percent_of
 
@@ -14,6 +14,9 @@ AMOUNT_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.00%"
 PAPER_A3 = 8
 SECTION_NUMBERS = "一二三四五六七八九十"
+# Where the rest of a text too long for one printed row can be read (xlsx.fit_text).
+MORE_IN_SYSTEM = "…（全文见系统）"
+MORE_IN_LEDGER = "…（其余见问题台账）"
 COLUMNS = [  # (header, width)
     ("序号", 6),
     ("项目名称", 28),
@@ -113,17 +116,17 @@ def write_progress_table(output, table):
         sheet.append(
             [
                 number,
-                line.name,
-                line.owner,
-                line.content,
+                fit_text(line.name, COLUMNS[1][1]),
+                fit_text(line.owner, COLUMNS[2][1]),
+                fit_text(line.content, COLUMNS[3][1], MORE_IN_SYSTEM),
                 line.total_investment,
                 line.annual_plan,
                 line.cumulative,
                 _fraction(percent_of(line.cumulative, line.annual_plan)),
-                line.progress_text or "",
-                line.problems,
-                line.leaders,
-                line.unit,
+                fit_text(line.progress_text or "", COLUMNS[8][1], MORE_IN_SYSTEM),
+                fit_text(line.problems, COLUMNS[9][1], MORE_IN_LEDGER),
+                fit_text(line.leaders, COLUMNS[10][1]),
+                fit_text(line.unit, COLUMNS[11][1]),
             ],
             formats.row,
         )

@@ -47,6 +47,25 @@ def wrapped_lines(text, width):
     return sum(max(1, math.ceil(text_width(line) / usable)) for line in text.split("\n"))
 
 
+MAX_LINES = (MAX_ROW_HEIGHT - ROW_PADDING) // LINE_HEIGHT  # what the tallest row prints
+
+
+def fit_text(text, width, marker="…"):
+    """``text`` as it prints in one row of a column ``width`` units wide: whole when it fits, else
+    cut where the tallest row ends and closed with ``marker``, which says where the rest is. A row
+    cannot grow past MAX_ROW_HEIGHT, and text beyond it would be clipped unseen."""
+    if not text or wrapped_lines(text, width) <= MAX_LINES:
+        return text
+    shortest, longest = 0, len(text)
+    while shortest < longest:  # the longest start of the text that still fits with the marker
+        middle = (shortest + longest + 1) // 2
+        if wrapped_lines(text[:middle] + marker, width) <= MAX_LINES:
+            shortest = middle
+        else:
+            longest = middle - 1
+    return text[:shortest] + marker
+
+
 class Sheet:
     """One worksheet written top to bottom, row by row."""
 

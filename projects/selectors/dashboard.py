@@ -465,7 +465,8 @@ def progress_table(*, user, year, month, level, street=None, unit=None):
         year=year,
         month=month,
         level=level,
-        coverage="、".join(filter(None, [scope_description(user), street and street.name, unit and unit.name])),
+        # A chosen street or unit is what the table holds (within the user's scope); else the scope.
+        coverage="、".join(part.name for part in (street, unit) if part) or scope_description(user),
         listings=rows,
         by_category=_breakdown_from(groups, "category", labels=dict(Category.choices)),
         summary=_summary_from(groups, month),

@@ -87,20 +87,26 @@ def photo_add(*, user, report, photo):
 
 
 def photo_delete(*, user, photo):
-    """Remove a photo from a report that is still open to the user; the files go once it is gone."""
-    from accounts.scoping import is_office_admin
-    from projects.services.reports import month_is_closed
+    """Remove a photo from a report that is still open to the user; the files go once it is gone.
 
-    report = photo.report
+    Decided under the month's lock, like a save: a photo never leaves a month being closed."""
+    from projects.services.locks import lock_reporting_month
+    from projects.services.reports import report_actions
+
     if not ReportPhoto.objects.kept_by(user).filter(pk=photo.pk).exists():
         raise PermissionDenied("您不能删除该照片。")
-    if month_is_closed(report.listing.year, report.month):
-        raise ValidationError(f"{report.listing.year}年{report.month}月已锁定，照片不能再删除。")
-    if report.status == "submitted" and not is_office_admin(user):
-        raise ValidationError("该月已报送，照片不能删除；如需更正，请项目办退回后再改。")
+    report = photo.report
+    listing = report.listing
     files = [photo.image.name, photo.thumbnail.name]
     storage = photo.image.storage
     with transaction.atomic():
+        lock_reporting_month(listing.year, report.month, shared=True)
+        report.refresh_from_db(fields=["status"])
+        actions = report_actions(user=user, listing=listing, month=report.month, report=report)
+        if actions.closed:
+            raise ValidationError(f"{listing.year}年{report.month}月已锁定，照片不能再删除。")
+        if not actions.photos_deletable:
+            raise ValidationError("该月已报送，照片不能删除；如需更正，请项目办退回后再改。")
         photo._history_user = user
         photo.delete()
         transaction.on_commit(lambda: [storage.delete(name) for name in files if name])

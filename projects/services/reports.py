@@ -43,6 +43,10 @@ class ReportInput:
     photos: list = field(default_factory=list)  # of photos.CheckedPhoto
 
 
+# 形象进度 is a short narrative; this many characters still print whole in the progress table's cell.
+PROGRESS_MAX_CHARS = 400
+
+
 def month_is_closed(year, month):
     return ClosedMonth.objects.filter(year=year, month=month).exists()
 
@@ -102,38 +106,59 @@ def _check_may_report(user, listing):
         raise PermissionDenied("您不能填报该项目。")
 
 
-def change_is_correction(*, listing, month, report):
-    """Whether changing ``report`` (None: not yet made) would be a correction: the month is closed
-    or the report already submitted. Only an admin corrects, with a reason."""
-    submitted = report is not None and report.status == ReportStatus.SUBMITTED
-    return submitted or month_is_closed(listing.year, month)
+@dataclass(frozen=True)
+class ReportActions:
+    """What a user may do with one month's report of a listing, by the office's rules: the report
+    page and the writes themselves read them from here."""
+
+    closed: bool  # the month is closed (锁定)
+    submitted: bool  # the report is submitted (已报送)
+    admin: bool
+
+    @property
+    def correction(self):
+        """A change now is a correction: only an admin makes it, with a reason kept in the history."""
+        return self.closed or self.submitted
+
+    @property
+    def editable(self):
+        """Staff change a report until it is submitted or the month closed; an admin always may."""
+        return self.admin or not self.correction
+
+    @property
+    def returnable(self):
+        """退回: an admin sends a submitted report of an open month back to its reporter."""
+        return self.admin and self.submitted and not self.closed
+
+    @property
+    def photos_deletable(self):
+        """Photos go while the month is open: staff's until the report is submitted, an admin's always."""
+        return not self.closed and (self.admin or not self.submitted)
 
 
-def _correction_reason(user, listing, month, existing, correction_reason):
+def report_actions(*, user, listing, month, report):
+    """The ReportActions of ``user`` on ``report`` (None: not yet made) of ``listing`` and ``month``."""
+    return ReportActions(
+        closed=month_is_closed(listing.year, month),
+        submitted=report is not None and report.status == ReportStatus.SUBMITTED,
+        admin=is_office_admin(user),
+    )
+
+
+def _correction_reason(actions, listing, month, correction_reason):
     """A change to a closed month, or to a report already submitted, is a correction: only an
     admin may make it, and only with a reason. Returns the reason ("" when not a correction)."""
-    if not change_is_correction(listing=listing, month=month, report=existing):
+    if not actions.correction:
         return ""
-    closed = month_is_closed(listing.year, month)
-    if not is_office_admin(user):
-        if closed:
+    if not actions.admin:
+        if actions.closed:
             raise ValidationError(f"{listing.year}年{month}月已锁定，不能再修改；如需更正，请联系项目办管理员。")
         raise ValidationError("该月已报送，不能修改；如需更正，请项目办退回后再改。")
     reason = (correction_reason or "").strip()
     if not reason:
-        what = f"{listing.year}年{month}月已锁定" if closed else "该月已报送"
+        what = f"{listing.year}年{month}月已锁定" if actions.closed else "该月已报送"
         raise ValidationError({"correction_reason": f"{what}，更正须填写更正原因。"})
-    return f"{'已锁定月份' if closed else '已报送填报'}更正：{reason}"
-
-
-def report_editable(*, user, listing, month, report):
-    """Whether the report form is open to ``user``: staff edit until a month is closed or the
-    report submitted; an admin may always correct (save then asks for a reason)."""
-    if is_office_admin(user):
-        return True
-    if month_is_closed(listing.year, month):
-        return False
-    return report is None or report.status != ReportStatus.SUBMITTED
+    return f"{'已锁定月份' if actions.closed else '已报送填报'}更正：{reason}"
 
 
 def _check_month_has_begun(year, month):
@@ -152,6 +177,8 @@ def _validate(data, submit):
         )
     if submit and not (data.progress or "").strip():
         errors["progress"] = "报送前请填写形象进度。"
+    elif len((data.progress or "").strip()) > PROGRESS_MAX_CHARS:
+        errors["progress"] = f"形象进度请写在 {PROGRESS_MAX_CHARS} 字以内（进展表的一格打印得下）。"
     if errors:
         raise ValidationError(errors)
 
@@ -184,8 +211,9 @@ def report_save(*, user, listing, month, data, version, submit, confirmed=False,
             # lock: closing the month waits for this save, or this save sees the month closed.
             lock_reporting_month(listing.year, month, shared=True)
             existing = MonthlyReport.objects.filter(listing=listing, month=month).first()
-            change_reason = _correction_reason(user, listing, month, existing, correction_reason)
-            correcting_submitted = existing is not None and existing.status == ReportStatus.SUBMITTED
+            actions = report_actions(user=user, listing=listing, month=month, report=existing)
+            change_reason = _correction_reason(actions, listing, month, correction_reason)
+            correcting_submitted = actions.submitted
             _validate(data, submit or correcting_submitted)
             if not confirmed:
                 warnings = report_warnings(
@@ -324,6 +352,17 @@ def month_close(*, user, year, month):
             raise ValidationError(f"{year}年{month}月已经锁定。") from None
 
 
+def month_reopen_refusal(year, month):
+    """Why ``year``/``month`` cannot be reopened, in Chinese; None when it can: only the latest
+    closed month reopens, so the closed months stay one unbroken run."""
+    latest = latest_closed_month()
+    if latest == (year, month):
+        return None
+    if not month_is_closed(year, month):
+        return f"{year}年{month}月没有锁定。"
+    return f"只能解锁最近锁定的月份（{latest[0]}年{latest[1]}月）；请先解锁其后的月份。"
+
+
 def month_reopen(*, user, year, month, reason):
     """Reopen the latest closed month (an admin, with a reason kept in the history)."""
     if not is_office_admin(user):
@@ -334,14 +373,13 @@ def month_reopen(*, user, year, month, reason):
     with transaction.atomic():
         lock_month_closing()
         lock_reporting_month(year, month, shared=False)
-        latest = ClosedMonth.objects.order_by("-year", "-month").first()
-        if latest is None or (latest.year, latest.month) != (year, month):
-            if not month_is_closed(year, month):
-                raise ValidationError(f"{year}年{month}月没有锁定。")
-            raise ValidationError(f"只能解锁最近锁定的月份（{latest.year}年{latest.month}月）；请先解锁其后的月份。")
-        latest._history_user = user
-        latest._change_reason = f"解锁：{reason}"
-        latest.delete()
+        refusal = month_reopen_refusal(year, month)
+        if refusal:
+            raise ValidationError(refusal)
+        closed = ClosedMonth.objects.get(year=year, month=month)
+        closed._history_user = user
+        closed._change_reason = f"解锁：{reason}"
+        closed.delete()
 
 
 def milestones_open_for(listing):

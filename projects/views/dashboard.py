@@ -18,11 +18,11 @@ from projects.selectors.dashboard import (
 )
 
 
-def overview_params(request, form_class=OverviewForm):
+def overview_params(request):
     """(year, month, level) from GET, defaulting to the latest reported year at city level, at the
     month its figures stand (selectors.dashboard.figures_month); a bad value is reported and
     replaced by its default."""
-    form = form_class(request.GET)
+    form = OverviewForm(request.GET)
     form.is_valid()
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else field

@@ -34,12 +34,12 @@ def download(file, filename):
 
 class ProgressTableExportView(LoginRequiredMixin, View):
     def get(self, request):
-        form = ProgressExportForm(request.GET)
+        form = ProgressExportForm(request.GET, user=request.user)
         if not form.is_valid() and ({"street", "unit"} & set(form.errors)):
             # A table of the whole district under a street's name (or the reverse) must never go out.
             messages.warning(request, "筛选条件有误：" + form_errors(form))
             return redirect("projects:overview")
-        year, month, level = overview_params(request, ProgressExportForm)
+        year, month, level = overview_params(request)
         table = progress_table(
             user=request.user,
             year=year,

@@ -10,7 +10,6 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.scoping import is_office_admin
 from projects.choices import ReportStatus
 from projects.forms import (
     MonthCloseForm,
@@ -31,15 +30,14 @@ from projects.selectors import (
 )
 from projects.services.errors import NeedsConfirmation, ReportConflict
 from projects.services.reports import (
-    change_is_correction,
-    latest_closed_month,
     milestones_open_for,
     month_close,
     month_close_refusal,
     month_is_closed,
     month_reopen,
+    month_reopen_refusal,
     problem_date_default,
-    report_editable,
+    report_actions,
     report_return,
     report_save,
 )
@@ -73,9 +71,9 @@ class ReportSheetView(LoginRequiredMixin, TemplateView):
             state_labels=REPORT_STATE_LABELS,
             closed=closed,
             close_refusal=None if closed else month_close_refusal(year, month),
-            close_form=kwargs.pop("close_form", None) or MonthCloseForm(initial=period),
-            can_reopen=closed and latest_closed_month() == (year, month),
-            reopen_form=kwargs.pop("reopen_form", None) or MonthReopenForm(initial=period),
+            close_form=MonthCloseForm(initial=period),
+            can_reopen=closed and month_reopen_refusal(year, month) is None,
+            reopen_form=MonthReopenForm(initial=period),
             months=range(1, 13),
             **kwargs,
         )
@@ -102,20 +100,19 @@ class ReportEditView(LoginRequiredMixin, TemplateView):
         )
         return super().dispatch(request, *args, **kwargs)
 
-    def editable(self):
-        return report_editable(user=self.request.user, listing=self.listing, month=self.month, report=self.report)
-
     @cached_property
-    def is_correction(self):
-        """An admin's change here would be a correction: the page shows the report read-only first,
-        with 退回 and 更正; the form opens when 更正 is chosen, and then asks for the reason."""
-        return is_office_admin(self.request.user) and change_is_correction(
-            listing=self.listing, month=self.month, report=self.report
-        )
+    def actions(self):
+        return report_actions(user=self.request.user, listing=self.listing, month=self.month, report=self.report)
 
     @property
     def correcting(self):
-        return self.is_correction and (self.request.method == "POST" or self.request.GET.get("correct") == "1")
+        """An admin's change here is a correction: the page shows the report read-only first, with
+        退回 and 更正; the form opens when 更正 is chosen, and then asks for the reason."""
+        return (
+            self.actions.correction
+            and self.actions.admin
+            and (self.request.method == "POST" or self.request.GET.get("correct") == "1")
+        )
 
     def make_forms(self, data=None, files=None):
         milestones = milestones_open_for(self.listing)
@@ -139,7 +136,7 @@ class ReportEditView(LoginRequiredMixin, TemplateView):
         elif self.report:
             investment = self.report.investment
         report = self.report
-        closed = month_is_closed(self.listing.year, self.month)
+        actions = self.actions
         return super().get_context_data(
             listing=self.listing,
             project=self.listing.project,
@@ -151,14 +148,10 @@ class ReportEditView(LoginRequiredMixin, TemplateView):
             figures=report_figures(listing=self.listing, month=self.month, investment=investment),
             warnings=warnings,
             conflict=conflict,
+            actions=actions,
             # The form is shown to whoever may edit, except that an admin's correction opens on request.
-            show_form=self.editable() and (not self.is_correction or self.correcting),
-            is_correction=self.is_correction,
+            show_form=actions.editable and (not actions.correction or self.correcting),
             correcting=self.correcting,
-            closed=closed,
-            is_admin=is_office_admin(self.request.user),
-            can_return=bool(is_office_admin(self.request.user) and report and report.status == ReportStatus.SUBMITTED)
-            and not closed,
             return_form=ReportReturnForm(initial={"version": report.version}) if report else None,
             photos=report.photos.all() if report else [],
             found_problems=report.problems.all() if report else [],
@@ -166,7 +159,7 @@ class ReportEditView(LoginRequiredMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        if not self.editable():
+        if not self.actions.editable:
             messages.error(request, "该月填报当前不能修改。")
             return redirect(request.path)
         response = self.save(request)

@@ -154,3 +154,26 @@ def test_workbook_rows_carry_heights_for_their_wrapped_text(users):
     long_row = sheet.row_dimensions[rows["平顶山旭龙再生资源有限公司建筑垃圾再生利用建设项目"]]
     assert long_row.customHeight and long_row.height >= 2 * 15
     assert not sheet.row_dimensions[rows["合计"]].customHeight
+
+
+def test_a_text_longer_than_the_tallest_row_prints_to_a_marked_end(render, users):
+    """A row cannot grow past 409 points; a longer text (entered before 形象进度 had its limit, or
+    the open problems of a troubled project together) prints cut at a marked end, not clipped unseen."""
+    sentences = [f"第{n}段施工内容已经按计划完成并通过验收，下一阶段继续推进。" for n in range(1, 41)]
+    project = Project.objects.create(name="超长形象进度示例项目", total_investment=Decimal(1000))
+    listing = Listing.objects.create(
+        project=project, year=2015, level="city", category="continuing", annual_plan=Decimal(500)
+    )
+    MonthlyReport.objects.create(
+        listing=listing, month=9, investment=Decimal(10), progress="".join(sentences), status="submitted"
+    )
+    for n in range(1, 31):
+        Problem.objects.create(
+            project=project, description=f"第{n}个待协调问题：需要相关部门会商解决", raised_on=date(2015, 6, 1)
+        )
+
+    pdf = render(progress_table(user=users["admin"], year=2015, month=9, level="city"))
+    printed = "".join(page_texts(pdf))
+    assert "".join(sentences[:5]) in printed and "（全文见系统）" in printed
+    assert "第1个待协调问题" in printed and "（其余见问题台账）" in printed
+    assert_one_page_wide(pdf)

@@ -204,8 +204,9 @@ def test_a_december_draft_does_not_reach_the_december_table(client_for):
     MonthlyReport.objects.create(
         listing=listing, month=12, investment=Decimal("1"), progress="十二月草稿", status="draft"
     )
+    september = MonthlyReport.objects.get(listing=listing, month=9)
     row = progress_row(progress(client_for("admin"), month=12), name)
-    assert row[8].value != "十二月草稿"
+    assert row[8].value == september.progress  # the latest submitted text, not December's draft
 
 
 def test_a_street_users_table_names_the_street_and_agrees_with_the_overview(client_for):
@@ -233,3 +234,17 @@ def test_titles_name_a_chosen_street_and_a_leaders_projects(client_for):
     assert sheet["A1"].value == "卫东区东安路街道2015年市重点项目建设进展情况表（1-9月）"
     assert progress(client_for("leader"))["A1"].value == "卫东区王某联系的2015年市重点项目建设进展情况表（1-9月）"
     assert progress(client_for("admin"))["A1"].value == "卫东区2015年市重点项目建设进展情况表（1-9月）"
+
+
+@pytest.mark.parametrize("param", ["street", "unit"])
+def test_a_street_or_unit_outside_the_users_scope_is_refused_not_mislabelled(client_for, param):
+    from projects.models import Street, Unit
+
+    other = {"street": Street.objects.get(name="东安路街道"), "unit": Unit.objects.get(name="东安路街道办事处")}[param]
+    client = client_for("staff_a")
+    response = client.get(reverse("projects:export_progress"), {"year": 2015, "month": 9, param: other.pk})
+    assert response.status_code == 302
+    assert "不在您的范围内" in client.get(response["Location"]).content.decode()
+    own = Street.objects.get(name="北环路街道")
+    sheet = progress(client, street=own.pk)
+    assert sheet["A1"].value == "卫东区北环路街道2015年市重点项目建设进展情况表（1-9月）"

@@ -628,3 +628,19 @@ def test_the_visit_list_shows_the_last_or_first_page_for_a_page_out_of_range(cli
     assert response.status_code == 200
     assert response.context["paginator"].num_pages == 3
     assert response.context["page_obj"].number == shown
+
+
+def test_months_are_not_reopened_in_the_admin_without_a_reason(client_for):
+    closed = ClosedMonth.objects.get(year=2015, month=8)
+    client = client_for("admin")
+    response = client.post(reverse("admin:projects_closedmonth_delete", args=[closed.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert ClosedMonth.objects.filter(pk=closed.pk).exists()
+
+
+def test_progress_longer_than_a_printed_cell_holds_is_refused(client_for, listing):
+    before = state()
+    response = client_for("staff_a").post(edit_url(listing), form_data(progress="进" * 401))
+    assert "形象进度请写在 400 字以内" in response.content.decode()
+    assert state() == before
+    assert client_for("staff_a").post(edit_url(listing), form_data(progress="进" * 400)).status_code == 302

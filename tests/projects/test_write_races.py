@@ -263,3 +263,31 @@ def test_two_months_of_one_project_saved_at_once_keep_its_cumulatives_right(user
     row = ListingCumulative.objects.get(listing=listing)
     assert row.month_8 == sum(r.investment for r in submitted if r.month <= 8)
     assert row.month_12 == sum(r.investment for r in submitted) == row.month_8 + Decimal("100")
+
+
+def test_a_photo_deleted_while_the_month_is_being_closed_stays(users, monkeypatch):
+    """Like a save, removing a photo waits for a close in flight and is then refused."""
+    from projects.models import ReportPhoto
+    from projects.services.photos import photo_delete
+
+    photo = ReportPhoto.objects.get(report__listing__project__name="市正顺化工公司技改10万吨/年洗油深加工")
+    inside, original = threading.Event(), reports.audited_save
+
+    def slow_close(obj, **kwargs):
+        saved = original(obj, **kwargs)
+        if isinstance(obj, ClosedMonth):
+            inside.set()
+            time.sleep(1)
+        return saved
+
+    monkeypatch.setattr(reports, "audited_save", slow_close)
+    outcomes = {}
+    closing = run_in_thread(outcomes, "close", lambda: month_close(user=users["admin"], year=2015, month=9))
+    assert inside.wait(10)
+    deleting = run_in_thread(outcomes, "delete", lambda: photo_delete(user=users["admin"], photo=photo))
+    closing.join(30)
+    deleting.join(30)
+
+    assert outcomes["close"][0] == "ok", outcomes
+    assert outcomes["delete"][0] == "ValidationError" and "已锁定" in str(outcomes["delete"][1]), outcomes
+    assert ReportPhoto.objects.filter(pk=photo.pk).exists()
