@@ -9,7 +9,17 @@ from django.db.models.lookups import IContains
 
 from projects.choices import Batch, Category, Level, ProblemKind, ProblemStatus, ProjectStatus, Stage
 from projects.forms import form_errors, parse_int
-from projects.models import Assignment, Leader, Listing, Problem, Street, Unit, overdue_condition
+from projects.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Assignment,
+    Leader,
+    Listing,
+    Problem,
+    Street,
+    Unit,
+    overdue_condition,
+)
 from projects.selectors.dashboard import WARNING_CHOICES
 
 
@@ -96,7 +106,7 @@ class ListingFilterSet(django_filters.FilterSet):
     """The project list: one row per listing (a project on a year's list at one level)."""
 
     q = django_filters.CharFilter(label="关键字", method="search", help_text="项目名称、建设单位、街道或项目代码")
-    year = django_filters.NumberFilter(label="年度", min_value=2000, max_value=2100)
+    year = django_filters.NumberFilter(label="年度", min_value=FIRST_YEAR, max_value=LAST_YEAR)
     level = django_filters.ChoiceFilter(label="级别", choices=Level.choices, empty_label="全部级别")
     batch = django_filters.ChoiceFilter(label="批次", choices=Batch.choices, empty_label="全部批次")
     category = django_filters.ChoiceFilter(label="类别", choices=Category.choices, empty_label="全部类别")
@@ -174,7 +184,7 @@ def listing_filterset(data, *, user):
     data = data.copy()
     if "year" not in data:
         data["year"] = str(latest_reported_period()[0])
-    year = parse_int(data.get("year"), min_value=2000, max_value=2100)
+    year = parse_int(data.get("year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     month, reported = figures_month(year) if year else (12, True)
     month = parse_int(data.get("month"), min_value=1, max_value=12) or month
     return ListingFilterSet(data, queryset=listing_rows(user=user, month=month, reported=reported)), month

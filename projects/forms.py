@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from projects.amounts import AmountTextError, parse_amount_text
 from projects.choices import Level, ProblemKind, ProblemStatus
-from projects.models import Instruction, Leader, Project, Street, Unit
+from projects.models import FIRST_YEAR, LAST_YEAR, Instruction, Leader, Project, Street, Unit
 from projects.services.photos import photo_check
 from projects.services.reports import PROGRESS_MAX_CHARS, ProblemInput, ReportInput
 
@@ -163,7 +163,7 @@ class ReportReturnForm(forms.Form):
 
 
 class MonthForm(forms.Form):
-    year = forms.IntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
+    year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, widget=forms.HiddenInput)
     month = forms.IntegerField(min_value=1, max_value=12, widget=forms.HiddenInput)
 
 
@@ -266,7 +266,7 @@ def parse_int(value, *, min_value=None, max_value=None):
 class PeriodForm(forms.Form):
     """The year and month a page is about, from GET parameters."""
 
-    year = forms.IntegerField(min_value=2000, max_value=2100, error_messages={"invalid": "年度必须是数字。"})
+    year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, error_messages={"invalid": "年度必须是数字。"})
     month = forms.IntegerField(min_value=1, max_value=12, error_messages={"invalid": "月份必须是1到12的数字。"})
 
 
@@ -274,7 +274,11 @@ class OverviewForm(forms.Form):
     """The overview's year, month and level, from GET parameters, with Chinese messages."""
 
     year = forms.IntegerField(
-        label="年度", min_value=2000, max_value=2100, required=False, error_messages={"invalid": "年度必须是数字。"}
+        label="年度",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        required=False,
+        error_messages={"invalid": "年度必须是数字。"},
     )
     month = forms.IntegerField(
         label="月份",
@@ -323,5 +327,5 @@ class ImportUploadForm(forms.Form):
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
-    year = forms.IntegerField(label="清单年度", min_value=2000, max_value=2100)
+    year = forms.IntegerField(label="清单年度", min_value=FIRST_YEAR, max_value=LAST_YEAR)
     level = forms.ChoiceField(label="级别", choices=Level.choices, initial=Level.CITY)
