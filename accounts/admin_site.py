@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.scoping import is_office_admin
+from accounts.roles import is_office_admin
 
 
 class OfficeAdminSite(admin.AdminSite):

@@ -1,6 +1,6 @@
 """Template context: the signed-in user's role, for navigation only (never for access decisions)."""
 
-from accounts.scoping import is_leader, is_office_admin, is_staff_reporter
+from accounts.roles import is_leader, is_office_admin, is_staff_reporter
 
 
 def roles(request):

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accounts.scoping import editable_projects, instructable_projects, visible_projects
 from projects.choices import (
     Batch,
     Body,
@@ -26,6 +25,7 @@ from projects.choices import (
     UnitKind,
 )
 from projects.fields import AmountField
+from projects.scoping import editable_projects, instructable_projects, visible_projects
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100

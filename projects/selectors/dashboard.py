@@ -25,10 +25,10 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from accounts.scoping import scope_description
 from projects.choices import Batch, Category, ProblemStatus, ProjectStatus
 from projects.freshness import cached_figure
 from projects.models import Assignment, Listing, ListingCumulative, Problem, overdue_condition
+from projects.scoping import scope_description
 from projects.selectors.figures import (
     AMOUNT,
     HUNDREDTH,

@@ -12,7 +12,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, transacti
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from accounts.scoping import is_office_admin
+from accounts.roles import is_office_admin
 from projects.choices import Batch, Category, Level, UnitKind
 from projects.importers.municipal import COLUMN_LABELS, ParsedList, ParsedRow, Problem, normalize_text, parse_list
 from projects.importers.workbook import WorkbookRefused, read_rows

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 
-from accounts.scoping import is_office_admin
+from accounts.roles import is_office_admin
 from projects.choices import ReportStatus
 from projects.models import ClosedMonth, Listing, Milestone, MonthlyReport
 from projects.selectors import ZERO, counted_reports

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.scoping import is_office_admin
+from accounts.roles import is_office_admin
 from projects.choices import ProblemKind
 from projects.models import Project, SupervisionVisit
 from projects.services.audit import audited_save

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.scoping import is_office_admin
+from accounts.roles import is_office_admin
 from projects.forms import PeriodForm
 from projects.selectors import reporting_period
 

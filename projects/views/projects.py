@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from accounts.scoping import is_leader, is_staff_reporter
+from accounts.roles import is_leader, is_staff_reporter
 from projects.filtersets import filter_errors, listing_filterset
 from projects.forms import InstructionForm
 from projects.models import Problem, Project, ReportPhoto

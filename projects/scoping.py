@@ -1,28 +1,17 @@
 """The one place that decides which projects a user may see and which they may change.
 
 Every queryset method ``visible_to`` / ``editable_by`` and every view, export and admin page
-goes through these functions. They read the user's role, streets, units and active leader
-assignments from the database on each call, so a change takes effect on the next request.
+goes through these functions. They read the user's role (accounts.roles), streets, units and
+active leader assignments from the database on each call, so a change takes effect on the next
+request.
 """
 
+from django.apps import apps
 from django.db.models import Q
 
-from accounts.models import Role
+from accounts.roles import is_leader, is_office_admin, is_staff_reporter
 
 NOTHING = Q(pk__in=[])
-
-
-def is_office_admin(user):
-    """项目办管理员: the admin role, or a superuser."""
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.ADMIN))
-
-
-def is_staff_reporter(user):
-    return bool(user.is_authenticated and user.is_active and not user.is_superuser and user.role == Role.STAFF)
-
-
-def is_leader(user):
-    return bool(user.is_authenticated and user.is_active and not user.is_superuser and user.role == Role.LEADER)
 
 
 def _staff_projects(user, path):
@@ -30,9 +19,10 @@ def _staff_projects(user, path):
 
 
 def _leader_projects(user, path):
-    from projects.models import Assignment
-
-    assigned = Assignment.objects.filter(active=True, leader__user=user, leader__is_active=True)
+    # Looked up by name: the models' querysets call this module, so importing them here would tie
+    # the two modules in a circle.
+    assignment = apps.get_model("projects", "Assignment")
+    assigned = assignment.objects.filter(active=True, leader__user=user, leader__is_active=True)
     return Q(**{f"{path}pk__in": assigned.values("project_id")})
 
 
@@ -82,8 +72,6 @@ def scope_description(user):
         names = [*streets.values_list("name", flat=True), *units.values_list("name", flat=True)]
         return "、".join(dict.fromkeys(names)) or "（无负责范围）"
     if is_leader(user):
-        from projects.models import Leader
-
-        leader = Leader.objects.filter(user=user).values_list("name", flat=True).first()
+        leader = apps.get_model("projects", "Leader").objects.filter(user=user).values_list("name", flat=True).first()
         return f"{leader or user.get_full_name() or user.username}联系的"
     return "（无负责范围）"
