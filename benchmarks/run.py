@@ -168,7 +168,7 @@ def bench_stress_overview(rows):
 
 def bench_export(rows, size):
     from projects.exporters.progress import write_progress_table
-    from projects.selectors.dashboard import progress_table
+    from projects.selectors.progress import progress_table
 
     admin = User.objects.get(username="admin")
     grow_to(size, (EXPORT_YEAR,))

@@ -82,3 +82,18 @@ class ProblemStatus(models.TextChoices):
     OPEN = "open", "待处理"
     COORDINATING = "coordinating", "协调解决中"
     RESOLVED = "resolved", "已解决"
+
+
+class WarningLight(models.TextChoices):
+    """预警: how far a listing is behind the time schedule (selectors.figures.with_figures)."""
+
+    GREEN = "green", "正常"
+    YELLOW = "yellow", "滞后"
+    RED = "red", "严重滞后"
+    NOT_REPORTED = "none", "尚未填报"  # a year nobody has reported on yet: nothing to judge
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "已预览"
+    REFUSED = "refused", "已拒绝"
+    APPLIED = "applied", "已导入"

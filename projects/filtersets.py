@@ -7,8 +7,8 @@ from django.db.models import Exists, F, OuterRef, Q, TextField, Value
 from django.db.models.functions import Replace
 from django.db.models.lookups import IContains
 
-from projects.choices import Batch, Category, Level, ProblemKind, ProblemStatus, ProjectStatus, Stage
-from projects.forms import form_errors, parse_int
+from projects.choices import Batch, Category, Level, ProblemKind, ProblemStatus, ProjectStatus, Stage, WarningLight
+from projects.forms import PeriodForm, form_errors
 from projects.models import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -20,7 +20,14 @@ from projects.models import (
     Unit,
     overdue_condition,
 )
-from projects.selectors.dashboard import WARNING_CHOICES
+from projects.selectors.projects import listing_rows
+from projects.selectors.reporting import figures_period, year_reported
+
+WARNING_FILTER = [
+    (WarningLight.GREEN, "绿灯（正常）"),
+    (WarningLight.YELLOW, "黄灯（滞后）"),
+    (WarningLight.RED, "红灯（严重滞后）"),
+]
 
 
 def followed_by(leader):
@@ -125,7 +132,7 @@ class ListingFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="项目状态", field_name="project__status", choices=ProjectStatus.choices, empty_label="全部状态"
     )
-    warning = django_filters.ChoiceFilter(label="预警", choices=WARNING_CHOICES, empty_label="全部")
+    warning = django_filters.ChoiceFilter(label="预警", choices=WARNING_FILTER, empty_label="全部")
     open_problems = django_filters.ChoiceFilter(
         label="未解决问题",
         choices=[("true", "有"), ("false", "无")],
@@ -172,22 +179,17 @@ class ListingFilterSet(django_filters.FilterSet):
 
 
 def listing_filterset(data, *, user):
-    """The project list's FilterSet bound to GET ``data``, and the month its figures are at.
+    """The project list's FilterSet bound to GET ``data``, and the period its figures are at.
 
     Without a year, the latest year with submitted reports is shown; the figures are at that
-    year's month (selectors.dashboard.figures_month), or at ``month`` if given. A year nobody has
+    year's month (selectors.reporting.figures_period), or at ``month`` if given. A year nobody has
     reported on yet shows 尚未填报 instead of a warning.
     """
-    from projects.selectors.dashboard import figures_month, latest_reported_period
-    from projects.selectors.projects import listing_rows
-
+    period = PeriodForm(data).period(figures_period)
     data = data.copy()
-    if "year" not in data:
-        data["year"] = str(latest_reported_period()[0])
-    year = parse_int(data.get("year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
-    month, reported = figures_month(year) if year else (12, True)
-    month = parse_int(data.get("month"), min_value=1, max_value=12) or month
-    return ListingFilterSet(data, queryset=listing_rows(user=user, month=month, reported=reported)), month
+    data.setdefault("year", str(period.year))
+    rows = listing_rows(user=user, month=period.month, reported=year_reported(period.year))
+    return ListingFilterSet(data, queryset=rows), period.month
 
 
 def filter_errors(filterset):

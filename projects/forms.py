@@ -11,6 +11,7 @@ from django.utils import timezone
 from projects.amounts import AmountTextError, parse_amount_text
 from projects.choices import Level, ProblemKind, ProblemStatus
 from projects.models import FIRST_YEAR, LAST_YEAR, Instruction, Leader, Project, Street, Unit
+from projects.periods import Period
 from projects.services.photos import photo_check
 from projects.services.reports import PROGRESS_MAX_CHARS, ProblemInput, ReportInput
 
@@ -264,14 +265,9 @@ def parse_int(value, *, min_value=None, max_value=None):
 
 
 class PeriodForm(forms.Form):
-    """The year and month a page is about, from GET parameters."""
-
-    year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, error_messages={"invalid": "年度必须是数字。"})
-    month = forms.IntegerField(min_value=1, max_value=12, error_messages={"invalid": "月份必须是1到12的数字。"})
-
-
-class OverviewForm(forms.Form):
-    """The overview's year, month and level, from GET parameters, with Chinese messages."""
+    """A year and a month from GET parameters, each optional. ``period(default)`` gives the Period
+    asked for, filling what is missing or wrong from ``default(year)`` — a function of the year
+    asked for (None when none) — so each page keeps its own default rule (selectors.reporting)."""
 
     year = forms.IntegerField(
         label="年度",
@@ -287,12 +283,28 @@ class OverviewForm(forms.Form):
         required=False,
         error_messages={"invalid": "月份必须是1到12的数字。"},
     )
+
+    def period(self, default):
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        year = data.get("year")
+        fallback = default(year)
+        return Period(year or fallback.year, data.get("month") or fallback.month)
+
+
+class OverviewForm(PeriodForm):
+    """The overview's (and its downloads') year, month and level, with Chinese messages."""
+
     level = forms.ChoiceField(
         label="级别",
         choices=Level.choices,
         required=False,
         error_messages={"invalid_choice": "级别只能是 province、city 或 district。"},
     )
+
+    def level_or_default(self):
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("level") or Level.CITY
 
 
 class ProgressExportForm(OverviewForm):

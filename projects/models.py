@@ -15,6 +15,7 @@ from projects.choices import (
     Batch,
     Body,
     Category,
+    ImportStatus,
     Level,
     ProblemKind,
     ProblemStatus,
@@ -655,12 +656,6 @@ class Instruction(models.Model):
 
     def __str__(self):
         return f"{self.author} · {self.text[:30]}"
-
-
-class ImportStatus(models.TextChoices):
-    PREVIEWED = "previewed", "已预览"
-    REFUSED = "refused", "已拒绝"
-    APPLIED = "applied", "已导入"
 
 
 def import_upload_to(instance, filename):

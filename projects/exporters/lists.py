@@ -3,9 +3,8 @@ the filtered project list; each streams its rows from the same scoped querysets 
 
 from decimal import Decimal
 
+from projects.choices import WarningLight
 from projects.exporters.xlsx import write_table
-from projects.models import Assignment
-from projects.selectors.dashboard import WARNING_LABELS
 from projects.selectors.figures import percent_of
 
 AMOUNT, PERCENT, DATE = "#,##0.00", "0.00%", "yyyy-mm-dd"
@@ -67,16 +66,6 @@ def write_leader_table(output, assignments):
     write_table(output, title="四个一联系表", columns=columns, rows=rows)
 
 
-def leader_assignments(*, user):
-    """Active assignments in the user's scope, leader by leader in the bodies' order."""
-    return (
-        Assignment.objects.visible_to(user)
-        .filter(active=True)
-        .select_related("leader", "project")
-        .order_by("leader__body", "leader__sort_order", "leader__name", "project__name")
-    )
-
-
 def write_listing_list(output, listings, *, month):
     columns = [
         ("预警", 10, None),
@@ -99,7 +88,7 @@ def write_listing_list(output, listings, *, month):
         project = listing.project
         percent = percent_of(listing.cumulative, listing.annual_plan)
         return [
-            WARNING_LABELS[listing.warning],
+            WarningLight(listing.warning).label,
             project.name,
             listing.year,
             listing.get_level_display(),

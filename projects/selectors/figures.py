@@ -1,11 +1,29 @@
-"""Figures every page shares: what counts as reported, percentages, investment totals."""
+"""Figures every page shares: what counts as reported, percentages, investment totals, each
+listing's cumulative and warning light, and the grouped aggregates the overview and the progress
+table are summed from."""
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, F, Sum, Value
-from django.db.models.functions import Coalesce
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.lookups import LessThan
 
+from projects.choices import Category, ProjectStatus, WarningLight
 from projects.models import COUNTED_REPORT, Listing, ListingCumulative, MonthlyReport
 
 ZERO = Decimal("0.00")
@@ -29,14 +47,14 @@ def counted_reports():
     return MonthlyReport.objects.filter(COUNTED_REPORT)
 
 
-AMOUNT = DecimalField(max_digits=16, decimal_places=2)
+AMOUNT_FIELD = DecimalField(max_digits=16, decimal_places=2)  # a sum of amounts, in SQL
 
 
 def with_cumulative(listings, *, month):
     """Annotate listings with ``cumulative``: counted investment from January to the end of
     ``month``, read from the listing's row of month-end totals (one join, no sum over reports)."""
     column = f"cumulative_row__{ListingCumulative.field_for(month)}"
-    return listings.annotate(cumulative=Coalesce(F(column), Value(ZERO), output_field=AMOUNT))
+    return listings.annotate(cumulative=Coalesce(F(column), Value(ZERO), output_field=AMOUNT_FIELD))
 
 
 def listings_for(*, year, level=None):
@@ -59,8 +77,8 @@ def investment_summary(*, listings, month):
     """Plan, investment to the end of ``month`` and both percentages over a listing queryset."""
     totals = with_cumulative(listings, month=month).aggregate(
         count=Count("id"),
-        plan=Coalesce(Sum("annual_plan"), ZERO, output_field=AMOUNT),
-        done=Coalesce(Sum("cumulative"), ZERO, output_field=AMOUNT),
+        plan=Coalesce(Sum("annual_plan"), ZERO, output_field=AMOUNT_FIELD),
+        done=Coalesce(Sum("cumulative"), ZERO, output_field=AMOUNT_FIELD),
     )
     return summary_of(count=totals["count"], annual_plan=totals["plan"], cumulative=totals["done"], month=month)
 
@@ -77,3 +95,169 @@ def summary_of(*, count, annual_plan, cumulative, month):
         percent=percent_of(cumulative, annual_plan),
         schedule=schedule_percent(month),
     )
+
+
+def _behind(month, points):
+    """More than ``points`` behind the time schedule at the end of ``month``, without dividing:
+    cumulative / plan × 100 < month / 12 × 100 − points  ⇔  cumulative × 1200 < plan × (100·month − 12·points)."""
+    return Q(annual_plan__gt=0) & Q(
+        LessThan(
+            F("cumulative") * Value(Decimal(1200)),
+            F("annual_plan") * Value(Decimal(100 * month) - Decimal(12) * points),
+        )
+    )
+
+
+# For ordering only (never shown): a float, so SQLite does not divide integers as integers.
+PERCENT_SORT = Cast("cumulative", FloatField()) * 100 / NullIf(Cast("annual_plan", FloatField()), 0.0)
+
+
+def with_figures(listings, *, month, reported=True):
+    """Annotate listings with ``cumulative`` (counted investment, months 1..month), ``warning``
+    (green / yellow / red), ``warning_rank`` (2 red … 0 green) and ``percent_sort``.
+
+    ``reported`` False (a year nobody has reported on yet) gives every listing the warning 尚未填报
+    instead of red: its zeros are not yet figures."""
+    if not reported:
+        return with_cumulative(listings, month=month).annotate(
+            warning=Value(WarningLight.NOT_REPORTED), warning_rank=Value(0), percent_sort=PERCENT_SORT
+        )
+    not_started = Q(
+        category=Category.NEW_START,
+        planned_start_month__isnull=False,
+        planned_start_month__lte=month,
+        cumulative=0,
+    )
+    red = not_started | _behind(month, settings.KP_WARNING_RED_POINTS)
+    yellow = _behind(month, settings.KP_WARNING_YELLOW_POINTS)
+    return with_cumulative(listings, month=month).annotate(
+        warning=Case(
+            When(red, then=Value(WarningLight.RED)),
+            When(yellow, then=Value(WarningLight.YELLOW)),
+            default=Value(WarningLight.GREEN),
+        ),
+        warning_rank=Case(When(red, then=Value(2)), When(yellow, then=Value(1)), default=Value(0)),
+        percent_sort=PERCENT_SORT,
+    )
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    key: object
+    label: str
+    listings: int
+    annual_plan: Decimal
+    cumulative: Decimal
+    lagging: int
+
+    @property
+    def percent(self):
+        return percent_of(self.cumulative, self.annual_plan)
+
+
+@dataclass(frozen=True)
+class Rate:
+    planned: int
+    done: int
+
+    @property
+    def percent(self):
+        return percent_of(self.done, self.planned)
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    month: int
+    investment: Decimal
+    cumulative: Decimal
+    planned: Decimal  # the time-proportional plan at the end of the month
+
+
+def monthly_series(listings, *, month):
+    """Investment per month (counted reports), its running total, and the planned line."""
+    totals = listings.aggregate(
+        plan=Coalesce(Sum("annual_plan"), Value(ZERO), output_field=AMOUNT_FIELD),
+        **{f"m{m}": Sum(f"cumulative_row__{ListingCumulative.field_for(m)}") for m in range(1, month + 1)},
+    )
+    plan = totals["plan"]
+    running_total = {m: totals[f"m{m}"] or ZERO for m in range(1, month + 1)}
+    per_month = {m: running_total[m] - running_total.get(m - 1, ZERO) for m in range(1, month + 1)}
+    points, running = [], ZERO
+    for m in range(1, 13):
+        investment = (per_month.get(m) or ZERO).quantize(HUNDREDTH) if m <= month else None
+        if investment is not None:
+            running += investment
+        points.append(
+            MonthPoint(
+                month=m,
+                investment=investment,
+                cumulative=running if m <= month else None,
+                planned=(plan * m / 12).quantize(HUNDREDTH),
+            )
+        )
+    return points
+
+
+LAGGING = (WarningLight.YELLOW, WarningLight.RED)
+GROUP_KEYS = ("category", "batch", "project__street", "project__street__name", "project__unit", "project__unit__name")
+
+
+def figure_groups(figured, month):
+    """One aggregate query over the listings, grouped by everything the overview breaks down by.
+
+    Each listing's cumulative is a correlated subquery; computed in one GROUP BY instead of once
+    per breakdown, the overview reads the listings once. The groups (a few hundred at most, not
+    one per listing) are then summed per breakdown."""
+    started = Case(When(cumulative__gt=0, then=Value(1)), default=Value(0))
+    planned_by_month = Case(
+        When(Q(planned_start_month__isnull=True) | Q(planned_start_month__lte=month), then=Value(1)), default=Value(0)
+    )
+    finished = Case(
+        When(project__status__in=[ProjectStatus.COMPLETED, ProjectStatus.COMMISSIONED], then=Value(1)), default=Value(0)
+    )
+    return list(
+        figured.order_by()
+        .annotate(started=started, planned_by_month=planned_by_month, finished=finished)
+        .values(*GROUP_KEYS, "warning", "started", "planned_by_month", "finished")
+        .annotate(
+            n=Count("id"),
+            plan=Coalesce(Sum("annual_plan"), Value(ZERO), output_field=AMOUNT_FIELD),
+            done=Coalesce(Sum("cumulative"), Value(ZERO), output_field=AMOUNT_FIELD),
+        )
+    )
+
+
+def summary_from(groups, month):
+    return summary_of(
+        count=sum(g["n"] for g in groups),
+        annual_plan=sum((g["plan"] for g in groups), ZERO),
+        cumulative=sum((g["done"] for g in groups), ZERO),
+        month=month,
+    )
+
+
+def breakdown_from(groups, key, label_key=None, labels=None):
+    rows = OrderedDict()
+    for group in sorted(groups, key=lambda g: (g[key] is None, g[key] if g[key] is not None else 0)):
+        row = rows.setdefault(group[key], [0, ZERO, ZERO, 0, group[label_key] if label_key else None])
+        row[0] += group["n"]
+        row[1] += group["plan"]
+        row[2] += group["done"]
+        row[3] += group["n"] if group["warning"] in LAGGING else 0
+    return [
+        Breakdown(
+            key=value,
+            label=(label if label_key else (labels or {}).get(value, value)) or "未指定",
+            listings=n,
+            annual_plan=plan.quantize(HUNDREDTH),
+            cumulative=done.quantize(HUNDREDTH),
+            lagging=lagging,
+        )
+        for value, (n, plan, done, lagging, label) in rows.items()
+    ]
+
+
+def correlated_count(queryset, group):
+    """A correlated COUNT(*) of ``queryset``, grouped on the column it is correlated by."""
+    counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

@@ -22,15 +22,14 @@ from projects.models import (
     MonthlyReport,
     Problem,
 )
-from projects.selectors.figures import ZERO, percent_of
+from projects.selectors.figures import ZERO, correlated_count, monthly_series, percent_of, with_figures
+from projects.selectors.reporting import figures_period, year_reported
 
 
 def listing_rows(*, user, month, reported=True):
     """The project list's rows: the listings the user may see, with their figures at ``month``
     (warnings judged only when ``reported``: see with_figures), the open-problem count and the
     active leaders, in a fixed number of queries."""
-    from projects.selectors.dashboard import correlated_count, with_figures
-
     unresolved = Problem.objects.filter(project=OuterRef("project_id")).exclude(status=ProblemStatus.RESOLVED)
     return (
         with_figures(Listing.objects.visible_to(user), month=month, reported=reported)
@@ -51,8 +50,7 @@ def listing_rows(*, user, month, reported=True):
 class ListingFigures:
     listing: object  # annotated with cumulative and warning at ``month``
     month: int
-    series: list  # MonthPoint per month
-    chart: str
+    series: list  # MonthPoint per month (the page draws them as a chart)
 
     @property
     def percent(self):
@@ -60,18 +58,25 @@ class ListingFigures:
 
 
 def project_listing_figures(*, project):
-    """For each of the project's listings: plan vs actual per month, the chart, the warning — at
-    the month that listing's year stands (selectors.dashboard.figures_month)."""
-    from projects.charts import monthly_chart
-    from projects.selectors.dashboard import figures_month, monthly_series, with_figures
-
+    """For each of the project's listings: plan vs actual per month and the warning, at the month
+    that listing's year stands (selectors.reporting.figures_period)."""
     result = []
     for listing in project.listings.order_by("-year", "level"):
-        month, reported = figures_month(listing.year)
-        figured = with_figures(Listing.objects.filter(pk=listing.pk), month=month, reported=reported).get()
-        series = monthly_series(Listing.objects.filter(pk=listing.pk), month=month)
-        result.append(ListingFigures(listing=figured, month=month, series=series, chart=monthly_chart(series)))
+        month = figures_period(listing.year).month
+        one = Listing.objects.filter(pk=listing.pk)
+        figured = with_figures(one, month=month, reported=year_reported(listing.year)).get()
+        result.append(ListingFigures(listing=figured, month=month, series=monthly_series(one, month=month)))
     return result
+
+
+def leader_assignments(*, user):
+    """Active 四个一 assignments in the user's scope, leader by leader in the bodies' order."""
+    return (
+        Assignment.objects.visible_to(user)
+        .filter(active=True)
+        .select_related("leader", "project")
+        .order_by("leader__body", "leader__sort_order", "leader__name", "project__name")
+    )
 
 
 def project_reports(*, project):

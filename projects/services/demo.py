@@ -34,6 +34,7 @@ from projects.models import (
     SupervisionVisit,
     Unit,
 )
+from projects.periods import Period
 from projects.services.photos import photo_add, photo_check
 
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_2015.json"
@@ -60,8 +61,8 @@ class DemoLoadResult:
 
 def _report_time(month):
     """Reports for a month are taken as submitted on the 5th of the following month."""
-    year, next_month = (DEMO_YEAR, month + 1) if month < 12 else (DEMO_YEAR + 1, 1)
-    return datetime.combine(date(year, next_month, 5), time(9, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    following = Period(DEMO_YEAR, month).next()
+    return datetime.combine(date(*following, 5), time(9, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
 def _demo_picture(towers):

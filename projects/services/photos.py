@@ -10,7 +10,9 @@ from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from projects.models import ReportPhoto
+from projects.selectors.reporting import report_actions
 from projects.services.audit import audited_save
+from projects.services.locks import lock_reporting_month
 
 # Phones write JPEGs with extra embedded images, which Pillow calls MPO: they are JPEGs.
 _FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png"}
@@ -90,9 +92,6 @@ def photo_delete(*, user, photo):
     """Remove a photo from a report that is still open to the user; the files go once it is gone.
 
     Decided under the month's lock, like a save: a photo never leaves a month being closed."""
-    from projects.services.locks import lock_reporting_month
-    from projects.services.reports import report_actions
-
     if not ReportPhoto.objects.kept_by(user).filter(pk=photo.pk).exists():
         raise PermissionDenied("您不能删除该照片。")
     report = photo.report

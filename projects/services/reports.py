@@ -4,7 +4,6 @@ Every save claims the version the user started from; a save that started from an
 version is refused with what the other person saved (no silent overwrite).
 """
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,8 +15,10 @@ from django.utils import timezone
 
 from accounts.roles import is_office_admin
 from projects.choices import ReportStatus
-from projects.models import ClosedMonth, Listing, Milestone, MonthlyReport
-from projects.selectors import ZERO, counted_reports
+from projects.models import ClosedMonth, Listing, MonthlyReport
+from projects.periods import Period
+from projects.selectors.figures import ZERO, counted_reports
+from projects.selectors.reporting import latest_closed_month, month_is_closed, report_actions
 from projects.services.audit import audited_save
 from projects.services.errors import NeedsConfirmation, PermissionDenied, ReportConflict, ValidationError
 from projects.services.locks import lock_month_closing, lock_reporting_month
@@ -45,10 +46,6 @@ class ReportInput:
 
 # 形象进度 is a short narrative; this many characters still print whole in the progress table's cell.
 PROGRESS_MAX_CHARS = 400
-
-
-def month_is_closed(year, month):
-    return ClosedMonth.objects.filter(year=year, month=month).exists()
 
 
 def report_warnings(*, listing, month, investment, exclude_report=None):
@@ -97,52 +94,12 @@ def report_warnings(*, listing, month, investment, exclude_report=None):
 def problem_date_default(year, month):
     """发现日期 of a problem logged with a month's report: the month's last day (today, for the
     month still running)."""
-    last_day = date(year, month, calendar.monthrange(year, month)[1])
-    return min(last_day, timezone.localdate())
+    return min(Period(year, month).last_day, timezone.localdate())
 
 
 def _check_may_report(user, listing):
     if not Listing.objects.kept_by(user).filter(pk=listing.pk).exists():
         raise PermissionDenied("您不能填报该项目。")
-
-
-@dataclass(frozen=True)
-class ReportActions:
-    """What a user may do with one month's report of a listing, by the office's rules: the report
-    page and the writes themselves read them from here."""
-
-    closed: bool  # the month is closed (锁定)
-    submitted: bool  # the report is submitted (已报送)
-    admin: bool
-
-    @property
-    def correction(self):
-        """A change now is a correction: only an admin makes it, with a reason kept in the history."""
-        return self.closed or self.submitted
-
-    @property
-    def editable(self):
-        """Staff change a report until it is submitted or the month closed; an admin always may."""
-        return self.admin or not self.correction
-
-    @property
-    def returnable(self):
-        """退回: an admin sends a submitted report of an open month back to its reporter."""
-        return self.admin and self.submitted and not self.closed
-
-    @property
-    def photos_deletable(self):
-        """Photos go while the month is open: staff's until the report is submitted, an admin's always."""
-        return not self.closed and (self.admin or not self.submitted)
-
-
-def report_actions(*, user, listing, month, report):
-    """The ReportActions of ``user`` on ``report`` (None: not yet made) of ``listing`` and ``month``."""
-    return ReportActions(
-        closed=month_is_closed(listing.year, month),
-        submitted=report is not None and report.status == ReportStatus.SUBMITTED,
-        admin=is_office_admin(user),
-    )
 
 
 def _correction_reason(actions, listing, month, correction_reason):
@@ -307,26 +264,16 @@ def report_return(*, user, report, reason, version):
     return report
 
 
-def _next_month(year, month):
-    return (year, month + 1) if month < 12 else (year + 1, 1)
-
-
-def latest_closed_month():
-    """(year, month) of the latest closed month, or None."""
-    return ClosedMonth.objects.order_by("-year", "-month").values_list("year", "month").first()
-
-
 def month_close_refusal(year, month):
     """Why ``year``/``month`` cannot be closed now, in Chinese; None when it can."""
+    period = Period(year, month)
     if month_is_closed(year, month):
-        return f"{year}年{month}月已经锁定。"
-    today = timezone.localdate()
-    if (year, month) >= (today.year, today.month):
-        return f"{year}年{month}月还没有结束，不能锁定。"
+        return f"{period.label}已经锁定。"
+    if period >= Period.of(timezone.localdate()):
+        return f"{period.label}还没有结束，不能锁定。"
     latest = latest_closed_month()
-    if latest is not None and (year, month) != _next_month(*latest):
-        expected = _next_month(*latest)
-        return f"月份须按顺序锁定：已锁定到{latest[0]}年{latest[1]}月，下一个应锁定{expected[0]}年{expected[1]}月。"
+    if latest is not None and period != latest.next():
+        return f"月份须按顺序锁定：已锁定到{latest.label}，下一个应锁定{latest.next().label}。"
     return None
 
 
@@ -359,8 +306,8 @@ def month_reopen_refusal(year, month):
     if latest == (year, month):
         return None
     if not month_is_closed(year, month):
-        return f"{year}年{month}月没有锁定。"
-    return f"只能解锁最近锁定的月份（{latest[0]}年{latest[1]}月）；请先解锁其后的月份。"
+        return f"{Period(year, month).label}没有锁定。"
+    return f"只能解锁最近锁定的月份（{latest.label}）；请先解锁其后的月份。"
 
 
 def month_reopen(*, user, year, month, reason):
@@ -380,8 +327,3 @@ def month_reopen(*, user, year, month, reason):
         closed._history_user = user
         closed._change_reason = f"解锁：{reason}"
         closed.delete()
-
-
-def milestones_open_for(listing):
-    """The project's milestones, for the report form's "reached on" dates."""
-    return Milestone.objects.filter(project_id=listing.project_id).order_by("planned_date", "id")

@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 
+from projects.choices import WarningLight
 from projects.selectors.figures import percent_of
 
 register = template.Library()
@@ -44,7 +45,5 @@ def listing_percent(listing):
 
 @register.filter
 def warning_label(warning):
-    """green / yellow / red → 正常 / 滞后 / 严重滞后."""
-    from projects.selectors.dashboard import WARNING_LABELS
-
-    return WARNING_LABELS.get(warning, "")
+    """green / yellow / red / none → 正常 / 滞后 / 严重滞后 / 尚未填报."""
+    return WarningLight(warning).label if warning in WarningLight.values else ""

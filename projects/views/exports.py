@@ -9,14 +9,15 @@ from django.http import FileResponse
 from django.shortcuts import redirect
 from django.views import View
 
-from projects.exporters.lists import leader_assignments, write_leader_table, write_listing_list, write_problem_ledger
+from projects.exporters.lists import write_leader_table, write_listing_list, write_problem_ledger
 from projects.exporters.progress import title_for, write_progress_table
 from projects.exporters.xlsx import temporary_file
 from projects.filtersets import ProblemFilterSet, filter_errors, listing_filterset
 from projects.forms import ProgressExportForm, form_errors
-from projects.selectors import problem_list
-from projects.selectors.dashboard import progress_table
-from projects.views.dashboard import overview_params
+from projects.selectors.problems import problem_list
+from projects.selectors.progress import progress_table
+from projects.selectors.projects import leader_assignments
+from projects.views.mixins import overview_params
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,11 +40,11 @@ class ProgressTableExportView(LoginRequiredMixin, View):
             # A table of the whole district under a street's name (or the reverse) must never go out.
             messages.warning(request, "筛选条件有误：" + form_errors(form))
             return redirect("projects:overview")
-        year, month, level = overview_params(request)
+        period, level = overview_params(request)
         table = progress_table(
             user=request.user,
-            year=year,
-            month=month,
+            year=period.year,
+            month=period.month,
             level=level,
             street=form.cleaned_data.get("street"),
             unit=form.cleaned_data.get("unit"),

@@ -1,12 +1,13 @@
-"""Shared view helpers: role checks and turning service errors into form errors."""
+"""Shared view helpers: role checks, service errors on forms, the period a page is about, paging."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.roles import is_office_admin
-from projects.forms import PeriodForm
-from projects.selectors import reporting_period
+from projects.forms import OverviewForm, PeriodForm, form_errors
+from projects.selectors.reporting import figures_period, reporting_period
 
 
 class OfficeAdminRequiredMixin(LoginRequiredMixin):
@@ -28,15 +29,24 @@ def add_service_errors(form, error: ValidationError):
 
 
 def period_from(request):
-    """(year, month, error) from the GET parameters, defaulting to the current reporting month."""
-    default_year, default_month = reporting_period()
-    if "year" not in request.GET and "month" not in request.GET:
-        return default_year, default_month, None
-    form = PeriodForm({"year": request.GET.get("year", default_year), "month": request.GET.get("month", default_month)})
-    if not form.is_valid():
-        message = "；".join(message for messages in form.errors.values() for message in messages)
-        return default_year, default_month, f"年月参数有误（{message}），已显示当前填报月份。"
-    return form.cleaned_data["year"], form.cleaned_data["month"], None
+    """(period, error) for the reporting pages from GET, defaulting to the month staff report now;
+    ``error`` says in Chinese what was wrong in the parameters (None when nothing was)."""
+    form = PeriodForm(request.GET)
+    period = form.period(lambda year: reporting_period())
+    if form.errors:
+        return period, f"年月参数有误（{form_errors(form, labels=False)}），已显示当前填报月份。"
+    return period, None
+
+
+def overview_params(request):
+    """(period, level) for the overview and its downloads from GET: by default the city level at
+    the month figures stand (selectors.reporting.figures_period); a bad value is reported as a
+    message and replaced by its default."""
+    form = OverviewForm(request.GET)
+    period, level = form.period(figures_period), form.level_or_default()
+    for field, errors in form.errors.items():
+        messages.warning(request, f"参数「{form.fields[field].label}」有误：{'；'.join(errors)}已使用默认值。")
+    return period, level
 
 
 class ForgivingPaginationMixin:

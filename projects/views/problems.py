@@ -12,7 +12,7 @@ from django.views.generic import FormView, TemplateView
 from projects.filtersets import ProblemFilterSet
 from projects.forms import InstructionForm, ProblemForm, ProblemTransitionForm, parse_int
 from projects.models import Instruction, Problem, Project
-from projects.selectors import problem_figures, problem_list
+from projects.selectors.problems import problem_figures, problem_list
 from projects.services.problems import problem_create, problem_transition
 from projects.views.mixins import add_service_errors
 

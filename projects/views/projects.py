@@ -13,9 +13,8 @@ from accounts.roles import is_leader, is_staff_reporter
 from projects.filtersets import filter_errors, listing_filterset
 from projects.forms import InstructionForm
 from projects.models import Problem, Project, ReportPhoto
-from projects.selectors import project_history, project_problems, project_reports
-from projects.selectors.dashboard import WARNING_LABELS
-from projects.selectors.projects import project_listing_figures
+from projects.selectors.history import project_history
+from projects.selectors.projects import project_listing_figures, project_problems, project_reports
 from projects.services.instructions import instruction_add
 from projects.views.dashboard import OverviewView
 from projects.views.mixins import ForgivingPaginationMixin
@@ -57,7 +56,6 @@ class ProjectListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
             query=query.urlencode(),
             sort_query=sort_query.urlencode(),
             ordering=self.request.GET.get("ordering", ""),
-            warning_labels=WARNING_LABELS,
             **kwargs,
         )
 
@@ -80,7 +78,6 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
             assignments=project.assignments.select_related("leader").order_by("-active", "since"),
             visits=project.visits.prefetch_related("leaders"),
             listing_figures=project_listing_figures(project=project),
-            warning_labels=WARNING_LABELS,
             today=timezone.localdate(),
             photos=ReportPhoto.objects.visible_to(user)
             .filter(report__listing__project=project)

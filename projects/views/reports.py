@@ -20,9 +20,12 @@ from projects.forms import (
     form_errors,
 )
 from projects.models import Listing, MonthlyReport
-from projects.selectors import (
+from projects.selectors.reporting import (
     REPORT_STATE_LABELS,
+    milestones_open_for,
     missing_reports,
+    month_is_closed,
+    report_actions,
     report_figures,
     report_last_save,
     report_sheet,
@@ -30,14 +33,11 @@ from projects.selectors import (
 )
 from projects.services.errors import NeedsConfirmation, ReportConflict
 from projects.services.reports import (
-    milestones_open_for,
     month_close,
     month_close_refusal,
-    month_is_closed,
     month_reopen,
     month_reopen_refusal,
     problem_date_default,
-    report_actions,
     report_return,
     report_save,
 )
@@ -55,7 +55,7 @@ class ReportSheetView(LoginRequiredMixin, TemplateView):
     template_name = "projects/report_sheet.html"
 
     def get_context_data(self, **kwargs):
-        year, month, error = period_from(self.request)
+        (year, month), error = period_from(self.request)
         if error:
             messages.warning(self.request, error)
         sheet = report_sheet(user=self.request.user, year=year, month=month)
@@ -283,7 +283,7 @@ class MissingReportsView(OfficeAdminRequiredMixin, TemplateView):
     template_name = "projects/report_missing.html"
 
     def get_context_data(self, **kwargs):
-        year, month, error = period_from(self.request)
+        (year, month), error = period_from(self.request)
         if error:
             messages.warning(self.request, error)
         missing = missing_reports(user=self.request.user, year=year, month=month)

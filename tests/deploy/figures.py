@@ -20,7 +20,7 @@ from django.test import Client  # noqa: E402
 
 from projects.choices import Level  # noqa: E402
 from projects.models import ReportPhoto  # noqa: E402
-from projects.selectors import investment_summary, listings_for  # noqa: E402
+from projects.selectors.figures import investment_summary, listings_for  # noqa: E402
 
 
 def overview(client, level):

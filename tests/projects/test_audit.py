@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Assignment, Instruction, Problem, Project
-from projects.selectors import project_history
+from projects.selectors.history import project_history
 from projects.services.assignments import assignments_end
 
 

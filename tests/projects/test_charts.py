@@ -4,7 +4,7 @@ import re
 from decimal import Decimal
 
 from projects.charts import monthly_chart
-from projects.selectors.dashboard import MonthPoint
+from projects.selectors.figures import MonthPoint
 
 
 def axis_labels(svg):

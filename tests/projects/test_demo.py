@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 
 from projects.choices import Body, Category, Level, ProblemStatus
 from projects.models import Assignment, Leader, Listing, MonthlyReport, Problem, Project, Street
-from projects.selectors import investment_summary, listings_for
+from projects.selectors.figures import investment_summary, listings_for
 from projects.services.demo import DEMO_PASSWORD, demo_load
 
 pytestmark = pytest.mark.usefixtures("demo")

@@ -15,7 +15,7 @@ import pytest
 from projects.choices import Body, ProblemStatus
 from projects.exporters.progress import write_progress_table
 from projects.models import Assignment, Leader, Listing, MonthlyReport, Problem, Project, Unit
-from projects.selectors.dashboard import progress_table
+from projects.selectors.progress import progress_table
 
 pytestmark = pytest.mark.usefixtures("demo")
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from projects.choices import ProblemStatus
 from projects.models import Problem, Project
-from projects.selectors import problem_figures, problem_list
+from projects.selectors.problems import problem_figures, problem_list
 from projects.services.errors import PermissionDenied, ValidationError
 from projects.services.problems import problem_create, problem_transition
 from projects.services.visits import visit_findings_to_problems, visit_record

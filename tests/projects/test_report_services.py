@@ -8,14 +8,8 @@ import pytest
 
 from projects.choices import ReportStatus
 from projects.models import ClosedMonth, Milestone, MonthlyReport, Problem
-from projects.selectors import (
-    investment_summary,
-    listings_for,
-    missing_reports,
-    percent_of,
-    report_figures,
-    reporting_period,
-)
+from projects.selectors.figures import investment_summary, listings_for, percent_of
+from projects.selectors.reporting import missing_reports, report_figures, reporting_period
 from projects.services.errors import NeedsConfirmation, PermissionDenied, ReportConflict, ValidationError
 from projects.services.reports import (
     ProblemInput,

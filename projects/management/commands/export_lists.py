@@ -4,9 +4,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from projects.exporters.lists import leader_assignments, write_leader_table, write_problem_ledger
+from projects.exporters.lists import write_leader_table, write_problem_ledger
 from projects.management.commands.export_progress import acting_user
-from projects.selectors import problem_list
+from projects.selectors.problems import problem_list
+from projects.selectors.projects import leader_assignments
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from projects.choices import Level
 from projects.exporters.progress import title_for, write_progress_table
-from projects.selectors.dashboard import progress_table
+from projects.selectors.progress import progress_table
 
 
 def acting_user(username):

@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.choices import Level
-from projects.selectors import investment_summary, listings_for
+from projects.selectors.figures import investment_summary, listings_for
 
 
 class Command(BaseCommand):

@@ -1,0 +1,13 @@
+"""Charts drawn where the page is drawn: SVG from a selector's figures (projects.charts)."""
+
+from django import template
+
+from projects import charts
+
+register = template.Library()
+
+
+@register.filter
+def monthly_chart(series):
+    """A listing's or a district's MonthPoint series as the monthly plan-and-actual SVG chart."""
+    return charts.monthly_chart(series)
