@@ -4,10 +4,8 @@ the filtered project list; each streams its rows from the same scoped querysets 
 from decimal import Decimal
 
 from projects.choices import WarningLight
-from projects.exporters.xlsx import write_table
+from projects.exporters.xlsx import AMOUNT_FORMAT, DATE_FORMAT, PERCENT_FORMAT, write_table
 from projects.selectors.figures import percent_of
-
-AMOUNT, PERCENT, DATE = "#,##0.00", "0.00%", "yyyy-mm-dd"
 
 
 def write_problem_ledger(output, problems):
@@ -15,12 +13,12 @@ def write_problem_ledger(output, problems):
         ("项目", 28, None),
         ("问题描述", 40, None),
         ("问题类型", 12, None),
-        ("发现日期", 12, DATE),
+        ("发现日期", 12, DATE_FORMAT),
         ("责任单位", 18, None),
-        ("办结期限", 12, DATE),
+        ("办结期限", 12, DATE_FORMAT),
         ("状态", 12, None),
         ("解决情况", 32, None),
-        ("解决日期", 12, DATE),
+        ("解决日期", 12, DATE_FORMAT),
         ("是否逾期", 10, None),
     ]
     rows = (
@@ -49,7 +47,7 @@ def write_leader_table(output, assignments):
         ("联系项目", 30, None),
         ("工作班子（一套班子）", 40, None),
         ("推进方案（一个方案）", 44, None),
-        ("联系起始日期", 14, DATE),
+        ("联系起始日期", 14, DATE_FORMAT),
     ]
     rows = (
         [
@@ -77,10 +75,10 @@ def write_listing_list(output, listings, *, month):
         ("街道", 12, None),
         ("责任单位", 18, None),
         ("联系领导", 12, None),
-        ("总投资", 14, AMOUNT),
-        ("年度计划投资", 14, AMOUNT),
-        (f"1-{month}月完成投资", 14, AMOUNT),
-        ("占年度计划（%）", 10, PERCENT),
+        ("总投资", 14, AMOUNT_FORMAT),
+        ("年度计划投资", 14, AMOUNT_FORMAT),
+        (f"1-{month}月完成投资", 14, AMOUNT_FORMAT),
+        ("占年度计划（%）", 10, PERCENT_FORMAT),
         ("未解决问题", 10, "0"),
     ]
 

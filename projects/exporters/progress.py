@@ -6,12 +6,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from projects.choices import Category, Level
-from projects.exporters.xlsx import HEADER, THIN_BORDER, Sheet, fit_text, new_workbook
+from projects.exporters.xlsx import AMOUNT_FORMAT, HEADER, PERCENT_FORMAT, THIN_BORDER, Sheet, fit_text, new_workbook
 from projects.models import District
 from projects.selectors.figures import percent_of
 
-AMOUNT_FORMAT = "#,##0.00"
-PERCENT_FORMAT = "0.00%"
 PAPER_A3 = 8
 SECTION_NUMBERS = "一二三四五六七八九十"
 # Where the rest of a text too long for one printed row can be read (xlsx.fit_text).

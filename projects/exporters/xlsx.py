@@ -16,6 +16,8 @@ from decimal import Decimal
 
 import xlsxwriter
 
+# Excel number formats of the office's tables.
+AMOUNT_FORMAT, PERCENT_FORMAT, DATE_FORMAT = "#,##0.00", "0.00%", "yyyy-mm-dd"
 THIN_BORDER = {"border": 1, "border_color": "#999999"}
 HEADER = {"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True, **THIN_BORDER}
 WORKBOOK_OPTIONS = {

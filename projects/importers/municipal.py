@@ -114,13 +114,8 @@ def normalize_header(value):
     return _ALIAS_TO_COLUMN.get(text), unit, year
 
 
-def name_key(name):
-    """How a project is matched by name: normalized, with no spaces or brackets' width differences."""
-    return normalize_text(name)
-
-
 @dataclass
-class Problem:
+class RowIssue:
     sheet: str
     row: int
     column: str
@@ -142,7 +137,9 @@ class ParsedRow:
 
     @property
     def key(self):
-        return ("code", self.values["code"]) if self.values.get("code") else ("name", name_key(self.values["name"]))
+        return (
+            ("code", self.values["code"]) if self.values.get("code") else ("name", normalize_text(self.values["name"]))
+        )
 
 
 @dataclass
@@ -182,10 +179,10 @@ class _Sheet:
         self.data_start = None
 
     def error(self, row, column, message):
-        self.result.errors.append(Problem(self.title, row, COLUMN_LABELS.get(column, column or ""), message))
+        self.result.errors.append(RowIssue(self.title, row, COLUMN_LABELS.get(column, column or ""), message))
 
     def warn(self, row, column, message):
-        self.result.warnings.append(Problem(self.title, row, COLUMN_LABELS.get(column, column or ""), message))
+        self.result.warnings.append(RowIssue(self.title, row, COLUMN_LABELS.get(column, column or ""), message))
 
     def find_header(self):
         default_unit = None
@@ -325,7 +322,7 @@ def parse_list(sheets, *, default_level, year):
             # A title-only or summary sheet beside the lists: say so, read the others.
             layout.warn(0, "", "本表没有「项目名称」表头，未读取。")
     if not layouts and any(sheet.rows for sheet in sheets):
-        result.errors.append(Problem(sheets[0].title, 0, "", "找不到表头（应有「项目名称」列），文件未导入。"))
+        result.errors.append(RowIssue(sheets[0].title, 0, "", "找不到表头（应有「项目名称」列），文件未导入。"))
     several = len(layouts) > 1
     for layout in layouts:
         missing = [column for column in ("total", "plan") if column not in layout.columns]
@@ -492,7 +489,7 @@ def _check_duplicates(result):
         if first is not row:
             column = "code" if row.key[0] == "code" else "name"
             result.errors.append(
-                Problem(
+                RowIssue(
                     row.sheet,
                     row.row,
                     COLUMN_LABELS[column],

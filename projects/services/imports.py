@@ -13,13 +13,12 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from accounts.roles import is_office_admin
-from projects.choices import Batch, Category, Level, UnitKind
-from projects.importers.municipal import COLUMN_LABELS, ParsedList, ParsedRow, Problem, normalize_text, parse_list
+from projects.choices import Batch, Category, ImportStatus, Level, UnitKind
+from projects.importers.municipal import COLUMN_LABELS, ParsedList, ParsedRow, RowIssue, normalize_text, parse_list
 from projects.importers.workbook import WorkbookRefused, read_rows
 from projects.models import (
     Assignment,
     ImportRecord,
-    ImportStatus,
     Leader,
     Listing,
     Project,
@@ -181,12 +180,11 @@ def _decimal(value):
 
 
 def _text(value):
+    """A value as the preview shows it: amounts without trailing zeros, objects by their name."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return _decimal(value)
-    if hasattr(value, "pk"):
-        return str(value)
     return str(value)
 
 
@@ -233,12 +231,12 @@ def import_read(upload, *, year, level):
     """Parse ``upload`` and plan the import against the database, writing nothing."""
     plan = ImportPlan(year=year, level=level)
     if level not in Level.values:
-        plan.errors.append(Problem("", 0, "", f"级别必须是 {' / '.join(Level.values)} 之一。"))
+        plan.errors.append(RowIssue("", 0, "", f"级别必须是 {' / '.join(Level.values)} 之一。"))
         return plan
     try:
         sheets = read_rows(upload)
     except WorkbookRefused as refused:
-        plan.errors.append(Problem(getattr(upload, "name", "文件") or "文件", 0, "", str(refused)))
+        plan.errors.append(RowIssue(getattr(upload, "name", "文件") or "文件", 0, "", str(refused)))
         return plan
     plan = plan_parsed(parse_list(sheets, default_level=level, year=year), plan)
     _in_file_order(plan, [sheet.title for sheet in sheets])
@@ -280,7 +278,7 @@ def plan_parsed(parsed, plan):
     plan.new_units = sorted(new_units.values())
     _refuse_rows_sharing_a_project(plan)
     if not parsed.rows and not plan.errors:
-        plan.errors.append(Problem("", 0, "", "文件中没有找到项目行。"))
+        plan.errors.append(RowIssue("", 0, "", "文件中没有找到项目行。"))
     return plan
 
 
@@ -293,7 +291,7 @@ def _refuse_rows_sharing_a_project(plan):
         first = seen.setdefault((row.project.pk, row.values["level"]), row)
         if first is not row:
             plan.errors.append(
-                Problem(
+                RowIssue(
                     row.sheet,
                     row.row,
                     COLUMN_LABELS["name"],
@@ -309,7 +307,7 @@ def _plan_row(row, resolver, listings, new_units, plan, refused_rows):
     if len(streets) > 1:
         names = "、".join(s.name for s in streets)
         plan.errors.append(
-            Problem(
+            RowIssue(
                 row.sheet,
                 row.row,
                 COLUMN_LABELS["location"],
@@ -320,7 +318,7 @@ def _plan_row(row, resolver, listings, new_units, plan, refused_rows):
     elif street is None:
         known = "、".join(s.name for s in resolver.streets)
         what = f"未知街道「{values['location']}」" if values["location"] else "缺少建设地点（所在街道）"
-        plan.errors.append(Problem(row.sheet, row.row, COLUMN_LABELS["location"], f"{what}。已知街道：{known}。"))
+        plan.errors.append(RowIssue(row.sheet, row.row, COLUMN_LABELS["location"], f"{what}。已知街道：{known}。"))
         refused_rows.add((row.sheet, row.row))
     unit = None
     if values["unit"]:
@@ -335,7 +333,7 @@ def _plan_row(row, resolver, listings, new_units, plan, refused_rows):
         else:
             reason = "有重名" if found else "不在领导名单中"
             plan.warnings.append(
-                Problem(
+                RowIssue(
                     row.sheet, row.row, COLUMN_LABELS["leader"], f"联系领导「{values['leader']}」{reason}，未安排联系。"
                 )
             )
