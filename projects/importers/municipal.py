@@ -1,117 +1,32 @@
 """Understanding a municipal key-project list as the city sends it: title and unit rows, one- or
 two-row headers with varying names, section rows giving the category, subtotal and total rows,
-footnotes, one sheet per batch or one sheet, numbers stored as text."""
+footnotes, one sheet per batch or one sheet, numbers stored as text. Single cells are read by
+importers.cells."""
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, DecimalException
-from functools import lru_cache
+from decimal import Decimal
 
-from projects.amounts import AmountTextError, parse_amount_text
-from projects.choices import Batch, Category, Level
+from projects.choices import Batch
+from projects.importers.cells import (
+    AMOUNT_COLUMNS,
+    BATCH_WORDS,
+    COLUMN_LABELS,
+    LEVEL_WORDS,
+    WAN_PER_YI,
+    batch_from_text,
+    category_from_text,
+    clean_text,
+    normalize_header,
+    normalize_text,
+    parse_amount,
+    parse_years,
+)
 
-HUNDREDTH = Decimal("0.01")
-WAN_PER_YI = Decimal(10000)
-
-# Canonical column → header names seen in real lists (compared after normalize_header).
-ALIASES = {
-    "seq": ["序号"],
-    "name": ["项目名称"],
-    "code": ["项目编号", "项目代码"],
-    "owner": ["建设单位", "项目单位", "业主单位"],
-    "content": ["建设内容及规模", "建设规模及内容", "主要建设内容", "建设内容"],
-    "location": ["建设地点", "所在街道", "街道"],
-    "years": ["建设年限", "建设起止年限"],
-    "total": ["总投资", "项目总投资", "计划总投资"],
-    "plan": ["年度计划投资", "年度投资目标", "年计划投资", "计划投资"],
-    "category": ["类别", "项目类别"],
-    "level": ["级别"],
-    "batch": ["批次"],
-    "unit": ["责任单位"],
-    "leader": ["联系领导"],
-    "remark": ["备注"],
-}
-COLUMN_LABELS = {
-    "seq": "序号",
-    "name": "项目名称",
-    "code": "项目代码",
-    "owner": "建设单位",
-    "content": "建设内容及规模",
-    "location": "建设地点",
-    "years": "建设年限",
-    "total": "总投资",
-    "plan": "年度计划投资",
-    "category": "类别",
-    "level": "级别",
-    "batch": "批次",
-    "unit": "责任单位",
-    "leader": "联系领导",
-    "remark": "备注",
-}
-_ALIAS_TO_COLUMN = {alias: column for column, aliases in ALIASES.items() for alias in aliases}
-AMOUNT_COLUMNS = ("total", "plan")
-
-CATEGORY_WORDS = [  # checked in order: "计划建成" before the shorter "建成"
-    ("新开工", Category.NEW_START),
-    ("续建", Category.CONTINUING),
-    ("计划建成", Category.COMPLETION),
-    ("建成", Category.COMPLETION),
-    ("竣工", Category.COMPLETION),
-]
-LEVEL_WORDS = [("省", Level.PROVINCE), ("市", Level.CITY), ("区", Level.DISTRICT), ("县", Level.DISTRICT)]
-BATCH_WORDS = [
-    ("第一批", Batch.FIRST),
-    ("第二批", Batch.SECOND),
-    ("第1批", Batch.FIRST),
-    ("第2批", Batch.SECOND),
-    ("一批", Batch.FIRST),
-    ("二批", Batch.SECOND),
-    ("1批", Batch.FIRST),
-    ("2批", Batch.SECOND),
-    ("一", Batch.FIRST),
-    ("二", Batch.SECOND),
-]
 TOTAL_WORDS = ("小计", "合计", "总计")
 TOTAL_RE = re.compile(r"^(全区|全市|总)?(小计|合计|总计)(\(\d+个\))?[:：]?$")
 SECTION_RE = re.compile(r"^(\(?[一二三四五六七八九十]+[、.．)]|[一二三四五六七八九十]+$)")
 SIGNATURE_WORDS = ("填表人", "填报人", "联系电话", "审核人", "制表人", "负责人:", "负责人：", "填报单位")
-MAX_AMOUNT = Decimal("999999999999.99")  # what the database column holds (14 digits, 2 decimals)
-UNIT_RE = re.compile(r"[(（]?(万元|亿元)[)）]?")
-YEAR_PREFIX_RE = re.compile(r"^(\d{4})年(?=度?计划|度?投资)")
-YEARS_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-
-
-@lru_cache(maxsize=8192, typed=True)  # streets, owners and units repeat row after row
-def normalize_text(value):
-    """Full-width to half-width, no spaces of any kind (also inside names), stripped."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", "", text)
-
-
-def clean_text(value):
-    """Text for storage, as written (full-width brackets stay), with full-width spaces and stray
-    line breaks folded and the ends stripped."""
-    if value is None:
-        return ""
-    return re.sub(r"[\s\u3000]+", " ", str(value)).strip()
-
-
-def normalize_header(value):
-    """A header cell → (canonical column or None, unit "万元"/"亿元"/None, year or None)."""
-    text = normalize_text(value)
-    unit_match = UNIT_RE.search(text)
-    unit = unit_match.group(1) if unit_match else None
-    text = UNIT_RE.sub("", text)
-    text = re.sub(r"[(（].*?[)）]", "", text)
-    year_match = YEAR_PREFIX_RE.match(text)
-    year = int(year_match.group(1)) if year_match else None
-    text = YEAR_PREFIX_RE.sub("", text)
-    if year and text.startswith("度"):
-        text = "年" + text  # "2017年度计划投资" → "年度计划投资"
-    return _ALIAS_TO_COLUMN.get(text), unit, year
 
 
 @dataclass
@@ -175,7 +90,7 @@ class _Sheet:
         self.columns = {}  # canonical column → index
         self.units = {}  # amount column → factor to 万元
         self.header_years = {}
-        self.batch = _batch_from_text(sheet.title)
+        self.batch = batch_from_text(sheet.title)
         self.data_start = None
 
     def error(self, row, column, message):
@@ -196,7 +111,7 @@ class _Sheet:
             if unit_match:
                 default_unit = unit_match.group(1)
             if self.batch is None:
-                self.batch = _batch_from_text(joined)
+                self.batch = batch_from_text(joined)
         return False
 
     def _read_header(self, position, default_unit):
@@ -240,74 +155,6 @@ class _Sheet:
 
 def _cell(values, index):
     return values[index] if index is not None and index < len(values) else None
-
-
-def _batch_from_text(text):
-    text = normalize_text(text)
-    for word, batch in BATCH_WORDS[:8]:
-        if word in text:
-            return batch
-    return None
-
-
-def parse_amount(value, factor):
-    """A number as stored or typed ("36,830", " 1200 ", "１２００", "1.2亿元") → 万元. A unit
-    written in the cell wins over the column's. Text is read by the same rule as the report form."""
-    if value is None or value == "":
-        raise ValueError("不能为空")
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-        raise ValueError(f"「{clean_text(value)}」不是数字")
-    if isinstance(value, int | Decimal):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    else:
-        text = unicodedata.normalize("NFKC", value).strip()
-        for word, unit_factor in (("亿元", WAN_PER_YI), ("亿", WAN_PER_YI), ("万元", Decimal(1)), ("万", Decimal(1))):
-            if text.endswith(word):
-                text, factor = text[: -len(word)], unit_factor
-                break
-        try:
-            number = parse_amount_text(text)
-        except AmountTextError as error:
-            raise ValueError(str(AmountTextError(clean_text(value), error.reason))) from None
-        if number is None:
-            raise ValueError(f"「{clean_text(value)}」不是数字")
-    if not number.is_finite():
-        raise ValueError(f"「{clean_text(value)}」不是数字")
-    if number < 0:
-        raise ValueError("不能为负数")
-    try:
-        result = (number * factor).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
-    except DecimalException:  # InvalidOperation, and Overflow for an exponent past the context's
-        result = None
-    if result is None or result > MAX_AMOUNT:
-        raise ValueError(f"「{clean_text(value)}」过大，请核对单位（万元或亿元）")
-    return result
-
-
-def parse_years(value):
-    """建设年限 as written: "2015-2017", "2015—2017年", "2016-18", "2016.3-2017.12", a date or a year."""
-    if hasattr(value, "year"):
-        return value.year, value.year
-    text = normalize_text(value)
-    years = [int(y) for y in YEARS_RE.findall(text)]
-    if not years:
-        return None, None
-    start = years[0]
-    two_digit_end = re.search(r"\d{4}(?:\.\d{1,2})?[-—~至到](\d{2})(?!\d)", text)
-    end = (start // 100 * 100 + int(two_digit_end.group(1))) if two_digit_end and len(years) == 1 else years[-1]
-    if not (1990 <= start <= 2100 and start <= end <= 2100):
-        raise ValueError(f"「{clean_text(value)}」不是有效的建设年限（如 2016-2018）")
-    return start, end
-
-
-def _category_from_text(text):
-    text = normalize_text(text)
-    for word, category in CATEGORY_WORDS:
-        if word in text:
-            return category
-    return None
 
 
 def parse_list(sheets, *, default_level, year):
@@ -371,18 +218,18 @@ def _parse_body(layout, result, default_level):
         section_text = name_text if SECTION_RE.match(seq_text) or not seq_text else ""
         looks_like_section = (
             SECTION_RE.match(first_text)
-            or (SECTION_RE.match(seq_text) and _category_from_text(name_text) and "项目" in name_text)
+            or (SECTION_RE.match(seq_text) and category_from_text(name_text) and "项目" in name_text)
             or (
                 not seq_text
-                and _category_from_text(section_text)
+                and category_from_text(section_text)
                 and "项目" in section_text
                 and not _has_amounts(values, col)
             )
-            or (not name_text and _category_from_text(first_text) and "项目" in first_text)
+            or (not name_text and category_from_text(first_text) and "项目" in first_text)
         )
         if looks_like_section:
             label = name_text if SECTION_RE.match(seq_text) and name_text else first_text
-            category = _category_from_text(label)
+            category = category_from_text(label)
             if category is None:
                 layout.warn(
                     number, "", f"分组行「{clean_text(label)}」不是计划建成、续建或新开工，其下项目须有类别列。"
@@ -433,7 +280,7 @@ def _parse_project(layout, number, values, section_category, default_level):
             layout.error(number, column, f"超过 {limit} 个字，请精简。")
     category_text = clean_text(_cell(values, col.get("category")))
     if category_text:
-        parsed.values["category"] = _category_from_text(category_text)
+        parsed.values["category"] = category_from_text(category_text)
         if parsed.values["category"] is None:
             layout.error(number, "category", f"未知类别「{category_text}」（应为 计划建成、续建 或 新开工）。")
     elif section_category:

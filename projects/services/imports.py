@@ -14,7 +14,8 @@ from simple_history.utils import bulk_update_with_history
 
 from accounts.roles import is_office_admin
 from projects.choices import Batch, Category, ImportStatus, Level, UnitKind
-from projects.importers.municipal import COLUMN_LABELS, ParsedList, ParsedRow, RowIssue, normalize_text, parse_list
+from projects.importers.cells import COLUMN_LABELS, normalize_text
+from projects.importers.municipal import ParsedList, ParsedRow, RowIssue, parse_list
 from projects.importers.workbook import WorkbookRefused, read_rows
 from projects.models import (
     Assignment,

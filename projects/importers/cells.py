@@ -1,0 +1,178 @@
+"""Reading one cell of a list as the city writes it: text normalised, what a header names (column,
+unit, year), amounts in 万元 or 亿元, construction years, and the category, batch and level words."""
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, DecimalException
+from functools import lru_cache
+
+from projects.amounts import AmountTextError, parse_amount_text
+from projects.choices import Batch, Category, Level
+
+HUNDREDTH = Decimal("0.01")
+WAN_PER_YI = Decimal(10000)
+
+
+# Canonical column → header names seen in real lists (compared after normalize_header).
+ALIASES = {
+    "seq": ["序号"],
+    "name": ["项目名称"],
+    "code": ["项目编号", "项目代码"],
+    "owner": ["建设单位", "项目单位", "业主单位"],
+    "content": ["建设内容及规模", "建设规模及内容", "主要建设内容", "建设内容"],
+    "location": ["建设地点", "所在街道", "街道"],
+    "years": ["建设年限", "建设起止年限"],
+    "total": ["总投资", "项目总投资", "计划总投资"],
+    "plan": ["年度计划投资", "年度投资目标", "年计划投资", "计划投资"],
+    "category": ["类别", "项目类别"],
+    "level": ["级别"],
+    "batch": ["批次"],
+    "unit": ["责任单位"],
+    "leader": ["联系领导"],
+    "remark": ["备注"],
+}
+
+
+COLUMN_LABELS = {
+    "seq": "序号",
+    "name": "项目名称",
+    "code": "项目代码",
+    "owner": "建设单位",
+    "content": "建设内容及规模",
+    "location": "建设地点",
+    "years": "建设年限",
+    "total": "总投资",
+    "plan": "年度计划投资",
+    "category": "类别",
+    "level": "级别",
+    "batch": "批次",
+    "unit": "责任单位",
+    "leader": "联系领导",
+    "remark": "备注",
+}
+_ALIAS_TO_COLUMN = {alias: column for column, aliases in ALIASES.items() for alias in aliases}
+AMOUNT_COLUMNS = ("total", "plan")
+CATEGORY_WORDS = [  # checked in order: "计划建成" before the shorter "建成"
+    ("新开工", Category.NEW_START),
+    ("续建", Category.CONTINUING),
+    ("计划建成", Category.COMPLETION),
+    ("建成", Category.COMPLETION),
+    ("竣工", Category.COMPLETION),
+]
+LEVEL_WORDS = [("省", Level.PROVINCE), ("市", Level.CITY), ("区", Level.DISTRICT), ("县", Level.DISTRICT)]
+BATCH_WORDS = [
+    ("第一批", Batch.FIRST),
+    ("第二批", Batch.SECOND),
+    ("第1批", Batch.FIRST),
+    ("第2批", Batch.SECOND),
+    ("一批", Batch.FIRST),
+    ("二批", Batch.SECOND),
+    ("1批", Batch.FIRST),
+    ("2批", Batch.SECOND),
+    ("一", Batch.FIRST),
+    ("二", Batch.SECOND),
+]
+MAX_AMOUNT = Decimal("999999999999.99")  # what the database column holds (14 digits, 2 decimals)
+UNIT_RE = re.compile(r"[(（]?(万元|亿元)[)）]?")
+YEAR_PREFIX_RE = re.compile(r"^(\d{4})年(?=度?计划|度?投资)")
+YEARS_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+@lru_cache(maxsize=8192, typed=True)  # streets, owners and units repeat row after row
+def normalize_text(value):
+    """Full-width to half-width, no spaces of any kind (also inside names), stripped."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return re.sub(r"\s+", "", text)
+
+
+def clean_text(value):
+    """Text for storage, as written (full-width brackets stay), with full-width spaces and stray
+    line breaks folded and the ends stripped."""
+    if value is None:
+        return ""
+    return re.sub(r"[\s\u3000]+", " ", str(value)).strip()
+
+
+def normalize_header(value):
+    """A header cell → (canonical column or None, unit "万元"/"亿元"/None, year or None)."""
+    text = normalize_text(value)
+    unit_match = UNIT_RE.search(text)
+    unit = unit_match.group(1) if unit_match else None
+    text = UNIT_RE.sub("", text)
+    text = re.sub(r"[(（].*?[)）]", "", text)
+    year_match = YEAR_PREFIX_RE.match(text)
+    year = int(year_match.group(1)) if year_match else None
+    text = YEAR_PREFIX_RE.sub("", text)
+    if year and text.startswith("度"):
+        text = "年" + text  # "2017年度计划投资" → "年度计划投资"
+    return _ALIAS_TO_COLUMN.get(text), unit, year
+
+
+def batch_from_text(text):
+    text = normalize_text(text)
+    for word, batch in BATCH_WORDS[:8]:
+        if word in text:
+            return batch
+    return None
+
+
+def parse_amount(value, factor):
+    """A number as stored or typed ("36,830", " 1200 ", "１２００", "1.2亿元") → 万元. A unit
+    written in the cell wins over the column's. Text is read by the same rule as the report form."""
+    if value is None or value == "":
+        raise ValueError("不能为空")
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise ValueError(f"「{clean_text(value)}」不是数字")
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    else:
+        text = unicodedata.normalize("NFKC", value).strip()
+        for word, unit_factor in (("亿元", WAN_PER_YI), ("亿", WAN_PER_YI), ("万元", Decimal(1)), ("万", Decimal(1))):
+            if text.endswith(word):
+                text, factor = text[: -len(word)], unit_factor
+                break
+        try:
+            number = parse_amount_text(text)
+        except AmountTextError as error:
+            raise ValueError(str(AmountTextError(clean_text(value), error.reason))) from None
+        if number is None:
+            raise ValueError(f"「{clean_text(value)}」不是数字")
+    if not number.is_finite():
+        raise ValueError(f"「{clean_text(value)}」不是数字")
+    if number < 0:
+        raise ValueError("不能为负数")
+    try:
+        result = (number * factor).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+    except DecimalException:  # InvalidOperation, and Overflow for an exponent past the context's
+        result = None
+    if result is None or result > MAX_AMOUNT:
+        raise ValueError(f"「{clean_text(value)}」过大，请核对单位（万元或亿元）")
+    return result
+
+
+def parse_years(value):
+    """建设年限 as written: "2015-2017", "2015—2017年", "2016-18", "2016.3-2017.12", a date or a year."""
+    if hasattr(value, "year"):
+        return value.year, value.year
+    text = normalize_text(value)
+    years = [int(y) for y in YEARS_RE.findall(text)]
+    if not years:
+        return None, None
+    start = years[0]
+    two_digit_end = re.search(r"\d{4}(?:\.\d{1,2})?[-—~至到](\d{2})(?!\d)", text)
+    end = (start // 100 * 100 + int(two_digit_end.group(1))) if two_digit_end and len(years) == 1 else years[-1]
+    if not (1990 <= start <= 2100 and start <= end <= 2100):
+        raise ValueError(f"「{clean_text(value)}」不是有效的建设年限（如 2016-2018）")
+    return start, end
+
+
+def category_from_text(text):
+    text = normalize_text(text)
+    for word, category in CATEGORY_WORDS:
+        if word in text:
+            return category
+    return None
