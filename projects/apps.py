@@ -9,12 +9,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = "重点项目"
 
     def ready(self):
-        from django.core.signals import request_finished
-        from django.db.backends.signals import connection_created
-
         from projects import signals  # noqa: F401  (connects the receivers)
-        from projects.freshness import renew_due_tokens, watch
+        from projects.freshness import watch_models
 
-        connection_created.connect(watch, dispatch_uid="projects.freshness.watch")
-        # Before Django's own receiver closes the connections at the end of a request.
-        request_finished.connect(renew_due_tokens, dispatch_uid="projects.freshness.renew")
+        watch_models()

@@ -1,85 +1,95 @@
 """Figures reused until the data changes.
 
-Every database connection watches its own statements: after a transaction that wrote to the
-application's tables commits, it gives the one DataVersion row a new random token. A figure
-computed from the data is kept in the "figures" cache under the token that was current when its
-computation began, so a reader can only ever find a figure computed from data at least as new as
-what the token stands for. Nothing here is shared state: the token lives in the database, which
-every app server reads (one indexed row per request), and the cache of each process only holds
-values it can recompute, under keys no other data state can have.
+After a transaction that changed the application's data commits, the one DataVersion row gets a
+new random token. A figure computed from the data is kept in the "figures" cache under the token
+that was current when its computation began, so a reader can only ever find a figure computed from
+data at least as new as what the token stands for. Nothing here is shared state: the token lives
+in the database, which every app server reads (one indexed row per request), and the cache of each
+process only holds values it can recompute, under keys no other data state can have.
 
-The watch covers every write that goes through Django's connection (the ORM, bulk writes, raw SQL
-in services, the admin, management commands). Writes from outside the application (psql, a
-restore) are seen on the next write from inside, or when an entry expires (CACHES["figures"]).
+What changes the data: a save or delete of a model of the projects and accounts apps and a change
+of their many-to-many links, which the ORM reports by signal (services, the admin, the demo
+loader, loaddata), and every write that sends no signal (bulk_create, bulk_update, QuerySet.update,
+raw SQL), whose writer calls ``data_changed`` itself: bulk_create_audited, the cumulative rebuild,
+the scale generator, the import, assignments_end. History rows come with a write to their own
+model (that one counts); the version row itself and signing in (last_login) change no figure.
+Writes from outside the application (psql, a restore, a bare QuerySet.update in a shell) are seen
+on the next write from inside, or when an entry expires (CACHES["figures"]).
 """
 
 import functools
-import logging
-import re
 import uuid
 
+from django.apps import apps
 from django.core.cache import caches
-from django.db import DatabaseError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
+from simple_history.models import HistoricalChanges
 
-from projects.models import DataVersion
+from projects.models import DataVersion, ListingCumulative
 
-logger = logging.getLogger(__name__)
 VERSION_TABLE = DataVersion._meta.db_table
-WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
-WATCHED_PREFIXES = ("projects_", "accounts_")
-# Signing in stamps last_login; that changes no figure.
-LAST_LOGIN = re.compile(r'\s*UPDATE\s+"accounts_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.IGNORECASE)
+WATCHED_APPS = ("projects", "accounts")
+LINKS_CHANGED = ("post_add", "post_remove", "post_clear")
 
 
-def changes_data(sql):
-    """Whether a statement writes to the application's tables (the version row itself aside)."""
-    match = WRITE.match(sql)
-    if not match:
-        return False
-    table = match.group(1).lower()
-    # A change-history row always comes with the write to its own table (that one counts).
-    watched = table.startswith(WATCHED_PREFIXES) and "_historical" not in table and table != VERSION_TABLE
-    return watched and not LAST_LOGIN.match(sql)
+def data_changed(using=DEFAULT_DB_ALIAS):
+    """A new token once the current transaction commits (at once outside one), once per transaction.
+
+    Call it after a write that sends no model signal: a token renewed before an autocommit write
+    lands would let a reader cache the old data under the new token."""
+    renew = _new_token_for(using)
+    connection = connections[using]
+    if connection.in_atomic_block and any(func is renew for _, func, _ in connection.run_on_commit):
+        return
+    # robust: the write has committed by the time this runs; a failed renewal is logged, and entries
+    # expire (CACHES["figures"]).
+    transaction.on_commit(renew, using=using, robust=True)
 
 
-def watch_writes(execute, sql, params, many, context):
-    """A connection's execute wrapper: a new token after each committed transaction that wrote.
-
-    Inside a transaction the token is renewed on commit. A write outside one (autocommit) has
-    committed by the time it returns, but its cursor may still be open (SQLite's INSERT …
-    RETURNING), so the token is renewed before this connection's next statement, or at the end
-    of the request (request_finished), whichever comes first."""
-    connection = context["connection"]
-    if getattr(connection, "data_token_due", False) and not connection.in_atomic_block:
-        connection.data_token_due = False
-        new_token(connection.alias)
-    result = execute(sql, params, many, context)
-    if changes_data(sql):
-        if connection.in_atomic_block:
-            callback = _new_token_for(connection.alias)
-            if not any(func is callback for _, func, _ in connection.run_on_commit):  # once per transaction
-                transaction.on_commit(callback, using=connection.alias, robust=True)
-        else:
-            connection.data_token_due = True
-    return result
+def _saved(sender, using, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) == {"last_login"}:
+        return  # signing in
+    data_changed(using)
 
 
-def watch(sender, connection, **kwargs):
-    """connection_created receiver: every new connection watches its writes."""
-    if watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(watch_writes)
+def _deleted(sender, using, **kwargs):
+    data_changed(using)
 
 
-def renew_due_tokens(**kwargs):
-    """request_finished receiver: the token of an autocommit write not yet followed by a statement."""
-    for connection in connections.all(initialized_only=True):
-        if getattr(connection, "data_token_due", False) and not connection.in_atomic_block:
-            connection.data_token_due = False
-            try:
-                new_token(connection.alias)
-            except DatabaseError:  # the response is already out; entries expire (CACHES["figures"])
-                logger.exception("could not renew the data version after a write")
+def _linked(sender, action, using, **kwargs):
+    if action in LINKS_CHANGED:
+        data_changed(using)
+
+
+def _migrated(sender, using, plan=None, **kwargs):
+    if plan:  # data migrations write without signals (historical models)
+        data_changed(using)
+
+
+def watch_models():
+    """Connect the receivers to the models of the projects and accounts apps (AppConfig.ready)."""
+    for model in watched_models():
+        uid = f"projects.freshness:{model._meta.label}"
+        post_save.connect(_saved, sender=model, dispatch_uid=uid)
+        # Only the rebuild deletes cumulative rows (it calls data_changed), or the cascade from a
+        # listing's own delete; a receiver here would make Django fetch every row it deletes.
+        if model is not ListingCumulative:
+            post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(_linked, sender=field.remote_field.through, dispatch_uid=f"{uid}.{field.name}")
+    post_migrate.connect(_migrated, sender=apps.get_app_config("projects"), dispatch_uid="projects.freshness")
+
+
+def watched_models():
+    """The application's models whose writes change the data: not history rows, not the version."""
+    return [
+        model
+        for label in WATCHED_APPS
+        for model in apps.get_app_config(label).get_models()
+        if not issubclass(model, HistoricalChanges) and model is not DataVersion
+    ]
 
 
 _ready = set()  # aliases whose database has the version table
@@ -91,7 +101,7 @@ def _new_token_for(alias):
     return lambda: new_token(alias)
 
 
-def new_token(alias="default"):
+def new_token(alias=DEFAULT_DB_ALIAS):
     if alias not in _ready:
         if VERSION_TABLE not in connections[alias].introspection.table_names():
             return  # migrations have not created it yet

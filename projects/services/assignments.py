@@ -3,6 +3,7 @@
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
+from projects.freshness import data_changed
 from projects.models import Assignment
 
 
@@ -21,4 +22,5 @@ def assignments_end(*, user, assignments, ended_on):
             assignment.active = False
             assignment.ended_on = max(ended_on, assignment.since)
         bulk_update_with_history(to_end, Assignment, ["active", "ended_on"], default_user=user)
+        data_changed()  # bulk_update sends no model signal
     return len(to_end)

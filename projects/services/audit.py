@@ -3,6 +3,8 @@
 from django.db import connection
 from django.utils import timezone
 
+from projects.freshness import data_changed
+
 
 def audited_save(obj, *, user, reason="", **save_kwargs):
     """Save ``obj`` so that its history row names ``user`` (and ``reason``, when given)."""
@@ -43,4 +45,5 @@ def bulk_create_audited(objs, model, *, user, reason, batch_size=500):
                     *chunk,
                 ],
             )
+    data_changed(connection.alias)  # bulk_create and raw SQL send no model signal
     return created

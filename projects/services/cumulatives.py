@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from projects.freshness import data_changed
+
 CHUNK = 500  # listing ids per statement, well under SQLite's variable limit
 
 
@@ -50,6 +52,7 @@ def cumulatives_rebuild(report_model, cumulative_model, listing_ids=None):
     with transaction.atomic():
         for chunk in chunks:
             _rebuild_chunk(report_model, cumulative_model, listing_model, chunk, COUNTED_REPORT)
+        data_changed()  # bulk_create sends no model signal
 
 
 def _rebuild_chunk(report_model, cumulative_model, listing_model, chunk, counted):

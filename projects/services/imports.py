@@ -14,6 +14,7 @@ from simple_history.utils import bulk_update_with_history
 
 from accounts.roles import is_office_admin
 from projects.choices import Batch, Category, ImportStatus, Level, UnitKind
+from projects.freshness import data_changed
 from projects.importers.cells import COLUMN_LABELS, normalize_text
 from projects.importers.municipal import ParsedList, ParsedRow, RowIssue, parse_list
 from projects.importers.workbook import WorkbookRefused, read_rows
@@ -550,6 +551,7 @@ def _apply(plan, *, user, reason):
         bulk_update_with_history(changed_listings, Listing, LISTING_FIELDS, batch_size=500, **history)
     if assignments:
         bulk_create_audited(assignments, Assignment, user=user, reason=reason)
+    data_changed()  # bulk_update_with_history sends no model signal
 
 
 def error_rows(record):

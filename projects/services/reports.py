@@ -142,6 +142,8 @@ def _validate(data, submit):
 
 def _claim(report, version):
     """Move the stored version from ``version`` to the next; refuse if someone saved in between."""
+    # No data_changed here (QuerySet.update sends no signal): no figure reads the version, and the
+    # report's save that follows in the same transaction renews the data version (projects.freshness).
     claimed = MonthlyReport.objects.filter(pk=report.pk, version=version).update(version=F("version") + 1)
     if not claimed:
         raise ReportConflict(MonthlyReport.objects.select_related("reported_by").get(pk=report.pk))

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from projects.choices import Batch, Category, Level, ProblemKind, ProblemStatus, ProjectStatus, ReportStatus, Sector
+from projects.freshness import data_changed
 from projects.models import (
     Assignment,
     District,
@@ -125,6 +126,7 @@ def scale_data_generate(*, listings, seed=2015, years=(2015,), level=Level.CITY,
             ],
             batch_size=1000,
         )
+        data_changed()  # bulk_create sends no model signal
     return len(created)
 
 
