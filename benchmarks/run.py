@@ -109,7 +109,7 @@ EXPORT_YEAR = 2016  # the progress table's listings, all in one year
 
 def grow_to(target, years):
     """Add listings in ``years`` until they hold ``target`` (the generator spreads them evenly)."""
-    from projects.services.scale import scale_data_generate
+    from projects.devdata.scale import scale_data_generate
 
     have = Listing.objects.filter(year__in=years, level="city").count()
     if target > have:

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from projects.devdata.demo import demo_load
 from projects.models import District
-from projects.services.demo import demo_load
 
 # Cheap hashing for every password the tests create, the demo accounts included; set before
 # anything is hashed, so no hash is ever upgraded mid-test (which would end the session).

@@ -12,7 +12,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from projects.services.demo import DEMO_PASSWORD
+from projects.devdata.demo import DEMO_PASSWORD
 
 # Names that stay as they are in Chinese text: file formats, units, keys and products.
 ALLOWED_WORDS = {"Excel", "JPEG", "JPG", "PNG", "MB", "KB", "xlsx", "Control", "Command", "Mac", "LDAP", "IP", "ID"}

@@ -12,7 +12,8 @@ from projects.exporters.xlsx import simple_workbook
 from projects.forms import ImportUploadForm
 from projects.importers.template import template_workbook
 from projects.models import ImportRecord, Listing
-from projects.services.imports import STATUS_LABELS, error_rows, import_confirm, import_upload
+from projects.services.import_plans import STATUS_LABELS
+from projects.services.imports import error_rows, import_confirm, import_upload
 from projects.views.exports import XLSX, as_attachment, download
 from projects.views.mixins import OfficeAdminRequiredMixin
 

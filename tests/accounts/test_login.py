@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from projects.services.demo import DEMO_PASSWORD
+from projects.devdata.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.usefixtures("demo")
 

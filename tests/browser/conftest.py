@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from projects.services.demo import DEMO_PASSWORD
+from projects.devdata.demo import DEMO_PASSWORD
 
 CHROMIUM = os.environ.get("KP_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("KP_BROWSER_REQUIRED") == "1"

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from accounts.models import Role
+from projects.devdata.demo import DEMO_PASSWORD
 from projects.models import Listing, Problem
 from projects.selectors.dashboard import leader_projects
-from projects.services.demo import DEMO_PASSWORD
 from tests.browser.conftest import PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)

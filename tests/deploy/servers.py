@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import psycopg
 import requests
 
-from projects.services.demo import DEMO_PASSWORD
+from projects.devdata.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "proof-" + "k" * 60  # one key for every server: a session signed by one is valid on all

@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from projects.choices import ReportStatus
+from projects.devdata.scale import scale_data_generate
 from projects.models import ListingCumulative, MonthlyReport
 from projects.services.cumulatives import running_totals
 from projects.services.reports import ReportInput, report_return, report_save
-from projects.services.scale import scale_data_generate
 
 OPEN_LISTING = "北环路机械配件厂技改（示例）"  # staff_a's street, September not reported
 

@@ -9,11 +9,11 @@ from django.test import override_settings
 from django.urls import reverse
 
 from projects.choices import WarningLight
+from projects.devdata.scale import scale_data_generate
 from projects.models import Listing, MonthlyReport, Project
 from projects.selectors.dashboard import leader_projects
 from projects.selectors.figures import with_figures
 from projects.selectors.reporting import latest_reported_period
-from projects.services.scale import scale_data_generate
 
 GREEN, YELLOW, RED = WarningLight.GREEN, WarningLight.YELLOW, WarningLight.RED
 

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.db.models import Count, Q, Sum
 
 from projects.choices import Body, Category, Level, ProblemStatus
+from projects.devdata.demo import DEMO_PASSWORD, demo_load
 from projects.models import Assignment, Leader, Listing, MonthlyReport, Problem, Project, Street
 from projects.selectors.figures import investment_summary, listings_for
-from projects.services.demo import DEMO_PASSWORD, demo_load
 
 pytestmark = pytest.mark.usefixtures("demo")
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from projects.choices import Category
+from projects.devdata.scale import scale_data_generate
 from projects.freshness import cached_figure, data_changed, data_version
 from projects.models import (
     Assignment,
@@ -34,7 +35,6 @@ from projects.services.assignments import assignments_end
 from projects.services.audit import bulk_create_audited
 from projects.services.cumulatives import cumulatives_refresh
 from projects.services.reports import ReportInput, report_save
-from projects.services.scale import scale_data_generate
 
 OPEN_LISTING = "北环路机械配件厂技改（示例）"
 
@@ -229,7 +229,7 @@ def test_service_writes_raw_sql_and_scope_changes_all_renew(users):
 
 @pytestmark_commits
 def test_signing_in_changes_nothing(users, client):
-    from projects.services.demo import DEMO_PASSWORD
+    from projects.devdata.demo import DEMO_PASSWORD
 
     token = data_version()
     assert client.post("/accounts/login/", {"username": "staff", "password": DEMO_PASSWORD}).status_code == 302

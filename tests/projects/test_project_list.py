@@ -154,7 +154,7 @@ def test_sorting(admin):
 
 
 def test_pages(admin):
-    from projects.services.scale import scale_data_generate
+    from projects.devdata.scale import scale_data_generate
 
     scale_data_generate(listings=120, years=(2015,))
     first, second = rows(admin), rows(admin, page=2)

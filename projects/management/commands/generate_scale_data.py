@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.choices import Level
-from projects.services.scale import scale_data_generate
+from projects.devdata.scale import scale_data_generate
 
 
 class Command(BaseCommand):

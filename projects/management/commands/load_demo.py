@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from projects.services.demo import DEMO_PASSWORD, demo_load
+from projects.devdata.demo import DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):
