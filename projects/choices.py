@@ -90,7 +90,7 @@ class WarningLight(models.TextChoices):
     GREEN = "green", "正常"
     YELLOW = "yellow", "滞后"
     RED = "red", "严重滞后"
-    NOT_REPORTED = "none", "尚未填报"  # a year nobody has reported on yet: nothing to judge
+    NOT_JUDGED = "none", "尚未填报"  # a year nobody has reported on yet: nothing to judge
 
 
 class ImportStatus(models.TextChoices):

@@ -20,13 +20,14 @@ from projects.models import (
     Unit,
     overdue_condition,
 )
+from projects.periods import Period
 from projects.selectors.projects import listing_rows
 from projects.selectors.reporting import figures_period, year_reported
 
+# The lights a list can be filtered by, named by colour and meaning: 红灯（严重滞后）.
 WARNING_FILTER = [
-    (WarningLight.GREEN, "绿灯（正常）"),
-    (WarningLight.YELLOW, "黄灯（滞后）"),
-    (WarningLight.RED, "红灯（严重滞后）"),
+    (light, f"{colour}灯（{light.label}）")
+    for light, colour in ((WarningLight.GREEN, "绿"), (WarningLight.YELLOW, "黄"), (WarningLight.RED, "红"))
 ]
 
 
@@ -185,10 +186,19 @@ def listing_filterset(data, *, user):
     year's month (selectors.reporting.figures_period), or at ``month`` if given. A year nobody has
     reported on yet shows 尚未填报 instead of a warning.
     """
-    period = PeriodForm(data).period(figures_period)
+    form = PeriodForm(data)
+    period = form.period(figures_period)
     data = data.copy()
-    data.setdefault("year", str(period.year))
-    rows = listing_rows(user=user, month=period.month, reported=year_reported(period.year))
+    if "year" not in data:
+        data["year"] = str(period.year)
+        reported = year_reported(period.year)
+    elif form.cleaned_data.get("year") is None:
+        # A cleared or wrong year: every year is listed (the filter says what was wrong), at
+        # December unless a month is given.
+        period, reported = Period(period.year, form.cleaned_data.get("month") or 12), True
+    else:
+        reported = year_reported(period.year)
+    rows = listing_rows(user=user, month=period.month, reported=reported)
     return ListingFilterSet(data, queryset=rows), period.month
 
 

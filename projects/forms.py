@@ -302,10 +302,6 @@ class OverviewForm(PeriodForm):
         error_messages={"invalid_choice": "级别只能是 province、city 或 district。"},
     )
 
-    def level_or_default(self):
-        self.is_valid()
-        return getattr(self, "cleaned_data", {}).get("level") or Level.CITY
-
 
 class ProgressExportForm(OverviewForm):
     """The progress table's period and level, and optionally one street or one unit among those

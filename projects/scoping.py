@@ -6,7 +6,7 @@ active leader assignments from the database on each call, so a change takes effe
 request.
 """
 
-from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from accounts.roles import is_leader, is_office_admin, is_staff_reporter
@@ -19,11 +19,10 @@ def _staff_projects(user, path):
 
 
 def _leader_projects(user, path):
-    # Looked up by name: the models' querysets call this module, so importing them here would tie
-    # the two modules in a circle.
-    assignment = apps.get_model("projects", "Assignment")
-    assigned = assignment.objects.filter(active=True, leader__user=user, leader__is_active=True)
-    return Q(**{f"{path}pk__in": assigned.values("project_id")})
+    # Through the user's own relations (user → leader → assignments), as the staff rule goes through
+    # user.streets: the projects' models call this module, so it imports none of them.
+    assigned = get_user_model().objects.filter(pk=user.pk, leader__is_active=True, leader__assignments__active=True)
+    return Q(**{f"{path}pk__in": assigned.values("leader__assignments__project")})
 
 
 def visible_projects(user, path=""):
@@ -72,6 +71,6 @@ def scope_description(user):
         names = [*streets.values_list("name", flat=True), *units.values_list("name", flat=True)]
         return "、".join(dict.fromkeys(names)) or "（无负责范围）"
     if is_leader(user):
-        leader = apps.get_model("projects", "Leader").objects.filter(user=user).values_list("name", flat=True).first()
+        leader = get_user_model().objects.filter(pk=user.pk).values_list("leader__name", flat=True).first()
         return f"{leader or user.get_full_name() or user.username}联系的"
     return "（无负责范围）"

@@ -120,7 +120,7 @@ def with_figures(listings, *, month, reported=True):
     instead of red: its zeros are not yet figures."""
     if not reported:
         return with_cumulative(listings, month=month).annotate(
-            warning=Value(WarningLight.NOT_REPORTED), warning_rank=Value(0), percent_sort=PERCENT_SORT
+            warning=Value(WarningLight.NOT_JUDGED), warning_rank=Value(0), percent_sort=PERCENT_SORT
         )
     not_started = Q(
         category=Category.NEW_START,

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from projects.freshness import data_changed
+from projects.models import COUNTED_REPORT, ListingCumulative, MonthlyReport
 
 CHUNK = 500  # listing ids per statement, well under SQLite's variable limit
 
@@ -40,23 +41,20 @@ def cumulatives_rebuild(report_model, cumulative_model, listing_ids=None):
     Each listing's row is locked first (FOR NO KEY UPDATE, in ascending order, until the
     transaction ends): two saves of one listing in different months rebuild one after the other,
     the second summing the first's report, instead of both inserting the row."""
-    from projects.models import COUNTED_REPORT
-
-    if listing_ids is None:
-        cumulative_model.objects.all().delete()
-        chunks = [None]
-    else:
-        ids = sorted(set(listing_ids))
-        chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
     listing_model = cumulative_model._meta.get_field("listing").related_model
     with transaction.atomic():
-        for chunk in chunks:
-            _rebuild_chunk(report_model, cumulative_model, listing_model, chunk, COUNTED_REPORT)
-        data_changed()  # bulk_create sends no model signal
+        if listing_ids is None:
+            cumulative_model.objects.all().delete()
+            _rebuild(report_model, cumulative_model, listing_model, None)
+            return
+        ids = sorted(set(listing_ids))
+        for start in range(0, len(ids), CHUNK):
+            _rebuild(report_model, cumulative_model, listing_model, ids[start : start + CHUNK])
 
 
-def _rebuild_chunk(report_model, cumulative_model, listing_model, chunk, counted):
-    reports = report_model.objects.filter(counted)
+def _rebuild(report_model, cumulative_model, listing_model, chunk):
+    """Rebuild the rows of the listings in ``chunk`` (every listing when None)."""
+    reports = report_model.objects.filter(COUNTED_REPORT)
     if chunk is not None:
         list(listing_model.objects.select_for_update(no_key=True).filter(pk__in=chunk).order_by("pk").values("pk"))
         cumulative_model.objects.filter(listing_id__in=chunk).delete()
@@ -71,10 +69,9 @@ def _rebuild_chunk(report_model, cumulative_model, listing_model, chunk, counted
         ),
         batch_size=500,
     )
+    data_changed()  # bulk_create sends no model signal
 
 
 def cumulatives_refresh(listing_ids=None):
     """Bring the cumulatives of these listings (all when None) back in line with their reports."""
-    from projects.models import ListingCumulative, MonthlyReport
-
     cumulatives_rebuild(MonthlyReport, ListingCumulative, listing_ids)

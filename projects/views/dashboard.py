@@ -4,7 +4,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.template.loader import render_to_string
 from django.views.generic import TemplateView
 
-from projects.charts import monthly_chart
 from projects.choices import Level
 from projects.freshness import cached_figure
 from projects.selectors.dashboard import leader_projects, overview
@@ -27,7 +26,6 @@ class OverviewView(LoginRequiredMixin, TemplateView):
         figures = overview(user=self.request.user, year=period.year, month=period.month, level=level)
         context = {
             "o": figures,
-            "chart": monthly_chart(figures.monthly),
             "levels": Level.choices,
             "months": range(1, 13),
         }

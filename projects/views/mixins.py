@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.roles import is_office_admin
+from projects.choices import Level
 from projects.forms import OverviewForm, PeriodForm, form_errors
 from projects.selectors.reporting import figures_period, reporting_period
 
@@ -29,12 +30,16 @@ def add_service_errors(form, error: ValidationError):
 
 
 def period_from(request):
-    """(period, error) for the reporting pages from GET, defaulting to the month staff report now;
-    ``error`` says in Chinese what was wrong in the parameters (None when nothing was)."""
+    """(period, error) for the reporting pages from GET, defaulting to the month staff report now.
+    A wrong or empty year or month gives that month whole, and ``error`` says in Chinese what was
+    wrong (None when nothing was)."""
     form = PeriodForm(request.GET)
-    period = form.period(lambda year: reporting_period())
-    if form.errors:
-        return period, f"年月参数有误（{form_errors(form, labels=False)}），已显示当前填报月份。"
+    current = reporting_period()
+    period = form.period(lambda year: current)
+    empty = [name for name in ("year", "month") if name in request.GET and not request.GET[name].strip()]
+    if form.errors or empty:
+        wrong = form_errors(form, labels=False) or "年度和月份不能为空。"
+        return current, f"年月参数有误（{wrong}），已显示当前填报月份。"
     return period, None
 
 
@@ -43,7 +48,8 @@ def overview_params(request):
     the month figures stand (selectors.reporting.figures_period); a bad value is reported as a
     message and replaced by its default."""
     form = OverviewForm(request.GET)
-    period, level = form.period(figures_period), form.level_or_default()
+    period = form.period(figures_period)
+    level = form.cleaned_data.get("level") or Level.CITY
     for field, errors in form.errors.items():
         messages.warning(request, f"参数「{form.fields[field].label}」有误：{'；'.join(errors)}已使用默认值。")
     return period, level

@@ -187,3 +187,19 @@ def test_rows_stay_in_scope(client_for, users):
     # A filter cannot widen the scope.
     other_street = Street.objects.get(name="皇台街道")
     assert names(rows(client_for("staff_a"), street=other_street.pk)) == set()
+
+
+@pytest.mark.parametrize(
+    "params, month",
+    [
+        ({}, 9),  # the latest reported month of the latest reported year
+        ({"year": "2015"}, 9),
+        ({"year": "2015", "month": "6"}, 6),
+        ({"year": ""}, 12),  # a cleared year lists every year, at December
+        ({"year": "abc"}, 12),
+        ({"year": "abc", "month": "6"}, 6),
+        ({"month": "13"}, 9),
+    ],
+)
+def test_the_month_the_lists_figures_stand_at(client_for, params, month):
+    assert client_for("admin").get("/projects/", params).context["month"] == month

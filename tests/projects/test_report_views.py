@@ -644,3 +644,22 @@ def test_progress_longer_than_a_printed_cell_holds_is_refused(client_for, listin
     assert "形象进度请写在 400 字以内" in response.content.decode()
     assert state() == before
     assert client_for("staff_a").post(edit_url(listing), form_data(progress="进" * 400)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "params, shown, warned",
+    [
+        ({"year": "abc", "month": "3"}, (2015, 9), True),  # any wrong half: the reporting month whole
+        ({"year": "2014", "month": "13"}, (2015, 9), True),
+        ({"year": "1900", "month": "3"}, (2015, 9), True),
+        ({"year": "", "month": ""}, (2015, 9), True),
+        ({"month": ""}, (2015, 9), True),
+        ({"year": "2015", "month": "7"}, (2015, 7), False),
+        ({"year": "2014"}, (2014, 9), False),  # a year alone: its reporting month
+        ({}, (2015, 9), False),
+    ],
+)
+def test_the_sheet_period_from_its_parameters(client_for, params, shown, warned):
+    response = client_for("admin").get(reverse("projects:report_sheet"), params)
+    assert (response.context["year"], response.context["month"]) == shown
+    assert ("年月参数有误" in response.content.decode()) == warned
