@@ -1,13 +1,12 @@
 """Shared view helpers: role checks, service errors on forms, the period a page is about, paging."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.roles import is_office_admin
 from projects.choices import Level
-from projects.forms import OverviewForm, PeriodForm, form_errors
+from projects.forms import OverviewForm, PeriodForm, form_errors, parse_int
 from projects.selectors.reporting import figures_period, reporting_period
 
 
@@ -63,10 +62,7 @@ class ForgivingPaginationMixin:
         paginator = self.get_paginator(
             queryset, page_size, orphans=self.get_paginate_orphans(), allow_empty_first_page=self.get_allow_empty()
         )
-        requested = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
-        try:
-            number = forms.IntegerField().clean(requested)
-        except ValidationError:
-            number = 1
-        page = paginator.page(min(max(number, 1), paginator.num_pages))
+        requested = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg)
+        number = parse_int(requested, min_value=1) or 1
+        page = paginator.page(min(number, paginator.num_pages))
         return paginator, page, page.object_list, page.has_other_pages()
