@@ -29,9 +29,11 @@ def lock_reporting_month(year, month, *, shared):
     _hold(REPORTING_MONTH, year * 100 + month, shared=shared)
 
 
-def lock_month_closing():
-    """Closing and reopening months one at a time: the order of closed months is one sequence."""
+def lock_month_closing(year, month):
+    """Closing or reopening ``month``: one at a time (the closed months are one unbroken run), and
+    with the month to itself (no save into it in flight)."""
     _hold(MONTH_CLOSING, 0, shared=False)
+    lock_reporting_month(year, month, shared=False)
 
 
 def lock_list_import():

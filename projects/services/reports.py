@@ -251,11 +251,13 @@ def report_return(*, user, report, reason, version):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写退回原因。"})
+    listing = report.listing
     with transaction.atomic():
-        lock_reporting_month(report.listing.year, report.month, shared=True)
-        if month_is_closed(report.listing.year, report.month):
-            raise ValidationError(f"{report.listing.year}年{report.month}月已锁定，不能退回；请直接更正并填写原因。")
-        if report.status != ReportStatus.SUBMITTED:
+        lock_reporting_month(listing.year, report.month, shared=True)
+        actions = report_actions(user=user, listing=listing, month=report.month, report=report)
+        if actions.closed:
+            raise ValidationError(f"{listing.year}年{report.month}月已锁定，不能退回；请直接更正并填写原因。")
+        if not actions.returnable:
             raise ValidationError("只有已报送的填报可以退回。")
         _claim(report, version)
         report.status = ReportStatus.RETURNED
@@ -289,8 +291,7 @@ def month_close(*, user, year, month):
     if not 1 <= month <= 12:
         raise ValidationError("月份必须在1到12之间。")
     with transaction.atomic():
-        lock_month_closing()
-        lock_reporting_month(year, month, shared=False)
+        lock_month_closing(year, month)
         refusal = month_close_refusal(year, month)
         if refusal:
             raise ValidationError(refusal)
@@ -320,8 +321,7 @@ def month_reopen(*, user, year, month, reason):
     if not reason:
         raise ValidationError({"reason": "请填写解锁原因。"})
     with transaction.atomic():
-        lock_month_closing()
-        lock_reporting_month(year, month, shared=False)
+        lock_month_closing(year, month)
         refusal = month_reopen_refusal(year, month)
         if refusal:
             raise ValidationError(refusal)
