@@ -12,6 +12,7 @@ from django.db.models import Q
 from accounts.roles import is_leader, is_office_admin, is_staff_reporter
 
 NOTHING = Q(pk__in=[])
+NO_SCOPE = "（无负责范围）"  # a title's words for a user who has been given no streets or projects
 
 
 def _staff_projects(user, path):
@@ -69,8 +70,8 @@ def scope_description(user):
         # A street office (街道办事处) is its street's own unit: the street's name says it already.
         units = user.units.exclude(street__in=streets)
         names = [*streets.values_list("name", flat=True), *units.values_list("name", flat=True)]
-        return "、".join(dict.fromkeys(names)) or "（无负责范围）"
+        return "、".join(dict.fromkeys(names)) or NO_SCOPE
     if is_leader(user):
         leader = get_user_model().objects.filter(pk=user.pk).values_list("leader__name", flat=True).first()
         return f"{leader or user.get_full_name() or user.username}联系的"
-    return "（无负责范围）"
+    return NO_SCOPE
