@@ -55,6 +55,24 @@ def submit_september(user):
     )
 
 
+def close_september_slowly(admin, outcomes, monkeypatch):
+    """Start closing September 2015 in a thread whose transaction stays open a second after the
+    month's row is written; return once it is, with the thread."""
+    inside, original = threading.Event(), reports.audited_save
+
+    def slow_close(obj, **kwargs):
+        saved = original(obj, **kwargs)
+        if isinstance(obj, ClosedMonth):
+            inside.set()
+            time.sleep(1)
+        return saved
+
+    monkeypatch.setattr(reports, "audited_save", slow_close)
+    closing = run_in_thread(outcomes, "close", lambda: month_close(user=admin, year=2015, month=9))
+    assert inside.wait(10)
+    return closing
+
+
 def test_a_month_closed_while_a_save_is_in_flight_waits_for_the_save(users, monkeypatch):
     """The save began first (a submit with large photos holds its transaction): the close waits
     for it, so the report lands before the month is closed, never after."""
@@ -95,19 +113,8 @@ def test_a_month_closed_while_a_save_is_in_flight_waits_for_the_save(users, monk
 def test_a_save_started_while_the_month_is_being_closed_is_refused(users, monkeypatch):
     """The close began first: the save waits for it, then sees the month closed and is refused
     with the closed-month message; nothing lands in the closed month."""
-    inside, original = threading.Event(), reports.audited_save
-
-    def slow_close(obj, **kwargs):
-        saved = original(obj, **kwargs)
-        if isinstance(obj, ClosedMonth):
-            inside.set()
-            time.sleep(1)
-        return saved
-
-    monkeypatch.setattr(reports, "audited_save", slow_close)
     outcomes = {}
-    closing = run_in_thread(outcomes, "close", lambda: month_close(user=users["admin"], year=2015, month=9))
-    assert inside.wait(10)
+    closing = close_september_slowly(users["admin"], outcomes, monkeypatch)
     saving = run_in_thread(outcomes, "save", lambda: submit_september(users["staff_a"]))
     closing.join(30)
     saving.join(30)
@@ -271,19 +278,8 @@ def test_a_photo_deleted_while_the_month_is_being_closed_stays(users, monkeypatc
     from projects.services.photos import photo_delete
 
     photo = ReportPhoto.objects.get(report__listing__project__name="市正顺化工公司技改10万吨/年洗油深加工")
-    inside, original = threading.Event(), reports.audited_save
-
-    def slow_close(obj, **kwargs):
-        saved = original(obj, **kwargs)
-        if isinstance(obj, ClosedMonth):
-            inside.set()
-            time.sleep(1)
-        return saved
-
-    monkeypatch.setattr(reports, "audited_save", slow_close)
     outcomes = {}
-    closing = run_in_thread(outcomes, "close", lambda: month_close(user=users["admin"], year=2015, month=9))
-    assert inside.wait(10)
+    closing = close_september_slowly(users["admin"], outcomes, monkeypatch)
     deleting = run_in_thread(outcomes, "delete", lambda: photo_delete(user=users["admin"], photo=photo))
     closing.join(30)
     deleting.join(30)
