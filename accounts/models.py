@@ -13,6 +13,15 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.STAFF)
+    region = models.ForeignKey(
+        "projects.Region",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name="所属项目办",
+        help_text="管理员管理该行政区划及其下级的全部项目；填报员和领导填所在区县。",
+    )
     streets = models.ManyToManyField("projects.Street", blank=True, related_name="staff_users", verbose_name="负责街道")
     units = models.ManyToManyField("projects.Unit", blank=True, related_name="staff_users", verbose_name="负责单位")
 

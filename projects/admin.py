@@ -17,7 +17,7 @@ from projects.models import (
     LAST_YEAR,
     Assignment,
     ClosedMonth,
-    District,
+    Region,
     ImportRecord,
     Instruction,
     Leader,
@@ -35,8 +35,8 @@ from projects.models import (
 from projects.services.assignments import assignments_end
 
 
-@admin.register(District)
-class DistrictAdmin(OfficeModelAdmin):
+@admin.register(Region)
+class RegionAdmin(OfficeModelAdmin):
     list_display = ["name", "code", "street_count"]
     search_fields = ["name", "code"]
 

@@ -3,6 +3,14 @@
 from django.db import models
 
 
+class RegionKind(models.TextChoices):
+    """The tiers of the administrative tree (GB/T 2260): each has a project office (项目办)."""
+
+    PROVINCE = "province", "省"
+    CITY = "city", "市"
+    DISTRICT = "district", "区县"
+
+
 class Level(models.TextChoices):
     PROVINCE = "province", "省重点"
     CITY = "city", "市重点"

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from projects.amounts import AmountTextError, parse_amount_text
 from projects.choices import Level, ProblemKind, ProblemStatus
-from projects.models import FIRST_YEAR, LAST_YEAR, Instruction, Leader, Project, Street, Unit
+from projects.models import FIRST_YEAR, LAST_YEAR, Instruction, Leader, Project, Region, Street, Unit
 from projects.periods import Period
 from projects.services.photos import photo_check
 from projects.services.reports import PROGRESS_MAX_CHARS, ProblemInput, ReportInput
+from projects.scoping import visible_regions
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -301,6 +302,17 @@ class OverviewForm(PeriodForm):
         required=False,
         error_messages={"invalid_choice": "级别只能是 province、city 或 district。"},
     )
+
+
+class RegionForm(forms.Form):
+    """A node of the administrative tree by its code (``?region=410403``), among those the user may
+    read (scoping.visible_regions)."""
+
+    region = forms.ModelChoiceField(label="行政区划", queryset=Region.objects.none(), to_field_name="code", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = visible_regions(user)
 
 
 class ProgressExportForm(OverviewForm):

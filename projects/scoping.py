@@ -1,11 +1,17 @@
-"""The one place that decides which projects a user may see and which they may change.
+"""The one place that decides which projects, places and people a user may see and change.
 
-Every queryset method ``visible_to`` / ``editable_by`` and every view, export and admin page
-goes through these functions. They read the user's role (accounts.roles), streets, units and
-active leader assignments from the database on each call, so a change takes effect on the next
-request.
+An office admin belongs to an office at one node of the administrative tree (a district's,
+the city's, the province's 项目办) and manages everything under that node, nothing beside or
+above it. Staff see the projects of their streets and units; leaders the projects they follow.
+A superuser is the system's operator, not an office, and sees everything.
+
+Every queryset method ``visible_to`` / ``editable_by`` and every view, export, command and admin
+page goes through these functions. They read the user's role (accounts.roles), office, streets,
+units and active leader assignments from the database on each call, so a change takes effect on
+the next request.
 """
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
@@ -13,6 +19,47 @@ from accounts.roles import is_leader, is_office_admin, is_staff_reporter
 
 NOTHING = Q(pk__in=[])
 NO_SCOPE = "（无负责范围）"  # a title's words for a user who has been given no streets or projects
+
+
+def _regions():
+    # The projects' models call this module, so it looks their Region model up instead of importing it.
+    return apps.get_model("projects", "Region").objects
+
+
+def regions_under(region_id):
+    """The ids of a node and every node under it (a province's cities and their districts), as a
+    subquery: the tree is at most three tiers deep."""
+    return (
+        _regions()
+        .filter(Q(pk=region_id) | Q(parent_id=region_id) | Q(parent__parent_id=region_id))
+        .values("pk")
+    )
+
+
+def in_region(region, path=""):
+    """A filter over projects (reached through ``path``) located under ``region``; all of them for
+    None (the operator's view of an installation with several tops)."""
+    if region is None:
+        return Q()
+    return Q(**{f"{path}district__in": regions_under(region.pk)})
+
+
+def _office_rows(user, path):
+    """Rows tied to a node (through ``path``, e.g. "district" or "project__district") under the
+    user's office; nothing for an admin who has been given no office."""
+    if user.is_superuser:
+        return Q()
+    if user.region_id is None:
+        return NOTHING
+    return Q(**{f"{path}__in": regions_under(user.region_id)})
+
+
+def managed_rows(user, path):
+    """A filter over rows an office admin manages, reached from a region through ``path`` (a
+    street's or unit's "district", a leader's or user's "region", a closed month's "district")."""
+    if is_office_admin(user):
+        return _office_rows(user, path)
+    return NOTHING
 
 
 def _staff_projects(user, path):
@@ -29,7 +76,7 @@ def _leader_projects(user, path):
 def visible_projects(user, path=""):
     """A filter over projects (reached through ``path``, e.g. "listing__project__") the user may see."""
     if is_office_admin(user):
-        return Q()
+        return _office_rows(user, f"{path}district")
     if is_staff_reporter(user):
         return _staff_projects(user, path)
     if is_leader(user):
@@ -40,11 +87,12 @@ def visible_projects(user, path=""):
 def editable_projects(user, path="", *, by_staff):
     """A filter over projects whose rows the user may change.
 
-    Admins change everything; staff change only the rows of their own projects that are theirs
-    to keep (``by_staff``: monthly reports, problems, milestones, photos); leaders change nothing.
+    Admins change everything under their office; staff change only the rows of their own projects
+    that are theirs to keep (``by_staff``: monthly reports, problems, milestones, photos); leaders
+    change nothing.
     """
     if is_office_admin(user):
-        return Q()
+        return _office_rows(user, f"{path}district")
     if by_staff and is_staff_reporter(user):
         return _staff_projects(user, path)
     return NOTHING
@@ -53,16 +101,37 @@ def editable_projects(user, path="", *, by_staff):
 def instructable_projects(user, path=""):
     """A filter over projects on whose problems the user may give instructions (督办意见)."""
     if is_office_admin(user):
-        return Q()
+        return _office_rows(user, f"{path}district")
     if is_leader(user):
         return _leader_projects(user, path)
     return NOTHING
 
 
+def visible_regions(user):
+    """The nodes whose figures the user may read: an office's node and everything under it; for
+    staff and leaders, their own district (the totals of the overview); everything for the operator."""
+    if user.is_superuser:
+        return _regions().all()
+    if is_office_admin(user):
+        return _regions().filter(pk__in=regions_under(user.region_id)) if user.region_id else _regions().none()
+    if user.is_authenticated and user.is_active and user.region_id:
+        return _regions().filter(pk=user.region_id)
+    return _regions().none()
+
+
+def home_region(user):
+    """The node a user's overview opens on: the office's own node (the operator's: the top of the
+    tree when it has one top), a staff user's or leader's district; None when there is none."""
+    if user.is_superuser:
+        tops = list(_regions().filter(parent__isnull=True)[:2])
+        return tops[0] if len(tops) == 1 else None
+    return visible_regions(user).filter(pk=user.region_id).first() if user.region_id else None
+
+
 def scope_description(user):
-    """The part of the district a user's lists and tables hold, as the words a title uses: "" for
-    an admin (all of it), a staff user's streets and units ("北环路街道"), or a leader's followed
-    projects ("王某联系的")."""
+    """The part of the office's node a user's lists and tables hold, as the words a title uses: ""
+    for an admin (all of it), a staff user's streets and units ("北环路街道"), or a leader's
+    followed projects ("王某联系的")."""
     if is_office_admin(user):
         return ""
     if is_staff_reporter(user):

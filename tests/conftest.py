@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from projects.devdata.demo import demo_load
-from projects.models import District
+from projects.models import Region
 
 # Cheap hashing for every password the tests create, the demo accounts included; set before
 # anything is hashed, so no hash is ever upgraded mid-test (which would end the session).
@@ -44,7 +44,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def demo(db):
     """The 2015 卫东区 demo data; reloaded if a transactional test flushed it."""
-    if not District.objects.exists():
+    if not Region.objects.exists():
         demo_load()
 
 

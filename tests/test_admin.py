@@ -27,7 +27,7 @@ def admin_client_demo(client, admin_user):
 def test_every_domain_model_is_registered():
     labels = {model._meta.label for model in REGISTERED}
     expected = {
-        "accounts.User", "projects.District", "projects.Street", "projects.Unit", "projects.Leader",
+        "accounts.User", "projects.Region", "projects.Street", "projects.Unit", "projects.Leader",
         "projects.Project", "projects.Listing", "projects.MonthlyReport", "projects.Problem",
         "projects.Milestone", "projects.Assignment", "projects.SupervisionVisit", "projects.Instruction",
         "projects.ClosedMonth", "projects.ReportPhoto", "projects.ProblemStep", "projects.ImportRecord",

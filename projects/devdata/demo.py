@@ -20,7 +20,7 @@ from projects.choices import ProblemStatus, ReportStatus
 from projects.models import (
     Assignment,
     ClosedMonth,
-    District,
+    Region,
     Instruction,
     Leader,
     Listing,
@@ -36,8 +36,11 @@ from projects.models import (
 )
 from projects.periods import Period
 from projects.services.photos import photo_add, photo_check
+from projects.services.regions import regions_load
 
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_2015.json"
+# Invented projects in two more districts of the city, so that the city's office has a ranking.
+DEMO_DISTRICTS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_2015_districts.json"
 DEMO_PASSWORD = "kp-demo-2015"
 DEMO_YEAR = 2015
 
@@ -104,8 +107,9 @@ class _Loader:
 
     def load(self):
         district = self.get_or_create(
-            District, code=self.data["district"]["code"], defaults={"name": self.data["district"]["name"]}
+            Region, code=self.data["district"]["code"], defaults={"name": self.data["district"]["name"]}
         )
+        self.district = district
         self.streets = {
             name: self.get_or_create(Street, district=district, name=name, defaults={"sort_order": order})
             for order, name in enumerate(self.data["streets"], start=1)
@@ -113,6 +117,7 @@ class _Loader:
         self.units = {
             row["name"]: self.get_or_create(
                 Unit,
+                district=district,
                 name=row["name"],
                 defaults={"kind": row["kind"], "street": self.streets.get(row["street"]), "sort_order": order},
             )
@@ -120,7 +125,11 @@ class _Loader:
         }
         self.leaders = {
             row["name"]: self.get_or_create(
-                Leader, name=row["name"], title=row["title"], defaults={"body": row["body"], "sort_order": order}
+                Leader,
+                region=district,
+                name=row["name"],
+                title=row["title"],
+                defaults={"body": row["body"], "sort_order": order},
             )
             for order, row in enumerate(self.data["leaders"], start=1)
         }
@@ -137,6 +146,7 @@ class _Loader:
         for year, month in self.data["closed_months"]:
             self.get_or_create(
                 ClosedMonth,
+                district=district,
                 year=year,
                 month=month,
                 defaults={"closed_by": self.office_user, "closed_at": _report_time(month)},
@@ -165,6 +175,7 @@ class _Loader:
                     last_name=row["last_name"],
                     is_staff=row["superuser"],
                     is_superuser=row["superuser"],
+                    region=Region.objects.get(code=row["region"]) if row.get("region") else None,
                 )
                 user.set_password(DEMO_PASSWORD)
                 user.save()
@@ -176,7 +187,7 @@ class _Loader:
                 if leader.user_id is None and created:
                     leader.user = user
                     leader.save(update_fields=["user"])
-            if row["role"] == Role.ADMIN:
+            if row["role"] == Role.ADMIN and row.get("region") == self.district.code:
                 self.office_user = user
             elif row["role"] == Role.STAFF:
                 self.street_reporters.update({name: user for name in row.get("streets", [])})
@@ -186,6 +197,7 @@ class _Loader:
     def load_project(self, row):
         project = self.get_or_create(
             Project,
+            district=self.district,
             name=row["name"],
             defaults={
                 "owner": row["owner"],
@@ -327,9 +339,18 @@ class _Loader:
         self.result.created[SupervisionVisit._meta.verbose_name] += 1
 
 
-def demo_load(*, path=DEMO_FIXTURE):
-    """Create the demo district, lists, reports, problems and accounts that do not exist yet."""
+def demo_load(*, path=DEMO_FIXTURE, districts_path=DEMO_DISTRICTS_FIXTURE):
+    """Create the demo's regions (河南省 → 平顶山市 → its districts and counties), 卫东区's lists,
+    reports, problems and accounts, and the invented projects of two more districts, where they
+    do not exist yet."""
     with open(path, encoding="utf-8") as fixture:
         data = json.load(fixture)
+    with open(districts_path, encoding="utf-8") as fixture:
+        more = json.load(fixture)["districts"]
     with transaction.atomic():
-        return _Loader(data).load()
+        created = regions_load()
+        result = _Loader(data).load()
+        result.created[Region._meta.verbose_name] += created
+        for district in more:
+            result.created.update(_Loader(district).load().created)
+        return result

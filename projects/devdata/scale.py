@@ -14,7 +14,7 @@ from projects.choices import Batch, Category, Level, ProblemKind, ProblemStatus,
 from projects.freshness import data_changed
 from projects.models import (
     Assignment,
-    District,
+    Region,
     Leader,
     Listing,
     Milestone,
@@ -131,5 +131,5 @@ def scale_data_generate(*, listings, seed=2015, years=(2015,), level=Level.CITY,
 
 
 def _make_streets():
-    district, _ = District.objects.get_or_create(code="000000", defaults={"name": "示例区"})
+    district, _ = Region.objects.get_or_create(code="000000", defaults={"name": "示例区"})
     return [Street.objects.create(district=district, name=f"示例{place}街道") for place in PLACES]

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from projects.choices import Category, Level
 from projects.exporters.xlsx import AMOUNT_FORMAT, HEADER, PERCENT_FORMAT, THIN_BORDER, Sheet, fit_text, new_workbook
-from projects.models import District
+from projects.models import Region
 from projects.selectors.figures import percent_of
 
 PAPER_A3 = 8
@@ -34,7 +34,7 @@ COLUMNS = [  # (header, width)
 def title_for(table):
     """The table's title and file name: the district, then the part of it the table holds (a
     street's staff get "卫东区北环路街道…", never a title that names the whole district)."""
-    district = District.objects.order_by("code").values_list("name", flat=True).first() or ""
+    district = Region.objects.order_by("code").values_list("name", flat=True).first() or ""
     return f"{district}{table.coverage}{table.year}年{Level(table.level).label}项目建设进展情况表（1-{table.month}月）"
 
 

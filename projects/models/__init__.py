@@ -4,7 +4,7 @@ ledger and follow-up (problems), list imports (imports). Every model is importab
 
 from projects.models.base import FIRST_YEAR, LAST_YEAR, ScopedQuerySet, StaffKeptQuerySet, TimestampedModel
 from projects.models.imports import ImportRecord, import_upload_to
-from projects.models.organisation import District, Leader, Street, Unit
+from projects.models.organisation import Leader, Region, Street, Unit
 from projects.models.problems import (
     Instruction,
     Problem,
@@ -31,7 +31,6 @@ __all__ = [
     "Assignment",
     "ClosedMonth",
     "DataVersion",
-    "District",
     "ImportRecord",
     "Instruction",
     "Leader",
@@ -41,6 +40,7 @@ __all__ = [
     "MonthlyReport",
     "Problem",
     "ProblemStep",
+    "Region",
     "Project",
     "ReportPhoto",
     "ScopedQuerySet",

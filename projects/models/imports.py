@@ -25,6 +25,15 @@ class ImportRecord(models.Model):
     file = models.FileField("文件", upload_to=import_upload_to, blank=True)  # none kept for a refused upload
     original_name = models.CharField("原文件名", max_length=255)
     sha256 = models.CharField("文件摘要", max_length=64)
+    region = models.ForeignKey(
+        "projects.Region",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="imports",
+        verbose_name="导入的项目办",
+        help_text="导入只写入该行政区划及其下级的项目。",
+    )
     year = models.PositiveSmallIntegerField("年度")
     level = models.CharField("级别", max_length=10, choices=Level.choices)
     status = models.CharField("状态", max_length=10, choices=ImportStatus.choices)

@@ -1,30 +1,87 @@
-"""The district and who works on its projects: streets, responsible units, leaders."""
+"""The administrative tree (province → city → district or county → street) and who works on
+its projects: responsible units and leaders."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from projects.choices import (
     Body,
+    RegionKind,
     UnitKind,
 )
 
+# The tier a region's parent must be: a city under a province, a district under a city. A region
+# without a parent is the top of its installation (a lone district office has no city above it).
+PARENT_KIND = {RegionKind.CITY: RegionKind.PROVINCE, RegionKind.DISTRICT: RegionKind.CITY}
+# How many of a six-digit code's leading digits a region shares with everything under it.
+CODE_PREFIX = {RegionKind.PROVINCE: 2, RegionKind.CITY: 4, RegionKind.DISTRICT: 6}
 
-class District(models.Model):
-    name = models.CharField("名称", max_length=50, unique=True)
-    code = models.CharField("行政区划代码", max_length=12, unique=True)
+
+class Region(models.Model):
+    """A node of the administrative tree with its national division code (GB/T 2260): a province
+    (410000), a city (410400 平顶山市) or a district or county (410403 卫东区). Each has a project
+    office; an office sees everything under its node (projects.scoping)."""
+
+    code = models.CharField("行政区划代码", max_length=12, unique=True, help_text="六位数字，如 410403。")
+    name = models.CharField("名称", max_length=50)
+    kind = models.CharField("层级", max_length=10, choices=RegionKind.choices, default=RegionKind.DISTRICT)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级"
+    )
+
+    history = HistoricalRecords(verbose_name="行政区划变更记录")
 
     class Meta:
-        verbose_name = "区县"
-        verbose_name_plural = "区县"
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=RegionKind.values), name="region_kind_valid"),
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="region_not_own_parent"),
+        ]
 
     def __str__(self):
         return self.name
 
+    @property
+    def office_name(self):
+        return f"{self.name}项目办"
+
+    def get_absolute_url(self):
+        return f"{reverse('projects:overview')}?region={self.code}"
+
+    def clean(self):
+        errors = {}
+        if not (len(self.code or "") == 6 and self.code.isascii() and self.code.isdigit()):
+            errors["code"] = "行政区划代码应为六位数字，如 410403。"
+        expected = PARENT_KIND.get(self.kind)
+        if self.parent is not None:
+            if self.parent.kind != expected:
+                errors["parent"] = (
+                    f"{self.get_kind_display()}的上级应是{RegionKind(expected).label}。"
+                    if expected
+                    else "省级行政区没有上级。"
+                )
+            elif "code" not in errors:
+                width = CODE_PREFIX[self.parent.kind]
+                if self.code[:width] != self.parent.code[:width]:
+                    errors["code"] = f"代码应以上级“{self.parent.name}”的前 {width} 位 {self.parent.code[:width]} 开头。"
+        if errors:
+            raise ValidationError(errors)
+
 
 class Street(models.Model):
-    district = models.ForeignKey(District, models.PROTECT, related_name="streets", verbose_name="所属区县")
+    district = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        related_name="streets",
+        verbose_name="所属区县",
+        limit_choices_to={"kind": RegionKind.DISTRICT},
+    )
     name = models.CharField("名称", max_length=50)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
@@ -45,7 +102,14 @@ class Street(models.Model):
 class Unit(models.Model):
     """A responsible unit (责任单位): a street office or a district department."""
 
-    name = models.CharField("名称", max_length=100, unique=True)
+    district = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        related_name="units",
+        verbose_name="所属区县",
+        limit_choices_to={"kind": RegionKind.DISTRICT},
+    )
+    name = models.CharField("名称", max_length=100)
     kind = models.CharField("类型", max_length=20, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
     street = models.ForeignKey(
         Street,
@@ -60,10 +124,17 @@ class Unit(models.Model):
 
     history = HistoricalRecords(verbose_name="责任单位变更记录")
 
+    def clean(self):
+        if self.street_id and self.district_id and self.street.district_id != self.district_id:
+            raise ValidationError({"street": "对应街道不在该单位所属区县内。"})
+
     class Meta:
         verbose_name = "责任单位"
         verbose_name_plural = "责任单位"
         ordering = ["kind", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="unit_unique_name_in_district"),
+        ]
 
     def __str__(self):
         return self.name
@@ -72,6 +143,7 @@ class Unit(models.Model):
 class Leader(models.Model):
     """A member of one of the four leadership bodies who follows projects (联系领导)."""
 
+    region = models.ForeignKey(Region, models.PROTECT, related_name="leaders", verbose_name="所属行政区划")
     name = models.CharField("姓名", max_length=50)
     title = models.CharField("职务", max_length=100)
     body = models.CharField("所属班子", max_length=20, choices=Body.choices)
@@ -93,7 +165,7 @@ class Leader(models.Model):
         verbose_name_plural = "联系领导"
         ordering = ["body", "sort_order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["name", "title"], name="leader_unique_name_title"),
+            models.UniqueConstraint(fields=["region", "name", "title"], name="leader_unique_name_title_in_region"),
         ]
 
     def __str__(self):

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -13,6 +14,7 @@ from projects.choices import (
     Category,
     Level,
     ProjectStatus,
+    RegionKind,
     Sector,
     Stage,
 )
@@ -25,7 +27,7 @@ from projects.models.base import (
     StaffKeptQuerySet,
     TimestampedModel,
 )
-from projects.models.organisation import Leader, Street, Unit
+from projects.models.organisation import Leader, Region, Street, Unit
 
 
 class Project(TimestampedModel):
@@ -42,6 +44,14 @@ class Project(TimestampedModel):
     name = models.CharField("项目名称", max_length=200)
     owner = models.CharField("建设单位", max_length=200, blank=True)
     content = models.TextField("建设内容及规模", blank=True)
+    district = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        related_name="projects",
+        verbose_name="所在区县",
+        limit_choices_to={"kind": RegionKind.DISTRICT},
+        help_text="项目的建设地点；由该区县及其上级的项目办管理。",
+    )
     street = models.ForeignKey(
         Street, models.PROTECT, null=True, blank=True, related_name="projects", verbose_name="所在街道"
     )
@@ -80,7 +90,18 @@ class Project(TimestampedModel):
     def save(self, *args, **kwargs):
         # An empty code means "none"; storing NULL keeps the uniqueness rule for real codes only.
         self.code = (self.code or "").strip() or None
+        if self.district_id is None and self.street_id is not None:
+            self.district_id = self.street.district_id
         super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.street_id and self.district_id and self.street.district_id != self.district_id:
+            errors["street"] = "所在街道不在项目所在区县内。"
+        if self.unit_id and self.district_id and self.unit.district_id != self.district_id:
+            errors["unit"] = "责任单位不属于项目所在区县。"
+        if errors:
+            raise ValidationError(errors)
 
     def get_absolute_url(self):
         return reverse("projects:project_detail", args=[self.pk])

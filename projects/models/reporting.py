@@ -111,8 +111,16 @@ class ListingCumulative(models.Model):
 
 
 class ClosedMonth(models.Model):
-    """A reporting month the office has closed (锁定): its reports no longer change without a reason."""
+    """A reporting month a district's office (or one above it) has closed (锁定) for that district:
+    its reports no longer change without a reason. Each district's month closes on its own."""
 
+    district = models.ForeignKey(
+        "projects.Region",
+        models.PROTECT,
+        related_name="closed_months",
+        verbose_name="区县",
+        limit_choices_to={"kind": "district"},
+    )
     year = models.PositiveSmallIntegerField("年度")
     month = models.PositiveSmallIntegerField("月份")
     closed_by = models.ForeignKey(
@@ -127,12 +135,12 @@ class ClosedMonth(models.Model):
         verbose_name_plural = "已锁定月份"
         ordering = ["-year", "-month"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "month"], name="closed_month_unique"),
+            models.UniqueConstraint(fields=["district", "year", "month"], name="closed_month_unique_in_district"),
             models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="closed_month_1_to_12"),
         ]
 
     def __str__(self):
-        return f"{self.year}年{self.month}月"
+        return f"{self.district}{self.year}年{self.month}月"
 
 
 def photo_upload_to(instance, filename):

@@ -6,7 +6,7 @@ from django.db.models import F, OuterRef, Value
 
 from projects.choices import Batch, Category, ProblemStatus, WarningLight
 from projects.models import Listing, Problem, overdue_condition
-from projects.scoping import scope_description
+from projects.scoping import in_region, scope_description
 from projects.selectors.figures import (
     Rate,
     breakdown_from,
@@ -30,6 +30,7 @@ class Overview:
     year: int
     month: int
     level: str
+    region: object  # the node whose figures these are (None: the whole installation)
     summary: object
     by_category: list
     by_batch: list
@@ -70,21 +71,23 @@ def _ranked(rows, *, by_percent):
     return sorted(rows, key=lambda r: (-r.cumulative, str(r.label)))
 
 
-def overview(*, user, year, month, level):
-    """Everything the district overview shows for one year, month and level.
+def overview(*, user, year, month, level, region):
+    """Everything the overview of one node (a district, a city, a province) shows for one year,
+    month and level.
 
-    Totals are district-wide for every role; the list of lagging projects holds only those the
-    user may see, the most urgent first (red, then the furthest behind). The overview page keeps
-    what it renders from this until the data changes (projects.freshness).
+    Totals are the node's for every role who may read it (scoping.visible_regions); the list of
+    lagging projects holds only those the user may see, the most urgent first (red, then the
+    furthest behind). The overview page keeps what it renders from this until the data changes
+    (projects.freshness).
     """
-    listings = Listing.objects.filter(year=year, level=level)
+    listings = Listing.objects.filter(in_region(region, "project__"), year=year, level=level)
     reported = year_reported(year)
     figured = with_figures(listings, month=month, reported=reported)
     groups = figure_groups(figured, month)
     coverage = scope_description(user)
     new_starts = [g for g in groups if g["category"] == Category.NEW_START]
     completions = [g for g in groups if g["category"] == Category.COMPLETION]
-    year_projects = Listing.objects.filter(year=year).values("project_id")
+    year_projects = Listing.objects.filter(in_region(region, "project__"), year=year).values("project_id")
     lagging = (
         figured.visible_to(user)
         .filter(warning__in=[WarningLight.RED, WarningLight.YELLOW])
@@ -94,6 +97,7 @@ def overview(*, user, year, month, level):
         year=year,
         month=month,
         level=level,
+        region=region,
         summary=summary_from(groups, month),
         by_category=breakdown_from(groups, "category", labels=dict(Category.choices)),
         by_batch=breakdown_from(groups, "batch", labels=dict(Batch.choices)),

@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 from projects.choices import Level
 from projects.freshness import cached_figure
 from projects.selectors.dashboard import leader_projects, overview
-from projects.views.mixins import overview_params
+from projects.views.mixins import overview_params, region_from
 
 
 class OverviewView(LoginRequiredMixin, TemplateView):
@@ -18,12 +18,21 @@ class OverviewView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         period, level = overview_params(self.request)
+        region = region_from(self.request)
         user = self.request.user
-        content = cached_figure("overview-page", lambda: self.render_content(period, level), user.pk, *period, level)
-        return super().get_context_data(year=period.year, content=content, **kwargs)
+        content = cached_figure(
+            "overview-page",
+            lambda: self.render_content(period, level, region),
+            user.pk,
+            user.region_id,
+            region.pk if region else None,
+            *period,
+            level,
+        )
+        return super().get_context_data(year=period.year, region=region, content=content, **kwargs)
 
-    def render_content(self, period, level):
-        figures = overview(user=self.request.user, year=period.year, month=period.month, level=level)
+    def render_content(self, period, level, region):
+        figures = overview(user=self.request.user, year=period.year, month=period.month, level=level, region=region)
         context = {
             "o": figures,
             "levels": Level.choices,

@@ -3,10 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from accounts.roles import is_office_admin
 from projects.choices import Level
-from projects.forms import OverviewForm, PeriodForm, form_errors, parse_int
+from projects.forms import OverviewForm, PeriodForm, RegionForm, form_errors, parse_int
+from projects.scoping import home_region
 from projects.selectors.reporting import figures_period, reporting_period
 
 
@@ -52,6 +54,18 @@ def overview_params(request):
     for field, errors in form.errors.items():
         messages.warning(request, f"参数「{form.fields[field].label}」有误：{'；'.join(errors)}已使用默认值。")
     return period, level
+
+
+def region_from(request):
+    """The node a page's figures are about: ``?region=<code>`` when the user may read it, else
+    the user's own (scoping.home_region). A code the user may not read answers 404, as another
+    office's project does: which nodes exist beside one's own is no business of the page."""
+    if not request.GET.get("region"):
+        return home_region(request.user)
+    form = RegionForm(request.GET, user=request.user)
+    if not form.is_valid():
+        raise Http404("没有这个行政区划，或不在您的管理范围内。")
+    return form.cleaned_data["region"]
 
 
 class ForgivingPaginationMixin:
