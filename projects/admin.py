@@ -1,8 +1,11 @@
-"""Admin screens for the domain, laid out for the project office's daily use."""
+"""Admin screens for the domain, laid out for the project offices' daily use: each office sees and
+changes what lies under its node (accounts.admin_site.OfficePermissionsMixin)."""
 
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -10,14 +13,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.admin_site import AuditedAdmin, OfficeModelAdmin, OfficePermissionsMixin, ViewOnlyMixin
-from projects.choices import Level
+from projects.choices import Level, RegionKind
 from projects.forms import parse_int
 from projects.models import (
     FIRST_YEAR,
     LAST_YEAR,
     Assignment,
     ClosedMonth,
-    Region,
     ImportRecord,
     Instruction,
     Leader,
@@ -27,21 +29,76 @@ from projects.models import (
     Problem,
     ProblemStep,
     Project,
+    Region,
     ReportPhoto,
     Street,
     SupervisionVisit,
     Unit,
 )
 from projects.services.assignments import assignments_end
+from projects.services.offices import region_check
+
+
+def only_theirs(field):
+    """A list filter over a related field offering only the rows the office's own rows point to
+    (Django's plain one would list every office's streets, units and leaders)."""
+    return (field, RelatedOnlyFieldListFilter)
+
+
+class RegionForm(forms.ModelForm):
+    """Region.clean checks the tree (code, tier, parent); region_check what the office may add."""
+
+    user = None  # set by RegionAdmin.get_form
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "kind", "parent"]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            region_check(user=self.user, region=self.instance, parent=cleaned.get("parent"), kind=cleaned.get("kind"))
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
 
 
 @admin.register(Region)
 class RegionAdmin(OfficeModelAdmin):
-    list_display = ["name", "code", "street_count"]
+    """Regions are extendable by the offices: each adds under its own node (the city's office a
+    district under 平顶山市); only the operator adds a province. An office reads its own node."""
+
+    region_path = "id"
+    form = RegionForm
+    list_display = ["name", "code", "kind", "parent", "street_count"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
     search_fields = ["name", "code"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(street_total=Count("streets"))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def has_add_permission(self, request):
+        if not super().has_add_permission(request):
+            return False
+        user = request.user
+        # A district's office has no tier below it to add (streets are added as streets).
+        return user.is_superuser or (user.region_id is not None and user.region.kind != RegionKind.DISTRICT)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self.is_own_node(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self.is_own_node(request, obj)
+
+    @staticmethod
+    def is_own_node(request, obj):
+        """An office's own node is changed by the office above it, or the operator."""
+        return obj is not None and not request.user.is_superuser and obj.pk == request.user.region_id
 
     @admin.display(description="街道数", ordering="street_total")
     def street_count(self, obj):
@@ -50,9 +107,10 @@ class RegionAdmin(OfficeModelAdmin):
 
 @admin.register(Street)
 class StreetAdmin(OfficeModelAdmin):
+    region_path = "district"
     list_display = ["name", "district", "sort_order", "project_count"]
     list_editable = ["sort_order"]
-    list_filter = ["district"]
+    list_filter = [only_theirs("district")]
     search_fields = ["name"]
     autocomplete_fields = ["district"]
 
@@ -66,13 +124,14 @@ class StreetAdmin(OfficeModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(OfficeModelAdmin):
-    list_display = ["name", "kind", "street", "sort_order"]
-    list_filter = ["kind", "street"]
+    region_path = "district"
+    list_display = ["name", "kind", "district", "street", "sort_order"]
+    list_filter = ["kind", only_theirs("district"), only_theirs("street")]
     search_fields = ["name"]
-    autocomplete_fields = ["street"]
+    autocomplete_fields = ["district", "street"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("street")
+        return super().get_queryset(request).select_related("district", "street")
 
 
 class AssignmentForLeaderInline(OfficePermissionsMixin, admin.TabularInline):
@@ -84,8 +143,9 @@ class AssignmentForLeaderInline(OfficePermissionsMixin, admin.TabularInline):
 
 @admin.register(Leader)
 class LeaderAdmin(OfficeModelAdmin):
-    list_display = ["name", "title", "body", "user", "active_assignment_count", "is_active"]
-    list_filter = ["body", "is_active"]
+    region_path = "region"
+    list_display = ["name", "title", "body", "region", "user", "active_assignment_count", "is_active"]
+    list_filter = ["body", "is_active", only_theirs("region")]
     search_fields = ["name", "title"]
     autocomplete_fields = ["user"]
     inlines = [AssignmentForLeaderInline]
@@ -94,7 +154,7 @@ class LeaderAdmin(OfficeModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("user")
+            .select_related("region", "user")
             .annotate(active_assignments=Count("assignments", filter=Q(assignments__active=True)))
         )
 
@@ -187,7 +247,8 @@ class ListingYearLevelFilter(admin.SimpleListFilter):
     parameter_name = "listing"
 
     def lookups(self, request, model_admin):
-        pairs = Listing.objects.order_by("-year", "level").values_list("year", "level").distinct()
+        listings = Listing.objects.visible_to(request.user)
+        pairs = listings.order_by("-year", "level").values_list("year", "level").distinct()
         return [(f"{year}-{level}", f"{year}年{Level(level).label}") for year, level in pairs]
 
     def queryset(self, request, queryset):
@@ -202,14 +263,14 @@ class ListingYearLevelFilter(admin.SimpleListFilter):
 
 @admin.register(Project)
 class ProjectAdmin(OfficePermissionsMixin, AuditedAdmin, nested_admin.NestedModelAdmin):
-    list_display = ["name", "code", "street", "unit", "total_investment", "stage", "status"]
-    list_filter = [ListingYearLevelFilter, "status", "stage", "sector", "street"]
+    list_display = ["name", "code", "district", "street", "unit", "total_investment", "stage", "status"]
+    list_filter = [ListingYearLevelFilter, "status", "stage", "sector", only_theirs("district"), only_theirs("street")]
     search_fields = ["name", "code", "owner"]
-    autocomplete_fields = ["street", "unit"]
-    list_select_related = ["street", "unit"]
+    autocomplete_fields = ["district", "street", "unit"]
+    list_select_related = ["district", "street", "unit"]
     fieldsets = [
         (None, {"fields": [("name", "code"), "owner", "content"]}),
-        ("属地与责任", {"fields": [("street", "unit")]}),
+        ("属地与责任", {"fields": ["district", ("street", "unit")]}),
         ("投资与进度", {"fields": [("total_investment", "start_year", "end_year"), ("sector", "stage", "status")]}),
     ]
 
@@ -220,9 +281,6 @@ class ProjectAdmin(OfficePermissionsMixin, AuditedAdmin, nested_admin.NestedMode
         ProblemNestedInline,
         SupervisionVisitNestedInline,
     ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
 
 class MonthlyReportInline(ReportPageMixin, ViewOnlyMixin, admin.TabularInline):
@@ -238,7 +296,7 @@ class MonthlyReportInline(ReportPageMixin, ViewOnlyMixin, admin.TabularInline):
 @admin.register(Listing)
 class ListingAdmin(OfficeModelAdmin):
     list_display = ["project", "year", "level", "batch", "category", "annual_plan"]
-    list_filter = ["year", "level", "batch", "category", "project__street"]
+    list_filter = ["year", "level", "batch", "category", only_theirs("project__street")]
     search_fields = ["project__name", "project__code"]
     autocomplete_fields = ["project"]
     list_select_related = ["project"]
@@ -250,7 +308,7 @@ class MonthlyReportAdmin(ReportPageMixin, ViewOnlyMixin, OfficeModelAdmin):
     """Read here, changed on the reporting page (versions, closed months, confirmations)."""
 
     list_display = ["listing", "month", "investment", "status", "reported_by", "reported_at", "report_page"]
-    list_filter = ["listing__year", "month", "status", "listing__level", "listing__project__street"]
+    list_filter = ["listing__year", "month", "status", "listing__level", only_theirs("listing__project__street")]
     search_fields = ["listing__project__name", "progress"]
     list_select_related = ["listing__project", "reported_by"]
     date_hierarchy = "reported_at"
@@ -278,7 +336,7 @@ class ProblemAdmin(OfficeModelAdmin):
     list_display = ["project", "short_description", "kind", "raised_on", "unit", "deadline", "status", "resolved_on"]
     fields = ["project", "description", "kind", "raised_on", "unit", "deadline", *PROBLEM_STATE_FIELDS]
     readonly_fields = ["project", "raised_on", *PROBLEM_STATE_FIELDS]
-    list_filter = ["status", "kind", OverdueFilter, "unit", "project__street"]
+    list_filter = ["status", "kind", OverdueFilter, only_theirs("unit"), only_theirs("project__street")]
     search_fields = ["description", "project__name", "resolution"]
     autocomplete_fields = ["unit"]
     list_select_related = ["project", "unit"]
@@ -295,7 +353,7 @@ class ProblemAdmin(OfficeModelAdmin):
 @admin.register(Milestone)
 class MilestoneAdmin(OfficeModelAdmin):
     list_display = ["project", "name", "planned_date", "actual_date"]
-    list_filter = ["project__street"]
+    list_filter = [only_theirs("project__street")]
     search_fields = ["name", "project__name"]
     autocomplete_fields = ["project"]
     list_select_related = ["project"]
@@ -304,7 +362,7 @@ class MilestoneAdmin(OfficeModelAdmin):
 @admin.register(Assignment)
 class AssignmentAdmin(OfficeModelAdmin):
     list_display = ["leader", "project", "since", "active", "ended_on"]
-    list_filter = ["active", "leader__body", "leader"]
+    list_filter = ["active", "leader__body", only_theirs("leader")]
     search_fields = ["leader__name", "project__name", "team", "plan"]
     autocomplete_fields = ["leader", "project"]
     list_select_related = ["leader", "project"]
@@ -361,8 +419,11 @@ class ClosedMonthAdmin(ViewOnlyMixin, OfficeModelAdmin):
     """Months are closed and reopened on the reporting sheet (月度填报), with the rules and the
     locks of services.reports and a reason for reopening; here they are only listed."""
 
+    region_path = "district"
     list_display = ["__str__", "closed_by", "closed_at"]
-    fields = ["year", "month", "closed_by", "closed_at"]
+    list_filter = [only_theirs("district")]
+    list_select_related = ["district", "closed_by"]
+    fields = ["district", "year", "month", "closed_by", "closed_at"]
     readonly_fields = fields
 
 
@@ -387,10 +448,12 @@ class ProblemStepAdmin(ViewOnlyMixin, OfficeModelAdmin):
 
 @admin.register(ImportRecord)
 class ImportRecordAdmin(ViewOnlyMixin, OfficeModelAdmin):
-    """Imports are made on the import page; here they are only read."""
+    """Imports are made on the import page; here they are only read. One made by the operator for
+    the whole installation (no office) is the operator's to read."""
 
-    list_display = ["original_name", "year", "level", "status", "created", "updated", "unchanged", "error_count",
-                    "uploaded_by", "uploaded_at", "applied_at"]  # fmt: skip
+    region_path = "region"
+    list_display = ["original_name", "region", "year", "level", "status", "created", "updated", "unchanged",
+                    "error_count", "uploaded_by", "uploaded_at", "applied_at"]  # fmt: skip
     list_filter = ["status", "year", "level"]
     search_fields = ["original_name", "sha256"]
     fields = [*list_display, "sha256", "applied_by", "file"]

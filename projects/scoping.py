@@ -119,6 +119,26 @@ def visible_regions(user):
     return _regions().none()
 
 
+def regions_above(region_id):
+    """The ids of the nodes above a node (its city and province), as a subquery."""
+    return _regions().filter(Q(children=region_id) | Q(children__children=region_id)).values("pk")
+
+
+def known_people(user):
+    """A filter over the users whose names a user may read where their work is shown (who changed
+    a row, who reported a month): the people of the nodes the user may read and of the offices
+    above the user's own, the operator, and the user; everyone for the operator. The people of an
+    office beside the user's stay unnamed."""
+    if user.is_superuser:
+        return Q()
+    if not user.is_authenticated:
+        return NOTHING
+    known = Q(pk=user.pk) | Q(is_superuser=True) | Q(region__in=visible_regions(user).values("pk"))
+    if user.region_id:
+        known |= Q(region__in=regions_above(user.region_id))
+    return known
+
+
 def home_region(user):
     """The node a user's overview opens on: the office's own node (the operator's: the top of the
     tree when it has one top), a staff user's or leader's district; None when there is none."""

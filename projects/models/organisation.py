@@ -70,8 +70,26 @@ class Region(models.Model):
                 width = CODE_PREFIX[self.parent.kind]
                 if self.code[:width] != self.parent.code[:width]:
                     errors["code"] = f"代码应以上级“{self.parent.name}”的前 {width} 位 {self.parent.code[:width]} 开头。"
+        if self.pk is not None:
+            self._clean_against_children(errors)
         if errors:
             raise ValidationError(errors)
+
+    def _clean_against_children(self, errors):
+        """A changed region must still fit the regions already under it."""
+        children = list(Region.objects.filter(parent=self.pk).order_by("code"))
+        misfits = [child.name for child in children if PARENT_KIND.get(child.kind) != self.kind]
+        if misfits and "kind" not in errors:
+            errors["kind"] = f"已有下级“{'、'.join(misfits)}”，层级不能改为{RegionKind(self.kind).label}。"
+        if self.kind != RegionKind.DISTRICT and "kind" not in errors:
+            if self.streets.exists() or self.units.exists() or self.projects.exists():
+                errors["kind"] = "该行政区划下已有街道、责任单位或项目，层级只能是区县。"
+        width = CODE_PREFIX.get(self.kind)
+        if width and "code" not in errors:
+            misfits = [child.name for child in children if child.code[:width] != self.code[:width]]
+            if misfits:
+                names, prefix = "、".join(misfits), self.code[:width]
+                errors["code"] = f"下级“{names}”的代码不以 {prefix} 开头，代码不能改为 {self.code}。"
 
 
 class Street(models.Model):

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -16,8 +18,11 @@ from projects.models import (
     MonthlyReport,
     Problem,
     Project,
+    Street,
     SupervisionVisit,
+    Unit,
 )
+from projects.scoping import known_people, visible_regions
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,8 @@ class FieldChange:
 @dataclass(frozen=True)
 class HistoryEntry:
     when: object
-    who: object
+    who: object  # the user who made the change; None for the system or a person the viewer may not name
+    who_name: str
     action: str
     subject: str
     object_label: str
@@ -38,6 +44,8 @@ class HistoryEntry:
 
 
 _ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
+SYSTEM = "系统"
+UNNAMED = "其他项目办"
 
 
 def _display(field, value, related_names):
@@ -61,14 +69,21 @@ def _children_of(model, project_field, project):
     return set(current) | set(deleted)
 
 
-def _related_querysets(user):
-    """What names may be shown for related rows: only those the viewer may see."""
+def _related_querysets(user, project):
+    """What names may be shown for related rows: only those the viewer may see. Streets and units
+    are named in the districts the viewer reads and the project's own; people as
+    scoping.known_people says (never those of an office beside the viewer's). Regions, the public
+    administrative tree, and the leaders on the project's own rows are named."""
+    places = Q(district__in=visible_regions(user).values("pk")) | Q(district=project.district_id)
     return {
         Project: Project.objects.visible_to(user),
         Listing: Listing.objects.visible_to(user).select_related("project"),
         Problem: Problem.objects.visible_to(user).select_related("project"),
         MonthlyReport: MonthlyReport.objects.visible_to(user).select_related("listing__project"),
         SupervisionVisit: SupervisionVisit.objects.visible_to(user).select_related("project"),
+        Street: Street.objects.filter(places),
+        Unit: Unit.objects.filter(places),
+        get_user_model(): get_user_model().objects.filter(known_people(user)),
     }
 
 
@@ -94,13 +109,13 @@ def project_history(*, project, user, limit=100):
     raw = []  # (model, record, previous record of the same object or None)
     for model, records in sources:
         previous = {}
-        for record in records.select_related("history_user").order_by("id", "history_date", "history_id"):
+        for record in records.order_by("id", "history_date", "history_id"):
             raw.append((model, record, previous.get(record.id)))
             previous[record.id] = record
     raw.sort(key=lambda item: (item[1].history_date, item[1].history_id), reverse=True)
     raw = raw[:limit]
 
-    related_ids = {}
+    related_ids = {get_user_model(): {record.history_user_id for _, record, _ in raw if record.history_user_id}}
     for model, record, _ in raw:
         for field in model._meta.concrete_fields:
             if field.is_relation and getattr(record, field.attname) is not None:
@@ -108,13 +123,13 @@ def project_history(*, project, user, limit=100):
     visit_leaders = _visit_leaders([record for model, record, _ in raw if model is SupervisionVisit])
     visit_leaders.update(_visit_leaders([prev for model, _, prev in raw if model is SupervisionVisit and prev]))
     related_ids.setdefault(Leader, set()).update(pk for pks in visit_leaders.values() for pk in pks)
-    querysets = _related_querysets(user)
-    related_names = {
-        (related_model, obj.pk): str(obj)
+    querysets = _related_querysets(user, project)
+    related_objects = {
+        (related_model, obj.pk): obj
         for related_model, ids in related_ids.items()
         for obj in querysets.get(related_model, related_model._default_manager.all()).filter(pk__in=ids)
     }
-
+    related_names = {key: str(obj) for key, obj in related_objects.items()}
     entries = []
     for model, record, previous in raw:
         fields = [f for f in model._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at", "version"}]
@@ -135,10 +150,12 @@ def project_history(*, project, user, limit=100):
             )
         if model is SupervisionVisit and record.history_type != "-":
             changes.extend(_leader_change(record, previous, visit_leaders, related_names))
+        who = related_objects.get((get_user_model(), record.history_user_id))
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=record.history_user,
+                who=who,
+                who_name=_who_name(record, who),
                 action=_ACTIONS.get(record.history_type, record.history_type),
                 subject=str(model._meta.verbose_name),
                 object_label=_history_label(model, record, related_names),
@@ -146,6 +163,12 @@ def project_history(*, project, user, limit=100):
             )
         )
     return entries
+
+
+def _who_name(record, who):
+    if who is not None:
+        return who.get_full_name() or who.username
+    return UNNAMED if record.history_user_id else SYSTEM
 
 
 def _visit_leaders(records):

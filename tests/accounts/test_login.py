@@ -137,7 +137,12 @@ def test_there_is_no_self_registration(client):
 def test_an_office_admin_who_is_not_superuser_reads_login_records_and_unlocks(client, django_user_model):
     from axes.models import AccessAttempt
 
-    django_user_model.objects.create_user("xmb_admin", password="Wd-xmb-admin-2015", role="admin")
+    from projects.models import Region
+
+    # 卫东区's office: an admin manages the users (and their login records) under its office's node.
+    django_user_model.objects.create_user(
+        "xmb_admin", password="Wd-xmb-admin-2015", role="admin", region=Region.objects.get(code="410403")
+    )
     for _ in range(5):
         attempt(client, "staff", "wrong-password")
     assert attempt(client, "staff", DEMO_PASSWORD).status_code == 429

@@ -75,10 +75,21 @@ def test_bulk_action_in_admin_is_recorded_with_the_acting_user(client_for, users
 
 
 def test_bulk_end_skips_what_the_user_may_not_change(users):
+    active = Assignment.objects.filter(active=True).count()
     assert (
         assignments_end(user=users["staff_b"], assignments=Assignment.objects.all(), ended_on=date(2015, 12, 31)) == 0
     )
-    assert Assignment.objects.filter(active=True).count() == 60
+    assert Assignment.objects.filter(active=True, project__district__code="410403").count() == 60
+    assert Assignment.objects.filter(active=True).count() == active
+
+
+def test_bulk_end_by_an_office_skips_the_assignments_of_other_offices(users):
+    everything = Assignment.objects.all()
+    others = list(everything.filter(active=True).exclude(project__district__code="410403").values_list("pk", flat=True))
+    assert others  # 新华区's and 湛河区's demo projects have leaders too
+    ended = assignments_end(user=users["admin"], assignments=everything, ended_on=date(2015, 12, 31))
+    assert ended == 60
+    assert set(Assignment.objects.filter(active=True).values_list("pk", flat=True)) == set(others)
 
 
 def test_project_page_shows_the_change_history(client_for, users, problem):
@@ -171,15 +182,17 @@ def test_bulk_created_objects_get_the_same_history_rows_as_simple_history_writes
 
     from simple_history.utils import bulk_create_with_history
 
-    from projects.models import Street, Unit
+    from projects.models import Unit
     from projects.services.audit import bulk_create_audited
 
-    street, unit = Street.objects.first(), Unit.objects.first()
+    unit = Unit.objects.filter(street__isnull=False).first()
+    street = unit.street
 
     def projects(prefix):
         return [
             Project(name=f"{prefix}项目{i}（示例）", owner="示例公司", content="厂房", street=street if i % 2 else None,
-                    unit=unit, total_investment=Decimal("1234.56") + i, start_year=2029, end_year=2031, code=None)
+                    district=unit.district, unit=unit, total_investment=Decimal("1234.56") + i, start_year=2029,
+                    end_year=2031, code=None)
             for i in range(3)
         ]  # fmt: skip
 
