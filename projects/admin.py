@@ -71,6 +71,7 @@ class RegionAdmin(OfficeModelAdmin):
     region_path = "id"
     form = RegionForm
     list_display = ["name", "code", "kind", "parent", "street_count"]
+    ordering = ["code"]  # the model's ordering is dropped by the count's GROUP BY (autocompletes page by it)
     list_filter = ["kind"]
     list_select_related = ["parent"]
     search_fields = ["name", "code"]
@@ -109,6 +110,7 @@ class RegionAdmin(OfficeModelAdmin):
 class StreetAdmin(OfficeModelAdmin):
     region_path = "district"
     list_display = ["name", "district", "sort_order", "project_count"]
+    ordering = ["district__code", "sort_order", "name"]
     list_editable = ["sort_order"]
     list_filter = [only_theirs("district")]
     search_fields = ["name"]
@@ -145,6 +147,7 @@ class AssignmentForLeaderInline(OfficePermissionsMixin, admin.TabularInline):
 class LeaderAdmin(OfficeModelAdmin):
     region_path = "region"
     list_display = ["name", "title", "body", "region", "user", "active_assignment_count", "is_active"]
+    ordering = ["region__code", "body", "sort_order", "name"]
     list_filter = ["body", "is_active", only_theirs("region")]
     search_fields = ["name", "title"]
     autocomplete_fields = ["user"]
