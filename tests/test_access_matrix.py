@@ -60,6 +60,10 @@ def objects(users, sample_import):
     )
 
 
+def other_office_project():
+    return Project.objects.filter(district__code="410402").order_by("pk").first()
+
+
 def instruction_count(o):
     return Instruction.objects.count()
 
@@ -323,6 +327,19 @@ CASES = [
         "get",
         lambda o: reverse("admin:projects_project_history", args=[o.project_a.pk]),
         ADMIN_ONLY,
+    ),
+    # 新华区's rows in the admin: the 卫东区 office answers 404, as for a row that does not exist.
+    Case(
+        "admin project page of another office",
+        "get",
+        lambda o: reverse("admin:projects_project_change", args=[other_office_project().pk]),
+        status(403, anonymous=LOGIN, admin=404),
+    ),
+    Case(
+        "admin project history of another office",
+        "get",
+        lambda o: reverse("admin:projects_project_history", args=[other_office_project().pk]),
+        status(403, anonymous=LOGIN, admin=404),
     ),
     Case(
         "admin problem edit",
