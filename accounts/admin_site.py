@@ -4,6 +4,7 @@ Each office sees and changes only what lies under its node of the administrative
 
 from functools import update_wrapper
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
@@ -65,11 +66,13 @@ class OfficePermissionsMixin:
     nobody else anything.
 
     Rows come through ``scope``: a model reached from a project follows the project's visibility
-    (its queryset's ``visible_to``); a model tied to a region names the path (``region_path``,
-    e.g. "district") and follows ``scoping.managed_rows``; a model that says neither is the
-    operator's only. The choices of foreign keys and many-to-many fields (autocompletes included,
-    through the related model's admin) are limited the same way, and a row outside the office
-    answers 404 like one that does not exist.
+    (scoping.visible_projects through its queryset's ``project_path``, as ``visible_to`` does; a
+    filter rather than a queryset, so that it applies to the model's history rows too); a model
+    tied to a region names the path (``region_path``, e.g. "district") and follows
+    ``scoping.managed_rows``; a model that says neither is the operator's only. The choices of
+    foreign keys and many-to-many fields (autocompletes included, through the related model's
+    admin) are limited the same way, and a row outside the office answers 404 like one that does
+    not exist.
     """
 
     region_path = None
@@ -92,6 +95,15 @@ class OfficePermissionsMixin:
         if isinstance(related_admin, OfficePermissionsMixin):
             return queryset.filter(related_admin.scope(request))
         return queryset if request.user.is_superuser else queryset.none()
+
+    def get_form(self, request, obj=None, **kwargs):
+        return keeping_current_choices(super().get_form(request, obj, **kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Inlines only (a model admin has no formset of its own).
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = keeping_current_choices(formset.form)
+        return formset
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects to the index with a message; a row outside the office must look exactly
@@ -125,6 +137,35 @@ class ViewOnlyMixin(OfficePermissionsMixin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class KeepsCurrentChoices:
+    """A row's current related values stay among its choices though they lie outside the office
+    (a city's leader on a district's visit): saving the row unchanged must neither drop them
+    silently (many-to-many) nor refuse (foreign key). Only the current value is added, never
+    another of the office beside or above."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name, formfield in self.fields.items():
+            if not isinstance(formfield, forms.ModelChoiceField):
+                continue
+            field = self.instance._meta.get_field(name)
+            if field.many_to_many:
+                current = getattr(self.instance, name).values("pk")
+            elif field.many_to_one and getattr(self.instance, field.attname) is not None:
+                current = [getattr(self.instance, field.attname)]
+            else:
+                continue
+            formfield.queryset = formfield.queryset | formfield.queryset.model._default_manager.filter(pk__in=current)
+
+
+def keeping_current_choices(form_class):
+    if issubclass(form_class, KeepsCurrentChoices):
+        return form_class
+    return type(form_class.__name__, (KeepsCurrentChoices, form_class), {})
 
 
 def model_scope(request, model, region_path=None):

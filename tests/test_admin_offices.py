@@ -525,3 +525,25 @@ def test_a_moved_users_history_names_no_street_of_their_former_office(office, ci
     page = office.get(url(moved, "history", moved.pk)).content.decode()
     assert "北环路街道" in page and "中兴路街道" not in page and "其他项目办" in page
     assert "中兴路街道" in city.get(url(moved, "history", moved.pk)).content.decode()
+
+
+def test_a_rows_current_value_from_above_the_office_is_kept_when_the_office_saves_it(office, people):
+    from projects.models import SupervisionVisit
+
+    city_leader = Leader.objects.create(region=region(CITY), name="市某", title="副市长", body="government")
+    visit = SupervisionVisit.objects.filter(project__district__code=WEIDONG).first()
+    visit.leaders.add(city_leader)
+    data = {
+        "project": visit.project_id,
+        "date": visit.date.isoformat(),
+        "leaders": list(visit.leaders.values_list("pk", flat=True)),
+        "findings": "复查后补充的督察发现",
+        "rectification_deadline": "",
+    }
+    assert office.post(url(SupervisionVisit, "change", visit.pk), data).status_code == 302
+    visit.refresh_from_db()
+    assert visit.findings == "复查后补充的督察发现" and city_leader in visit.leaders.all()
+    # Only the current value: the city's leader is not offered for another of the office's visits.
+    other = SupervisionVisit.objects.filter(project__district__code=WEIDONG).exclude(pk=visit.pk).first()
+    page = office.get(url(SupervisionVisit, "change", other.pk))
+    assert city_leader not in page.context["adminform"].form.fields["leaders"].queryset
