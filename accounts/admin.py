@@ -81,8 +81,13 @@ class UserAdmin(OfficePermissionsMixin, AuditedAdmin, BaseUserAdmin):
 
     region_path = "region"
     list_display = ["username", "last_name", "first_name", "role", "region", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "is_superuser", (
-        "region", RelatedOnlyFieldListFilter), ("streets", RelatedOnlyFieldListFilter)]  # fmt: skip
+    list_filter = [
+        "role",
+        "is_active",
+        "is_superuser",
+        ("region", RelatedOnlyFieldListFilter),  # only the offices and streets of the admin's own users
+        ("streets", RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["region"]
     search_fields = ["username", "first_name", "last_name", "email"]
     filter_horizontal = ["streets", "units"]
