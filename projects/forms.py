@@ -224,9 +224,10 @@ class VisitForm(forms.Form):
         label="保存后把每行督察发现登记为问题（下一步逐条选择问题类型）", required=False, initial=True
     )
 
-    def __init__(self, *args, projects, **kwargs):
+    def __init__(self, *args, projects, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects
+        self.fields["leaders"].queryset = Leader.objects.filter(is_active=True, region__in=visible_regions(user))
 
 
 class VisitFindingsForm(forms.Form):
