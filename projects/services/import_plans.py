@@ -199,6 +199,8 @@ def _text(value):
 
 
 DISTRICT_CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
+# What follows a county's name when it names a road instead (叶县路, 宝丰大街): not the district.
+ROAD_WORDS = ("路", "街", "大道")
 
 
 class _Resolver:
@@ -279,6 +281,10 @@ class _Resolver:
             district = named[0]
             if district.pk not in self.scope:
                 return None, column, f"「{district.name}」不在本项目办管理范围内：{self._scope_words()}。"
+            location = values.get("location") or ""
+            elsewhere = [region for region in self._named(location)[0] if region != district] if given else []
+            if elsewhere:
+                return None, "location", f"「{location}」与所在县区「{district.name}」不是同一个县区。"
             return district, None, None
         if given:
             key = normalize_text(given)
@@ -305,7 +311,7 @@ class _Resolver:
                 region = self.region_codes.get(code)
                 if region is not None and region.kind == RegionKind.DISTRICT and region not in named:
                     named.append(region)
-            names = [name for name in self.district_names if name in key]
+            names = [name for name in self.district_names if _names_place(key, name)]
             namesakes = []
             for name in names:
                 if any(name != other and name in other for other in names):
@@ -318,6 +324,7 @@ class _Resolver:
                     namesakes.append(candidates[0].name)
                 else:
                     named.append(candidates[0])
+            named.sort(key=lambda region: _first_position(key, normalize_text(region.name), region.code))
             self._named_cache[key] = (named, namesakes)
         return self._named_cache[key]
 
@@ -380,6 +387,21 @@ class _Resolver:
         """(the existing project the row names, or None; why the row cannot be imported, or None)."""
         pk, problem = self.row_projects.get((row.sheet, row.row), (None, None))
         return self.projects.get(pk), problem
+
+
+def _names_place(text, name):
+    """Whether ``text`` names the place ``name`` somewhere other than as the start of a road's name."""
+    start = text.find(name)
+    while start >= 0:
+        if not text.startswith(ROAD_WORDS, start + len(name)):
+            return True
+        start = text.find(name, start + 1)
+    return False
+
+
+def _first_position(text, *words):
+    """Where the first of ``words`` found in ``text`` begins (the districts a cell names, in its order)."""
+    return min((text.find(word) for word in words if word in text), default=len(text))
 
 
 def import_read(upload, *, year, level, region):
