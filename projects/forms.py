@@ -350,3 +350,21 @@ class ImportUploadForm(forms.Form):
     )
     year = forms.IntegerField(label="清单年度", min_value=FIRST_YEAR, max_value=LAST_YEAR)
     level = forms.ChoiceField(label="级别", choices=Level.choices, initial=Level.CITY)
+    region = forms.ModelChoiceField(
+        label="导入的项目办",
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label="（请选择）",
+        error_messages={"invalid_choice": "没有这个行政区划。"},
+        help_text="清单中的项目只导入该行政区划及其下辖县区。",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An office imports as itself (services.imports.import_office); only the operator, who is
+        # no office, names one.
+        if user.is_superuser:
+            self.fields["region"].queryset = visible_regions(user)
+        else:
+            del self.fields["region"]
