@@ -12,9 +12,9 @@ from projects.amounts import AmountTextError, parse_amount_text
 from projects.choices import Level, ProblemKind, ProblemStatus
 from projects.models import FIRST_YEAR, LAST_YEAR, Instruction, Leader, Project, Region, Street, Unit
 from projects.periods import Period
+from projects.scoping import visible_regions
 from projects.services.photos import photo_check
 from projects.services.reports import PROGRESS_MAX_CHARS, ProblemInput, ReportInput
-from projects.scoping import visible_regions
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -309,7 +309,9 @@ class RegionForm(forms.Form):
     """A node of the administrative tree by its code (``?region=410403``), among those the user may
     read (scoping.visible_regions)."""
 
-    region = forms.ModelChoiceField(label="行政区划", queryset=Region.objects.none(), to_field_name="code", required=False)
+    region = forms.ModelChoiceField(
+        label="行政区划", queryset=Region.objects.none(), to_field_name="code", required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

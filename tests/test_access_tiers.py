@@ -107,9 +107,11 @@ def test_another_districts_writes_are_404_and_change_nothing(offices, xinhua):
         list(Problem.objects.order_by("pk").values_list("pk", "status")),
         ReportPhoto.objects.count(),
     )
+    report_form = {"version": xinhua.report.version, "action": "submit", "investment": "1"}
+    return_form = {"reason": "请补充", "version": xinhua.report.version}
     writes = [
-        (reverse("projects:report_return", args=[xinhua.report.pk]), {"reason": "请补充", "version": xinhua.report.version}),
-        (reverse("projects:report_edit", args=[xinhua.listing.pk, 9]), {"version": xinhua.report.version, "action": "submit", "investment": "1"}),
+        (reverse("projects:report_return", args=[xinhua.report.pk]), return_form),
+        (reverse("projects:report_edit", args=[xinhua.listing.pk, 9]), report_form),
         (reverse("projects:problem_transition", args=[xinhua.problem.pk]), {"to_status": "coordinating"}),
         (reverse("projects:photo_delete", args=[xinhua.photo.pk]), {}),
         (reverse("projects:import_confirm", args=[xinhua.import_record.pk]), {}),

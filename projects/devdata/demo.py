@@ -20,7 +20,6 @@ from projects.choices import ProblemStatus, ReportStatus
 from projects.models import (
     Assignment,
     ClosedMonth,
-    Region,
     Instruction,
     Leader,
     Listing,
@@ -29,6 +28,7 @@ from projects.models import (
     Problem,
     ProblemStep,
     Project,
+    Region,
     ReportPhoto,
     Street,
     SupervisionVisit,

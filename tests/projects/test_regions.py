@@ -37,7 +37,9 @@ def test_the_demo_tree_is_henan_pingdingshan_and_its_ten_districts_and_counties(
     ],
 )
 def test_a_new_region_keeps_the_codes_and_tiers_rules(demo, fields, field, message):
-    region = Region(name="新区", code=fields["code"], kind=fields["kind"], parent=Region.objects.get(code=fields["parent"]))
+    region = Region(
+        name="新区", code=fields["code"], kind=fields["kind"], parent=Region.objects.get(code=fields["parent"])
+    )
     with pytest.raises(ValidationError) as refused:
         region.full_clean()
     assert message in " ".join(refused.value.message_dict[field])

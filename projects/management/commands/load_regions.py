@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "载入行政区划（省→市→区县，国家行政区划代码）；已有的不改动。默认载入河南省平顶山市及其10个县区。"
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", default=str(REGIONS_FIXTURE), help="JSON 文件：[{code, name, kind, parent}, …]")
+        parser.add_argument(
+            "path", nargs="?", default=str(REGIONS_FIXTURE), help="JSON 文件：[{code, name, kind, parent}, …]"
+        )
 
     def handle(self, *args, path, **options):
         try:
@@ -21,4 +23,6 @@ class Command(BaseCommand):
             raise CommandError(f"文件格式有误：{error}") from error
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from error
-        self.stdout.write(self.style.SUCCESS(f"已新建行政区划 {created} 个。") if created else "行政区划已存在，未做任何改动。")
+        self.stdout.write(
+            self.style.SUCCESS(f"已新建行政区划 {created} 个。") if created else "行政区划已存在，未做任何改动。"
+        )
