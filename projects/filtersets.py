@@ -21,7 +21,7 @@ from projects.models import (
     overdue_condition,
 )
 from projects.periods import Period
-from projects.scoping import visible_regions
+from projects.scoping import home_region_id, visible_regions
 from projects.selectors.projects import listing_rows
 from projects.selectors.reporting import figures_period, year_reported
 
@@ -200,17 +200,18 @@ def listing_filterset(data, *, user):
     reported on yet shows 尚未填报 instead of a warning.
     """
     form = PeriodForm(data)
-    period = form.period(figures_period)
+    home = home_region_id(user)  # the user's own districts decide the default period
+    period = form.period(lambda year: figures_period(year, region=home))
     data = data.copy()
     if "year" not in data:
         data["year"] = str(period.year)
-        reported = year_reported(period.year)
+        reported = year_reported(period.year, region=home)
     elif form.cleaned_data.get("year") is None:
         # A cleared or wrong year: every year is listed (the filter says what was wrong), at
         # December unless a month is given.
         period, reported = Period(period.year, form.cleaned_data.get("month") or 12), True
     else:
-        reported = year_reported(period.year)
+        reported = year_reported(period.year, region=home)
     rows = listing_rows(user=user, month=period.month, reported=reported)
     return ListingFilterSet(data, queryset=rows, user=user), period.month
 

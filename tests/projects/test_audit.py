@@ -78,7 +78,7 @@ def test_bulk_end_skips_what_the_user_may_not_change(users):
     assert (
         assignments_end(user=users["staff_b"], assignments=Assignment.objects.all(), ended_on=date(2015, 12, 31)) == 0
     )
-    assert Assignment.objects.filter(active=True).count() == 60
+    assert Assignment.objects.filter(active=True, project__district__code="410403").count() == 60
 
 
 def test_project_page_shows_the_change_history(client_for, users, problem):
@@ -171,15 +171,17 @@ def test_bulk_created_objects_get_the_same_history_rows_as_simple_history_writes
 
     from simple_history.utils import bulk_create_with_history
 
-    from projects.models import Street, Unit
+    from projects.models import Region, Street, Unit
     from projects.services.audit import bulk_create_audited
 
-    street, unit = Street.objects.first(), Unit.objects.first()
+    weidong = Region.objects.get(code="410403")
+    street, unit = Street.objects.filter(district=weidong).first(), Unit.objects.filter(district=weidong).first()
 
     def projects(prefix):
         return [
-            Project(name=f"{prefix}项目{i}（示例）", owner="示例公司", content="厂房", street=street if i % 2 else None,
-                    unit=unit, total_investment=Decimal("1234.56") + i, start_year=2029, end_year=2031, code=None)
+            Project(name=f"{prefix}项目{i}（示例）", owner="示例公司", content="厂房", district=weidong,
+                    street=street if i % 2 else None, unit=unit, total_investment=Decimal("1234.56") + i,
+                    start_year=2029, end_year=2031, code=None)
             for i in range(3)
         ]  # fmt: skip
 
