@@ -14,7 +14,7 @@ from projects.models import FIRST_YEAR, LAST_YEAR, Instruction, Leader, Project,
 from projects.periods import Period
 from projects.services.photos import photo_check
 from projects.services.reports import PROGRESS_MAX_CHARS, ProblemInput, ReportInput
-from projects.scoping import visible_regions
+from projects.scoping import in_region, visible_regions
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -317,7 +317,8 @@ class RegionForm(forms.Form):
 
 class ProgressExportForm(OverviewForm):
     """The progress table's period and level, and optionally one street or one unit among those
-    whose projects the user may see (another is refused: its table would be empty or mislabelled)."""
+    whose projects the user may see under the table's node (another is refused: its table would be
+    empty or mislabelled)."""
 
     street = forms.ModelChoiceField(
         label="街道",
@@ -332,9 +333,9 @@ class ProgressExportForm(OverviewForm):
         error_messages={"invalid_choice": "没有这个责任单位，或不在您的范围内。"},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, region=None, **kwargs):
         super().__init__(*args, **kwargs)
-        projects = Project.objects.visible_to(user)
+        projects = Project.objects.visible_to(user).filter(in_region(region))  # under the table's node
         self.fields["street"].queryset = Street.objects.filter(pk__in=projects.values("street_id"))
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=projects.values("unit_id"))
 
