@@ -29,11 +29,7 @@ def _regions():
 def regions_under(region_id):
     """The ids of a node and every node under it (a province's cities and their districts), as a
     subquery: the tree is at most three tiers deep."""
-    return (
-        _regions()
-        .filter(Q(pk=region_id) | Q(parent_id=region_id) | Q(parent__parent_id=region_id))
-        .values("pk")
-    )
+    return _regions().filter(Q(pk=region_id) | Q(parent_id=region_id) | Q(parent__parent_id=region_id)).values("pk")
 
 
 def in_region(region, path=""):

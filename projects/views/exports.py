@@ -58,7 +58,7 @@ class ProgressTableExportView(LoginRequiredMixin, View):
 
 class ProblemLedgerExportView(LoginRequiredMixin, View):
     def get(self, request):
-        filterset = ProblemFilterSet(request.GET, queryset=problem_list(user=request.user))
+        filterset = ProblemFilterSet(request.GET, queryset=problem_list(user=request.user), user=request.user)
         if not filterset.is_valid():
             messages.warning(request, "筛选条件有误：" + filter_errors(filterset))
             return redirect("projects:problem_list")
