@@ -12,7 +12,7 @@ from projects.amounts import AmountTextError, parse_amount_text
 from projects.choices import Level, ProblemKind, ProblemStatus
 from projects.models import FIRST_YEAR, LAST_YEAR, Instruction, Leader, Project, Region, Street, Unit
 from projects.periods import Period
-from projects.scoping import visible_regions
+from projects.scoping import in_region, visible_regions
 from projects.services.photos import photo_check
 from projects.services.reports import PROGRESS_MAX_CHARS, ProblemInput, ReportInput
 
@@ -320,7 +320,8 @@ class RegionForm(forms.Form):
 
 class ProgressExportForm(OverviewForm):
     """The progress table's period and level, and optionally one street or one unit among those
-    whose projects the user may see (another is refused: its table would be empty or mislabelled)."""
+    whose projects the user may see under the table's node (another is refused: its table would be
+    empty or mislabelled)."""
 
     street = forms.ModelChoiceField(
         label="街道",
@@ -335,9 +336,9 @@ class ProgressExportForm(OverviewForm):
         error_messages={"invalid_choice": "没有这个责任单位，或不在您的范围内。"},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, region=None, **kwargs):
         super().__init__(*args, **kwargs)
-        projects = Project.objects.visible_to(user)
+        projects = Project.objects.visible_to(user).filter(in_region(region))  # under the table's node
         self.fields["street"].queryset = Street.objects.filter(pk__in=projects.values("street_id"))
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=projects.values("unit_id"))
 

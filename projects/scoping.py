@@ -41,6 +41,16 @@ def in_region(region, path=""):
     return Q(**{f"{path}district__in": regions_under(getattr(region, "pk", region))})
 
 
+def node_projects(user, region, path=""):
+    """A filter over the projects (reached through ``path``) whose figures a page about ``region``
+    sums: those located under the node, which the caller has checked the user may read
+    (visible_regions). For None: every project for the operator, and for a user who has no node of
+    their own (staff without a district, an admin without an office) only what they may see."""
+    if region is None:
+        return Q() if user.is_superuser else visible_projects(user, path)
+    return in_region(region, path)
+
+
 def _office_rows(user, path):
     """Rows tied to a node (through ``path``, e.g. "district" or "project__district") under the
     user's office; nothing for an admin who has been given no office."""
