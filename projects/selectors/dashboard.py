@@ -7,7 +7,7 @@ from django.db.models import F, OuterRef, Q, Value
 
 from projects.choices import Batch, Category, ProblemStatus, RegionKind, WarningLight
 from projects.models import Listing, Problem, overdue_condition
-from projects.scoping import home_region, node_projects, scope_description, visible_regions
+from projects.scoping import home_region, home_region_id, node_projects, scope_description, visible_regions
 from projects.selectors.figures import (
     CHILD_KEYS,
     PLACE_KEYS,
@@ -100,7 +100,7 @@ def overview(*, user, year, month, level, region=None):
     region = region if region is not None else home_region(user)
     in_node = node_projects(user, region, "project__")
     listings = Listing.objects.filter(in_node, year=year, level=level)
-    reported = year_reported(year)
+    reported = year_reported(year, region=region)
     figured = with_figures(listings, month=month, reported=reported)
     child = child_node(region)
     groups = figure_groups(figured, month, places=PLACE_KEYS if child is None else (), child=child)
@@ -164,7 +164,7 @@ def leader_projects(*, user, year, month):
         with_figures(
             Listing.objects.visible_to(user).filter(year=year),
             month=month,
-            reported=year_reported(year),
+            reported=year_reported(year, region=home_region_id(user)),
         )
         .select_related("project__street", "project__unit")
         .annotate(
