@@ -2,6 +2,11 @@
 """Benchmarks (`make bench`): pages, import and export at city and province scale, side by side
 with bare openpyxl and django-import-export. Prints one table and writes docs/benchmarks.md.
 
+Pages are seen by the office that reads them: a district's (the demo's 卫东区) with its own
+listings, and a city's and the province's overview, ranking the nodes one tier down, over
+listings spread across the districts of an invented province (projects.devdata.scale). A page's
+query count is recorded at every size and must not grow with the data.
+
 The scale database is an SQLite file (bench.sqlite3, rebuilt each run) unless DATABASE_URL names
 another database, which is then emptied and filled. Each timing is the median of several runs.
 """
@@ -34,7 +39,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
-from accounts.models import User  # noqa: E402
+from accounts.models import Role, User  # noqa: E402
 from benchmarks.report import machine_line, replace_section  # noqa: E402
 from projects.models import Listing, Project  # noqa: E402
 
@@ -107,13 +112,14 @@ PAGE_YEARS = tuple(range(2006, 2016))  # the province's listings over ten years;
 EXPORT_YEAR = 2016  # the progress table's listings, all in one year
 
 
-def grow_to(target, years):
-    """Add listings in ``years`` until they hold ``target`` (the generator spreads them evenly)."""
+def grow_to(target, years, districts):
+    """Add listings in ``years`` to ``districts`` until they hold ``target`` (the generator spreads
+    them evenly over the years and the districts)."""
     from projects.devdata.scale import scale_data_generate
 
-    have = Listing.objects.filter(year__in=years, level="city").count()
+    have = Listing.objects.filter(year__in=years, level="city", project__district__in=districts).count()
     if target > have:
-        scale_data_generate(listings=target - have, seed=target + years[0], years=years)
+        scale_data_generate(listings=target - have, seed=target + years[0], years=years, districts=districts)
         if connection.vendor == "postgresql":  # as autovacuum would soon: plans need statistics
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -132,13 +138,22 @@ class Row:
         return (self.item, self.size, self.result, self.comparison, self.target, verdict)
 
 
-PAGE_TARGETS_MS = {"总览 /": 300, "项目列表（两个筛选）": 150, "项目页": 100}
+PAGE_TARGETS_MS = {
+    "总览 /": 300,
+    "项目列表（两个筛选）": 150,
+    "项目页": 100,
+    "市总览（含排名）": 300,
+    "省总览（含排名）": 300,
+}
+REGIONS = 100  # 示例省's districts, ten cities of ten: the city ranks ten districts, the province ten cities
 
 
 def bench_pages(rows, size, query_counts):
+    """The district office's pages (the demo's admin, 卫东区), with ``size`` listings in 卫东区."""
+    admin = User.objects.get(username="admin")
     client = Client()
-    client.force_login(User.objects.get(username="admin"))
-    grow_to(size, PAGE_YEARS)
+    client.force_login(admin)
+    grow_to(size, PAGE_YEARS, [admin.region])
     in_year = Listing.objects.filter(year=2015, level="city").count()
     total = Listing.objects.count()
     project = Project.objects.get(name="市正顺化工公司技改10万吨/年洗油深加工")  # the same page at every size
@@ -153,6 +168,40 @@ def bench_pages(rows, size, query_counts):
         target = PAGE_TARGETS_MS[name]
         rows.append(Row(name, f"库中 {total:,} 个清单（10 年，当年 {in_year:,} 个）", f"{ms:.0f} ms",
                         f"{queries} 次查询", f"≤ {target} ms", ms <= target))  # fmt: skip
+        print(*rows[-1].cells(), sep=" | ", flush=True)
+
+
+def office_client(region):
+    """A client signed in as an admin of ``region``'s office (created on first use)."""
+    user, _ = User.objects.get_or_create(
+        username=f"bench-{region.code}", defaults={"role": Role.ADMIN, "region": region}
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def bench_region_pages(rows, size, query_counts):
+    """The overview of a city and of the province, each ranking the nodes one tier down, signed
+    in as that office's admin, with ``size`` listings spread over 示例省's districts."""
+    from projects.devdata.scale import scale_regions
+    from projects.scoping import regions_under
+
+    districts = scale_regions(REGIONS)
+    city = districts[0].parent
+    grow_to(size, PAGE_YEARS, districts)
+    for name, region in (("市总览（含排名）", city), ("省总览（含排名）", city.parent)):
+        under = Listing.objects.filter(project__district__in=regions_under(region.pk))
+        in_year = under.filter(year=2015, level="city").count()
+        below = region.children.count()
+        url = f"{region.get_absolute_url()}&year=2015&month=9&level=city"
+        client = office_client(region)
+        assert client.get(url).context["o"].region == region, url  # that node's page, not the office's default
+        ms, queries = page_figures(client, url)
+        query_counts.setdefault(name, set()).add(queries)
+        target = PAGE_TARGETS_MS[name]
+        rows.append(Row(name, f"{region.name}（{below} 个下级）{under.count():,} 个清单（10 年，当年 {in_year:,} 个）",
+                        f"{ms:.0f} ms", f"{queries} 次查询", f"≤ {target} ms", ms <= target))  # fmt: skip
         print(*rows[-1].cells(), sep=" | ", flush=True)
 
 
@@ -171,7 +220,7 @@ def bench_export(rows, size):
     from projects.selectors.progress import progress_table
 
     admin = User.objects.get(username="admin")
-    grow_to(size, (EXPORT_YEAR,))
+    grow_to(size, (EXPORT_YEAR,), [admin.region])
     table = progress_table(user=admin, year=EXPORT_YEAR, month=9, level="city")
 
     def ours(table=table):
@@ -353,8 +402,11 @@ def main():
     reset_database()
     rows, query_counts = [], {}
     bench_import(rows, count=500 if options.quick else 5000)
-    for size in [1000, 2000] if options.quick else [1000, 10000, 50000]:
+    page_sizes = [1000, 2000] if options.quick else [1000, 10000, 50000]
+    for size in page_sizes:
         bench_pages(rows, size, query_counts)
+    for size in page_sizes:  # after the district's pages, whose rows count the whole database
+        bench_region_pages(rows, size, query_counts)
     for size in [1000, 2000] if options.quick else [1000, 20000]:
         bench_export(rows, size)
     bench_stress_overview(rows)

@@ -21,6 +21,7 @@ from projects.models import (
     overdue_condition,
 )
 from projects.periods import Period
+from projects.scoping import home_region_id, visible_regions
 from projects.selectors.projects import listing_rows
 from projects.selectors.reporting import figures_period, year_reported
 
@@ -78,7 +79,19 @@ def matching_every_word(queryset, value, fields):
     return queryset
 
 
-class ProblemFilterSet(django_filters.FilterSet):
+class PeopleOfTheNodeMixin:
+    """The street, unit and leader choices are those of the nodes the user may read
+    (scoping.visible_regions): 卫东区's office never lists 新华区's streets."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions = visible_regions(user)
+        self.filters["street"].queryset = Street.objects.filter(district__in=regions)
+        self.filters["unit"].queryset = Unit.objects.filter(district__in=regions)
+        self.filters["leader"].queryset = Leader.objects.filter(region__in=regions)
+
+
+class ProblemFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键字", method="search")
     status = django_filters.ChoiceFilter(label="状态", choices=ProblemStatus.choices, empty_label="全部状态")
     kind = django_filters.ChoiceFilter(label="问题类型", choices=ProblemKind.choices, empty_label="全部类型")
@@ -110,7 +123,7 @@ class ProblemFilterSet(django_filters.FilterSet):
         return queryset.filter(overdue_condition()) if value == "true" else queryset.exclude(overdue_condition())
 
 
-class ListingFilterSet(django_filters.FilterSet):
+class ListingFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
     """The project list: one row per listing (a project on a year's list at one level)."""
 
     q = django_filters.CharFilter(label="关键字", method="search", help_text="项目名称、建设单位、街道或项目代码")
@@ -187,19 +200,20 @@ def listing_filterset(data, *, user):
     reported on yet shows 尚未填报 instead of a warning.
     """
     form = PeriodForm(data)
-    period = form.period(figures_period)
+    home = home_region_id(user)  # the user's own districts decide the default period
+    period = form.period(lambda year: figures_period(year, region=home))
     data = data.copy()
     if "year" not in data:
         data["year"] = str(period.year)
-        reported = year_reported(period.year)
+        reported = year_reported(period.year, region=home)
     elif form.cleaned_data.get("year") is None:
         # A cleared or wrong year: every year is listed (the filter says what was wrong), at
         # December unless a month is given.
         period, reported = Period(period.year, form.cleaned_data.get("month") or 12), True
     else:
-        reported = year_reported(period.year)
+        reported = year_reported(period.year, region=home)
     rows = listing_rows(user=user, month=period.month, reported=reported)
-    return ListingFilterSet(data, queryset=rows), period.month
+    return ListingFilterSet(data, queryset=rows, user=user), period.month
 
 
 def filter_errors(filterset):

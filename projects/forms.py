@@ -12,9 +12,9 @@ from projects.amounts import AmountTextError, parse_amount_text
 from projects.choices import Level, ProblemKind, ProblemStatus
 from projects.models import FIRST_YEAR, LAST_YEAR, Instruction, Leader, Project, Region, Street, Unit
 from projects.periods import Period
+from projects.scoping import in_region, visible_regions
 from projects.services.photos import photo_check
 from projects.services.reports import PROGRESS_MAX_CHARS, ProblemInput, ReportInput
-from projects.scoping import visible_regions
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -224,9 +224,10 @@ class VisitForm(forms.Form):
         label="保存后把每行督察发现登记为问题（下一步逐条选择问题类型）", required=False, initial=True
     )
 
-    def __init__(self, *args, projects, **kwargs):
+    def __init__(self, *args, projects, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects
+        self.fields["leaders"].queryset = Leader.objects.filter(is_active=True, region__in=visible_regions(user))
 
 
 class VisitFindingsForm(forms.Form):
@@ -308,7 +309,9 @@ class RegionForm(forms.Form):
     """A node of the administrative tree by its code (``?region=410403``), among those the user may
     read (scoping.visible_regions)."""
 
-    region = forms.ModelChoiceField(label="行政区划", queryset=Region.objects.none(), to_field_name="code", required=False)
+    region = forms.ModelChoiceField(
+        label="行政区划", queryset=Region.objects.none(), to_field_name="code", required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -317,7 +320,8 @@ class RegionForm(forms.Form):
 
 class ProgressExportForm(OverviewForm):
     """The progress table's period and level, and optionally one street or one unit among those
-    whose projects the user may see (another is refused: its table would be empty or mislabelled)."""
+    whose projects the user may see under the table's node (another is refused: its table would be
+    empty or mislabelled)."""
 
     street = forms.ModelChoiceField(
         label="街道",
@@ -332,9 +336,9 @@ class ProgressExportForm(OverviewForm):
         error_messages={"invalid_choice": "没有这个责任单位，或不在您的范围内。"},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, region=None, **kwargs):
         super().__init__(*args, **kwargs)
-        projects = Project.objects.visible_to(user)
+        projects = Project.objects.visible_to(user).filter(in_region(region))  # under the table's node
         self.fields["street"].queryset = Street.objects.filter(pk__in=projects.values("street_id"))
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=projects.values("unit_id"))
 
@@ -349,3 +353,21 @@ class ImportUploadForm(forms.Form):
     )
     year = forms.IntegerField(label="清单年度", min_value=FIRST_YEAR, max_value=LAST_YEAR)
     level = forms.ChoiceField(label="级别", choices=Level.choices, initial=Level.CITY)
+    region = forms.ModelChoiceField(
+        label="导入的项目办",
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label="（请选择）",
+        error_messages={"invalid_choice": "没有这个行政区划。"},
+        help_text="清单中的项目只导入该行政区划及其下辖县区。",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An office imports as itself (services.imports.import_office); only the operator, who is
+        # no office, names one.
+        if user.is_superuser:
+            self.fields["region"].queryset = visible_regions(user)
+        else:
+            del self.fields["region"]

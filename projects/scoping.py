@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from accounts.roles import is_leader, is_office_admin, is_staff_reporter
+from projects.choices import RegionKind
 
 NOTHING = Q(pk__in=[])
 NO_SCOPE = "（无负责范围）"  # a title's words for a user who has been given no streets or projects
@@ -29,19 +30,25 @@ def _regions():
 def regions_under(region_id):
     """The ids of a node and every node under it (a province's cities and their districts), as a
     subquery: the tree is at most three tiers deep."""
-    return (
-        _regions()
-        .filter(Q(pk=region_id) | Q(parent_id=region_id) | Q(parent__parent_id=region_id))
-        .values("pk")
-    )
+    return _regions().filter(Q(pk=region_id) | Q(parent_id=region_id) | Q(parent__parent_id=region_id)).values("pk")
 
 
 def in_region(region, path=""):
-    """A filter over projects (reached through ``path``) located under ``region``; all of them for
-    None (the operator's view of an installation with several tops)."""
+    """A filter over projects (reached through ``path``) located under ``region`` (a Region or its
+    id); all of them for None (the operator's view of an installation with several tops)."""
     if region is None:
         return Q()
-    return Q(**{f"{path}district__in": regions_under(region.pk)})
+    return Q(**{f"{path}district__in": regions_under(getattr(region, "pk", region))})
+
+
+def node_projects(user, region, path=""):
+    """A filter over the projects (reached through ``path``) whose figures a page about ``region``
+    sums: those located under the node, which the caller has checked the user may read
+    (visible_regions). For None: every project for the operator, and for a user who has no node of
+    their own (staff without a district, an admin without an office) only what they may see."""
+    if region is None:
+        return Q() if user.is_superuser else visible_projects(user, path)
+    return in_region(region, path)
 
 
 def _office_rows(user, path):
@@ -60,6 +67,19 @@ def managed_rows(user, path):
     if is_office_admin(user):
         return _office_rows(user, path)
     return NOTHING
+
+
+def office_districts(user):
+    """The districts whose reporting months an office closes and reopens: every district under its
+    node (all of them for the operator); none for anyone else, nor for an admin without an office."""
+    return _regions().filter(managed_rows(user, "pk"), kind=RegionKind.DISTRICT)
+
+
+def districts_under(region):
+    """The districts under a node (a Region or its id; the node itself when it is a district); all
+    of them for None, the operator's view of the installation."""
+    districts = _regions().filter(kind=RegionKind.DISTRICT)
+    return districts if region is None else districts.filter(pk__in=regions_under(getattr(region, "pk", region)))
 
 
 def _staff_projects(user, path):
@@ -146,6 +166,13 @@ def home_region(user):
         tops = list(_regions().filter(parent__isnull=True)[:2])
         return tops[0] if len(tops) == 1 else None
     return visible_regions(user).filter(pk=user.region_id).first() if user.region_id else None
+
+
+def home_region_id(user):
+    """The id of home_region(user) without reading the row, for what a page defaults to (the
+    reporting month, the period figures stand at): the office's node, a staff user's or leader's
+    district; None, the whole installation, for the operator."""
+    return None if user.is_superuser else getattr(user, "region_id", None)
 
 
 def scope_description(user):

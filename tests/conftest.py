@@ -114,11 +114,18 @@ SAMPLE_LIST = Path(__file__).parent / "data" / "municipal-list-2016.xlsx"
 
 @pytest.fixture
 def sample_import(demo):
-    """The city's 2016 sample list, uploaded and previewed (not applied)."""
+    """The city's 2016 sample list for 卫东区, uploaded by the command for 卫东区's office and
+    previewed (not applied)."""
     from django.core.files import File
 
     from projects.services.imports import import_upload
 
     with SAMPLE_LIST.open("rb") as handle:
-        record, _ = import_upload(user=None, upload=File(handle, name=SAMPLE_LIST.name), year=2016, level="city")
+        record, _ = import_upload(
+            user=None,
+            upload=File(handle, name=SAMPLE_LIST.name),
+            year=2016,
+            level="city",
+            region=Region.objects.get(code="410403"),  # 卫东区's list, as its office would import it
+        )
     return record

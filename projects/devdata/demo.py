@@ -20,7 +20,6 @@ from projects.choices import ProblemStatus, ReportStatus
 from projects.models import (
     Assignment,
     ClosedMonth,
-    Region,
     Instruction,
     Leader,
     Listing,
@@ -29,6 +28,7 @@ from projects.models import (
     Problem,
     ProblemStep,
     Project,
+    Region,
     ReportPhoto,
     Street,
     SupervisionVisit,
@@ -50,6 +50,7 @@ class DemoAccount:
     username: str
     role_label: str
     created: bool
+    office: str = ""  # 卫东区项目办 for an office admin; the district for staff and leaders
 
 
 @dataclass
@@ -192,7 +193,9 @@ class _Loader:
             elif row["role"] == Role.STAFF:
                 self.street_reporters.update({name: user for name in row.get("streets", [])})
             self.users[row["username"]] = user
-            self.result.accounts.append(DemoAccount(row["username"], Role(row["role"]).label, created))
+            region = user.region
+            office = "" if region is None else region.office_name if row["role"] == Role.ADMIN else region.name
+            self.result.accounts.append(DemoAccount(row["username"], Role(row["role"]).label, created, office))
 
     def load_project(self, row):
         project = self.get_or_create(

@@ -1,5 +1,7 @@
 """The monthly progress table (项目进展表) the city expects: title, unit row, grouped rows with
-section, subtotal and total rows, number formats, A3 landscape, headers on every page."""
+section, subtotal and total rows, number formats, A3 landscape, headers on every page. Above a
+district the rows are grouped by district first (一、新华区 …（一）续建项目 …), each closed by its
+own subtotal."""
 
 from decimal import Decimal
 
@@ -7,7 +9,6 @@ from django.utils import timezone
 
 from projects.choices import Category, Level
 from projects.exporters.xlsx import AMOUNT_FORMAT, HEADER, PERCENT_FORMAT, THIN_BORDER, Sheet, fit_text, new_workbook
-from projects.models import Region
 from projects.selectors.figures import percent_of
 
 PAPER_A3 = 8
@@ -32,10 +33,19 @@ COLUMNS = [  # (header, width)
 
 
 def title_for(table):
-    """The table's title and file name: the district, then the part of it the table holds (a
-    street's staff get "卫东区北环路街道…", never a title that names the whole district)."""
-    district = Region.objects.order_by("code").values_list("name", flat=True).first() or ""
-    return f"{district}{table.coverage}{table.year}年{Level(table.level).label}项目建设进展情况表（1-{table.month}月）"
+    """The table's title and file name: the node, then the part of it the table holds (a street's
+    staff get "卫东区北环路街道…", never a title that names the whole district)."""
+    node = table.region.name if table.region is not None else ""
+    return f"{node}{table.coverage}{table.year}年{Level(table.level).label}项目建设进展情况表（1-{table.month}月）"
+
+
+def section_number(number):
+    """1 → 一, 10 → 十, 12 → 十二, 99 → 九十九: a section's number; larger ones in digits."""
+    if not 1 <= number <= 99:
+        return str(number)
+    tens, ones = divmod(number, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else f"{SECTION_NUMBERS[tens - 1]}十"
+    return head + (SECTION_NUMBERS[ones - 1] if ones else "")
 
 
 def _fraction(percent):
@@ -53,6 +63,8 @@ class _Formats:
         self.header = style(**HEADER)
         self.section = style(bold=True, bg_color="#F2F2F2", pattern=1)
         self.section_blank = style(bg_color="#F2F2F2", pattern=1)
+        self.district = style(bold=True, size=12, bg_color="#D9D9D9", pattern=1)
+        self.district_blank = style(bg_color="#D9D9D9", pattern=1)
         number = style(align="center", valign="vcenter", text_wrap=True, **THIN_BORDER)
         amount = style(num_format=AMOUNT_FORMAT, **THIN_BORDER)
         percent = style(num_format=PERCENT_FORMAT, **THIN_BORDER)
@@ -87,30 +99,52 @@ def write_progress_table(output, table):
     month_range = f"1-{table.month}月"
     sheet.append([header.format(range=month_range) for header, _ in COLUMNS], [formats.header] * width)
 
-    subtotals = {row.key: row for row in table.by_category}
     blanks = [None] * (width - 8)
 
-    def total_row(label, plan, done, percent, total_investment):
-        values = [None, label, None, None, total_investment, plan, done, _fraction(percent), *blanks]
-        sheet.append(values, formats.total)
+    def total_row(label, row, total_investment):
+        values = [None, label, None, None, total_investment, row.annual_plan, row.cumulative, _fraction(row.percent)]
+        sheet.append([*values, *blanks], formats.total)
 
-    totals_investment = {}
-    grand_investment = Decimal(0)
     section_formats = [formats.section] + [formats.section_blank] * (width - 1)
-    number, sections, current = 0, 0, None
+    district_formats = [formats.district] + [formats.district_blank] * (width - 1)
+    parts = {part.subtotal.key: part for part in table.by_district or ()}
+    # Without districts the whole table is one part, its categories numbered 一、二、三 as always.
+    subtotals = {row.key: row for row in table.by_category}
+    investment = {"category": Decimal(0), "district": Decimal(0), "table": Decimal(0)}
+    number, districts, sections = 0, 0, 0
+    district, category = None, None
+
+    def close_category():
+        total_row("小计", subtotals[category], investment["category"])
+
+    def close_district():
+        part = parts[district]
+        total_row(f"{part.subtotal.label}小计", part.subtotal, investment["district"])
+
     for line in table.rows():
-        if line.category != current:
-            if current is not None:
-                row = subtotals[current]
-                total_row("小计", row.annual_plan, row.cumulative, row.percent, totals_investment[current])
-            current = line.category
-            totals_investment[current] = Decimal(0)
-            label = f"{SECTION_NUMBERS[sections]}、{Category(current).label}项目（{subtotals[current].listings}个）"
-            sheet.append([label] + [None] * (width - 1), section_formats)
+        if parts and line.district != district:
+            if category is not None:
+                close_category()
+                close_district()
+            district, category, sections = line.district, None, 0
+            part = parts[district]
+            subtotals = {row.key: row for row in part.by_category}
+            investment["district"] = Decimal(0)
+            districts += 1
+            label = f"{section_number(districts)}、{part.subtotal.label}（{part.subtotal.listings}个）"
+            sheet.append([label] + [None] * (width - 1), district_formats)
+        if line.category != category:
+            if category is not None:
+                close_category()
+            category = line.category
+            investment["category"] = Decimal(0)
             sections += 1
+            name = f"{Category(category).label}项目（{subtotals[category].listings}个）"
+            label = f"（{section_number(sections)}）{name}" if parts else f"{section_number(sections)}、{name}"
+            sheet.append([label] + [None] * (width - 1), section_formats)
         number += 1
-        totals_investment[current] += line.total_investment
-        grand_investment += line.total_investment
+        for key in investment:
+            investment[key] += line.total_investment
         sheet.append(
             [
                 number,
@@ -128,9 +162,9 @@ def write_progress_table(output, table):
             ],
             formats.row,
         )
-    if current is not None:
-        row = subtotals[current]
-        total_row("小计", row.annual_plan, row.cumulative, row.percent, totals_investment[current])
-    summary = table.summary
-    total_row("合计", summary.annual_plan, summary.cumulative, summary.percent, grand_investment)
+    if category is not None:
+        close_category()
+        if parts:
+            close_district()
+    total_row("合计", table.summary, investment["table"])
     workbook.close()

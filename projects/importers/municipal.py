@@ -50,12 +50,6 @@ class ParsedRow:
     row: int
     values: dict = field(default_factory=dict)  # canonical column → parsed value
 
-    @property
-    def key(self):
-        return (
-            ("code", self.values["code"]) if self.values.get("code") else ("name", normalize_text(self.values["name"]))
-        )
-
 
 @dataclass
 class SubtotalCheck:
@@ -184,7 +178,6 @@ def parse_list(sheets, *, default_level, year):
         if missing or (plan_year and plan_year != year):
             continue
         _parse_body(layout, result, default_level)
-    _check_duplicates(result)
     return result
 
 
@@ -262,6 +255,8 @@ def _parse_project(layout, number, values, section_category, default_level):
     for column in ("owner", "content", "remark", "unit", "leader"):
         parsed.values[column] = clean_text(_cell(values, col.get(column)))
     parsed.values["location"] = clean_text(_cell(values, col.get("location")))
+    # The district the row names in a column of its own (所在县区); None when the file has none.
+    parsed.values["district"] = clean_text(_cell(values, col["district"])) if "district" in col else None
     for column in AMOUNT_COLUMNS:
         if column not in col:
             parsed.values[column] = None
@@ -324,22 +319,4 @@ def _check_totals(layout, result, number, values, word, covered):
                 column,
                 f"{word}行为 {stated:,.2f} 万元，与所含各项目之和 {computed:,.2f} 万元不符"
                 f"（相差 {stated - computed:,.2f}）。",
-            )
-
-
-def _check_duplicates(result):
-    seen = {}
-    for row in result.rows:
-        if not row.values.get("name"):
-            continue
-        first = seen.setdefault(row.key, row)
-        if first is not row:
-            column = "code" if row.key[0] == "code" else "name"
-            result.errors.append(
-                RowIssue(
-                    row.sheet,
-                    row.row,
-                    COLUMN_LABELS[column],
-                    f"与「{first.sheet}」第{first.row}行是同一个项目，请删除重复的一行。",
-                )
             )

@@ -12,10 +12,17 @@ from projects.choices import (
     ImportStatus,
     Level,
 )
+from projects.scoping import managed_rows
 
 
 def import_upload_to(instance, filename):
     return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportRecordQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The imports of the user's office and of the offices under it (all, for the operator)."""
+        return self.filter(managed_rows(user, "region"))
 
 
 class ImportRecord(models.Model):
@@ -51,6 +58,8 @@ class ImportRecord(models.Model):
     unchanged = models.PositiveIntegerField("未变", default=0)
     error_count = models.PositiveIntegerField("错误", default=0)
     summary = models.JSONField("结果摘要", default=dict, blank=True)
+
+    objects = ImportRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = "清单导入记录"

@@ -47,12 +47,12 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return f"{reverse('projects:overview')}?region={self.code}"
+
     @property
     def office_name(self):
         return f"{self.name}项目办"
-
-    def get_absolute_url(self):
-        return f"{reverse('projects:overview')}?region={self.code}"
 
     def clean(self):
         errors = {}
@@ -69,7 +69,9 @@ class Region(models.Model):
             elif "code" not in errors:
                 width = CODE_PREFIX[self.parent.kind]
                 if self.code[:width] != self.parent.code[:width]:
-                    errors["code"] = f"代码应以上级“{self.parent.name}”的前 {width} 位 {self.parent.code[:width]} 开头。"
+                    errors["code"] = (
+                        f"代码应以上级“{self.parent.name}”的前 {width} 位 {self.parent.code[:width]} 开头。"
+                    )
         if self.pk is not None:
             self._clean_against_children(errors)
         if errors:
@@ -142,10 +144,6 @@ class Unit(models.Model):
 
     history = HistoricalRecords(verbose_name="责任单位变更记录")
 
-    def clean(self):
-        if self.street_id and self.district_id and self.street.district_id != self.district_id:
-            raise ValidationError({"street": "对应街道不在该单位所属区县内。"})
-
     class Meta:
         verbose_name = "责任单位"
         verbose_name_plural = "责任单位"
@@ -156,6 +154,10 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.street_id and self.district_id and self.street.district_id != self.district_id:
+            raise ValidationError({"street": "对应街道不在该单位所属区县内。"})
 
 
 class Leader(models.Model):

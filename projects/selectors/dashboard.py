@@ -1,15 +1,19 @@
-"""The district overview and the leaders' view: every figure an aggregate query, in 万元."""
+"""The overview of a node (a district, a city, a province) with its ranking of the nodes one tier
+down, and the leaders' view: every figure an aggregate query, in 万元."""
 
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Value
+from django.db.models import F, OuterRef, Q, Value
 
-from projects.choices import Batch, Category, ProblemStatus, WarningLight
+from projects.choices import Batch, Category, ProblemStatus, RegionKind, WarningLight
 from projects.models import Listing, Problem, overdue_condition
-from projects.scoping import in_region, scope_description
+from projects.scoping import home_region, home_region_id, node_projects, scope_description, visible_regions
 from projects.selectors.figures import (
+    CHILD_KEYS,
+    PLACE_KEYS,
     Rate,
     breakdown_from,
+    child_node,
     correlated_count,
     counted_reports,
     figure_groups,
@@ -46,6 +50,17 @@ class Overview:
     reported: bool  # whether the year has any submitted report (else no warning is judged)
     coverage: str  # for a user who sees part of the district: which part ("" for all of it)
     own_summary: object  # that part's summary, the same figures as its progress table; None for all
+    # Above a district: the nodes one tier down (Breakdown rows keyed by their code), best
+    # completion first; None at a district, which ranks its streets and units instead.
+    children: list | None
+    trail: list  # the nodes from the highest the user may read down to this one (the breadcrumb)
+
+    @property
+    def children_label(self):
+        """What the nodes one tier down are called: 区县 under a city, 市 under a province."""
+        if self.region is None:
+            return "行政区划"
+        return {RegionKind.CITY: "区县", RegionKind.PROVINCE: "市"}.get(self.region.kind, "行政区划")
 
     @property
     def streets_by_percent(self):
@@ -71,23 +86,28 @@ def _ranked(rows, *, by_percent):
     return sorted(rows, key=lambda r: (-r.cumulative, str(r.label)))
 
 
-def overview(*, user, year, month, level, region):
-    """Everything the overview of one node (a district, a city, a province) shows for one year,
-    month and level.
+def overview(*, user, year, month, level, region=None):
+    """Everything the overview of one node (a district, a city, a province; None: the user's own,
+    scoping.home_region) shows for one year, month and level.
 
     Totals are the node's for every role who may read it (scoping.visible_regions); the list of
     lagging projects holds only those the user may see, the most urgent first (red, then the
-    furthest behind). The overview page keeps what it renders from this until the data changes
-    (projects.freshness).
+    furthest behind). A district breaks its figures down by street and unit; a node above it ranks
+    the nodes one tier down, from the same grouped query as its totals, so each row is that node's
+    own overview to the cent. The overview page keeps what it renders from this until the data
+    changes (projects.freshness).
     """
-    listings = Listing.objects.filter(in_region(region, "project__"), year=year, level=level)
-    reported = year_reported(year)
+    region = region if region is not None else home_region(user)
+    in_node = node_projects(user, region, "project__")
+    listings = Listing.objects.filter(in_node, year=year, level=level)
+    reported = year_reported(year, region=region)
     figured = with_figures(listings, month=month, reported=reported)
-    groups = figure_groups(figured, month)
+    child = child_node(region)
+    groups = figure_groups(figured, month, places=PLACE_KEYS if child is None else (), child=child)
     coverage = scope_description(user)
     new_starts = [g for g in groups if g["category"] == Category.NEW_START]
     completions = [g for g in groups if g["category"] == Category.COMPLETION]
-    year_projects = Listing.objects.filter(in_region(region, "project__"), year=year).values("project_id")
+    year_projects = Listing.objects.filter(in_node, year=year).values("project_id")
     lagging = (
         figured.visible_to(user)
         .filter(warning__in=[WarningLight.RED, WarningLight.YELLOW])
@@ -101,11 +121,11 @@ def overview(*, user, year, month, level, region):
         summary=summary_from(groups, month),
         by_category=breakdown_from(groups, "category", labels=dict(Category.choices)),
         by_batch=breakdown_from(groups, "batch", labels=dict(Batch.choices)),
-        by_street=breakdown_from(groups, "project__street", "project__street__name"),
-        by_unit=breakdown_from(groups, "project__unit", "project__unit__name"),
+        by_street=breakdown_from(groups, "project__street", "project__street__name") if child is None else [],
+        by_unit=breakdown_from(groups, "project__unit", "project__unit__name") if child is None else [],
         monthly=monthly_series(listings, month=month),
         warning_counts={key: sum(g["n"] for g in groups if g["warning"] == key) for key in LIGHTS},
-        warnings=list(lagging.select_related("project__street", "project__unit")[:WARNINGS_SHOWN]),
+        warnings=list(lagging.select_related("project__district", "project__street", "project__unit")[:WARNINGS_SHOWN]),
         warnings_total=lagging.count(),
         problems=problem_figures(Problem.objects.filter(project_id__in=year_projects)),
         start_rate=Rate(
@@ -118,7 +138,22 @@ def overview(*, user, year, month, level, region):
         reported=reported,
         coverage=coverage,
         own_summary=investment_summary(listings=listings.visible_to(user), month=month) if coverage else None,
+        children=None if child is None else _ranked(breakdown_from(groups, *CHILD_KEYS), by_percent=True),
+        trail=region_trail(user=user, region=region),
     )
+
+
+TIER_ORDER = {kind: order for order, kind in enumerate(RegionKind.values)}  # province, city, district
+
+
+def region_trail(*, user, region):
+    """The breadcrumb of ``region``'s overview: its ancestors the user may read, from the highest,
+    then the node itself — up to the user's own office, never above it (scoping.visible_regions).
+    One query."""
+    if region is None:
+        return []
+    line = Q(pk=region.pk) | Q(children=region.pk) | Q(children__children=region.pk)
+    return sorted(visible_regions(user).filter(line).distinct(), key=lambda node: TIER_ORDER.get(node.kind, 0))
 
 
 def leader_projects(*, user, year, month):
@@ -129,7 +164,7 @@ def leader_projects(*, user, year, month):
         with_figures(
             Listing.objects.visible_to(user).filter(year=year),
             month=month,
-            reported=year_reported(year),
+            reported=year_reported(year, region=home_region_id(user)),
         )
         .select_related("project__street", "project__unit")
         .annotate(

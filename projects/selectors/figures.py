@@ -23,8 +23,9 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.db.models.lookups import LessThan
 
-from projects.choices import Category, ProjectStatus, WarningLight
+from projects.choices import Category, ProjectStatus, RegionKind, WarningLight
 from projects.models import COUNTED_REPORT, Listing, ListingCumulative, MonthlyReport
+from projects.scoping import in_region
 
 ZERO = Decimal("0.00")
 HUNDREDTH = Decimal("0.01")
@@ -57,8 +58,9 @@ def with_cumulative(listings, *, month):
     return listings.annotate(cumulative=Coalesce(F(column), Value(ZERO), output_field=AMOUNT_FIELD))
 
 
-def listings_for(*, year, level=None):
-    queryset = Listing.objects.filter(year=year)
+def listings_for(*, year, level=None, region=None):
+    """A year's listings (of one level), under ``region`` (all of them for None)."""
+    queryset = Listing.objects.filter(in_region(region, "project__"), year=year)
     if level is not None:
         queryset = queryset.filter(level=level)
     return queryset
@@ -199,15 +201,39 @@ def monthly_series(listings, *, month):
 
 
 LAGGING = (WarningLight.YELLOW, WarningLight.RED)
-GROUP_KEYS = ("category", "batch", "project__street", "project__street__name", "project__unit", "project__unit__name")
+# What a district's figures break down by: its streets and its units.
+PLACE_KEYS = ("project__street", "project__street__name", "project__unit", "project__unit__name")
+# The node one tier below the node whose figures these are (projects.selectors.figures.child_node).
+CHILD_KEYS = ("child", "child_name")
 
 
-def figure_groups(figured, month):
-    """One aggregate query over the listings, grouped by everything the overview breaks down by.
+def child_node(region):
+    """The node one tier below ``region`` that a listing's project lies in, as two SQL expressions
+    (its code, its name): a city's district, a province's city and, for the operator's view of an
+    installation with several tops (None), the top of the project's tree (at most three tiers up).
+    None at a district, whose figures break down by street and unit instead."""
+    district, city, province = "project__district", "project__district__parent", "project__district__parent__parent"
+    if region is None:
+        return (
+            Coalesce(f"{province}__code", f"{city}__code", f"{district}__code"),
+            Coalesce(f"{province}__name", f"{city}__name", f"{district}__name"),
+        )
+    if region.kind == RegionKind.CITY:
+        return F(f"{district}__code"), F(f"{district}__name")
+    if region.kind == RegionKind.PROVINCE:
+        return F(f"{city}__code"), F(f"{city}__name")
+    return None
+
+
+def figure_groups(figured, month, *, places=PLACE_KEYS, child=None):
+    """One aggregate query over the listings, grouped by everything the page breaks down by:
+    category, batch, warning, the start and completion flags, ``places`` (grouping keys such as a
+    district's streets and units) and ``child`` (child_node: the code and name of the node one tier
+    down, as "child" and "child_name").
 
     Each listing's cumulative is a correlated subquery; computed in one GROUP BY instead of once
-    per breakdown, the overview reads the listings once. The groups (a few hundred at most, not
-    one per listing) are then summed per breakdown."""
+    per breakdown, the page reads the listings once. The groups (a few hundred per district or
+    child node, never one per listing) are then summed per breakdown."""
     started = Case(When(cumulative__gt=0, then=Value(1)), default=Value(0))
     planned_by_month = Case(
         When(Q(planned_start_month__isnull=True) | Q(planned_start_month__lte=month), then=Value(1)), default=Value(0)
@@ -215,11 +241,13 @@ def figure_groups(figured, month):
     finished = Case(
         When(project__status__in=[ProjectStatus.COMPLETED, ProjectStatus.COMMISSIONED], then=Value(1)), default=Value(0)
     )
+    keys = ["category", "batch", *places]
+    figured = figured.order_by().annotate(started=started, planned_by_month=planned_by_month, finished=finished)
+    if child is not None:
+        figured = figured.annotate(**dict(zip(CHILD_KEYS, child, strict=True)))
+        keys += CHILD_KEYS
     return list(
-        figured.order_by()
-        .annotate(started=started, planned_by_month=planned_by_month, finished=finished)
-        .values(*GROUP_KEYS, "warning", "started", "planned_by_month", "finished")
-        .annotate(
+        figured.values(*keys, "warning", "started", "planned_by_month", "finished").annotate(
             n=Count("id"),
             plan=Coalesce(Sum("annual_plan"), Value(ZERO), output_field=AMOUNT_FIELD),
             done=Coalesce(Sum("cumulative"), Value(ZERO), output_field=AMOUNT_FIELD),

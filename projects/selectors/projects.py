@@ -59,12 +59,13 @@ class ListingFigures:
 
 def project_listing_figures(*, project):
     """For each of the project's listings: plan vs actual per month and the warning, at the month
-    that listing's year stands (selectors.reporting.figures_period)."""
+    that listing's year stands in the project's district (selectors.reporting.figures_period)."""
     result = []
+    district = project.district_id
     for listing in project.listings.order_by("-year", "level"):
-        month = figures_period(listing.year).month
+        month = figures_period(listing.year, region=district).month
         one = Listing.objects.filter(pk=listing.pk)
-        figured = with_figures(one, month=month, reported=year_reported(listing.year)).get()
+        figured = with_figures(one, month=month, reported=year_reported(listing.year, region=district)).get()
         result.append(ListingFigures(listing=figured, month=month, series=monthly_series(one, month=month)))
     return result
 

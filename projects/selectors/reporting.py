@@ -1,5 +1,10 @@
 """Monthly reporting: the periods pages default to, closed months, what a user may do with a report,
-a reporter's sheet, the unreported list, a report's figures."""
+a reporter's sheet, the unreported list, a report's figures.
+
+Each district closes its months on its own (ClosedMonth.district). The periods read for a
+``region``: a node of the tree (a Region or its id) whose districts they follow, None for the whole
+installation; pages pass the user's own node (scoping.home_region_id), so one district reporting
+further ahead never moves another's default month."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -8,6 +13,9 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
     Max,
     OuterRef,
     Subquery,
@@ -28,86 +36,175 @@ from projects.models import (
     MonthlyReport,
 )
 from projects.periods import Period
+from projects.scoping import districts_under, in_region
 from projects.selectors.figures import HUNDREDTH, ZERO, counted_reports, percent_of, schedule_percent
 
 NOT_REPORTED = "missing"
 REPORT_STATE_LABELS = {NOT_REPORTED: "未填报", **dict(ReportStatus.choices)}
 
 
-def reporting_period(*, today=None):
-    """The month staff report now: the one after the latest closed month, else the latest month
-    with any report, never later than the month before today."""
+def _region_key(region):
+    """``region`` (a Region, its id, or None for the whole installation) in a cache key."""
+    return "all" if region is None else getattr(region, "pk", region)
+
+
+def _month_number(year, month):
+    """A period as one comparable number (2015 × 100 + 9), to take the latest with one MAX."""
+    return ExpressionWrapper(F(year) * 100 + F(month), output_field=IntegerField())
+
+
+def _period(number):
+    return Period(*divmod(number, 100))
+
+
+def reporting_period(*, region=None, today=None):
+    """The month staff report now in the districts under ``region``. In each district it is the one
+    after its latest closed month, else its latest month with any report; over several districts,
+    the earliest of these (a month some district still reports in). Never later than the month
+    before today."""
     ceiling = Period.of(today or timezone.localdate()).previous()
-    closed = latest_closed_month()
-    if closed:
-        candidate = closed.next()
-    else:
-        latest = (
-            MonthlyReport.objects.order_by("-listing__year", "-month").values_list("listing__year", "month").first()
-        )
-        candidate = Period(*latest) if latest else ceiling
-    return min(candidate, ceiling)
+    months = cached_figure("reporting-months", lambda: _reporting_months(region), _region_key(region))
+    return min([*months, ceiling])
 
 
-def latest_reported_period():
-    """The latest month with a submitted report; the reporting month when there is none."""
-    return cached_figure("latest-period", _latest_reported_period, timezone.localdate())
+def _reporting_months(region):
+    """Each district's reporting month under ``region``, as far as its closed months or reports tell."""
+    districts = districts_under(region)
+    closed = (
+        ClosedMonth.objects.order_by()
+        .filter(district__in=districts.values("pk"))
+        .values("district")
+        .annotate(latest=Max(_month_number("year", "month")))
+        .values_list("latest", flat=True)
+    )
+    never_closed = districts.exclude(Exists(ClosedMonth.objects.filter(district=OuterRef("pk")))).values("pk")
+    reported = (
+        MonthlyReport.objects.order_by()
+        .filter(listing__project__district__in=never_closed)
+        .values("listing__project__district")
+        .annotate(latest=Max(_month_number("listing__year", "month")))
+        .values_list("latest", flat=True)
+    )
+    return [_period(number).next() for number in closed] + [_period(number) for number in reported]
 
 
-def _latest_reported_period():
-    newest = Listing.objects.order_by()
+def latest_reported_period(*, region=None):
+    """The latest month with a submitted report under ``region`` (anywhere for None); the reporting
+    month there when there is none."""
+    return cached_figure(
+        "latest-period", lambda: _latest_reported_period(region), _region_key(region), timezone.localdate()
+    )
+
+
+def _latest_reported_period(region):
+    newest = Listing.objects.order_by().filter(in_region(region, "project__"))
     year = newest.aggregate(year=Max("year"))["year"]
     while year is not None:
-        month = _latest_reported_month(year)
+        month = _latest_reported_month(year, region)
         if month is not None:
             return Period(year, month)
         year = newest.filter(year__lt=year).aggregate(year=Max("year"))["year"]
-    return reporting_period()
+    return reporting_period(region=region)
 
 
-def latest_reported_month(year):
-    """The latest month of ``year`` with a submitted report, or None."""
-    return cached_figure("latest-month", lambda: _latest_reported_month(year), year)
+def latest_reported_month(year, *, region=None):
+    """The latest month of ``year`` with a submitted report under ``region`` (anywhere for None), or None."""
+    return cached_figure("latest-month", lambda: _latest_reported_month(year, region), year, _region_key(region))
 
 
-def _latest_reported_month(year):
+def _latest_reported_month(year, region):
     # One row of the year carries a CASE whose EXISTS probes run from December back and stop at the
     # first month with a submitted report. Each probe walks the year's listings through the
     # (listing, month) index: never a sort or a scan of every report, on SQLite and PostgreSQL alike.
-    in_year = counted_reports().filter(listing__year=year)
+    in_year = counted_reports().filter(in_region(region, "listing__project__"), listing__year=year)
     months = Case(*(When(Exists(in_year.filter(month=m)), then=Value(m)) for m in range(12, 0, -1)))
     found = Listing.objects.order_by().filter(year=year).annotate(month=months).values_list("month", flat=True)[:1]
     return next(iter(found), None)
 
 
-def year_reported(year):
-    """Whether ``year`` has any submitted report (else no warning can be judged yet)."""
-    return latest_reported_month(year) is not None
+def year_reported(year, *, region=None):
+    """Whether ``year`` has any submitted report under ``region`` (anywhere for None); else no
+    warning can be judged yet."""
+    return latest_reported_month(year, region=region) is not None
 
 
-def figures_period(year=None):
-    """The period figures are shown at when none is asked for: the latest reported month (of
-    ``year`` when given). For a year not yet reported, the current reporting month when it is in
-    that year (never a month still to come), December for a past year and January for a year ahead."""
+def figures_period(year=None, *, region=None):
+    """The period figures under ``region`` (the whole installation for None) are shown at when none
+    is asked for: the latest reported month there (of ``year`` when given). For a year not yet
+    reported, the current reporting month when it is in that year (never a month still to come),
+    December for a past year and January for a year ahead."""
     if year is None:
-        return latest_reported_period()
-    month = latest_reported_month(year)
+        return latest_reported_period(region=region)
+    month = latest_reported_month(year, region=region)
     if month is not None:
         return Period(year, month)
-    reporting = reporting_period()
+    reporting = reporting_period(region=region)
     if year == reporting.year:
         return reporting
     return Period(year, 12 if year < reporting.year else 1)
 
 
-def month_is_closed(year, month):
-    return ClosedMonth.objects.filter(year=year, month=month).exists()
+def month_is_closed(year, month, *, district):
+    """Whether ``district`` (a Region or its id) has closed ``year``/``month``."""
+    return ClosedMonth.objects.filter(district=district, year=year, month=month).exists()
 
 
-def latest_closed_month():
-    """The latest closed month, or None."""
-    closed = ClosedMonth.objects.order_by("-year", "-month").values_list("year", "month").first()
+def latest_closed_month(*, district):
+    """The latest month ``district`` (a Region or its id) has closed, or None."""
+    closed = (
+        ClosedMonth.objects.filter(district=district).order_by("-year", "-month").values_list("year", "month").first()
+    )
     return Period(*closed) if closed else None
+
+
+@dataclass(frozen=True)
+class MonthClosing:
+    """Where one month stands in an office's districts: closed in some, still open in the others.
+    Each district closes its months on its own, in order (one unbroken run per district)."""
+
+    period: Period
+    districts: tuple  # the office's districts (Region), by code
+    closed: tuple  # those of them that have closed the month
+    latest: dict  # district pk -> the latest month it has closed (absent: none yet)
+
+    @property
+    def open(self):
+        return tuple(district for district in self.districts if district not in self.closed)
+
+    @property
+    def all_closed(self):
+        return bool(self.closed) and not self.open
+
+    @property
+    def partly_closed(self):
+        """Closed in some of the districts, not in all: the page names which."""
+        return bool(self.closed) and bool(self.open)
+
+    @property
+    def several(self):
+        """More than one district: messages name the district they are about."""
+        return len(self.districts) > 1
+
+
+def month_closing(*, districts, year, month):
+    """The MonthClosing of ``year``/``month`` over ``districts`` (a queryset of Region), in three queries."""
+    districts = tuple(districts.order_by("code"))
+    ids = [district.pk for district in districts]
+    latest = (
+        ClosedMonth.objects.order_by()
+        .filter(district__in=ids)
+        .values("district")
+        .annotate(latest=Max(_month_number("year", "month")))
+        .values_list("district", "latest")
+    )
+    closed = ClosedMonth.objects.filter(district__in=ids, year=year, month=month).values_list("district", flat=True)
+    closed = set(closed)
+    return MonthClosing(
+        period=Period(year, month),
+        districts=districts,
+        closed=tuple(district for district in districts if district.pk in closed),
+        latest={district: _period(number) for district, number in latest},
+    )
 
 
 @dataclass(frozen=True)
@@ -143,7 +240,7 @@ class ReportActions:
 def report_actions(*, user, listing, month, report):
     """The ReportActions of ``user`` on ``report`` (None: not yet made) of ``listing`` and ``month``."""
     return ReportActions(
-        closed=month_is_closed(listing.year, month),
+        closed=month_is_closed(listing.year, month, district=listing.project.district_id),
         submitted=report is not None and report.status == ReportStatus.SUBMITTED,
         admin=is_office_admin(user),
     )
@@ -155,17 +252,20 @@ def milestones_open_for(listing):
 
 
 def report_sheet(*, user, year, month):
-    """The year's listings the user reports for, each annotated with its report for ``month``."""
+    """The year's listings the user reports for, each annotated with its report for ``month`` and
+    whether its district has closed the month (``month_closed``), by district, street and name."""
     reports = MonthlyReport.objects.filter(listing=OuterRef("pk"), month=month)
+    closed = ClosedMonth.objects.filter(district=OuterRef("project__district"), year=year, month=month)
     return (
         Listing.objects.kept_by(user)
         .filter(year=year)
-        .select_related("project__street", "project__unit")
+        .select_related("project__district", "project__street", "project__unit")
         .annotate(
             report_id=Subquery(reports.values("pk")[:1]),
             report_status=Coalesce(Subquery(reports.values("status")[:1]), Value(NOT_REPORTED)),
+            month_closed=Exists(closed),
         )
-        .order_by("project__street__sort_order", "project__name", "level")
+        .order_by("project__district__code", "project__street__sort_order", "project__name", "level")
     )
 
 
@@ -175,12 +275,18 @@ def report_state_counts(sheet):
 
 
 def missing_reports(*, user, year, month):
-    """The listings of ``year`` without a submitted report for ``month``, by street and unit."""
+    """The listings of ``year`` without a submitted report for ``month``, by district, street and unit."""
     submitted = counted_reports().filter(listing=OuterRef("pk"), month=month)
     return (
         report_sheet(user=user, year=year, month=month)
         .exclude(Exists(submitted))
-        .order_by("project__street__sort_order", "project__street__name", "project__unit__name", "project__name")
+        .order_by(
+            "project__district__code",
+            "project__street__sort_order",
+            "project__street__name",
+            "project__unit__name",
+            "project__name",
+        )
     )
 
 

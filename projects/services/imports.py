@@ -1,6 +1,9 @@
 """Importing a municipal key-project list: preview first (the plan, services.import_plans; nothing
 written but the record of the upload), then confirm, which applies exactly what was previewed in
-one transaction, or nothing at all."""
+one transaction, or nothing at all.
+
+An import is made by an office: a district's, a city's or a province's 项目办 (an admin's own; the
+operator, or the command, names one). Its rows go only to districts under that office's node."""
 
 import hashlib
 from decimal import Decimal
@@ -19,6 +22,7 @@ from projects.models import (
     ImportRecord,
     Listing,
     Project,
+    Region,
     Unit,
 )
 from projects.services.audit import bulk_create_audited
@@ -43,6 +47,7 @@ def _store(upload, user, year, level, plan):
     record = ImportRecord(
         original_name=(getattr(upload, "name", "") or "清单.xlsx")[:255],
         sha256=hashlib.sha256(content).hexdigest(),
+        region=plan.region,
         year=year,
         level=level,
         status=ImportStatus.PREVIEWED if plan.ok else ImportStatus.REFUSED,
@@ -65,10 +70,30 @@ def _check_admin(user):
         raise PermissionDenied("只有项目办管理员可以导入项目清单。")
 
 
-def import_upload(*, user, upload, year, level):
-    """Keep the file, preview it and record the preview; nothing else is written."""
+def import_office(*, user, region=None):
+    """The office an import is made by: an office admin's own node; for the operator (a superuser,
+    or the command, with no user) the node ``region`` names, which may be left out only when the
+    installation has a single region."""
     _check_admin(user)
-    plan = import_read(upload, year=year, level=level)
+    if user is not None and not user.is_superuser:
+        if user.region_id is None:
+            raise PermissionDenied("您的账号还没有所属的项目办，不能导入清单。请联系系统管理员。")
+        if region is not None and region.pk != user.region_id:
+            raise PermissionDenied("只能以本项目办的名义导入清单。")
+        return user.region
+    if region is not None:
+        return region
+    regions = list(Region.objects.all()[:2])
+    if len(regions) == 1:
+        return regions[0]
+    raise ValidationError({"region": "请指定导入清单的项目办（行政区划代码，如 410403 卫东区、410400 平顶山市）。"})
+
+
+def import_upload(*, user, upload, year, level, region=None):
+    """Keep the file, preview it for the importing office (import_office) and record the preview;
+    nothing else is written."""
+    office = import_office(user=user, region=region)
+    plan = import_read(upload, year=year, level=level, region=office)
     return _store(upload, user, year, level, plan), plan
 
 
@@ -79,6 +104,10 @@ def import_confirm(*, user, record):
     second preview of the same list, confirmed at the same moment, sees what the first wrote and
     is refused instead of creating every project a second time."""
     _check_admin(user)
+    if user is not None and not ImportRecord.objects.visible_to(user).filter(pk=record.pk).exists():
+        raise PermissionDenied("该导入不在本项目办管理范围内。")
+    if record.region_id is None:
+        raise ValidationError("该导入没有记录是哪个项目办导入的，请重新上传并预览后再确认。")
     if record.status != ImportStatus.PREVIEWED:
         raise ValidationError(f"该导入当前为「{record.get_status_display()}」，不能再确认。")
     parsed = parsed_list_from(record.summary)
@@ -90,7 +119,7 @@ def import_confirm(*, user, record):
                 raise ValidationError("该导入已被确认过。")
             # Planned again against the database as it is now: the digest shows whether that is
             # still exactly what was previewed (someone may have changed or imported in between).
-            plan = plan_parsed(parsed, ImportPlan(year=record.year, level=record.level))
+            plan = plan_parsed(parsed, ImportPlan(year=record.year, level=record.level, region=locked.region))
             if not plan.ok or plan.digest() != record.plan_digest:
                 raise ValidationError(_changed_since_preview(plan))
             _apply(plan, user=user, reason=f"导入清单：{record.original_name}（导入记录 #{record.pk}）")
@@ -122,25 +151,26 @@ def _changed_since_preview(plan):
 
 def _apply(plan, *, user, reason):
     units = {}
-    for name in plan.new_units:  # one per normalised name
+    for district, name in plan.units_to_create:  # one per district and normalised name
         kind = UnitKind.STREET_OFFICE if name.endswith("街道办事处") else UnitKind.DEPARTMENT
-        unit = Unit(name=name, kind=kind)
+        unit = Unit(district=district, name=name, kind=kind)
         unit._history_user, unit._change_reason = user, reason
         unit.save()
-        units[normalize_text(name)] = unit
+        units[(district.pk, normalize_text(name))] = unit
     history = {"default_user": user, "default_change_reason": reason}
 
     def unit_for(row):
-        """The unit found in the district's list, or the one this import has just created."""
+        """The unit found in the row's district, or the one this import has just created there."""
         if row.values["unit"] is not None or not row.unit_name:
             return row.values["unit"]
-        return units.get(normalize_text(row.unit_name))
+        return units.get((row.values["district"].pk, normalize_text(row.unit_name)))
 
     new_projects, changed_projects = [], []
     for row in plan.rows:
         if row.project is None:
             row.project = Project(
                 name=row.values["name"],
+                district=row.values["district"],
                 **{name: row.values[name] for name in PROJECT_FIELDS if name != "unit"},
                 unit=unit_for(row),
             )

@@ -99,7 +99,7 @@ def photo_delete(*, user, photo):
     files = [photo.image.name, photo.thumbnail.name]
     storage = photo.image.storage
     with transaction.atomic():
-        lock_reporting_month(listing.year, report.month, shared=True)
+        lock_reporting_month(listing.year, report.month, district=listing.project.district_id, shared=True)
         report.refresh_from_db(fields=["status"])
         actions = report_actions(user=user, listing=listing, month=report.month, report=report)
         if actions.closed:

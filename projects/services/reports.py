@@ -17,8 +17,9 @@ from accounts.roles import is_office_admin
 from projects.choices import ReportStatus
 from projects.models import ClosedMonth, Listing, MonthlyReport
 from projects.periods import Period
+from projects.scoping import office_districts
 from projects.selectors.figures import ZERO, counted_reports
-from projects.selectors.reporting import latest_closed_month, month_is_closed, report_actions
+from projects.selectors.reporting import month_closing, report_actions
 from projects.services.audit import audited_save
 from projects.services.errors import NeedsConfirmation, PermissionDenied, ReportConflict, ValidationError
 from projects.services.locks import lock_month_closing, lock_reporting_month
@@ -168,7 +169,7 @@ def report_save(*, user, listing, month, data, version, submit, confirmed=False,
         with transaction.atomic():
             # Whether the month is closed and what the report is now are read under the month's
             # lock: closing the month waits for this save, or this save sees the month closed.
-            lock_reporting_month(listing.year, month, shared=True)
+            lock_reporting_month(listing.year, month, district=listing.project.district_id, shared=True)
             existing = MonthlyReport.objects.filter(listing=listing, month=month).first()
             actions = report_actions(user=user, listing=listing, month=month, report=existing)
             change_reason = _correction_reason(actions, listing, month, correction_reason)
@@ -253,7 +254,7 @@ def report_return(*, user, report, reason, version):
         raise ValidationError({"reason": "请填写退回原因。"})
     listing = report.listing
     with transaction.atomic():
-        lock_reporting_month(listing.year, report.month, shared=True)
+        lock_reporting_month(listing.year, report.month, district=listing.project.district_id, shared=True)
         actions = report_actions(user=user, listing=listing, month=report.month, report=report)
         if actions.closed:
             raise ValidationError(f"{listing.year}年{report.month}月已锁定，不能退回；请直接更正并填写原因。")
@@ -268,64 +269,105 @@ def report_return(*, user, report, reason, version):
     return report
 
 
-def month_close_refusal(year, month):
-    """Why ``year``/``month`` cannot be closed now, in Chinese; None when it can."""
-    period = Period(year, month)
-    if month_is_closed(year, month):
+def _office_districts(user, doing):
+    """The districts an office closes and reopens months for (scoping.office_districts)."""
+    if not is_office_admin(user):
+        raise PermissionDenied(f"只有项目办管理员可以{doing}月份。")
+    districts = office_districts(user)
+    if not districts.exists():
+        raise PermissionDenied(f"您的账号还没有所属的项目办（行政区划），不能{doing}月份；请联系系统管理员。")
+    return districts
+
+
+def _named(state, district):
+    """A district's name where the office has several, so a message says which one it is about."""
+    return district.name if state.several else ""
+
+
+def _close_refusal(state):
+    period = state.period
+    if not state.districts:
+        return "您的账号还没有所属的项目办（行政区划），不能锁定月份。"
+    if not state.open:
         return f"{period.label}已经锁定。"
     if period >= Period.of(timezone.localdate()):
         return f"{period.label}还没有结束，不能锁定。"
-    latest = latest_closed_month()
-    if latest is not None and period != latest.next():
-        return f"月份须按顺序锁定：已锁定到{latest.label}，下一个应锁定{latest.next().label}。"
+    out_of_order = [
+        f"{_named(state, district)}已锁定到{latest.label}，下一个应锁定{latest.next().label}"
+        for district in state.open
+        if (latest := state.latest.get(district.pk)) is not None and period != latest.next()
+    ]
+    if out_of_order:
+        return f"月份须按顺序锁定：{'；'.join(out_of_order)}。"
     return None
 
 
-def month_close(*, user, year, month):
-    """Close a reporting month: from now on its reports change only by an admin with a reason.
+def month_close_refusal(*, user, year, month):
+    """Why ``user``'s office cannot close ``year``/``month`` now, in Chinese; None when it can."""
+    return _close_refusal(month_closing(districts=office_districts(user), year=year, month=month))
 
-    Under the month's lock: saves into the month already in flight finish first, later ones see
-    it closed; of two admins closing it at once, the second is told it is already closed."""
-    if not is_office_admin(user):
-        raise PermissionDenied("只有项目办管理员可以锁定月份。")
+
+def month_close(*, user, year, month):
+    """Close a reporting month in every district of the user's office that has not closed it yet (a
+    district's office: its own; the city's: each of its districts), one ClosedMonth per district:
+    from now on their reports change only by an admin with a reason. Refused whole when a district
+    would close out of order. Returns the months closed.
+
+    Under each district's month lock: saves into the month already in flight finish first, later
+    ones see it closed; of two offices closing it at once, the second closes what is left, or is
+    told it is already closed. Other districts' saves never wait."""
+    districts = _office_districts(user, "锁定")
     if not 1 <= month <= 12:
         raise ValidationError("月份必须在1到12之间。")
     with transaction.atomic():
-        lock_month_closing(year, month)
-        refusal = month_close_refusal(year, month)
+        lock_month_closing(year, month, districts=districts.values_list("pk", flat=True))
+        state = month_closing(districts=districts, year=year, month=month)
+        refusal = _close_refusal(state)
         if refusal:
             raise ValidationError(refusal)
-        try:
-            with transaction.atomic():
-                return audited_save(ClosedMonth(year=year, month=month, closed_by=user), user=user)
-        except IntegrityError:
-            raise ValidationError(f"{year}年{month}月已经锁定。") from None
+        closed = []
+        for district in state.open:
+            try:
+                with transaction.atomic():
+                    row = ClosedMonth(district=district, year=year, month=month, closed_by=user)
+                    closed.append(audited_save(row, user=user))
+            except IntegrityError:
+                raise ValidationError(f"{_named(state, district)}{year}年{month}月已经锁定。") from None
+        return closed
 
 
-def month_reopen_refusal(year, month):
-    """Why ``year``/``month`` cannot be reopened, in Chinese; None when it can: only the latest
-    closed month reopens, so the closed months stay one unbroken run."""
-    latest = latest_closed_month()
-    if latest == (year, month):
-        return None
-    if not month_is_closed(year, month):
-        return f"{Period(year, month).label}没有锁定。"
-    return f"只能解锁最近锁定的月份（{latest.label}）；请先解锁其后的月份。"
+def _reopen_refusal(state):
+    """Only each district's latest closed month reopens, so its closed months stay one unbroken run."""
+    if not state.closed:
+        return f"{state.period.label}没有锁定。"
+    later = [district for district in state.closed if state.latest[district.pk] != state.period]
+    if later:
+        latest = "、".join(f"{_named(state, district)}{state.latest[district.pk].label}" for district in later)
+        return f"只能解锁最近锁定的月份（{latest}）；请先解锁其后的月份。"
+    return None
+
+
+def month_reopen_refusal(*, user, year, month):
+    """Why ``user``'s office cannot reopen ``year``/``month``, in Chinese; None when it can."""
+    return _reopen_refusal(month_closing(districts=office_districts(user), year=year, month=month))
 
 
 def month_reopen(*, user, year, month, reason):
-    """Reopen the latest closed month (an admin, with a reason kept in the history)."""
-    if not is_office_admin(user):
-        raise PermissionDenied("只有项目办管理员可以解锁月份。")
+    """Reopen ``year``/``month`` in the districts of the user's office that have closed it, where it
+    is their latest closed month (an admin, with a reason kept in the history). A district outside
+    the office is never touched. Returns the districts reopened."""
+    districts = _office_districts(user, "解锁")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写解锁原因。"})
     with transaction.atomic():
-        lock_month_closing(year, month)
-        refusal = month_reopen_refusal(year, month)
+        lock_month_closing(year, month, districts=districts.values_list("pk", flat=True))
+        state = month_closing(districts=districts, year=year, month=month)
+        refusal = _reopen_refusal(state)
         if refusal:
             raise ValidationError(refusal)
-        closed = ClosedMonth.objects.get(year=year, month=month)
-        closed._history_user = user
-        closed._change_reason = f"解锁：{reason}"
-        closed.delete()
+        for closed in ClosedMonth.objects.filter(district__in=state.closed, year=year, month=month):
+            closed._history_user = user
+            closed._change_reason = f"解锁：{reason}"
+            closed.delete()
+        return list(state.closed)

@@ -17,7 +17,7 @@ from projects.forms import ProgressExportForm, form_errors
 from projects.selectors.problems import problem_list
 from projects.selectors.progress import progress_table
 from projects.selectors.projects import leader_assignments
-from projects.views.mixins import overview_params
+from projects.views.mixins import overview_params, region_from
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,8 +34,11 @@ def download(file, filename):
 
 
 class ProgressTableExportView(LoginRequiredMixin, View):
+    """The progress table of the node ``?region=`` names (the user's own by default)."""
+
     def get(self, request):
-        form = ProgressExportForm(request.GET, user=request.user)
+        region = region_from(request)  # a node the user may not read: 404
+        form = ProgressExportForm(request.GET, user=request.user, region=region)
         if not form.is_valid() and ({"street", "unit"} & set(form.errors)):
             # A table of the whole district under a street's name (or the reverse) must never go out.
             messages.warning(request, "筛选条件有误：" + form_errors(form))
@@ -46,6 +49,7 @@ class ProgressTableExportView(LoginRequiredMixin, View):
             year=period.year,
             month=period.month,
             level=level,
+            region=region,
             street=form.cleaned_data.get("street"),
             unit=form.cleaned_data.get("unit"),
         )
@@ -54,7 +58,7 @@ class ProgressTableExportView(LoginRequiredMixin, View):
 
 class ProblemLedgerExportView(LoginRequiredMixin, View):
     def get(self, request):
-        filterset = ProblemFilterSet(request.GET, queryset=problem_list(user=request.user))
+        filterset = ProblemFilterSet(request.GET, queryset=problem_list(user=request.user), user=request.user)
         if not filterset.is_valid():
             messages.warning(request, "筛选条件有误：" + filter_errors(filterset))
             return redirect("projects:problem_list")

@@ -1,4 +1,6 @@
-"""Importing the municipal lists (admins only): upload → preview → confirm; errors as .xlsx."""
+"""Importing the municipal lists (admins only): upload → preview → confirm; errors as .xlsx. An
+office sees and confirms the imports of its own node and of the offices under it; another
+office's import answers 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from projects.choices import RegionKind
 from projects.exporters.xlsx import simple_workbook
 from projects.forms import ImportUploadForm
 from projects.importers.template import template_workbook
@@ -15,7 +18,7 @@ from projects.models import ImportRecord, Listing
 from projects.services.import_plans import STATUS_LABELS
 from projects.services.imports import error_rows, import_confirm, import_upload
 from projects.views.exports import XLSX, as_attachment, download
-from projects.views.mixins import OfficeAdminRequiredMixin
+from projects.views.mixins import OfficeAdminRequiredMixin, add_service_errors
 
 
 def xlsx_response(content, filename):
@@ -23,23 +26,39 @@ def xlsx_response(content, filename):
     return as_attachment(HttpResponse(content, content_type=XLSX), filename)
 
 
+def records_of(user):
+    """The imports the user's office may see: its own and those of the offices under it."""
+    return ImportRecord.objects.visible_to(user)
+
+
 class ImportListView(OfficeAdminRequiredMixin, TemplateView):
     template_name = "projects/import_list.html"
 
     def get_context_data(self, form=None, **kwargs):
-        latest = Listing.objects.order_by("-year").values_list("year", flat=True).first()
+        user = self.request.user
+        latest = Listing.objects.visible_to(user).order_by("-year").values_list("year", flat=True).first()
         default_year = max(latest + 1 if latest else timezone.localdate().year, 2000)
         return super().get_context_data(
-            form=form or ImportUploadForm(initial={"year": default_year}),
-            records=ImportRecord.objects.select_related("uploaded_by", "applied_by")[:50],
+            form=form or ImportUploadForm(initial={"year": default_year}, user=user),
+            office=None if user.is_superuser else user.region,
+            records=records_of(user).select_related("uploaded_by", "applied_by", "region")[:50],
             **kwargs,
         )
 
     def post(self, request):
-        form = ImportUploadForm(request.POST, request.FILES)
+        form = ImportUploadForm(request.POST, request.FILES, user=request.user)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        record, plan = import_upload(user=request.user, upload=form.cleaned_data["file"], **_year_level(form))
+        try:
+            record, plan = import_upload(
+                user=request.user,
+                upload=form.cleaned_data["file"],
+                region=form.cleaned_data.get("region"),
+                **_year_level(form),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.render_to_response(self.get_context_data(form=form))
         if plan.ok:
             messages.success(request, "文件已读取，请核对预览，确认后才会写入。")
         else:
@@ -58,7 +77,9 @@ class ImportDetailView(OfficeAdminRequiredMixin, TemplateView):
     template_name = "projects/import_detail.html"
 
     def get_context_data(self, pk, **kwargs):
-        record = get_object_or_404(ImportRecord.objects.select_related("uploaded_by", "applied_by"), pk=pk)
+        record = get_object_or_404(
+            records_of(self.request.user).select_related("uploaded_by", "applied_by", "region"), pk=pk
+        )
         summary = record.summary or {}
         rows = summary.get("rows", [])
         status = self.request.GET.get("status")
@@ -68,6 +89,7 @@ class ImportDetailView(OfficeAdminRequiredMixin, TemplateView):
             rows=[row for row in rows if not status or row["status"] == status],
             status=status,
             status_labels=STATUS_LABELS,
+            several_districts=record.region is None or record.region.kind != RegionKind.DISTRICT,
             **kwargs,
         )
 
@@ -76,7 +98,7 @@ class ImportConfirmView(OfficeAdminRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        record = get_object_or_404(ImportRecord, pk=pk)
+        record = get_object_or_404(records_of(request.user), pk=pk)
         try:
             record = import_confirm(user=request.user, record=record)
         except ValidationError as error:
@@ -90,7 +112,7 @@ class ImportConfirmView(OfficeAdminRequiredMixin, View):
 
 class ImportErrorsView(OfficeAdminRequiredMixin, View):
     def get(self, request, pk):
-        record = get_object_or_404(ImportRecord, pk=pk)
+        record = get_object_or_404(records_of(request.user), pk=pk)
         content = simple_workbook(
             "错误清单", ["类型", "工作表", "行号", "列", "说明"], error_rows(record), widths=[8, 24, 8, 16, 80]
         )
@@ -102,7 +124,7 @@ class ImportFileView(OfficeAdminRequiredMixin, View):
     came with, which could make a browser open it as something else); a refused one is not kept."""
 
     def get(self, request, pk):
-        record = get_object_or_404(ImportRecord, pk=pk)
+        record = get_object_or_404(records_of(request.user), pk=pk)
         if not record.file:
             raise Http404("该导入被拒绝，原文件未保留。")
         return download(record.file.open("rb"), record.download_name())

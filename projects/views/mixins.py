@@ -8,7 +8,7 @@ from django.http import Http404
 from accounts.roles import is_office_admin
 from projects.choices import Level
 from projects.forms import OverviewForm, PeriodForm, RegionForm, form_errors, parse_int
-from projects.scoping import home_region
+from projects.scoping import home_region, home_region_id
 from projects.selectors.reporting import figures_period, reporting_period
 
 
@@ -31,11 +31,11 @@ def add_service_errors(form, error: ValidationError):
 
 
 def period_from(request):
-    """(period, error) for the reporting pages from GET, defaulting to the month staff report now.
-    A wrong or empty year or month gives that month whole, and ``error`` says in Chinese what was
-    wrong (None when nothing was)."""
+    """(period, error) for the reporting pages from GET, defaulting to the month staff report now in
+    the user's own districts (scoping.home_region_id). A wrong or empty year or month gives that month
+    whole, and ``error`` says in Chinese what was wrong (None when nothing was)."""
     form = PeriodForm(request.GET)
-    current = reporting_period()
+    current = reporting_period(region=home_region_id(request.user))
     period = form.period(lambda year: current)
     empty = [name for name in ("year", "month") if name in request.GET and not request.GET[name].strip()]
     if form.errors or empty:
@@ -46,10 +46,11 @@ def period_from(request):
 
 def overview_params(request):
     """(period, level) for the overview and its downloads from GET: by default the city level at
-    the month figures stand (selectors.reporting.figures_period); a bad value is reported as a
-    message and replaced by its default."""
+    the month figures stand in the user's own districts (selectors.reporting.figures_period); a bad
+    value is reported as a message and replaced by its default."""
     form = OverviewForm(request.GET)
-    period = form.period(figures_period)
+    home = home_region_id(request.user)
+    period = form.period(lambda year: figures_period(year, region=home))
     level = form.cleaned_data.get("level") or Level.CITY
     for field, errors in form.errors.items():
         messages.warning(request, f"参数「{form.fields[field].label}」有误：{'；'.join(errors)}已使用默认值。")

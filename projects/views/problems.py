@@ -22,7 +22,9 @@ class ProblemListView(LoginRequiredMixin, TemplateView):
     paginate_by = 50
 
     def get_context_data(self, **kwargs):
-        filterset = ProblemFilterSet(self.request.GET, queryset=problem_list(user=self.request.user))
+        filterset = ProblemFilterSet(
+            self.request.GET, queryset=problem_list(user=self.request.user), user=self.request.user
+        )
         if not filterset.is_valid():
             messages.warning(self.request, "筛选条件有误，已忽略无效的条件。")
         problems = filterset.qs

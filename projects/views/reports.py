@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.roles import is_office_admin
 from projects.choices import ReportStatus
 from projects.forms import (
     MonthCloseForm,
@@ -19,12 +20,13 @@ from projects.forms import (
     ReportReturnForm,
     form_errors,
 )
-from projects.models import Listing, MonthlyReport
+from projects.models import Listing, MonthlyReport, Region
+from projects.scoping import office_districts
 from projects.selectors.reporting import (
     REPORT_STATE_LABELS,
     milestones_open_for,
     missing_reports,
-    month_is_closed,
+    month_closing,
     report_actions,
     report_figures,
     report_last_save,
@@ -48,19 +50,33 @@ def sheet_url(year, month):
     return f"{reverse('projects:report_sheet')}?year={year}&month={month}"
 
 
+def district_names(districts, *, shown=5):
+    """Districts as the words of a page or message: "卫东区、新华区", or the first few and how many."""
+    names = [district.name for district in districts]
+    if len(names) <= shown:
+        return "、".join(names)
+    return f"{'、'.join(names[:shown])}等 {len(names)} 个区县"
+
+
 class ReportSheetView(LoginRequiredMixin, TemplateView):
     """A reporter's home: the month's listings in their scope with the state of each report; for an
-    admin also closing the month (with what is still unreported) and reopening the latest closed one."""
+    admin also closing the month in the office's districts (with what is still unreported) and
+    reopening the latest closed one. Where the districts differ (a city's office), it says which
+    have closed the month."""
 
     template_name = "projects/report_sheet.html"
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         (year, month), error = period_from(self.request)
         if error:
             messages.warning(self.request, error)
-        sheet = report_sheet(user=self.request.user, year=year, month=month)
+        sheet = report_sheet(user=user, year=year, month=month)
         state_counts = report_state_counts(sheet)
-        closed = month_is_closed(year, month)
+        admin = is_office_admin(user)
+        # An office's own districts; for staff and leaders, the districts of the projects they report.
+        districts = office_districts(user) if admin else Region.objects.filter(pk__in=sheet.values("project__district"))
+        closing = month_closing(districts=districts, year=year, month=month)
         period = {"year": year, "month": month}
         return super().get_context_data(
             year=year,
@@ -69,10 +85,13 @@ class ReportSheetView(LoginRequiredMixin, TemplateView):
             state_counts=state_counts,
             unfinished_counts=[(label, n) for state, label, n in state_counts if state != ReportStatus.SUBMITTED],
             state_labels=REPORT_STATE_LABELS,
-            closed=closed,
-            close_refusal=None if closed else month_close_refusal(year, month),
+            closing=closing,
+            closed=closing.all_closed,
+            closed_names=district_names(closing.closed),
+            open_names=district_names(closing.open),
+            close_refusal=None if closing.all_closed or not admin else month_close_refusal(user=user, **period),
             close_form=MonthCloseForm(initial=period),
-            can_reopen=closed and month_reopen_refusal(year, month) is None,
+            can_reopen=admin and bool(closing.closed) and month_reopen_refusal(user=user, **period) is None,
             reopen_form=MonthReopenForm(initial=period),
             months=range(1, 13),
             **kwargs,
@@ -243,11 +262,12 @@ class MonthCloseView(OfficeAdminRequiredMixin, View):
             return redirect(_sheet_of(form))
         year, month = form.cleaned_data["year"], form.cleaned_data["month"]
         try:
-            month_close(user=request.user, year=year, month=month)
+            closed = month_close(user=request.user, year=year, month=month)
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:
-            messages.success(request, f"{year}年{month}月已锁定，此后修改须由管理员填写更正原因。")
+            where = _where(request.user, [row.district for row in closed])
+            messages.success(request, f"{where}{year}年{month}月已锁定，此后修改须由管理员填写更正原因。")
         return redirect(sheet_url(year, month))
 
 
@@ -261,12 +281,20 @@ class MonthReopenView(OfficeAdminRequiredMixin, View):
             return redirect(_sheet_of(form))
         year, month = form.cleaned_data["year"], form.cleaned_data["month"]
         try:
-            month_reopen(user=request.user, year=year, month=month, reason=form.cleaned_data["reason"])
+            reopened = month_reopen(user=request.user, year=year, month=month, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             messages.error(request, "未解锁：" + "；".join(error.messages))
         else:
-            messages.success(request, f"{year}年{month}月已解锁，可以继续填报；解锁原因已记入变更记录。")
+            where = _where(request.user, reopened)
+            messages.success(request, f"{where}{year}年{month}月已解锁，可以继续填报；解锁原因已记入变更记录。")
         return redirect(sheet_url(year, month))
+
+
+def _where(user, districts):
+    """The districts a close or reopen acted on, named where the office has several ("" otherwise)."""
+    if office_districts(user).count() <= 1:
+        return ""
+    return f"{district_names(districts)}："
 
 
 def _sheet_of(form):
@@ -288,5 +316,11 @@ class MissingReportsView(OfficeAdminRequiredMixin, TemplateView):
             messages.warning(self.request, error)
         missing = missing_reports(user=self.request.user, year=year, month=month)
         return super().get_context_data(
-            year=year, month=month, missing=missing, state_labels=REPORT_STATE_LABELS, months=range(1, 13), **kwargs
+            year=year,
+            month=month,
+            missing=missing,
+            several=office_districts(self.request.user).count() > 1,  # headed by district
+            state_labels=REPORT_STATE_LABELS,
+            months=range(1, 13),
+            **kwargs,
         )

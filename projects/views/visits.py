@@ -35,6 +35,7 @@ class VisitCreateView(OfficeAdminRequiredMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["projects"] = Project.objects.visible_to(self.request.user).order_by("name")
+        kwargs["user"] = self.request.user
         return kwargs
 
     def get_initial(self):

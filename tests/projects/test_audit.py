@@ -182,17 +182,17 @@ def test_bulk_created_objects_get_the_same_history_rows_as_simple_history_writes
 
     from simple_history.utils import bulk_create_with_history
 
-    from projects.models import Unit
+    from projects.models import Region, Street, Unit
     from projects.services.audit import bulk_create_audited
 
-    unit = Unit.objects.filter(street__isnull=False).first()
-    street = unit.street
+    weidong = Region.objects.get(code="410403")
+    street, unit = Street.objects.filter(district=weidong).first(), Unit.objects.filter(district=weidong).first()
 
     def projects(prefix):
         return [
-            Project(name=f"{prefix}项目{i}（示例）", owner="示例公司", content="厂房", street=street if i % 2 else None,
-                    district=unit.district, unit=unit, total_investment=Decimal("1234.56") + i, start_year=2029,
-                    end_year=2031, code=None)
+            Project(name=f"{prefix}项目{i}（示例）", owner="示例公司", content="厂房", district=weidong,
+                    street=street if i % 2 else None, unit=unit, total_investment=Decimal("1234.56") + i,
+                    start_year=2029, end_year=2031, code=None)
             for i in range(3)
         ]  # fmt: skip
 

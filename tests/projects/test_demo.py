@@ -1,4 +1,5 @@
-"""The demo data reproduces the 2015 卫东区 figures exactly, and loading it twice changes nothing."""
+"""The demo data reproduces the 2015 卫东区 figures exactly beside the invented projects of 新华区
+and 湛河区, and loading it twice changes nothing."""
 
 from decimal import Decimal
 
@@ -11,7 +12,7 @@ from django.db.models import Count, Q, Sum
 
 from projects.choices import Body, Category, Level, ProblemStatus
 from projects.devdata.demo import DEMO_PASSWORD, demo_load
-from projects.models import Assignment, Leader, Listing, MonthlyReport, Problem, Project, Street
+from projects.models import Assignment, Leader, Listing, MonthlyReport, Problem, Project, Region, Street
 from projects.selectors.figures import investment_summary, listings_for
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -41,8 +42,12 @@ STREETS = [
 ]  # fmt: skip
 
 
+WEIDONG = "410403"
+
+
 def city_2015():
-    return Listing.objects.filter(year=2015, level=Level.CITY)
+    """卫东区's 2015 市重点 listings (新华区's and 湛河区's are invented beside them)."""
+    return Listing.objects.filter(year=2015, level=Level.CITY, project__district__code=WEIDONG)
 
 
 def test_26_city_listings_by_category():
@@ -65,7 +70,8 @@ def test_annual_plan_and_january_to_september_investment():
 
 
 def test_investment_summary_gives_93_58_percent_against_75_schedule():
-    summary = investment_summary(listings=listings_for(year=2015, level=Level.CITY), month=9)
+    weidong = Region.objects.get(code=WEIDONG)
+    summary = investment_summary(listings=listings_for(year=2015, level=Level.CITY, region=weidong), month=9)
     assert summary.listings == 26
     assert str(summary.annual_plan) == "439950.00"
     assert str(summary.cumulative) == "411700.00"
@@ -74,8 +80,8 @@ def test_investment_summary_gives_93_58_percent_against_75_schedule():
 
 
 def test_sixty_projects_under_the_leader_contact_system():
-    assert Listing.objects.filter(year=2015, level=Level.DISTRICT).count() == 34
-    followed = Project.objects.filter(assignments__active=True).distinct()
+    assert Listing.objects.filter(year=2015, level=Level.DISTRICT, project__district__code=WEIDONG).count() == 34
+    followed = Project.objects.filter(assignments__active=True, district__code=WEIDONG).distinct()
     assert followed.count() == 60
     assert (
         followed.filter(listings__year=2015, listings__level__in=[Level.CITY, Level.DISTRICT]).distinct().count() == 60
@@ -105,13 +111,15 @@ def test_the_thirteen_streets_of_weidong():
 
 def test_demo_accounts_and_their_scope():
     users = get_user_model().objects
-    admin, staff, leader = (users.get(username=name) for name in ("admin", "staff", "leader"))
-    for user in (admin, staff, leader):
+    admin, city, staff, leader = (users.get(username=name) for name in ("admin", "city", "staff", "leader"))
+    for user in (admin, city, staff, leader):
         assert user.check_password(DEMO_PASSWORD)
-    assert admin.is_superuser and admin.role == "admin"
-    assert staff.role == "staff" and staff.streets.count() == 1
+        assert not user.is_superuser  # the demo's accounts are offices; a superuser is the operator
+    assert admin.role == "admin" and admin.region.code == WEIDONG and admin.region.office_name == "卫东区项目办"
+    assert city.role == "admin" and city.region.code == "410400" and city.region.office_name == "平顶山市项目办"
+    assert staff.role == "staff" and staff.streets.count() == 1 and staff.region.code == WEIDONG
     assert Project.objects.filter(street__in=staff.streets.all()).count() >= 3
-    assert leader.role == "leader"
+    assert leader.role == "leader" and leader.region.code == WEIDONG
     assigned = Assignment.objects.filter(leader__user=leader, active=True).count()
     assert 3 <= assigned <= 10
 
@@ -119,7 +127,8 @@ def test_demo_accounts_and_their_scope():
 def test_invented_names_read_as_invented():
     named = {name for names in NAMED_PROJECTS.values() for name in names}
     others = Project.objects.exclude(name__in=named)
-    assert others.count() == 45
+    assert others.filter(district__code=WEIDONG).count() == 45
+    assert others.exclude(district__code=WEIDONG).count() == 11  # 新华区's six, 湛河区's five
     assert not others.exclude(name__contains="示例").exists()
     assert not Leader.objects.exclude(name__endswith="某").exists()
 
@@ -141,6 +150,6 @@ def test_load_demo_command_prints_the_accounts(capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "未做任何改动" in out
-    for username in ("admin", "staff", "leader"):
+    for username in ("admin", "city", "staff", "leader"):
         assert username in out
     assert DEMO_PASSWORD in out

@@ -14,7 +14,7 @@ import pytest
 
 from projects.choices import Body, ProblemStatus
 from projects.exporters.progress import write_progress_table
-from projects.models import Assignment, Leader, Listing, MonthlyReport, Problem, Project, Unit
+from projects.models import Assignment, Leader, Listing, MonthlyReport, Problem, Project, Region, Unit
 from projects.selectors.progress import progress_table
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -111,7 +111,8 @@ def test_every_project_name_prints_whole_on_a_page_one_page_wide(render, users):
     pdf = render(table)
     assert_one_page_wide(pdf)
     printed = "".join(page_texts(pdf))
-    names = list(Listing.objects.filter(year=2015, level="city").values_list("project__name", flat=True))
+    weidong = Listing.objects.filter(year=2015, level="city", project__district__code="410403")
+    names = list(weidong.values_list("project__name", flat=True))
     assert len(names) == 26
     cut = [name for name in names if re.sub(r"\s+", "", name) not in printed]
     assert not cut, f"cut off in print: {cut}"
@@ -120,9 +121,15 @@ def test_every_project_name_prints_whole_on_a_page_one_page_wide(render, users):
 
 
 def test_long_texts_in_every_text_column_wrap_and_print_whole(render, users):
-    unit = Unit.objects.create(name=LONG["unit"])
+    weidong = Region.objects.get(code="410403")
+    unit = Unit.objects.create(name=LONG["unit"], district=weidong)
     project = Project.objects.create(
-        name=LONG["name"], owner=LONG["owner"], content=LONG["content"], unit=unit, total_investment=Decimal(90000)
+        name=LONG["name"],
+        owner=LONG["owner"],
+        content=LONG["content"],
+        unit=unit,
+        total_investment=Decimal(90000),
+        district=weidong,
     )
     listing = Listing.objects.create(
         project=project, year=2015, level="city", category="continuing", annual_plan=Decimal(30000)
@@ -131,7 +138,7 @@ def test_long_texts_in_every_text_column_wrap_and_print_whole(render, users):
         listing=listing, month=9, investment=Decimal(100), progress=LONG["progress"], status="submitted"
     )
     Problem.objects.create(project=project, description=LONG["problem"], raised_on=date(2015, 6, 1))
-    leader = Leader.objects.create(name=LONG["leader"], title="示例职务", body=Body.GOVERNMENT)
+    leader = Leader.objects.create(region=weidong, name=LONG["leader"], title="示例职务", body=Body.GOVERNMENT)
     Assignment.objects.create(leader=leader, project=project, since=date(2015, 1, 1))
     assert Problem.objects.filter(project=project).exclude(status=ProblemStatus.RESOLVED).exists()
 
@@ -160,7 +167,9 @@ def test_a_text_longer_than_the_tallest_row_prints_to_a_marked_end(render, users
     """A row cannot grow past 409 points; a longer text (entered before 形象进度 had its limit, or
     the open problems of a troubled project together) prints cut at a marked end, not clipped unseen."""
     sentences = [f"第{n}段施工内容已经按计划完成并通过验收，下一阶段继续推进。" for n in range(1, 41)]
-    project = Project.objects.create(name="超长形象进度示例项目", total_investment=Decimal(1000))
+    project = Project.objects.create(
+        name="超长形象进度示例项目", total_investment=Decimal(1000), district=Region.objects.get(code="410403")
+    )
     listing = Listing.objects.create(
         project=project, year=2015, level="city", category="continuing", annual_plan=Decimal(500)
     )
@@ -177,3 +186,13 @@ def test_a_text_longer_than_the_tallest_row_prints_to_a_marked_end(render, users
     assert "".join(sentences[:5]) in printed and "（全文见系统）" in printed
     assert "第1个待协调问题" in printed and "（其余见问题台账）" in printed
     assert_one_page_wide(pdf)
+
+
+def test_the_city_table_grouped_by_district_prints_one_page_wide(render, django_user_model):
+    city = django_user_model.objects.get(username="city")
+    pdf = render(progress_table(user=city, year=2015, month=9, level="city"))
+    assert_one_page_wide(pdf)
+    printed = re.sub(r"\s+", "", "".join(page_texts(pdf)))
+    for district in ("新华区", "卫东区", "湛河区"):
+        assert f"{district}小计" in printed
+    assert "平顶山市2015年市重点项目建设进展情况表" in printed

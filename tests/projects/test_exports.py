@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from projects.models import Assignment, Listing, MonthlyReport, Problem, Project
+from projects.models import Assignment, Listing, MonthlyReport, Problem, Project, Region
 from projects.selectors.dashboard import overview
 from projects.services.cumulatives import cumulatives_refresh
 
@@ -85,7 +85,9 @@ FORMULA_LIKE = ['=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(A1:A2)"
 
 def test_formula_like_text_is_written_as_plain_text(client_for):
     for index, name in enumerate(FORMULA_LIKE):
-        project = Project.objects.create(name=name, owner=name, total_investment=Decimal("10"))
+        project = Project.objects.create(
+            name=name, owner=name, total_investment=Decimal("10"), district=Region.objects.get(code="410403")
+        )
         Listing.objects.create(
             project=project, year=2015, level="city", category="continuing", annual_plan=Decimal(1 + index)
         )
@@ -137,7 +139,7 @@ def test_problem_ledger_export_in_scope_with_overdue_and_filters(client_for):
 def test_leader_contact_table(client_for, users):
     sheet = workbook(client_for("admin").get(reverse("projects:export_leaders"))).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == Assignment.objects.filter(active=True).count() == 60
+    assert len(rows) == Assignment.objects.filter(active=True, project__district__code="410403").count() == 60
     assert [cell.value for cell in sheet[1]][:3] == ["联系领导", "所属班子", "职务"]
     assert {row[1] for row in rows} == {"区委", "区人大", "区政府", "区政协"}
     mine = list(
@@ -173,7 +175,10 @@ def test_exports_need_a_login(client):
 
 def test_export_command(tmp_path):
     output = tmp_path / "progress.xlsx"
-    call_command("export_progress", "--year", "2015", "--month", "9", "--output", str(output), stdout=io.StringIO())
+    call_command(
+        "export_progress", "--year", "2015", "--month", "9", "--region", "410403", "--output", str(output),
+        stdout=io.StringIO(),
+    )  # fmt: skip
     sheet = load_workbook(output).active
     total = [row for row in sheet.iter_rows(min_row=4) if row[1].value == "合计"][0]
     assert (total[5].value, total[6].value) == (439950, 411700)

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from projects.models import ImportRecord, Listing, Project
+from projects.models import ImportRecord, Listing, Project, Region, Unit
 from projects.services.errors import ValidationError
 from projects.services.imports import import_confirm, import_read, import_upload
 from tests.conftest import SAMPLE_LIST
@@ -65,8 +65,9 @@ def project_row(number, name, street="北环路街道", total=1000, plan=300, **
     return row + list(extra.values())
 
 
-def read(upload, year=2017, level="city"):
-    return import_read(upload, year=year, level=level)
+def read(upload, year=2017, level="city", region="410403"):
+    """The plan of an import by the office of ``region`` (卫东区, the demo admin's, unless told)."""
+    return import_read(upload, year=year, level=level, region=Region.objects.get(code=region))
 
 
 def messages(plan):
@@ -80,10 +81,12 @@ def table_counts():
 # --- The sample and idempotency ------------------------------------------------------------------
 
 
-def run_command(*args):
+def run_command(*args, region="410403"):
     out = io.StringIO()
     try:
-        call_command("import_projects", str(SAMPLE_LIST), "--year", "2016", "--json", *args, stdout=out)
+        call_command(
+            "import_projects", str(SAMPLE_LIST), "--year", "2016", "--region", region, "--json", *args, stdout=out
+        )
         code = 0
     except SystemExit as exit_:
         code = exit_.code
@@ -726,7 +729,7 @@ def test_total_column_variants_and_a_missing_total_column():
 
 
 def test_two_rows_resolving_to_one_existing_project_are_refused():
-    Project.objects.create(name="道路改造工程（示例）")
+    Project.objects.create(name="道路改造工程（示例）", district=Region.objects.get(code="410403"))
     header = ["项目代码", "项目名称", "建设地点", "总投资（万元）", "年度计划投资（万元）", "类别"]
     rows = [
         ["A-1", "道路改造工程（示例）", "北环路街道", 10, 1, "续建"],
@@ -1022,7 +1025,7 @@ def test_the_command_refuses_the_same_files_on_the_bytes(tmp_path, shape):
     path.write_bytes(ROW_SHAPES[shape](50_000_000))
     out = io.StringIO()
     with pytest.raises(SystemExit) as exit_:
-        call_command("import_projects", str(path), "--year", "2017", "--json", stdout=out)
+        call_command("import_projects", str(path), "--year", "2017", "--region", "410403", "--json", stdout=out)
     assert exit_.value.code == 1
     errors = json.loads(out.getvalue())["errors"]
     assert "超过 20,000 行" in errors[0]["message"]
@@ -1179,3 +1182,295 @@ def test_a_refused_import_shows_its_errors_without_an_empty_summary(client_for):
         assert heading not in html, heading
     good = upload_page(client, valid_bytes(), "2016.xlsx", year=2016)
     assert all(heading in good.content.decode() for heading in ("<h2>汇总</h2>", "按类别", "逐行预览", "确认导入"))
+
+
+# --- Lists across districts: an import is made by an office, each row goes to a district under it ----
+
+DISTRICT_HEADER = [
+    "序号",
+    "项目名称",
+    "所在县区",
+    "建设地点",
+    "总投资（万元）",
+    "2017年计划投资（万元）",
+    "类别",
+    "责任单位",
+]
+
+
+def district_list(*rows):
+    return xlsx({"2017年市重点项目": [["平顶山市2017年市重点项目名单"], ["单位：万元"], DISTRICT_HEADER, *rows]})
+
+
+@pytest.fixture
+def city_admin(demo, django_user_model):
+    """The demo's 平顶山市项目办."""
+    return django_user_model.objects.get(username="city")
+
+
+@pytest.fixture
+def xinhua_admin(demo, django_user_model):
+    """An admin of 新华区项目办."""
+    from accounts.models import Role
+
+    return django_user_model.objects.create_user(
+        "xinhua", password="kp-test-Pass-2015", role=Role.ADMIN, region=Region.objects.get(code="410402")
+    )
+
+
+def imported(user, upload, year=2017):
+    record, plan = import_upload(user=user, upload=upload, year=year, level="city")
+    assert plan.ok, messages(plan)
+    return import_confirm(user=user, record=record), plan
+
+
+def test_a_city_list_puts_each_project_in_the_district_its_row_names(city_admin):
+    upload = district_list(
+        [1, "跨区甲项目", "卫东区", "北环路街道", 1000, 300, "续建", "区住房和城乡建设局"],
+        [2, "跨区乙项目", "410402", "中兴路街道", 2000, 400, "新开工", "区住房和城乡建设局"],
+        [3, "跨区丙项目", "", "湛河区南环路街道", 3000, 500, "续建", "区住房和城乡建设局"],
+    )
+    units_before = Unit.objects.count()
+    record, plan = imported(city_admin, upload)
+    assert record.region.code == "410400"
+    assert [(row.name, row.values["district"].name) for row in plan.rows] == [
+        ("跨区甲项目", "卫东区"),
+        ("跨区乙项目", "新华区"),
+        ("跨区丙项目", "湛河区"),
+    ]
+    placed = {
+        project.name: (project.district.code, project.street.name, project.unit.district.code)
+        for project in Project.objects.filter(name__startswith="跨区").select_related("district", "street", "unit")
+    }
+    # Each row's unit is its own district's 区住房和城乡建设局: the name is in all three, none is created.
+    assert placed == {
+        "跨区甲项目": ("410403", "北环路街道", "410403"),
+        "跨区乙项目": ("410402", "中兴路街道", "410402"),
+        "跨区丙项目": ("410411", "南环路街道", "410411"),
+    }
+    assert Unit.objects.count() == units_before
+    assert [label for label, *_ in record.summary["by_district"]] == ["新华区", "卫东区", "湛河区"]
+
+
+def test_a_district_office_importing_another_districts_project_is_refused_on_those_rows(users):
+    xinhua = Project.objects.get(name="新华区矿工路综合管廊（示例）")
+    Project.objects.filter(pk=xinhua.pk).update(code="2015-410402-XH-001")
+    header = ["序号", "项目代码", "项目名称", "建设地点", "总投资（万元）", "2017年计划投资（万元）", "类别"]
+    upload = xlsx(
+        {
+            "清单": [
+                header,
+                [1, "", "越界项目", "新华区中兴路街道", 100, 10, "续建"],
+                [2, "2015-410402-XH-001", "新华区矿工路综合管廊（示例）", "北环路街道", 100, 10, "续建"],
+                [3, "", "新华区中兴路片区棚户区改造（示例）", "中兴路街道", 100, 10, "续建"],
+                [4, "", "本区正常项目", "北环路街道", 100, 10, "续建"],
+            ]
+        }
+    )
+    before = table_counts()
+    xinhua_before = Project.objects.filter(pk=xinhua.pk).values().get()
+    record, plan = import_upload(user=users["admin"], upload=upload, year=2017, level="city")
+    assert record.status == "refused" and record.region.code == "410403"
+    assert messages(plan) == [
+        "「清单」第2行「建设地点」：「新华区」不在本项目办管理范围内：卫东区项目办只能导入卫东区的项目。",
+        "「清单」第3行「项目代码」：项目代码「2015-410402-XH-001」已被本项目办管理范围以外的项目使用，不能导入。",
+        "「清单」第4行「建设地点」：未知街道「中兴路街道」。已知街道：东安路街道、五一路街道、东工人镇街道、优越路街道、"
+        "建设路街道、东环路街道、光华路街道、鸿鹰街道、北环路街道、东高皇街道、蒲城街道、申楼街道、皇台街道。",
+    ]
+    assert [row.name for row in plan.rows] == ["本区正常项目"]  # planned, but the file is refused whole
+    before["projects.ImportRecord"] += 1
+    assert table_counts() == before
+    assert Project.objects.filter(pk=xinhua.pk).values().get() == xinhua_before
+    with pytest.raises(ValidationError, match="不能再确认"):
+        import_confirm(user=users["admin"], record=record)
+
+
+def test_a_district_office_may_name_its_own_district_but_no_other_in_the_district_column():
+    rows = [
+        [1, "本区写明项目", "卫东区", "北环路街道", 100, 10, "续建", ""],
+        [2, "代码写明项目", "410403", "东安路街道", 100, 10, "续建", ""],
+        [3, "湛河区项目", "410411", "南环路街道", 100, 10, "续建", ""],
+        [4, "舞钢市项目", "舞钢市", "", 100, 10, "续建", ""],
+        [5, "市级行", "平顶山市", "北环路街道", 100, 10, "续建", ""],
+        [6, "未知县区项目", "火星区", "北环路街道", 100, 10, "续建", ""],
+    ]
+    plan = read(district_list(*rows))
+    assert [row.name for row in plan.rows] == ["本区写明项目", "代码写明项目"]
+    assert messages(plan) == [
+        "「2017年市重点项目」第6行「所在县区」：「湛河区」不在本项目办管理范围内：卫东区项目办只能导入卫东区的项目。",
+        "「2017年市重点项目」第7行「所在县区」：「舞钢市」不在本项目办管理范围内：卫东区项目办只能导入卫东区的项目。",
+        "「2017年市重点项目」第8行「所在县区」：「平顶山市」不是县（市、区），请填写项目所在的县区（如「卫东区」或「410403」）。",
+        "「2017年市重点项目」第9行「所在县区」：未知县区「火星区」，请填写县（市、区）的名称或六位行政区划代码"
+        "（如「卫东区」或「410403」）。",
+    ]
+
+
+def test_a_city_office_takes_a_county_without_streets_and_refuses_a_row_without_a_district(city_admin):
+    record, plan = imported(
+        city_admin, district_list([1, "舞钢市测试项目", "舞钢市", "垭口街道", 800, 200, "新开工", ""])
+    )
+    project = Project.objects.get(name="舞钢市测试项目")
+    assert (project.district.code, project.street) == ("410481", None)
+    assert project.listings.get(year=2017).annual_plan == Decimal("200")
+
+    sample = read(SimpleUploadedFile("2016.xlsx", valid_bytes()), year=2016, region="410400")
+    assert not sample.ok and len(sample.errors) == 20 and not sample.rows
+    assert str(sample.errors[0]) == (
+        "「2016年市重点项目」第5行「建设地点」：请填写所在县区（如「新华区」或「410402」）："
+        "平顶山市项目办只能导入平顶山市所辖县（市、区）的项目，每行都须写明是哪个县（市、区）的。"
+    )
+
+
+def test_the_same_unit_or_project_name_in_two_districts_is_two_units_or_projects(city_admin):
+    rows = [
+        [1, "老旧小区改造工程（测试）", "新华区", "矿工路街道", 500, 100, "续建", "区城投公司"],
+        [2, "老旧小区改造工程（测试）", "湛河区", "马庄街道", 600, 120, "续建", "区城投公司"],
+    ]
+    record, plan = imported(city_admin, district_list(*rows))
+    assert plan.new_units == ["区城投公司（新华区）", "区城投公司（湛河区）"]
+    units = Unit.objects.filter(name="区城投公司").order_by("district__code")
+    assert [unit.district.code for unit in units] == ["410402", "410411"]
+    projects = Project.objects.filter(name="老旧小区改造工程（测试）").order_by("district__code")
+    assert [(p.district.code, p.unit.district.code, p.street.name) for p in projects] == [
+        ("410402", "410402", "矿工路街道"),
+        ("410411", "410411", "马庄街道"),
+    ]
+    again = read(district_list(*rows), region="410400")
+    assert [row.status for row in again.rows] == ["unchanged", "unchanged"] and again.new_units == []
+
+
+def test_a_district_office_creates_units_in_its_own_district_beside_a_namesake(users):
+    Unit.objects.create(name="区城投公司", district=Region.objects.get(code="410402"))
+    header = ["项目名称", "建设地点", "总投资（万元）", "年度计划投资（万元）", "类别", "责任单位"]
+    upload = xlsx({"清单": [header, ["本区城投项目", "北环路街道", 10, 1, "续建", "区城投公司"]]})
+    record, plan = imported(users["admin"], upload)
+    assert plan.new_units == ["区城投公司"]
+    assert sorted(Unit.objects.filter(name="区城投公司").values_list("district__code", flat=True)) == [
+        "410402",
+        "410403",
+    ]
+    assert Project.objects.get(name="本区城投项目").unit.district.code == "410403"
+
+
+def test_leaders_are_matched_within_the_rows_district():
+    """吴某 is 卫东区's 人大常委会副主任 and 新华区's 区长: each row finds its own district's."""
+    header = ["项目名称", "所在县区", "建设地点", "总投资（万元）", "年度计划投资（万元）", "类别", "联系领导"]
+    rows = [["卫东区领导项目", "卫东区", "北环路街道", 10, 1, "续建", "吴某"]]
+    plan = read(xlsx({"清单": [header, *rows]}))
+    assert plan.warnings == [] and plan.rows[0].leader.region.code == "410403"
+    rows.append(["新华区领导项目", "新华区", "中兴路街道", 10, 1, "续建", "吴某"])
+    city = read(xlsx({"清单": [header, *rows]}), region="410400")
+    assert city.warnings == []
+    assert [(row.leader.title, row.leader.region.code) for row in city.rows] == [
+        ("区人大常委会副主任", "410403"),
+        ("区长", "410402"),
+    ]
+
+
+def test_a_row_naming_two_districts_or_a_code_of_another_districts_project_is_refused_for_the_city():
+    Project.objects.filter(name="湛河生态廊道二期（示例）").update(code="2015-410411-ZH-002")
+    header = ["项目代码", "项目名称", "建设地点", "总投资（万元）", "年度计划投资（万元）", "类别"]
+    rows = [
+        ["", "两区项目", "卫东区、新华区", 10, 1, "续建"],
+        ["2015-410411-ZH-002", "错区代码项目", "卫东区北环路街道", 10, 1, "续建"],
+        ["2015-410411-ZH-002", "湛河生态廊道二期（示例）", "湛河区九龙山街道", 10, 1, "续建"],
+    ]
+    plan = read(xlsx({"清单": [header, *rows]}), region="410400")
+    assert messages(plan) == [
+        "「清单」第2行「建设地点」：「卫东区、新华区」涉及多个县区（卫东区、新华区），请只填一个所在县区。",
+        "「清单」第3行「项目代码」：项目代码「2015-410411-ZH-002」是湛河区的项目，与本行所在县区「卫东区」不符。",
+        "「清单」第4行「项目代码」：与「清单」第3行是同一个项目，请删除重复的一行。",
+    ]
+
+
+def test_import_pages_of_another_district_answer_404(client_for, users, city_admin, xinhua_admin):
+    from django.core.exceptions import PermissionDenied
+    from django.test import Client
+
+    record, plan = import_upload(
+        user=xinhua_admin, upload=plain(project_row(1, "新华区导入项目", street="中兴路街道")), year=2017, level="city"
+    )
+    assert plan.ok and record.region.code == "410402"
+    weidong = client_for("admin")
+    for name in ("import_detail", "import_file", "import_errors"):
+        assert weidong.get(reverse(f"projects:{name}", args=[record.pk])).status_code == 404, name
+    assert weidong.post(reverse("projects:import_confirm", args=[record.pk])).status_code == 404
+    assert "新华区导入项目" not in weidong.get(reverse("projects:import_list")).content.decode()
+    with pytest.raises(PermissionDenied):
+        import_confirm(user=users["admin"], record=record)
+    assert not Project.objects.filter(name="新华区导入项目").exists()
+
+    for user in (xinhua_admin, city_admin):  # its own office, and the city above it
+        client = Client()
+        client.force_login(user)
+        assert client.get(reverse("projects:import_detail", args=[record.pk])).status_code == 200
+        assert "list.xlsx" in client.get(reverse("projects:import_list")).content.decode()
+    done = Client()
+    done.force_login(city_admin)
+    done.post(reverse("projects:import_confirm", args=[record.pk]))
+    assert Project.objects.get(name="新华区导入项目").district.code == "410402"  # re-planned for 新华区
+
+
+def test_a_city_preview_shows_the_districts(client_for, city_admin):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(city_admin)
+    upload = district_list(
+        [1, "页面甲项目", "卫东区", "北环路街道", 1000, 300, "续建", ""],
+        [2, "页面乙项目", "新华区", "中兴路街道", 2000, 400, "续建", ""],
+    )
+    response = client.post(
+        reverse("projects:import_list"), {"year": 2017, "level": "city", "file": upload}, follow=True
+    )
+    html = response.content.decode()
+    assert "平顶山市项目办导入" in html and "按县区" in html and "<td>新华区</td>" in html
+    assert "按县区" not in upload_page(client_for("admin"), valid_bytes(), "2016.xlsx", year=2016).content.decode()
+
+
+def test_the_operator_names_the_importing_office(client, django_user_model):
+    operator = django_user_model.objects.create_superuser("operator", password="kp-test-Pass-2015")
+    client.force_login(operator)
+    assert 'name="region"' in client.get(reverse("projects:import_list")).content.decode()
+    data = {"year": 2016, "level": "city"}
+    response = client.post(
+        reverse("projects:import_list"), {**data, "file": SimpleUploadedFile("a.xlsx", valid_bytes())}
+    )
+    assert "请指定导入清单的项目办" in response.content.decode() and not ImportRecord.objects.exists()
+    response = client.post(
+        reverse("projects:import_list"),
+        {**data, "region": "410403", "file": SimpleUploadedFile("a.xlsx", valid_bytes())},
+        follow=True,
+    )
+    record = response.context["record"]
+    assert record.region.code == "410403" and record.status == "previewed" and record.created == 20
+
+
+def test_the_command_needs_a_known_region_when_there_are_several():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="没有行政区划代码为「999999」的地区"):
+        call_command("import_projects", str(SAMPLE_LIST), "--year", "2016", "--region", "999999", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="请指定导入清单的项目办.*--region"):
+        call_command("import_projects", str(SAMPLE_LIST), "--year", "2016", stdout=io.StringIO())
+    assert not ImportRecord.objects.exists()
+    code, result = run_command("--dry-run", region="410400")
+    assert code == 1 and len(result["errors"]) == 20 and result["region"] == "410400"
+    assert all("请填写所在县区" in error["message"] for error in result["errors"])
+
+
+def test_a_road_named_after_a_county_is_no_district_and_two_columns_must_agree():
+    from projects.models import Street
+
+    Street.objects.create(name="叶县路街道", district=Region.objects.get(code="410403"), sort_order=99)
+    rows = [
+        [1, "叶县路项目", "", "叶县路街道", 100, 10, "续建", ""],
+        [2, "两列不一项目", "卫东区", "新华区中兴路街道", 100, 10, "续建", ""],
+    ]
+    plan = read(district_list(*rows))
+    assert [(row.name, row.values["district"].code, row.values["street"].name) for row in plan.rows] == [
+        ("叶县路项目", "410403", "叶县路街道")
+    ]
+    assert messages(plan) == [
+        "「2017年市重点项目」第5行「建设地点」：「新华区中兴路街道」与所在县区「卫东区」不是同一个县区。"
+    ]

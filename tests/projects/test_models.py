@@ -7,14 +7,23 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from projects.choices import Category, Level, ProblemStatus, ReportStatus
-from projects.models import Assignment, Leader, Listing, MonthlyReport, Problem, Project
+from projects.models import Assignment, Leader, Listing, MonthlyReport, Problem, Project, Region
 
 pytestmark = pytest.mark.django_db
 
 
+def weidong():
+    return Region.objects.get(code="410403")
+
+
+def new_project(**fields):
+    """A project of 卫东区: a project belongs to one district, so only the constraint under test can refuse it."""
+    return Project.objects.create(district=weidong(), **fields)
+
+
 @pytest.fixture
 def project():
-    return Project.objects.create(name="约束测试项目", total_investment=Decimal("1000.00"))
+    return new_project(name="约束测试项目", total_investment=Decimal("1000.00"))
 
 
 @pytest.fixture
@@ -30,7 +39,7 @@ def assert_refused(create):
 
 
 def test_negative_total_investment_is_refused():
-    assert_refused(lambda: Project.objects.create(name="负投资", total_investment=Decimal("-0.01")))
+    assert_refused(lambda: new_project(name="负投资", total_investment=Decimal("-0.01")))
 
 
 def test_negative_annual_plan_is_refused(project):
@@ -77,18 +86,18 @@ def test_same_project_may_be_listed_at_other_levels_and_years(listing):
 
 
 def test_project_code_is_unique_when_present():
-    Project.objects.create(name="甲", code="2015-410403-01")
-    assert_refused(lambda: Project.objects.create(name="乙", code="2015-410403-01"))
+    new_project(name="甲", code="2015-410403-01")
+    assert_refused(lambda: new_project(name="乙", code="2015-410403-01"))
 
 
 def test_projects_without_code_do_not_collide():
-    first = Project.objects.create(name="无代码一", code="")
-    second = Project.objects.create(name="无代码二", code="  ")
+    first = new_project(name="无代码一", code="")
+    second = new_project(name="无代码二", code="  ")
     assert first.code is None and second.code is None
 
 
 def test_end_year_before_start_year_is_refused():
-    assert_refused(lambda: Project.objects.create(name="年份颠倒", start_year=2016, end_year=2015))
+    assert_refused(lambda: new_project(name="年份颠倒", start_year=2016, end_year=2015))
 
 
 def test_resolved_problem_needs_resolution_and_date(project):
@@ -141,7 +150,7 @@ def test_overdue_problems_are_past_deadline_and_unresolved(project):
 
 
 def test_only_one_active_assignment_per_leader_and_project(project):
-    leader = Leader.objects.create(name="测试某", title="副区长", body="government")
+    leader = Leader.objects.create(region=weidong(), name="测试某", title="副区长", body="government")
     Assignment.objects.create(leader=leader, project=project, since=date(2015, 1, 1))
     assert_refused(lambda: Assignment.objects.create(leader=leader, project=project, since=date(2015, 2, 1)))
     Assignment.objects.create(leader=leader, project=project, since=date(2014, 1, 1), active=False)

@@ -4,7 +4,7 @@ message instead of an error, sorting and pages work, and the rows stay in the vi
 import pytest
 from django.db.models import Q
 
-from projects.models import Assignment, Leader, Listing, Problem, Project, Street, Unit
+from projects.models import Assignment, Leader, Listing, Problem, Project, Region, Street, Unit
 
 URL = "/projects/"
 
@@ -25,7 +25,9 @@ def admin(client_for):
 
 
 def expected(**lookups):
-    return set(Listing.objects.filter(year=2015, **lookups).values_list("project__name", flat=True))
+    """The 2015 listings of 卫东区 (the demo admin's office) matching ``lookups``, by project name."""
+    listings = Listing.objects.filter(year=2015, project__district__code="410403", **lookups)
+    return set(listings.values_list("project__name", flat=True))
 
 
 def test_defaults_to_the_latest_reported_year(admin):
@@ -81,7 +83,12 @@ def test_search_matches_every_word_ignoring_separators_and_width(admin, q, found
 def test_search_matches_half_and_full_width_forms_both_ways(admin):
     for serial, name in enumerate(("卫东区示例道路改造（二期）", "卫东区示例桥梁新建(三期)"), start=901):
         Listing.objects.create(
-            project=Project.objects.create(name=name, owner="示例建设有限公司", code=f"2015-410403-48-01-000{serial}"),
+            project=Project.objects.create(
+                name=name,
+                owner="示例建设有限公司",
+                code=f"2015-410403-48-01-000{serial}",
+                district=Region.objects.get(code="410403"),
+            ),
             year=2015,
             level="district",
             category="new_start",
@@ -98,7 +105,7 @@ def test_search_matches_half_and_full_width_forms_both_ways(admin):
 def test_street_unit_and_leader_filters(admin):
     street = Street.objects.get(name="北环路街道")
     assert names(rows(admin, street=street.pk)) == expected(project__street=street)
-    unit = Unit.objects.get(name="区工业和信息化局")
+    unit = Unit.objects.get(name="区工业和信息化局", district__code="410403")
     assert names(rows(admin, unit=unit.pk)) == expected(project__unit=unit)
     leader = Leader.objects.get(name="王某")
     followed = Assignment.objects.filter(leader=leader, active=True).values("project")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from projects.choices import ReportStatus
-from projects.models import ClosedMonth, Milestone, MonthlyReport, Problem
+from projects.models import ClosedMonth, Milestone, MonthlyReport, Problem, Region
 from projects.selectors.figures import investment_summary, listings_for, percent_of
 from projects.selectors.reporting import missing_reports, report_figures, reporting_period
 from projects.services.errors import NeedsConfirmation, PermissionDenied, ReportConflict, ValidationError
@@ -23,6 +23,11 @@ from projects.services.reports import (
 )
 
 OPEN_LISTING = "北环路机械配件厂技改（示例）"  # district level, staff_a's street, September not reported
+WEIDONG = "410403"  # the demo admin's district; 新华区 and 湛河区 close their months on their own
+
+
+def weidong():
+    return Region.objects.get(code=WEIDONG)
 
 
 def save(user, listing, version, investment="100", progress="主体施工", submit=True, **kwargs):
@@ -160,7 +165,7 @@ def test_closing_a_month(users):
     with pytest.raises(PermissionDenied):
         month_close(user=users["staff_a"], year=2015, month=9)
     month_close(user=users["admin"], year=2015, month=9)
-    assert ClosedMonth.objects.filter(year=2015, month=9).exists()
+    assert list(ClosedMonth.objects.filter(year=2015, month=9).values_list("district__code", flat=True)) == [WEIDONG]
     with pytest.raises(ValidationError, match="已经锁定"):
         month_close(user=users["admin"], year=2015, month=9)
 
@@ -222,10 +227,10 @@ def test_problems_and_milestones_from_a_report(users, listing_of):
 
 
 def test_reporting_period_follows_the_closed_months(users):
-    assert reporting_period(today=date(2026, 11, 28)) == (2015, 9)
+    assert reporting_period(region=weidong(), today=date(2026, 11, 28)) == (2015, 9)
     month_close(user=users["admin"], year=2015, month=9)
-    assert reporting_period(today=date(2026, 11, 28)) == (2015, 10)
-    assert reporting_period(today=date(2015, 10, 5)) == (2015, 9)  # never a month not yet over
+    assert reporting_period(region=weidong(), today=date(2026, 11, 28)) == (2015, 10)
+    assert reporting_period(region=weidong(), today=date(2015, 10, 5)) == (2015, 9)  # never a month not yet over
 
 
 def test_the_unreported_list_shrinks_when_a_report_is_submitted(users, listing_of):
@@ -279,19 +284,149 @@ def test_reopening_the_latest_closed_month_with_a_reason(users):
     with pytest.raises(ValidationError, match="2015年9月没有锁定"):
         month_reopen(user=admin, year=2015, month=9, reason="补报")
     month_reopen(user=admin, year=2015, month=8, reason="街道补报8月数据")
-    assert not ClosedMonth.objects.filter(year=2015, month=8).exists()
-    removed = ClosedMonth.history.filter(year=2015, month=8).latest()
+    assert not ClosedMonth.objects.filter(district__code=WEIDONG, year=2015, month=8).exists()
+    removed = ClosedMonth.history.filter(district__code=WEIDONG, year=2015, month=8).latest()
     assert (removed.history_type, removed.history_change_reason, removed.history_user) == (
         "-",
         "解锁：街道补报8月数据",
         admin,
     )
-    assert reporting_period() == (2015, 8)
+    assert reporting_period(region=weidong()) == (2015, 8)
 
 
 def test_closing_is_refused_with_the_reason_the_sheet_shows(users):
-    assert month_close_refusal(2015, 9) is None
-    assert "已经锁定" in month_close_refusal(2015, 8)
-    assert "按顺序锁定" in month_close_refusal(2015, 10)
+    admin = users["admin"]
+    assert month_close_refusal(user=admin, year=2015, month=9) is None
+    assert "已经锁定" in month_close_refusal(user=admin, year=2015, month=8)
+    assert "按顺序锁定" in month_close_refusal(user=admin, year=2015, month=10)
     with pytest.raises(ValidationError, match="按顺序锁定"):
         month_close(user=users["admin"], year=2015, month=10)
+
+
+# Each district closes its months on its own; an office closes and reopens for its own districts.
+
+XINHUA, ZHANHE = "410402", "410411"
+XINHUA_LISTING = "新华区中兴路片区棚户区改造（示例）"  # 中兴路街道; January–September submitted
+
+
+@pytest.fixture
+def xinhua(users, django_user_model):
+    """新华区's office and a reporter of its 中兴路街道 (the demo has only 卫东区's own accounts)."""
+    from accounts.models import Role
+    from projects.models import Street
+
+    district = Region.objects.get(code=XINHUA)
+    admin = django_user_model.objects.create_user("xinhua", role=Role.ADMIN, region=district)
+    staff = django_user_model.objects.create_user("xinhua_staff", role=Role.STAFF, region=district)
+    staff.streets.set([Street.objects.get(district=district, name="中兴路街道")])
+    return {"district": district, "admin": admin, "staff": staff}
+
+
+def city_admin(django_user_model):
+    return django_user_model.objects.get(username="city")
+
+
+def closed_in(year, month):
+    return set(ClosedMonth.objects.filter(year=year, month=month).values_list("district__code", flat=True))
+
+
+def city_districts():
+    return set(Region.objects.filter(parent__code="410400", kind="district").values_list("code", flat=True))
+
+
+def test_a_district_office_closes_a_month_for_its_own_district_only(users, xinhua, listing_of):
+    xinhua_listing = listing_of(XINHUA_LISTING)
+    september = xinhua_listing.reports.get(month=9)
+    returned = report_return(user=xinhua["admin"], report=september, reason="请核对9月数", version=september.version)
+
+    month_close(user=users["admin"], year=2015, month=9)
+    assert closed_in(2015, 9) == {WEIDONG}
+    with pytest.raises(ValidationError, match="2015年9月已锁定"):  # 卫东区's staff: their month is closed
+        save(users["staff_a"], listing_of(OPEN_LISTING), version=0)
+    # 新华区's staff still report September: their office has not closed it.
+    resubmitted = save(xinhua["staff"], xinhua_listing, version=returned.version, investment="2604")
+    assert (resubmitted.status, resubmitted.was_correction) == (ReportStatus.SUBMITTED, False)
+    assert month_close_refusal(user=xinhua["admin"], year=2015, month=9) is None
+
+
+def test_the_city_office_closes_the_month_in_every_district_of_the_city(users, xinhua, django_user_model):
+    city = city_admin(django_user_model)
+    month_close(user=users["admin"], year=2015, month=9)  # 卫东区 first: the city closes the rest
+    closed = month_close(user=city, year=2015, month=9)
+    assert WEIDONG not in {row.district.code for row in closed}
+    assert closed_in(2015, 9) == city_districts() >= {WEIDONG, XINHUA, ZHANHE}
+    assert ClosedMonth.objects.filter(year=2015, month=9, district__code=WEIDONG).count() == 1
+    assert "已经锁定" in month_close_refusal(user=city, year=2015, month=9)
+    with pytest.raises(ValidationError, match="2015年9月已经锁定"):
+        month_close(user=xinhua["admin"], year=2015, month=9)
+
+
+def test_the_city_closes_nothing_when_one_of_its_districts_would_skip_a_month(users, xinhua, django_user_model):
+    city = city_admin(django_user_model)
+    month_reopen(user=xinhua["admin"], year=2015, month=8, reason="新华区补报8月")
+    assert month_close_refusal(user=city, year=2015, month=9) == (
+        "月份须按顺序锁定：新华区已锁定到2015年7月，下一个应锁定2015年8月。"
+    )
+    with pytest.raises(ValidationError, match="新华区已锁定到2015年7月"):
+        month_close(user=city, year=2015, month=9)
+    assert closed_in(2015, 9) == set()
+    month_close(user=city, year=2015, month=8)  # only 新华区 had August open
+    assert closed_in(2015, 8) == city_districts()
+    assert ClosedMonth.objects.filter(year=2015, month=8, district__code=WEIDONG).count() == 1
+
+
+def test_reopening_by_a_district_office_never_reopens_another_district(users, xinhua, django_user_model):
+    admin, city = users["admin"], city_admin(django_user_model)
+    month_close(user=city, year=2015, month=9)
+    reopened = month_reopen(user=admin, year=2015, month=9, reason="卫东区补报")
+    assert [district.code for district in reopened] == [WEIDONG]
+    assert closed_in(2015, 9) == city_districts() - {WEIDONG}
+    # 新华区 still has September closed, but it is not 卫东区's to reopen.
+    with pytest.raises(ValidationError, match="2015年9月没有锁定"):
+        month_reopen(user=admin, year=2015, month=9, reason="再次解锁")
+    month_reopen(user=admin, year=2015, month=8, reason="卫东区补报8月")
+    assert XINHUA in closed_in(2015, 8) and WEIDONG not in closed_in(2015, 8)
+    # The city may not reopen August while its other districts have September closed after it.
+    with pytest.raises(ValidationError, match="只能解锁最近锁定的月份"):
+        month_reopen(user=city, year=2015, month=8, reason="市级解锁")
+    month_reopen(user=city, year=2015, month=9, reason="市级解锁")
+    assert closed_in(2015, 9) == set()
+
+
+def test_a_city_reopen_is_refused_while_a_district_has_closed_a_later_month(users, django_user_model):
+    city = city_admin(django_user_model)
+    month_close(user=users["admin"], year=2015, month=9)
+    with pytest.raises(ValidationError, match="只能解锁最近锁定的月份（卫东区2015年9月）"):
+        month_reopen(user=city, year=2015, month=8, reason="市级解锁")
+    assert len(closed_in(2015, 8)) == 3
+
+
+def test_an_admin_without_an_office_closes_nothing(users, django_user_model):
+    from accounts.models import Role
+
+    nowhere = django_user_model.objects.create_user("nowhere", role=Role.ADMIN)
+    with pytest.raises(PermissionDenied, match="没有所属的项目办"):
+        month_close(user=nowhere, year=2015, month=9)
+    with pytest.raises(PermissionDenied, match="没有所属的项目办"):
+        month_reopen(user=nowhere, year=2015, month=8, reason="x")
+    assert closed_in(2015, 9) == set() and len(closed_in(2015, 8)) == 3
+
+
+def test_another_district_reporting_ahead_never_moves_the_default_month(users, xinhua, listing_of):
+    from projects.scoping import home_region
+    from projects.selectors.reporting import figures_period, latest_reported_period
+
+    month_close(user=xinhua["admin"], year=2015, month=9)
+    save(xinhua["staff"], listing_of(XINHUA_LISTING), version=0, month=10, investment="2700", confirmed=True)
+    today = date(2026, 11, 28)
+    weidong_office = home_region(users["admin"])
+    assert reporting_period(region=weidong_office, today=today) == (2015, 9)
+    assert reporting_period(region=home_region(users["staff_a"]), today=today) == (2015, 9)
+    assert reporting_period(region=home_region(xinhua["admin"]), today=today) == (2015, 10)
+    assert reporting_period(region=home_region(xinhua["staff"]), today=today) == (2015, 10)
+    # The city's month is the one some district still reports in.
+    assert reporting_period(region=Region.objects.get(code="410400"), today=today) == (2015, 9)
+    assert figures_period(region=weidong_office) == latest_reported_period(region=weidong_office) == (2015, 9)
+    assert figures_period(2015, region=weidong_office) == (2015, 9)
+    assert figures_period(region=xinhua["district"]) == (2015, 10)
+    assert latest_reported_period() == (2015, 10)  # the whole installation, as before

@@ -221,7 +221,7 @@ def test_closing_a_month_locks_it_for_staff(client_for, listing):
     assert client_for("staff_a").post(reverse("projects:month_close"), {"year": 2015, "month": 9}).status_code == 403
     closing = {"year": 2015, "month": 9, "confirmed": "on"}
     assert client_for("admin").post(reverse("projects:month_close"), closing).status_code == 302
-    assert ClosedMonth.objects.filter(year=2015, month=9).exists()
+    assert ClosedMonth.objects.filter(district__code="410403", year=2015, month=9).exists()
     client = client_for("staff_a")
     page = client.get(edit_url(listing)).content.decode()
     assert "本月已锁定" in page and 'name="investment"' not in page
@@ -271,7 +271,7 @@ class TestProblemLedger:
         assert self.count(client, status="coordinating") == 12
         street = Street.objects.get(name="北环路街道")
         assert self.count(client, street=street.pk) == Problem.objects.filter(project__street=street).count()
-        unit = Unit.objects.get(name="区工业和信息化局")
+        unit = Unit.objects.get(name="区工业和信息化局", district__code="410403")
         assert self.count(client, unit=unit.pk) == Problem.objects.filter(unit=unit).count()
         leader = Leader.objects.get(name="王某")
         followed = Assignment.objects.filter(leader=leader, active=True).values("project")
@@ -458,7 +458,7 @@ def test_months_close_in_order_and_only_once_ended(client_for):
 
 def test_closed_month_photos_cannot_be_deleted_even_by_an_admin(client_for, listing_of):
     photo = ReportPhoto.objects.get(report__listing__project__name="市正顺化工公司技改10万吨/年洗油深加工")
-    ClosedMonth.objects.create(year=2015, month=9)
+    ClosedMonth.objects.create(district=photo.report.listing.project.district, year=2015, month=9)
     client_for("admin").post(reverse("projects:photo_delete", args=[photo.pk]))
     assert ReportPhoto.objects.filter(pk=photo.pk).exists()
     admin_delete = reverse("admin:projects_reportphoto_delete", args=[photo.pk])
@@ -530,7 +530,7 @@ def test_the_latest_closed_month_is_reopened_on_the_sheet_with_a_reason(client_f
     assert "解锁 2015年8月" in page and 'name="reason"' in page
     refused = client.post(reverse("projects:month_reopen"), {"year": 2015, "month": 8, "reason": ""}, follow=True)
     assert "请填写解锁原因" in refused.content.decode()
-    assert ClosedMonth.objects.filter(year=2015, month=8).exists()
+    assert ClosedMonth.objects.filter(district__code="410403", year=2015, month=8).exists()
     assert (
         client_for("staff_a")
         .post(reverse("projects:month_reopen"), {"year": 2015, "month": 8, "reason": "x"})
@@ -539,7 +539,8 @@ def test_the_latest_closed_month_is_reopened_on_the_sheet_with_a_reason(client_f
     )
     done = client.post(reverse("projects:month_reopen"), {"year": 2015, "month": 8, "reason": "补报"}, follow=True)
     assert "2015年8月已解锁" in done.content.decode()
-    assert not ClosedMonth.objects.filter(year=2015, month=8).exists()
+    assert not ClosedMonth.objects.filter(district__code="410403", year=2015, month=8).exists()
+    assert ClosedMonth.objects.filter(year=2015, month=8).count() == 2  # 新华区 and 湛河区 keep theirs
 
 
 def test_an_admin_reviews_a_submitted_report_read_only_with_return_and_correct(client_for, users, listing_of):
@@ -561,7 +562,7 @@ def test_an_admin_reviews_a_submitted_report_read_only_with_return_and_correct(c
     assert "已更正：市正顺化工公司技改10万吨/年洗油深加工 9月" in html and "已报送：" not in html
     corrected = listing.reports.get(month=9)
     assert (corrected.status, corrected.investment) == ("submitted", Decimal("2600"))
-    assert "最后保存：项目办管理员（示例）" in html  # who made the last save, not who first reported
+    assert "最后保存：卫东区项目办管理员（示例）" in html  # who made the last save, not who first reported
 
 
 def test_an_admin_sees_a_closed_months_report_read_only_with_correct_only(client_for, listing):
@@ -631,7 +632,7 @@ def test_the_visit_list_shows_the_last_or_first_page_for_a_page_out_of_range(cli
 
 
 def test_months_are_not_reopened_in_the_admin_without_a_reason(client_for):
-    closed = ClosedMonth.objects.get(year=2015, month=8)
+    closed = ClosedMonth.objects.get(district__code="410403", year=2015, month=8)
     client = client_for("admin")
     response = client.post(reverse("admin:projects_closedmonth_delete", args=[closed.pk]), {"post": "yes"})
     assert response.status_code == 403
@@ -663,3 +664,69 @@ def test_the_sheet_period_from_its_parameters(client_for, params, shown, warned)
     response = client_for("admin").get(reverse("projects:report_sheet"), params)
     assert (response.context["year"], response.context["month"]) == shown
     assert ("年月参数有误" in response.content.decode()) == warned
+
+
+def signed_in(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_city_office_sees_which_districts_have_closed_the_month(client_for, users, django_user_model):
+    from projects.services.reports import month_close
+
+    month_close(user=users["admin"], year=2015, month=9)
+    city = signed_in(django_user_model.objects.get(username="city"))
+    page = sheet(city)
+    assert "部分区县已锁定" in page
+    assert "本月已锁定：卫东区；尚未锁定：新华区、石龙区、湛河区、宝丰县、叶县等 9 个区县。" in page
+    assert "卫东区的2015年9月已锁定，是最近锁定的月份" in page and "解锁 2015年9月" in page
+    assert "锁定后，新华区、石龙区、湛河区、宝丰县、叶县等 9 个区县2015年9月的填报不能再修改" in page
+    assert "新华区 · 市重点" in page  # each row names its district
+    # 卫东区's own sheet: the month is simply closed, nothing about other districts.
+    own = sheet(client_for("admin"))
+    assert "已锁定</span>" in own and "部分区县" not in own and "新华区" not in own
+    assert "锁定 2015年9月" not in own.replace("解锁 2015年9月", "")
+
+    done = city.post(reverse("projects:month_close"), {"year": 2015, "month": 9, "confirmed": "on"}, follow=True)
+    assert "新华区、石龙区、湛河区、宝丰县、叶县等 9 个区县：2015年9月已锁定" in done.content.decode()
+    assert ClosedMonth.objects.filter(year=2015, month=9).count() == 10
+    assert "部分区县" not in sheet(city) and "已锁定</span>" in sheet(city)
+
+
+def test_the_default_reporting_month_follows_the_users_own_district(client_for, users, django_user_model):
+    from accounts.models import Role
+    from projects.models import Listing, Region
+    from projects.services.reports import ReportInput, month_close, report_save
+
+    xinhua = django_user_model.objects.create_user("xinhua", role=Role.ADMIN, region=Region.objects.get(code="410402"))
+    month_close(user=xinhua, year=2015, month=9)
+    report_save(
+        user=xinhua,
+        listing=Listing.objects.get(project__name="新华区中兴路片区棚户区改造（示例）"),
+        month=10,
+        data=ReportInput(investment=Decimal("2700"), progress="十月进度"),
+        version=0,
+        submit=True,
+        confirmed=True,
+    )
+    for role in ("admin", "staff_a"):
+        page = client_for(role).get(reverse("projects:report_sheet")).content.decode()
+        assert "<h1>2015年9月填报" in page, role
+    assert "<h1>2015年10月填报" in signed_in(xinhua).get(reverse("projects:report_sheet")).content.decode()
+
+
+def test_the_city_lists_the_unreported_by_district(client_for, django_user_model):
+    from projects.models import MonthlyReport
+
+    MonthlyReport.objects.filter(listing__project__name="新华区中兴路片区棚户区改造（示例）", month=9).update(
+        status="draft"
+    )
+    city = signed_in(django_user_model.objects.get(username="city"))
+    page = city.get(reverse("projects:report_missing"), {"year": 2015, "month": 9}).content.decode()
+    assert "共 9 个" in page
+    assert page.index(">新华区 <small") < page.index(">卫东区 <small")
+    own = client_for("admin").get(reverse("projects:report_missing"), {"year": 2015, "month": 9}).content.decode()
+    assert "共 8 个" in own and "district-head" not in own

@@ -4,8 +4,12 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 
-from projects.models import Assignment, Listing, Milestone, MonthlyReport, Problem
+from projects.choices import RegionKind
+from projects.devdata.scale import scale_data_generate
+from projects.models import Assignment, Listing, Milestone, MonthlyReport, Problem, Region, Street, Unit
+from projects.scoping import regions_under
 
 
 def fingerprint(listings):
@@ -17,6 +21,7 @@ def fingerprint(listings):
             listing.category,
             listing.annual_plan,
             listing.planned_start_month,
+            listing.project.district_id,
             listing.project.street_id,
             listing.project.unit_id,
             listing.project.total_investment,
@@ -42,6 +47,68 @@ def test_the_command_spreads_listings_over_the_years_with_their_reports(demo):
     assert Problem.objects.filter(project__listings__in=created).count() == 10
     assert Assignment.objects.filter(project__listings__in=created, active=True).count() == 30
     assert all(listing.project.name.endswith("）") and "示例" in listing.project.name for listing in created)
+    # Without --regions they go to the demo's own district, with its streets, units and leaders.
+    assert set(created.values_list("project__district__code", flat=True)) == {"410403"}
+    assert not created.exclude(project__street__district__code="410403").exists()
+    assert not Assignment.objects.filter(project__listings__in=created).exclude(leader__region__code="410403").exists()
+
+
+def test_regions_spread_the_listings_over_the_districts_of_an_invented_province(demo):
+    before = Listing.objects.values_list("pk", flat=True).order_by("-pk").first()
+    output = io.StringIO()
+    call_command("generate_scale_data", listings=120, seed=7, years="2014,2015", regions=12, stdout=output)
+    assert "已生成 120 个清单项目（种子 7，年度 2014,2015，分布在示例省的 12 个区县）" in output.getvalue()
+
+    province = Region.objects.get(code="990000", kind=RegionKind.PROVINCE, parent=None)
+    cities = Region.objects.filter(parent=province).order_by("code")
+    assert [(city.code, city.name, city.kind) for city in cities] == [
+        ("990100", "示例一市", RegionKind.CITY),
+        ("990200", "示例二市", RegionKind.CITY),
+    ]
+    districts = Region.objects.filter(parent__parent=province)
+    assert (
+        districts.filter(parent__code="990100").count() == 10 and districts.filter(parent__code="990200").count() == 2
+    )
+    assert set(districts.values_list("kind", flat=True)) == {RegionKind.DISTRICT}
+    for district in districts:
+        district.full_clean()  # six digits, under its city's prefix
+
+    created = Listing.objects.filter(pk__gt=before).select_related("project")
+    assert created.count() == created.filter(project__district__in=regions_under(province.pk)).count() == 120
+    # Evenly: every district has listings in both years.
+    per_district_year = created.values_list("project__district", "year").annotate(n=Count("pk"))
+    assert sorted(n for _, _, n in per_district_year) == [5] * 24
+    # Each project's street, unit and leader belong to its own district; every district has its own.
+    for listing in created:
+        project = listing.project
+        assert project.street.district_id == project.unit.district_id == project.district_id
+        assert {a.leader.region_id for a in project.assignments.all()} == {project.district_id}
+    for district in districts:
+        assert district.streets.count() == 4 and district.units.count() == 5 and district.leaders.count() == 2
+        assert set(district.units.exclude(street=None).values_list("street__district", flat=True)) == {district.pk}
+
+
+def test_regions_are_reused_and_the_same_seed_gives_the_same_spread(demo):
+    call_command("generate_scale_data", listings=30, seed=11, years="2015", regions=3, stdout=io.StringIO())
+    regions, streets, units = Region.objects.count(), Street.objects.count(), Unit.objects.count()
+    first_from = Listing.objects.order_by("-pk").values_list("pk", flat=True).first()
+    call_command("generate_scale_data", listings=30, seed=11, years="2015", regions=3, stdout=io.StringIO())
+    second_from = Listing.objects.order_by("-pk").values_list("pk", flat=True).first()
+    call_command("generate_scale_data", listings=30, seed=11, years="2015", regions=3, stdout=io.StringIO())
+    assert (Region.objects.count(), Street.objects.count(), Unit.objects.count()) == (regions, streets, units)
+    first = fingerprint(Listing.objects.filter(pk__gt=first_from, pk__lte=second_from))
+    second = fingerprint(Listing.objects.filter(pk__gt=second_from))
+    assert len(first) == 30 and first == second
+    assert len({row[5] for row in first}) == 3  # three districts
+
+
+def test_the_generator_takes_any_districts_and_gives_them_streets_units_and_leaders(demo):
+    shilong = Region.objects.get(code="410404")  # 石龙区: in the demo's tree, without streets or projects
+    assert not shilong.streets.exists()
+    scale_data_generate(listings=4, seed=3, years=(2015,), districts=[shilong])
+    assert shilong.projects.count() == 4
+    assert shilong.streets.exists() and shilong.units.exists() and shilong.leaders.exists()
+    assert not shilong.projects.exclude(street__district=shilong).exists()
 
 
 def test_the_same_seed_gives_the_same_data(demo):
@@ -59,10 +126,23 @@ def test_the_same_seed_gives_the_same_data(demo):
 
 
 @pytest.mark.parametrize(
-    "options, message", [({"listings": 0}, "正整数"), ({"listings": 5, "years": "2015,去年"}, "逗号分隔的年度")]
+    "options, message",
+    [
+        ({"listings": 0}, "正整数"),
+        ({"listings": 5, "years": "2015,去年"}, "逗号分隔的年度"),
+        ({"listings": 5, "regions": 0}, "区县数应在 1 到 990 之间"),
+        ({"listings": 5, "regions": 991}, "区县数应在 1 到 990 之间"),
+    ],
 )
 def test_bad_arguments_are_refused_in_chinese(demo, options, message):
-    count = Listing.objects.count()
+    count, regions = Listing.objects.count(), Region.objects.count()
     with pytest.raises(CommandError, match=message):
         call_command("generate_scale_data", stdout=io.StringIO(), **options)
-    assert Listing.objects.count() == count
+    assert Listing.objects.count() == count and Region.objects.count() == regions
+
+
+def test_a_code_taken_by_another_region_is_refused(demo):
+    Region.objects.create(code="990000", name="某地", kind=RegionKind.CITY)
+    with pytest.raises(CommandError, match="990000 已被“某地”占用，不能用作示例省"):
+        call_command("generate_scale_data", listings=5, regions=2, stdout=io.StringIO())
+    assert not Region.objects.filter(code__startswith="9901").exists()

@@ -125,16 +125,28 @@ def test_a_save_started_while_the_month_is_being_closed_is_refused(users, monkey
     assert not MonthlyReport.objects.filter(listing__project__name=UNREPORTED, month=9).exists()
 
 
+def slow_closing_checks(monkeypatch):
+    """Make each close's check of which districts have closed the month slow: two closes started
+    together have both checked before either writes, unless they serialise. Returns the list the
+    checks' findings (MonthClosing) are added to."""
+    original, seen = reports.month_closing, []
+
+    def slow_check(**kwargs):
+        state = original(**kwargs)
+        seen.append(state)
+        time.sleep(0.5)
+        return state
+
+    monkeypatch.setattr(reports, "month_closing", slow_check)
+    return seen
+
+
 def test_two_admins_closing_the_same_month_at_once_one_is_told_it_is_closed(users, monkeypatch, django_user_model):
-    second_admin = django_user_model.objects.create_user("admin_b", password="kp-test-Pass-2015", role=Role.ADMIN)
-    barrier, original = threading.Barrier(2), reports.month_is_closed
-
-    def slow_check(year, month):
-        closed = original(year, month)
-        time.sleep(0.5)  # both admins have checked before either closes, unless they serialise
-        return closed
-
-    monkeypatch.setattr(reports, "month_is_closed", slow_check)
+    second_admin = django_user_model.objects.create_user(
+        "admin_b", password="kp-test-Pass-2015", role=Role.ADMIN, region=users["admin"].region
+    )
+    barrier = threading.Barrier(2)
+    slow_closing_checks(monkeypatch)
     outcomes = {}
 
     def close(user):
@@ -153,6 +165,84 @@ def test_two_admins_closing_the_same_month_at_once_one_is_told_it_is_closed(user
     refused = next(outcomes[name][1] for name in ("first", "second") if outcomes[name][0] != "ok")
     assert "2015年9月已经锁定" in str(refused)
     assert ClosedMonth.objects.filter(year=2015, month=9).count() == 1
+
+
+def test_a_district_closing_its_month_never_holds_up_another_districts_saves(users, monkeypatch, django_user_model):
+    """卫东区's office is closing September (its transaction open): a 新华区 correction of September
+    lands and commits at once, not after the close; 卫东区's month closes, 新华区's stays open."""
+    from projects.models import Region
+
+    xinhua = django_user_model.objects.create_user(
+        "xinhua", password="kp-test-Pass-2015", role=Role.ADMIN, region=Region.objects.get(code="410402")
+    )
+    listing = Listing.objects.select_related("project").get(project__name="新华区中兴路片区棚户区改造（示例）")
+    september = listing.reports.get(month=9)
+    commits, outcomes = {}, {}
+    original = reports.audited_save
+
+    def noted_close(obj, **kwargs):
+        saved = original(obj, **kwargs)
+        if isinstance(obj, ClosedMonth):
+            transaction.on_commit(lambda: commits.setdefault("close", time.monotonic()))
+        return saved
+
+    monkeypatch.setattr(reports, "audited_save", noted_close)
+    closing = close_september_slowly(users["admin"], outcomes, monkeypatch)
+
+    def correct():
+        report = report_save(
+            user=xinhua,
+            listing=listing,
+            month=9,
+            data=ReportInput(investment=september.investment + 1, progress="按台账核定"),
+            version=september.version,
+            submit=False,
+            confirmed=True,
+            correction_reason="按台账核定",
+        )
+        commits["save"] = time.monotonic()  # report_save's own transaction has committed
+        return report
+
+    saving = run_in_thread(outcomes, "save", correct)
+    saving.join(30)
+    closing.join(30)
+
+    assert outcomes["save"][0] == "ok" and outcomes["close"][0] == "ok", outcomes
+    assert commits["save"] < commits["close"]  # the save did not wait for 卫东区's close
+    assert MonthlyReport.objects.get(pk=september.pk).investment == september.investment + 1
+    assert list(ClosedMonth.objects.filter(year=2015, month=9).values_list("district__code", flat=True)) == ["410403"]
+
+
+def test_the_city_and_a_district_closing_at_once_close_each_district_once(users, monkeypatch, django_user_model):
+    """Both offices check which districts still have September open before either writes, unless
+    they serialise: then both would write 卫东区's row and one would fail on the unique constraint.
+    Serialised, the second closes what the first left open, or is told it is already closed."""
+    city = django_user_model.objects.get(username="city")
+    barrier = threading.Barrier(2)
+    seen = slow_closing_checks(monkeypatch)
+    outcomes = {}
+
+    def close(user):
+        barrier.wait()
+        return month_close(user=user, year=2015, month=9)
+
+    threads = [
+        run_in_thread(outcomes, "district", lambda: close(users["admin"])),
+        run_in_thread(outcomes, "city", lambda: close(city)),
+    ]
+    for thread in threads:
+        thread.join(30)
+
+    # The second check ran after the first close committed: only one of them found 卫东区 open.
+    assert len(seen) == 2 and sum(any(d.code == "410403" for d in state.open) for state in seen) == 1, seen
+    assert outcomes["city"][0] == "ok", outcomes
+    if outcomes["district"][0] != "ok":  # the city came first and closed 卫东区 too
+        assert outcomes["district"][0] == "ValidationError" and "2015年9月已经锁定" in str(outcomes["district"][1])
+    rows = ClosedMonth.objects.filter(year=2015, month=9)
+    districts = list(rows.values_list("district__code", flat=True))
+    assert len(districts) == len(set(districts)) == rows.filter(district__parent__code="410400").count() == 10
+    closed_by = {row.district.code: row.closed_by.username for row in rows.select_related("district", "closed_by")}
+    assert closed_by["410403"] == ("admin" if outcomes["district"][0] == "ok" else "city")
 
 
 def test_two_previews_of_one_list_confirmed_at_once_create_each_project_once(users, monkeypatch):

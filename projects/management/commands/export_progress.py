@@ -7,18 +7,38 @@ from django.core.management.base import BaseCommand, CommandError
 
 from projects.choices import Level
 from projects.exporters.progress import title_for, write_progress_table
+from projects.models import Region
+from projects.scoping import home_region, visible_regions
 from projects.selectors.progress import progress_table
 
 
 def acting_user(username):
-    """The account whose scope the export uses: --as, else the first active superuser."""
+    """The account whose scope the export uses: --as, else the system's operator — the first
+    active superuser, or, in an installation whose accounts are all offices, the operator the
+    command's caller is at the server's shell (a superuser held in memory, never saved)."""
     users = get_user_model().objects.filter(is_active=True)
-    user = (
-        users.filter(username=username).first() if username else users.filter(is_superuser=True).order_by("pk").first()
-    )
+    if not username:
+        return users.filter(is_superuser=True).order_by("pk").first() or get_user_model()(
+            username="（系统管理员）", is_superuser=True, is_active=True
+        )
+    user = users.filter(username=username).first()
     if user is None:
-        raise CommandError(f"找不到账号「{username}」。" if username else "没有可用的管理员账号，请用 --as 指定账号。")
+        raise CommandError(f"找不到账号「{username}」。")
     return user
+
+
+def region_option(code, user):
+    """The node ``--region`` names, among those ``user`` may read (scoping.visible_regions);
+    without --region the user's own node (for the operator, the top of the tree, or everything
+    when the installation has several tops)."""
+    if not code:
+        return home_region(user)
+    region = Region.objects.filter(code=code.strip()).first()
+    if region is None:
+        raise CommandError(f"找不到行政区划代码「{code}」，请填写六位行政区划代码，如 410403。")
+    if not visible_regions(user).filter(pk=region.pk).exists():
+        raise CommandError(f"账号「{user.username}」无权查看{region.name}（{region.code}）的数据。")
+    return region
 
 
 class Command(BaseCommand):
@@ -29,12 +49,17 @@ class Command(BaseCommand):
         parser.add_argument("--month", type=int, required=True)
         parser.add_argument("--level", default=Level.CITY, choices=Level.values)
         parser.add_argument("--output", required=True, help="输出文件路径，如 进展表.xlsx")
-        parser.add_argument("--as", dest="username", help="按该账号的查看范围导出，默认第一个超级管理员")
+        parser.add_argument("--as", dest="username", help="按该账号的查看范围导出，默认系统管理员（全部）")
+        parser.add_argument(
+            "--region", help="行政区划代码，如 410403（卫东区）、410400（平顶山市，按区县分组）；默认该账号的全部范围"
+        )
 
-    def handle(self, *args, year, month, level, output, username, **options):
+    def handle(self, *args, year, month, level, output, username, region, **options):
         if not 1 <= month <= 12:
             raise CommandError(f"月份必须在1到12之间，收到：{month}")
-        table = progress_table(user=acting_user(username), year=year, month=month, level=level)
+        user = acting_user(username)
+        node = region_option(region, user)
+        table = progress_table(user=user, year=year, month=month, level=level, region=node)
         path = Path(output)
         with path.open("wb") as handle:
             write_progress_table(handle, table)

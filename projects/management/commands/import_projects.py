@@ -1,4 +1,5 @@
-"""Import a municipal key-project list from .xlsx: the same service as the web page."""
+"""Import a municipal key-project list from .xlsx: the same service as the web page, made by the
+office of the region ``--region`` names (required when the installation has more than one)."""
 
 import json
 from pathlib import Path
@@ -7,6 +8,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.choices import Level
+from projects.models import Region
 from projects.services.errors import ValidationError
 from projects.services.imports import import_confirm, import_upload
 
@@ -18,17 +20,32 @@ class Command(BaseCommand):
         parser.add_argument("file", help=".xlsx 文件路径")
         parser.add_argument("--year", type=int, required=True, help="清单年度，如 2016")
         parser.add_argument("--level", default=Level.CITY, choices=Level.values, help="级别，默认 city")
+        parser.add_argument(
+            "--region",
+            help="导入清单的项目办的行政区划代码，如 410403（卫东区）、410400（平顶山市）；"
+            "系统中只有一个行政区划时可省略",
+        )
         parser.add_argument("--dry-run", action="store_true", help="只预览，不写入")
         parser.add_argument("--json", action="store_true", dest="as_json", help="以 JSON 输出结果")
 
-    def handle(self, *args, file, year, level, dry_run, as_json, **options):
+    def handle(self, *args, file, year, level, region, dry_run, as_json, **options):
         if not 2000 <= year <= 2100:
             raise CommandError(f"年度必须在2000到2100之间，收到：{year}")
+        office = None
+        if region is not None:
+            office = Region.objects.filter(code=region.strip()).first()
+            if office is None:
+                raise CommandError(f"没有行政区划代码为「{region}」的地区，请核对 --region（如 410403）。")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件：{file}")
-        with path.open("rb") as handle:
-            record, plan = import_upload(user=None, upload=File(handle, name=path.name), year=year, level=level)
+        try:
+            with path.open("rb") as handle:
+                record, plan = import_upload(
+                    user=None, upload=File(handle, name=path.name), year=year, level=level, region=office
+                )
+        except ValidationError as error:
+            raise CommandError(f"{'；'.join(error.messages)}用 --region 指定，如 --region 410403。") from None
         outcome_errors = [error.as_dict() for error in plan.errors]
         if plan.ok and not dry_run:
             try:
@@ -38,6 +55,8 @@ class Command(BaseCommand):
         summary = plan.summary()
         payload = {
             "import_id": record.pk,
+            "region": record.region.code,
+            "office": record.region.office_name,
             "status": record.status,
             "dry_run": dry_run,
             "created": summary["created"],
@@ -68,7 +87,8 @@ class Command(BaseCommand):
             return
         verb = "预览（未写入）" if payload["dry_run"] else "已导入"
         self.stdout.write(
-            f"{verb}：项目 {payload['projects']} 个，新增 {payload['created']}，更新 {payload['updated']}，"
+            f"{verb}（{payload['office']}）：项目 {payload['projects']} 个，新增 {payload['created']}，"
+            f"更新 {payload['updated']}，"
             f"无变化 {payload['unchanged']}；总投资 {payload['total_investment']} 万元，"
             f"年度计划投资 {payload['annual_plan']} 万元。"
         )

@@ -5,6 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.choices import Level
+from projects.management.commands.export_progress import acting_user, region_option
 from projects.selectors.figures import investment_summary, listings_for
 
 
@@ -15,17 +16,20 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="年度，如 2015")
         parser.add_argument("--month", type=int, required=True, help="截至月份，1-12")
         parser.add_argument("--level", default=Level.CITY, help="级别：province / city / district，默认 city")
+        parser.add_argument("--region", help="行政区划代码，如 410403（卫东区）、410400（平顶山市）；默认全部")
 
-    def handle(self, *args, year, month, level, **options):
+    def handle(self, *args, year, month, level, region, **options):
         if not 1 <= month <= 12:
             raise CommandError(f"月份必须在1到12之间，收到：{month}")
         if level not in Level.values:
             raise CommandError(f"级别必须是 {' / '.join(Level.values)} 之一，收到：{level}")
-        summary = investment_summary(listings=listings_for(year=year, level=level), month=month)
+        node = region_option(region, acting_user(None))  # the operator's figures, of one node if asked
+        summary = investment_summary(listings=listings_for(year=year, level=level, region=node), month=month)
         payload = {
             "year": year,
             "month": month,
             "level": level,
+            "region": None if node is None else node.code,
             "listings": summary.listings,
             "annual_plan": str(summary.annual_plan),
             "cumulative": str(summary.cumulative),

@@ -1,4 +1,4 @@
-"""Load the 2015 卫东区 demo data and print the demo accounts."""
+"""Load the 2015 demo data (卫东区, and two more districts of 平顶山市) and print the demo accounts."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,7 +6,7 @@ from projects.devdata.demo import DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):
-    help = "载入2015年卫东区演示数据（可重复执行，已有数据不改动），并打印演示账号。"
+    help = "载入2015年演示数据（平顶山市：卫东区及新华区、湛河区）（可重复执行，已有数据不改动），并打印演示账号。"
 
     def handle(self, *args, **options):
         result = demo_load()
@@ -18,4 +18,4 @@ class Command(BaseCommand):
         self.stdout.write("演示账号（登录地址 http://127.0.0.1:8000/ ）：")
         for account in result.accounts:
             password = DEMO_PASSWORD if account.created else f"{DEMO_PASSWORD}（账号此前已存在，密码未改动）"
-            self.stdout.write(f"  {account.username:<8} {account.role_label:<8} 密码：{password}")
+            self.stdout.write(f"  {account.username:<8} {account.role_label:<8} {account.office:<10} 密码：{password}")
