@@ -141,24 +141,28 @@ def slow_closing_checks(monkeypatch):
     return seen
 
 
-def test_two_admins_closing_the_same_month_at_once_one_is_told_it_is_closed(users, monkeypatch, django_user_model):
-    second_admin = django_user_model.objects.create_user(
-        "admin_b", password="kp-test-Pass-2015", role=Role.ADMIN, region=users["admin"].region
-    )
-    barrier = threading.Barrier(2)
-    slow_closing_checks(monkeypatch)
+def close_september_at_once(**admins):
+    """Each named admin closes September 2015 in a thread of their own, all starting together;
+    the outcome of each by name."""
+    barrier = threading.Barrier(len(admins))
     outcomes = {}
 
     def close(user):
         barrier.wait()
         return month_close(user=user, year=2015, month=9)
 
-    threads = [
-        run_in_thread(outcomes, "first", lambda: close(users["admin"])),
-        run_in_thread(outcomes, "second", lambda: close(second_admin)),
-    ]
+    threads = [run_in_thread(outcomes, name, lambda user=user: close(user)) for name, user in admins.items()]
     for thread in threads:
         thread.join(30)
+    return outcomes
+
+
+def test_two_admins_closing_the_same_month_at_once_one_is_told_it_is_closed(users, monkeypatch, django_user_model):
+    second_admin = django_user_model.objects.create_user(
+        "admin_b", password="kp-test-Pass-2015", role=Role.ADMIN, region=users["admin"].region
+    )
+    slow_closing_checks(monkeypatch)
+    outcomes = close_september_at_once(first=users["admin"], second=second_admin)
 
     kinds = sorted(outcomes[name][0] for name in ("first", "second"))
     assert kinds == ["ValidationError", "ok"], outcomes
@@ -218,20 +222,8 @@ def test_the_city_and_a_district_closing_at_once_close_each_district_once(users,
     they serialise: then both would write 卫东区's row and one would fail on the unique constraint.
     Serialised, the second closes what the first left open, or is told it is already closed."""
     city = django_user_model.objects.get(username="city")
-    barrier = threading.Barrier(2)
     seen = slow_closing_checks(monkeypatch)
-    outcomes = {}
-
-    def close(user):
-        barrier.wait()
-        return month_close(user=user, year=2015, month=9)
-
-    threads = [
-        run_in_thread(outcomes, "district", lambda: close(users["admin"])),
-        run_in_thread(outcomes, "city", lambda: close(city)),
-    ]
-    for thread in threads:
-        thread.join(30)
+    outcomes = close_september_at_once(district=users["admin"], city=city)
 
     # The second check ran after the first close committed: only one of them found 卫东区 open.
     assert len(seen) == 2 and sum(any(d.code == "410403" for d in state.open) for state in seen) == 1, seen
