@@ -1,12 +1,11 @@
 """What an import of a municipal list would do, written nowhere: the file read and parsed, each row
 given its district (named in the row, or the importing district office's own) among the districts
-under the importing office, matched against that district's streets, units, leaders and projects,
-and planned as new, changed (with the field differences) or unchanged, with its errors in the
-file's order."""
+under the importing office and matched against that district's streets, units, leaders and
+projects (services.import_matching), and planned as new, changed (with the field differences) or
+unchanged, with its errors in the file's order."""
 
 import hashlib
 import json
-import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,8 +14,9 @@ from projects.choices import Batch, Category, Level, RegionKind
 from projects.importers.cells import COLUMN_LABELS, normalize_text
 from projects.importers.municipal import ParsedList, ParsedRow, RowIssue, parse_list
 from projects.importers.workbook import WorkbookRefused, read_rows
-from projects.models import Assignment, Leader, Listing, Project, Region, Street, Unit
+from projects.models import Listing
 from projects.scoping import regions_under
+from projects.services.import_matching import RowMatcher
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 STATUS_LABELS = {NEW: "新增", CHANGED: "有变化", UNCHANGED: "无变化"}
@@ -198,212 +198,6 @@ def _text(value):
     return str(value)
 
 
-DISTRICT_CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
-# What follows a county's name when it names a road instead (叶县路, 宝丰大街): not the district.
-ROAD_WORDS = ("路", "街", "大道")
-
-
-class _Resolver:
-    """Gives each row its district among those under the importing office, and matches names in
-    the file to that district's streets, units, leaders and projects: a unit or project name
-    repeats from one district to the next (区住建局), so a name is only ever looked up in its row's
-    district. Leaders are those of the district and of the offices above it up to the importing one.
-
-    Every project's name and code are read as plain values; only the projects the file names
-    are loaded as objects (a province holds tens of thousands)."""
-
-    def __init__(self, rows, office):
-        self.office = office
-        under = regions_under(office.pk)
-        self.scope = {region.pk: region for region in Region.objects.filter(pk__in=under)}
-        self.region_codes, self.region_names, self.district_names = {}, set(), {}
-        for region in Region.objects.only("pk", "code", "name", "kind", "parent_id"):
-            self.region_codes[region.code] = region
-            self.region_names.add(normalize_text(region.name))
-            if region.kind == RegionKind.DISTRICT:
-                self.district_names.setdefault(normalize_text(region.name), []).append(region)
-        self.streets = {}
-        for street in Street.objects.filter(district__in=under):
-            self.streets.setdefault(street.district_id, []).append((normalize_text(street.name), street))
-        self.units = {
-            (unit.district_id, normalize_text(unit.name)): unit for unit in Unit.objects.filter(district__in=under)
-        }
-        self.leaders = {}
-        for leader in Leader.objects.filter(is_active=True, region__in=under):
-            self.leaders.setdefault((leader.region_id, normalize_text(leader.name)), []).append(leader)
-        self.assigned = set(
-            Assignment.objects.filter(active=True, project__district__in=under).values_list("project_id", "leader_id")
-        )
-        # Codes are unique across the installation; names only within a district.
-        self.by_code = {
-            code: (pk, district_id)
-            for code, pk, district_id in Project.objects.filter(code__isnull=False)
-            .values_list("code", "pk", "district")
-            .order_by()
-        }
-        self.by_name = {}
-        for pk, district_id, name in Project.objects.filter(district__in=under).values_list("pk", "district", "name"):
-            self.by_name.setdefault((district_id, normalize_text(name)), pk)  # in name order
-        self._named_cache = {}
-        self.row_districts = {(row.sheet, row.row): self._district_of(row.values) for row in rows}
-        self.row_projects = {}
-        for row in rows:
-            district = self.district(row)
-            if district is not None and row.values.get("name"):
-                self.row_projects[(row.sheet, row.row)] = self._project_id(row.values, district)
-        wanted = {pk for pk, _ in self.row_projects.values()} - {None}
-        self.projects = Project.objects.select_related("street", "unit").in_bulk(wanted)
-
-    # --- districts ---------------------------------------------------------------------------------
-
-    def district(self, row):
-        """The row's district, or None when it has none the office may import to."""
-        return self.row_districts[(row.sheet, row.row)][0]
-
-    def district_problem(self, row):
-        """(column, message) of why the row has no district."""
-        return self.row_districts[(row.sheet, row.row)][1:]
-
-    def _district_of(self, values):
-        """(district, column, message): the district a row names in its 所在县区 column, else in its
-        建设地点; when it names none, a district office's own. A district that is not under the
-        office, several districts, or none for a city's or province's office: None and why."""
-        given = values.get("district")
-        column = "district" if given else "location"
-        text = given or values.get("location") or ""
-        named, namesakes = self._named(text)
-        if namesakes:
-            return None, column, f"「{namesakes[0]}」有重名，请改填六位行政区划代码。"
-        if len(named) > 1:
-            names = "、".join(district.name for district in named)
-            return None, column, f"「{text}」涉及多个县区（{names}），请只填一个所在县区。"
-        if named:
-            district = named[0]
-            if district.pk not in self.scope:
-                return None, column, f"「{district.name}」不在本项目办管理范围内：{self._scope_words()}。"
-            location = values.get("location") or ""
-            elsewhere = [region for region in self._named(location)[0] if region != district] if given else []
-            if elsewhere:
-                return None, "location", f"「{location}」与所在县区「{district.name}」不是同一个县区。"
-            return district, None, None
-        if given:
-            key = normalize_text(given)
-            if key in self.region_codes or key in self.region_names:
-                return None, column, f"「{given}」不是县（市、区），请填写项目所在的县区{self._example()}。"
-            return None, column, f"未知县区「{given}」，请填写县（市、区）的名称或六位行政区划代码{self._example()}。"
-        if self.office.kind == RegionKind.DISTRICT:
-            return self.office, None, None
-        column = "location" if given is None else "district"
-        return (
-            None,
-            column,
-            f"请填写所在县区{self._example()}：{self._scope_words()}，每行都须写明是哪个县（市、区）的。",
-        )
-
-    def _named(self, text):
-        """The districts a cell names by code or by name ([], and the names that are ambiguous). Of
-        two names one inside the other (卫东区 and a 东区 elsewhere) the longer is meant; of
-        namesakes, the one under the office."""
-        key = normalize_text(text)
-        if key not in self._named_cache:
-            named = []
-            for code in DISTRICT_CODE.findall(key):
-                region = self.region_codes.get(code)
-                if region is not None and region.kind == RegionKind.DISTRICT and region not in named:
-                    named.append(region)
-            names = [name for name in self.district_names if _names_place(key, name)]
-            namesakes = []
-            for name in names:
-                if any(name != other and name in other for other in names):
-                    continue
-                candidates = self.district_names[name]
-                candidates = [region for region in candidates if region.pk in self.scope] or candidates
-                if any(region in named for region in candidates):
-                    continue  # named by its code too
-                if len(candidates) > 1:
-                    namesakes.append(candidates[0].name)
-                else:
-                    named.append(candidates[0])
-            named.sort(key=lambda region: _first_position(key, normalize_text(region.name), region.code))
-            self._named_cache[key] = (named, namesakes)
-        return self._named_cache[key]
-
-    def _scope_words(self):
-        if self.office.kind == RegionKind.DISTRICT:
-            return f"{self.office.office_name}只能导入{self.office.name}的项目"
-        return f"{self.office.office_name}只能导入{self.office.name}所辖县（市、区）的项目"
-
-    def _example(self):
-        districts = sorted(
-            (region for region in self.scope.values() if region.kind == RegionKind.DISTRICT), key=lambda r: r.code
-        )
-        return f"（如「{districts[0].name}」或「{districts[0].code}」）" if districts else ""
-
-    # --- within a district ---------------------------------------------------------------------------
-
-    def streets_of(self, district):
-        return [street for _, street in self.streets.get(district.pk, [])]
-
-    def streets_in(self, district, text):
-        """The district's streets a location names: by full name, else by name without 街道."""
-        key = normalize_text(text)
-        streets = self.streets.get(district.pk, [])
-        matches = [street for name, street in streets if name in key]
-        if not matches:
-            matches = [street for name, street in streets if name.removesuffix("街道") in key]
-        return matches
-
-    def names_only_its_district(self, district, text):
-        """Whether a location says no more than its district (卫东区, 410403)."""
-        key = normalize_text(text)
-        return not key.replace(normalize_text(district.name), "").replace(district.code, "")
-
-    def unit(self, district, name):
-        return self.units.get((district.pk, normalize_text(name)))
-
-    def leaders_named(self, district, name):
-        """Active leaders of that name, of the district or of an office above it up to the importing one."""
-        key, found, region = normalize_text(name), [], district
-        while region is not None:
-            found += self.leaders.get((region.pk, key), [])
-            region = self.scope.get(region.parent_id) if region.pk != self.office.pk else None
-        return found
-
-    def _project_id(self, values, district):
-        """(the existing project a row names, or None; why the row cannot be imported, or None): by
-        its code, which must be the district's own project, else by its name within the district."""
-        code = values.get("code")
-        if code and code in self.by_code:
-            pk, district_id = self.by_code[code]
-            other = self.scope.get(district_id)
-            if district_id == district.pk:
-                return pk, None
-            if other is None:
-                return None, f"项目代码「{code}」已被本项目办管理范围以外的项目使用，不能导入。"
-            return None, f"项目代码「{code}」是{other.name}的项目，与本行所在县区「{district.name}」不符。"
-        return self.by_name.get((district.pk, normalize_text(values["name"]))), None
-
-    def project(self, row):
-        """(the existing project the row names, or None; why the row cannot be imported, or None)."""
-        pk, problem = self.row_projects.get((row.sheet, row.row), (None, None))
-        return self.projects.get(pk), problem
-
-
-def _names_place(text, name):
-    """Whether ``text`` names the place ``name`` somewhere other than as the start of a road's name."""
-    start = text.find(name)
-    while start >= 0:
-        if not text.startswith(ROAD_WORDS, start + len(name)):
-            return True
-        start = text.find(name, start + 1)
-    return False
-
-
-def _first_position(text, *words):
-    """Where the first of ``words`` found in ``text`` begins (the districts a cell names, in its order)."""
-    return min((text.find(word) for word in words if word in text), default=len(text))
-
-
 def import_read(upload, *, year, level, region):
     """Parse ``upload`` and plan its import by the office of ``region``, writing nothing."""
     plan = ImportPlan(year=year, level=level, region=region)
@@ -445,7 +239,7 @@ def plan_parsed(parsed, plan):
     if plan.region is None:
         plan.errors.append(RowIssue("", 0, "", "未指定导入清单的项目办。"))
         return plan
-    resolver = _Resolver(parsed.rows, plan.region)
+    matcher = RowMatcher(parsed.rows, plan.region)
     listings = {
         (listing.project_id, listing.level): listing
         for listing in Listing.objects.filter(year=year, project__district__in=regions_under(plan.region.pk)).only(
@@ -454,9 +248,9 @@ def plan_parsed(parsed, plan):
     }
     new_units = {}
     refused_rows = {(error.sheet, error.row) for error in parsed.errors}
-    _refuse_duplicate_rows(parsed, resolver, plan, refused_rows)
+    _refuse_duplicate_rows(parsed, matcher, plan, refused_rows)
     for row in parsed.rows:
-        plan_row = _plan_row(row, resolver, listings, new_units, plan, refused_rows)
+        plan_row = _plan_row(row, matcher, listings, new_units, plan, refused_rows)
         if plan_row is not None:
             plan.rows.append(plan_row)
     plan.units_to_create = [
@@ -468,7 +262,7 @@ def plan_parsed(parsed, plan):
     return plan
 
 
-def _refuse_duplicate_rows(parsed, resolver, plan, refused_rows):
+def _refuse_duplicate_rows(parsed, matcher, plan, refused_rows):
     """Two rows of the file for one project: the same code, or the same name in one district (the
     same name in two districts is two projects)."""
     seen = {}
@@ -479,7 +273,7 @@ def _refuse_duplicate_rows(parsed, resolver, plan, refused_rows):
         if values.get("code"):
             key, column = ("code", values["code"]), "code"
         else:
-            district = resolver.district(row)
+            district = matcher.district(row)
             if district is None:
                 continue
             key, column = ("name", district.pk, normalize_text(values["name"])), "name"
@@ -514,49 +308,49 @@ def _refuse_rows_sharing_a_project(plan):
             )
 
 
-def _street(row, district, resolver, refuse):
+def _street(row, district, matcher, refuse):
     """The district's street the row's location names; a district without streets on record takes
     none (a county's list names towns, not streets)."""
     location = row.values["location"]
-    streets = resolver.streets_in(district, location) if location else []
+    streets = matcher.streets_in(district, location) if location else []
     if len(streets) == 1:
         return streets[0]
     if len(streets) > 1:
         names = "、".join(s.name for s in streets)
         refuse("location", f"「{location}」涉及多个街道（{names}），请只填一个所在街道。")
         return None
-    known = resolver.streets_of(district)
+    known = matcher.streets_of(district)
     if known:
         what = (
             f"未知街道「{location}」"
-            if location and not resolver.names_only_its_district(district, location)
+            if location and not matcher.names_only_its_district(district, location)
             else "缺少建设地点（所在街道）"
         )
-        whose = "" if resolver.office.pk == district.pk else district.name
+        whose = "" if matcher.office.pk == district.pk else district.name
         refuse("location", f"{what}。{whose}已知街道：{'、'.join(s.name for s in known)}。")
     return None
 
 
-def _plan_row(row, resolver, listings, new_units, plan, refused_rows):
+def _plan_row(row, matcher, listings, new_units, plan, refused_rows):
     values = row.values
 
     def refuse(column, message):
         plan.errors.append(RowIssue(row.sheet, row.row, COLUMN_LABELS[column], message))
         refused_rows.add((row.sheet, row.row))
 
-    district = resolver.district(row)
+    district = matcher.district(row)
     if district is None:
-        refuse(*resolver.district_problem(row))
+        refuse(*matcher.district_problem(row))
         return None
-    street = _street(row, district, resolver, refuse)
+    street = _street(row, district, matcher, refuse)
     unit = None
     if values["unit"]:
-        unit = resolver.unit(district, values["unit"])
+        unit = matcher.unit(district, values["unit"])
         if unit is None:
             new_units.setdefault((district.pk, normalize_text(values["unit"])), (district, values["unit"]))
     leader = None
     if values["leader"]:
-        found = resolver.leaders_named(district, values["leader"])
+        found = matcher.leaders_named(district, values["leader"])
         if len(found) == 1:
             leader = found[0]
         else:
@@ -566,7 +360,7 @@ def _plan_row(row, resolver, listings, new_units, plan, refused_rows):
                     row.sheet, row.row, COLUMN_LABELS["leader"], f"联系领导「{values['leader']}」{reason}，未安排联系。"
                 )
             )
-    project, problem = resolver.project(row)
+    project, problem = matcher.project(row)
     if problem:
         refuse("code", problem)
     if (row.sheet, row.row) in refused_rows:
@@ -617,7 +411,7 @@ def _plan_row(row, resolver, listings, new_units, plan, refused_rows):
         for name in LISTING_FIELDS:
             if getattr(listing, name) != wanted[name]:
                 plan_row.changes.append((name, _display(name, getattr(listing, name)), _display(name, wanted[name])))
-    if leader is not None and (project is None or (project.pk, leader.pk) not in resolver.assigned):
+    if leader is not None and (project is None or (project.pk, leader.pk) not in matcher.assigned):
         plan_row.changes.append(("leader", "", str(leader)))
     if project is not None and listing is not None:
         plan_row.status = CHANGED if plan_row.changes else UNCHANGED
