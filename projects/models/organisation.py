@@ -94,14 +94,21 @@ class Region(models.Model):
                 errors["code"] = f"下级“{names}”的代码不以 {prefix} 开头，代码不能改为 {self.code}。"
 
 
-class Street(models.Model):
-    district = models.ForeignKey(
+def district_key(*, related_name, verbose_name="所属区县", **options):
+    """The foreign key of a row that lies in one district (a region of the district tier): a
+    street, a unit, a project, a district's closed month."""
+    return models.ForeignKey(
         Region,
         models.PROTECT,
-        related_name="streets",
-        verbose_name="所属区县",
+        related_name=related_name,
+        verbose_name=verbose_name,
         limit_choices_to={"kind": RegionKind.DISTRICT},
+        **options,
     )
+
+
+class Street(models.Model):
+    district = district_key(related_name="streets")
     name = models.CharField("名称", max_length=50)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
@@ -122,13 +129,7 @@ class Street(models.Model):
 class Unit(models.Model):
     """A responsible unit (责任单位): a street office or a district department."""
 
-    district = models.ForeignKey(
-        Region,
-        models.PROTECT,
-        related_name="units",
-        verbose_name="所属区县",
-        limit_choices_to={"kind": RegionKind.DISTRICT},
-    )
+    district = district_key(related_name="units")
     name = models.CharField("名称", max_length=100)
     kind = models.CharField("类型", max_length=20, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
     street = models.ForeignKey(

@@ -14,7 +14,6 @@ from projects.choices import (
     Category,
     Level,
     ProjectStatus,
-    RegionKind,
     Sector,
     Stage,
 )
@@ -27,7 +26,7 @@ from projects.models.base import (
     StaffKeptQuerySet,
     TimestampedModel,
 )
-from projects.models.organisation import Leader, Region, Street, Unit
+from projects.models.organisation import Leader, Street, Unit, district_key
 
 
 class Project(TimestampedModel):
@@ -44,12 +43,9 @@ class Project(TimestampedModel):
     name = models.CharField("项目名称", max_length=200)
     owner = models.CharField("建设单位", max_length=200, blank=True)
     content = models.TextField("建设内容及规模", blank=True)
-    district = models.ForeignKey(
-        Region,
-        models.PROTECT,
+    district = district_key(
         related_name="projects",
         verbose_name="所在区县",
-        limit_choices_to={"kind": RegionKind.DISTRICT},
         help_text="项目的建设地点；由该区县及其上级的项目办管理。",
     )
     street = models.ForeignKey(

@@ -15,6 +15,7 @@ from projects.choices import (
 )
 from projects.fields import AmountField
 from projects.models.base import StaffKeptQuerySet, TimestampedModel
+from projects.models.organisation import district_key
 from projects.models.projects import Listing
 
 # What counts in official figures: submitted reports only, never drafts or returned ones.
@@ -114,13 +115,7 @@ class ClosedMonth(models.Model):
     """A reporting month a district's office (or one above it) has closed (锁定) for that district:
     its reports no longer change without a reason. Each district's month closes on its own."""
 
-    district = models.ForeignKey(
-        "projects.Region",
-        models.PROTECT,
-        related_name="closed_months",
-        verbose_name="区县",
-        limit_choices_to={"kind": "district"},
-    )
+    district = district_key(related_name="closed_months", verbose_name="区县")
     year = models.PositiveSmallIntegerField("年度")
     month = models.PositiveSmallIntegerField("月份")
     closed_by = models.ForeignKey(
