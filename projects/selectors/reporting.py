@@ -34,9 +34,10 @@ from projects.models import (
     Listing,
     Milestone,
     MonthlyReport,
+    Region,
 )
 from projects.periods import Period
-from projects.scoping import districts_under, in_region
+from projects.scoping import districts_under, in_region, office_districts
 from projects.selectors.figures import HUNDREDTH, ZERO, counted_reports, percent_of, schedule_percent
 
 NOT_REPORTED = "missing"
@@ -184,6 +185,14 @@ class MonthClosing:
     def several(self):
         """More than one district: messages name the district they are about."""
         return len(self.districts) > 1
+
+
+def sheet_districts(*, user, sheet):
+    """The districts whose closing a reporting sheet shows: an office's own (every district under
+    its node); for staff and leaders, the districts of the projects on their sheet."""
+    if is_office_admin(user):
+        return office_districts(user)
+    return Region.objects.filter(pk__in=sheet.values("project__district"))
 
 
 def month_closing(*, districts, year, month):

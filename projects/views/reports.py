@@ -20,7 +20,7 @@ from projects.forms import (
     ReportReturnForm,
     form_errors,
 )
-from projects.models import Listing, MonthlyReport, Region
+from projects.models import Listing, MonthlyReport
 from projects.scoping import office_districts
 from projects.selectors.reporting import (
     REPORT_STATE_LABELS,
@@ -32,6 +32,7 @@ from projects.selectors.reporting import (
     report_last_save,
     report_sheet,
     report_state_counts,
+    sheet_districts,
 )
 from projects.services.errors import NeedsConfirmation, ReportConflict
 from projects.services.reports import (
@@ -74,9 +75,7 @@ class ReportSheetView(LoginRequiredMixin, TemplateView):
         sheet = report_sheet(user=user, year=year, month=month)
         state_counts = report_state_counts(sheet)
         admin = is_office_admin(user)
-        # An office's own districts; for staff and leaders, the districts of the projects they report.
-        districts = office_districts(user) if admin else Region.objects.filter(pk__in=sheet.values("project__district"))
-        closing = month_closing(districts=districts, year=year, month=month)
+        closing = month_closing(districts=sheet_districts(user=user, sheet=sheet), year=year, month=month)
         period = {"year": year, "month": month}
         return super().get_context_data(
             year=year,
