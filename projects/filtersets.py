@@ -7,7 +7,17 @@ from django.db.models import Exists, F, OuterRef, Q, TextField, Value
 from django.db.models.functions import Replace
 from django.db.models.lookups import IContains
 
-from projects.choices import Batch, Category, Level, ProblemKind, ProblemStatus, ProjectStatus, Stage, WarningLight
+from projects.choices import (
+    Batch,
+    Category,
+    Level,
+    ProblemKind,
+    ProblemStatus,
+    ProjectStatus,
+    RegionKind,
+    Stage,
+    WarningLight,
+)
 from projects.forms import PeriodForm, form_errors
 from projects.models import (
     FIRST_YEAR,
@@ -16,6 +26,7 @@ from projects.models import (
     Leader,
     Listing,
     Problem,
+    Region,
     Street,
     Unit,
     overdue_condition,
@@ -80,21 +91,35 @@ def matching_every_word(queryset, value, fields):
 
 
 class PeopleOfTheNodeMixin:
-    """The street, unit and leader choices are those of the nodes the user may read
-    (scoping.visible_regions): 卫东区's office never lists 新华区's streets."""
+    """The district, street, unit and leader choices are those of the nodes the user may read
+    (scoping.visible_regions): 卫东区's office never lists 新华区's streets. The 区县 filter is there
+    only for a user who reads several districts (a city's or province's office)."""
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         regions = visible_regions(user)
+        districts = regions.filter(kind=RegionKind.DISTRICT)
+        self.several_districts = districts.count() > 1
+        if self.several_districts:
+            self.filters["district"].queryset = districts
+        else:
+            del self.filters["district"]
         self.filters["street"].queryset = Street.objects.filter(district__in=regions)
         self.filters["unit"].queryset = Unit.objects.filter(district__in=regions)
         self.filters["leader"].queryset = Leader.objects.filter(region__in=regions)
+
+
+def district_filter():
+    return django_filters.ModelChoiceFilter(
+        label="区县", field_name="project__district", queryset=Region.objects.none(), empty_label="全部区县"
+    )
 
 
 class ProblemFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键字", method="search")
     status = django_filters.ChoiceFilter(label="状态", choices=ProblemStatus.choices, empty_label="全部状态")
     kind = django_filters.ChoiceFilter(label="问题类型", choices=ProblemKind.choices, empty_label="全部类型")
+    district = district_filter()
     street = django_filters.ModelChoiceFilter(
         label="街道", field_name="project__street", queryset=Street.objects.all(), empty_label="全部街道"
     )
@@ -111,7 +136,7 @@ class ProblemFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
 
     class Meta:
         model = Problem
-        fields = ["q", "status", "kind", "street", "unit", "leader", "overdue"]
+        fields = ["q", "status", "kind", "district", "street", "unit", "leader", "overdue"]
 
     def search(self, queryset, name, value):
         return matching_every_word(queryset, value, ["description", "project__name", "resolution"])
@@ -131,6 +156,7 @@ class ListingFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
     level = django_filters.ChoiceFilter(label="级别", choices=Level.choices, empty_label="全部级别")
     batch = django_filters.ChoiceFilter(label="批次", choices=Batch.choices, empty_label="全部批次")
     category = django_filters.ChoiceFilter(label="类别", choices=Category.choices, empty_label="全部类别")
+    district = district_filter()
     street = django_filters.ModelChoiceFilter(
         label="街道", field_name="project__street", queryset=Street.objects.all(), empty_label="全部街道"
     )
@@ -177,7 +203,8 @@ class ListingFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
 
     class Meta:
         model = Listing
-        fields = ["q", "year", "level", "batch", "category", "street", "unit", "leader", "stage", "status", "warning"]
+        fields = ["q", "year", "level", "batch", "category", "district", "street", "unit", "leader", "stage", "status",
+                  "warning"]  # fmt: skip
 
     def search(self, queryset, name, value):
         return matching_every_word(

@@ -179,3 +179,25 @@ def _xlsx_text(response):
     return "\n".join(
         str(cell) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row if cell
     ).encode()
+
+
+def test_a_city_office_filters_its_lists_by_district_and_reads_each_rows_district(offices, xinhua):
+    client = offices["city"]
+    xinhua_district = Region.objects.get(code="410402")
+    listed = client.get(reverse("projects:project_list"), {"district": xinhua_district.pk})
+    names = {listing.project.name for listing in listed.context["listings"]}
+    assert names == set(Project.objects.filter(district=xinhua_district).values_list("name", flat=True))
+    assert "<th>区县</th>" in listed.content.decode()
+    problems = client.get(reverse("projects:problem_list"), {"district": xinhua_district.pk})
+    assert {problem.project.district_id for problem in problems.context["problems"]} == {xinhua_district.pk}
+    assert [choice for _, choice in listed.context["filter"].form.fields["district"].choices][1:] == [
+        "新华区", "卫东区", "石龙区", "湛河区", "宝丰县", "叶县", "鲁山县", "郏县", "舞钢市", "汝州市",
+    ]  # fmt: skip
+
+
+def test_a_district_office_has_no_district_filter_and_a_foreign_district_is_ignored(offices, xinhua):
+    client = offices["weidong"]
+    listed = client.get(reverse("projects:project_list"), {"district": Region.objects.get(code="410402").pk})
+    assert "district" not in listed.context["filter"].form.fields
+    assert "<th>区县</th>" not in listed.content.decode()
+    assert listed.context["paginator"].count == Listing.objects.filter(project__district__code="410403").count()

@@ -16,7 +16,7 @@ def problem_list(*, user):
     return (
         Problem.objects.visible_to(user)
         .with_overdue()
-        .select_related("project__street", "unit")
+        .select_related("project__district", "project__street", "unit")
         .annotate(instruction_count=Count("instructions"))
         .order_by("-raised_on", "-id")
     )

@@ -33,7 +33,7 @@ def listing_rows(*, user, month, reported=True):
     unresolved = Problem.objects.filter(project=OuterRef("project_id")).exclude(status=ProblemStatus.RESOLVED)
     return (
         with_figures(Listing.objects.visible_to(user), month=month, reported=reported)
-        .select_related("project__street", "project__unit")
+        .select_related("project__district", "project__street", "project__unit")
         .prefetch_related(
             Prefetch(
                 "project__assignments",
