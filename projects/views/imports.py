@@ -26,11 +26,6 @@ def xlsx_response(content, filename):
     return as_attachment(HttpResponse(content, content_type=XLSX), filename)
 
 
-def records_of(user):
-    """The imports the user's office may see: its own and those of the offices under it."""
-    return ImportRecord.objects.visible_to(user)
-
-
 class ImportListView(OfficeAdminRequiredMixin, TemplateView):
     template_name = "projects/import_list.html"
 
@@ -41,7 +36,7 @@ class ImportListView(OfficeAdminRequiredMixin, TemplateView):
         return super().get_context_data(
             form=form or ImportUploadForm(initial={"year": default_year}, user=user),
             office=None if user.is_superuser else user.region,
-            records=records_of(user).select_related("uploaded_by", "applied_by", "region")[:50],
+            records=ImportRecord.objects.visible_to(user).select_related("uploaded_by", "applied_by", "region")[:50],
             **kwargs,
         )
 
@@ -77,9 +72,8 @@ class ImportDetailView(OfficeAdminRequiredMixin, TemplateView):
     template_name = "projects/import_detail.html"
 
     def get_context_data(self, pk, **kwargs):
-        record = get_object_or_404(
-            records_of(self.request.user).select_related("uploaded_by", "applied_by", "region"), pk=pk
-        )
+        records = ImportRecord.objects.visible_to(self.request.user)
+        record = get_object_or_404(records.select_related("uploaded_by", "applied_by", "region"), pk=pk)
         summary = record.summary or {}
         rows = summary.get("rows", [])
         status = self.request.GET.get("status")
@@ -98,7 +92,7 @@ class ImportConfirmView(OfficeAdminRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        record = get_object_or_404(records_of(request.user), pk=pk)
+        record = get_object_or_404(ImportRecord.objects.visible_to(request.user), pk=pk)
         try:
             record = import_confirm(user=request.user, record=record)
         except ValidationError as error:
@@ -112,7 +106,7 @@ class ImportConfirmView(OfficeAdminRequiredMixin, View):
 
 class ImportErrorsView(OfficeAdminRequiredMixin, View):
     def get(self, request, pk):
-        record = get_object_or_404(records_of(request.user), pk=pk)
+        record = get_object_or_404(ImportRecord.objects.visible_to(request.user), pk=pk)
         content = simple_workbook(
             "错误清单", ["类型", "工作表", "行号", "列", "说明"], error_rows(record), widths=[8, 24, 8, 16, 80]
         )
@@ -124,7 +118,7 @@ class ImportFileView(OfficeAdminRequiredMixin, View):
     came with, which could make a browser open it as something else); a refused one is not kept."""
 
     def get(self, request, pk):
-        record = get_object_or_404(records_of(request.user), pk=pk)
+        record = get_object_or_404(ImportRecord.objects.visible_to(request.user), pk=pk)
         if not record.file:
             raise Http404("该导入被拒绝，原文件未保留。")
         return download(record.file.open("rb"), record.download_name())
