@@ -16,7 +16,32 @@ CHROMIUM = os.environ.get("KP_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("KP_BROWSER_REQUIRED") == "1"
 ARTIFACTS = Path(os.environ.get("KP_TEST_ARTIFACTS", "test-artifacts"))
 PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1366, "height": 900}
+DESKTOP = {"width": 1440, "height": 900}
+
+# Everything in the page that a person would have to scroll sideways to read: the page itself, any
+# scrolling box inside it, any visible element reaching past the screen's edge.
+_SIDEWAYS = """() => {
+  const width = window.innerWidth, found = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > width) found.push(`the page is ${root.scrollWidth - width}px wider`);
+  for (const e of document.querySelectorAll('body *')) {
+    if (!e.getClientRects().length) continue;
+    const style = getComputedStyle(e);
+    const label = e.tagName.toLowerCase() + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+    if (['auto', 'scroll'].includes(style.overflowX) && e.scrollWidth > e.clientWidth + 1)
+      found.push(`${label} scrolls sideways by ${e.scrollWidth - e.clientWidth}px`);
+    const box = e.getBoundingClientRect();
+    if (box.width && (box.right > width + 1 || box.left < -1))
+      found.push(`${label} reaches ${Math.round(box.left)}..${Math.round(box.right)} of ${width}px`);
+  }
+  return found.slice(0, 10);
+}"""
+
+
+def assert_fits(page, name=""):
+    """Nothing on the page needs sideways scrolling at the page's viewport."""
+    problems = page.evaluate(_SIDEWAYS)
+    assert problems == [], f"{name or page.url}: {problems}"
 
 
 def _missing():
