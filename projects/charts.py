@@ -1,13 +1,32 @@
 """Charts drawn on the server as SVG: no script, no remote assets, and no style attributes
 (colours are presentation attributes, so the Content Security Policy holds)."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-WIDTH, HEIGHT = 720, 300
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 20, 44
+
+@dataclass(frozen=True)
+class Frame:
+    """The drawing's size, margins and type size, in the SVG's own units."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    font: int  # axis labels
+    legend_font: int
+    month_suffix: str  # "1月" where there is room, "1" on a phone
+
+
+# A desktop card is ~700 px wide: the wide frame is drawn near 1:1. A phone's card is ~330 px: the
+# compact frame is scaled to ~0.9, so its 13-unit text still reads at ≥ 11 px.
+WIDE = Frame(720, 300, 64, 16, 20, 44, 11, 12, "月")
+COMPACT = Frame(360, 276, 50, 8, 30, 50, 13, 13, "")
 BAR_COLOUR, DONE_COLOUR, PLAN_COLOUR = "#9db4d6", "#b42318", "#52606d"
 
 
@@ -37,17 +56,19 @@ def _label(value, top):
     return f"{value / divisor:,.{decimals}f}{suffix}"
 
 
-def monthly_chart(points, *, title="月度投资（万元）"):
-    """Bars: investment per month; red line: cumulative; grey dashed line: the time-proportional plan."""
+def monthly_chart(points, *, title="月度投资（万元）", compact=False):
+    """Bars: investment per month; red line: cumulative; grey dashed line: the time-proportional plan.
+    ``compact``: the phone's drawing (COMPACT frame), marked class chart-compact; else chart-wide."""
+    frame = COMPACT if compact else WIDE
     top = _nice_ceiling(max([p.planned for p in points] + [p.cumulative or 0 for p in points] + [Decimal(0)]))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = frame.width - frame.left - frame.right, frame.height - frame.top - frame.bottom
     slot = Decimal(plot_w) / 12
 
     def x(month):
-        return f"{LEFT + slot * (month - 1) + slot / 2:.1f}"
+        return f"{frame.left + slot * (month - 1) + slot / 2:.1f}"
 
     def y(value):
-        return f"{TOP + plot_h - (Decimal(value) / top) * plot_h:.1f}"
+        return f"{frame.top + plot_h - (Decimal(value) / top) * plot_h:.1f}"
 
     def shifted(coordinate, delta):
         return f"{Decimal(coordinate) + Decimal(delta):.1f}"
@@ -55,15 +76,16 @@ def monthly_chart(points, *, title="月度投资（万元）"):
     grid = format_html_join(
         "",
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#d9e2ec"/>'
-        '<text x="{}" y="{}" text-anchor="end" font-size="11" fill="#616e7c">{}</text>',
+        '<text x="{}" y="{}" text-anchor="end" font-size="{}" fill="#616e7c">{}</text>',
         (
             (
-                LEFT,
+                frame.left,
                 y(top * i / 4),
-                WIDTH - RIGHT,
+                frame.width - frame.right,
                 y(top * i / 4),
-                LEFT - 6,
+                frame.left - 6,
                 shifted(y(top * i / 4), 4),
+                frame.font,
                 _label(top * i / 4, top),
             )
             for i in range(5)
@@ -87,28 +109,32 @@ def monthly_chart(points, *, title="月度投资（万元）"):
         ),
     )
     axis_unit = format_html(
-        '<text class="axis-unit" x="{}" y="{}" text-anchor="end" font-size="11" fill="#616e7c">{}</text>',
-        LEFT - 6,
-        TOP - 8,
+        '<text class="axis-unit" x="{}" y="{}" text-anchor="{}" font-size="{}" fill="#616e7c">{}</text>',
+        frame.left - 6 if not compact else 2,
+        frame.top - 8,
+        "end" if not compact else "start",
+        frame.font,
         _unit(top)[2],
     )
+    month_y = frame.height - frame.bottom + frame.font + 5
     months = format_html_join(
         "",
-        '<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="#616e7c">{}月</text>',
-        ((x(p.month), HEIGHT - BOTTOM + 16, p.month) for p in points),
+        '<text x="{}" y="{}" text-anchor="middle" font-size="{}" fill="#616e7c">{}{}</text>',
+        ((x(p.month), month_y, frame.font, p.month, frame.month_suffix) for p in points),
     )
     done = " ".join(f"{x(p.month)},{y(p.cumulative)}" for p in points if p.cumulative is not None)
     plan = " ".join(f"{x(p.month)},{y(p.planned)}" for p in points)
-    legend_y = HEIGHT - 10
+    left, legend_y, step, size = frame.left, frame.height - 10, frame.legend_font * 4 + 42, frame.legend_font
     legend = format_html(
-        '<rect x="{}" y="{}" width="12" height="10" fill="{}"/><text x="{}" y="{}" font-size="12">当月完成</text>'
+        '<rect x="{}" y="{}" width="12" height="10" fill="{}"/><text x="{}" y="{}" font-size="{}">当月完成</text>'
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2.5"/>'
-        '<text x="{}" y="{}" font-size="12">累计完成</text>'
+        '<text x="{}" y="{}" font-size="{}">累计完成</text>'
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="5 4"/>'
-        '<text x="{}" y="{}" font-size="12">时序计划</text>',
-        LEFT, legend_y - 9, BAR_COLOUR, LEFT + 16, legend_y,
-        LEFT + 90, legend_y - 4, LEFT + 110, legend_y - 4, DONE_COLOUR, LEFT + 114, legend_y,
-        LEFT + 190, legend_y - 4, LEFT + 210, legend_y - 4, PLAN_COLOUR, LEFT + 214, legend_y,
+        '<text x="{}" y="{}" font-size="{}">时序计划</text>',
+        left, legend_y - 9, BAR_COLOUR, left + 16, legend_y, size,
+        left + step, legend_y - 4, left + step + 20, legend_y - 4, DONE_COLOUR, left + step + 24, legend_y, size,
+        left + 2 * step, legend_y - 4, left + 2 * step + 20, legend_y - 4, PLAN_COLOUR, left + 2 * step + 24, legend_y,
+        size,
     )  # fmt: skip
     lines = format_html(
         '<polyline points="{}" fill="none" stroke="{}" stroke-width="2" stroke-dasharray="5 4"/>'
@@ -119,10 +145,11 @@ def monthly_chart(points, *, title="月度投资（万元）"):
         DONE_COLOUR,
     )
     return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">'
+        '<svg class="chart {}" viewBox="0 0 {} {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">'
         "<title>{}</title>{}{}{}{}{}{}</svg>",
-        WIDTH,
-        HEIGHT,
+        "chart-compact" if compact else "chart-wide",
+        frame.width,
+        frame.height,
         title,
         title,
         grid,

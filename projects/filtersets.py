@@ -243,6 +243,16 @@ def listing_filterset(data, *, user):
     return ListingFilterSet(data, queryset=rows, user=user), period.month
 
 
+def active_filters(filterset, params):
+    """The labels of the filters the person chose (a value in the request's own ``params``, not one
+    the page defaulted), sorting aside: what the folded 筛选 control counts."""
+    return [
+        str(field.label)
+        for name, field in filterset.form.fields.items()
+        if name != "ordering" and any(value.strip() for value in params.getlist(name))
+    ]
+
+
 def filter_errors(filterset):
     """The FilterSet's form errors as one line of Chinese, naming each field by its label."""
     return form_errors(filterset.form)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from projects.filtersets import ProblemFilterSet
+from projects.filtersets import ProblemFilterSet, active_filters
 from projects.forms import InstructionForm, ProblemForm, ProblemTransitionForm, parse_int
 from projects.models import Instruction, Problem, Project
 from projects.selectors.problems import problem_figures, problem_list
@@ -33,6 +33,7 @@ class ProblemListView(LoginRequiredMixin, TemplateView):
         query.pop("page", None)
         return super().get_context_data(
             filter=filterset,
+            active_filters=active_filters(filterset, self.request.GET),
             figures=problem_figures(problems),
             page_obj=page,
             problems=page.object_list,

@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from accounts.roles import is_leader, is_staff_reporter
-from projects.filtersets import filter_errors, listing_filterset
+from projects.filtersets import active_filters, filter_errors, listing_filterset
 from projects.forms import InstructionForm
 from projects.models import Problem, Project, ReportPhoto
 from projects.selectors.history import project_history
@@ -52,6 +52,7 @@ class ProjectListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
         sort_query.pop("ordering", None)
         return super().get_context_data(
             filter=self.filterset,
+            active_filters=active_filters(self.filterset, self.request.GET),
             month=self.month,
             query=query.urlencode(),
             sort_query=sort_query.urlencode(),
