@@ -27,7 +27,8 @@ _SIDEWAYS = """() => {
   for (const e of document.querySelectorAll('body *')) {
     if (!e.getClientRects().length) continue;
     const style = getComputedStyle(e);
-    const label = e.tagName.toLowerCase() + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+    const classes = typeof e.className === 'string' ? e.className.trim().split(/\\s+/).filter(Boolean) : [];
+    const label = [e.tagName.toLowerCase(), ...classes].join('.');
     if (['auto', 'scroll'].includes(style.overflowX) && e.scrollWidth > e.clientWidth + 1)
       found.push(`${label} scrolls sideways by ${e.scrollWidth - e.clientWidth}px`);
     const box = e.getBoundingClientRect();
