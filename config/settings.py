@@ -120,6 +120,8 @@ LANGUAGES = [("zh-hans", "简体中文")]
 # Chinese for what Django's and the packages' own catalogues lack (locale/zh_Hans/LC_MESSAGES).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Dates: 2015年9月28日 in running text, 2015-09-28 in tables (config/formats/zh_Hans/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 

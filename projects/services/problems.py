@@ -1,6 +1,7 @@
 """Writes on the problem ledger: log a problem, move it open → being coordinated → resolved."""
 
 from django.db import transaction
+from django.utils.formats import date_format
 
 from projects import clock
 from projects.choices import ProblemStatus
@@ -46,7 +47,7 @@ def problem_create(
     if raised_on > today:
         raise ValidationError({"raised_on": "发现日期不能晚于今天。"})
     if deadline is not None and deadline < raised_on:
-        raise ValidationError({"deadline": f"办结期限不能早于发现日期（{raised_on:%Y-%m-%d}）。"})
+        raise ValidationError({"deadline": f"办结期限不能早于发现日期（{date_format(raised_on)}）。"})
     with transaction.atomic():
         problem = Problem(
             project=project,

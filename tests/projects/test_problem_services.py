@@ -145,7 +145,7 @@ def test_only_admins_record_visits(users, project):
 def test_a_back_filled_problem_keeps_its_date_and_a_deadline_after_it(users, project):
     problem = new_problem(users["staff_a"], project, raised_on=date(2015, 9, 30), deadline=date(2015, 10, 15))
     assert (problem.raised_on, problem.deadline) == (date(2015, 9, 30), date(2015, 10, 15))
-    with pytest.raises(ValidationError, match="不能早于发现日期（2015-09-30）"):
+    with pytest.raises(ValidationError, match="不能早于发现日期（2015年9月30日）"):
         new_problem(users["staff_a"], project, raised_on=date(2015, 9, 30), deadline=date(2015, 9, 29))
     with pytest.raises(ValidationError, match="发现日期不能晚于今天"):
         new_problem(users["staff_a"], project, raised_on=clock.today() + timedelta(days=1))
