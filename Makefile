@@ -1,12 +1,17 @@
-# The whole set-up: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs the suite.
+# The whole set-up: `make run` serves the demo on http://$(HOST):$(PORT)/ (PORT=8001 make run for
+# another port), `make demo-reset` starts the demo afresh, `make test` runs the suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo's "today" (projects.clock): a day of October 2015, after the September reports, so that
+# the 2015 data reads as the office saw it then. Only the demo targets pass it; production never.
+KP_TODAY ?= 2015-10-20
+DEMO_URL := http://$(HOST):$(PORT)/
 
-.PHONY: install run serve test check demo bench loadtest screenshots clean
+.PHONY: install run serve test check demo demo-reset bench loadtest screenshots clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +23,15 @@ install: $(INSTALLED)
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	KP_TODAY=$(KP_TODAY) $(BIN)/python manage.py load_demo --url $(DEMO_URL)
 
 run: demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	KP_TODAY=$(KP_TODAY) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Removes the embedded SQLite database (db.sqlite3) and media/, migrates and loads the demo again;
+# refuses, changing nothing, when DATABASE_URL (or MEDIA_ROOT, MEDIA_S3_BUCKET) points elsewhere.
+demo-reset: install
+	KP_TODAY=$(KP_TODAY) $(BIN)/python manage.py demo_reset --url $(DEMO_URL)
 
 # Production mode on the database DATABASE_URL names (PostgreSQL): deploy-checked settings,
 # migrations, collected static files, gunicorn. SECRET_KEY and ALLOWED_HOSTS must be set.

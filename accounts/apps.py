@@ -17,7 +17,7 @@ class AccountsConfig(AppConfig):
 
 
 def when(moment):
-    return formats.date_format(timezone.localtime(moment), "Y-m-d H:i")
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 def name_login_records():

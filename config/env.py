@@ -1,6 +1,7 @@
 """Reading settings from environment variables, with errors that name the variable."""
 
 import os
+from datetime import date
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -37,3 +38,16 @@ def env_list(name, default=()):
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_date(name, default=None):
+    """Return the variable as a date written YYYY-MM-DD; anything else is refused by name."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a date written YYYY-MM-DD (e.g. 2015-10-20), not {value!r}."
+        ) from None

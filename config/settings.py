@@ -12,7 +12,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_list, env_str
+from config.env import env_bool, env_date, env_list, env_str
 from config.storage import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -120,6 +120,8 @@ LANGUAGES = [("zh-hans", "简体中文")]
 # Chinese for what Django's and the packages' own catalogues lack (locale/zh_Hans/LC_MESSAGES).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Dates: 2015年9月28日 in running text, 2015-09-28 in tables (config/formats/zh_Hans/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -254,6 +256,13 @@ if PRODUCTION:
     if env_bool("BEHIND_TLS_PROXY", default=False):
         # Only behind a proxy that sets this header itself (nginx: proxy_set_header X-Forwarded-Proto $scheme).
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# "Today" for every rule that reads it (projects.clock.today()): overdue problems, the default
+# month, report and visit dates. Unset (production), it is the office's calendar day; `make run`
+# pins the 2015 demo to a day of October 2015, so that it reads as the office saw it then.
+KP_TODAY = env_date("KP_TODAY")
+if PRODUCTION and KP_TODAY:
+    raise ImproperlyConfigured("KP_TODAY pins the date for the demo and must not be set in production.")
 
 # Reporting rules of the office (amounts in 万元).
 KP_MAX_MONTHLY_INVESTMENT = Decimal(env_str("KP_MAX_MONTHLY_INVESTMENT", "1000000"))  # above: refused as absurd

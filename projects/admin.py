@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.admin_site import AuditedAdmin, OfficeModelAdmin, OfficePermissionsMixin, ViewOnlyMixin
+from projects import clock
 from projects.choices import Level, RegionKind
 from projects.forms import parse_int
 from projects.models import (
@@ -373,7 +373,7 @@ class AssignmentAdmin(OfficeModelAdmin):
 
     @admin.action(description="结束所选联系（今天起不再联系）")
     def end_assignments(self, request, queryset):
-        ended = assignments_end(user=request.user, assignments=queryset, ended_on=timezone.localdate())
+        ended = assignments_end(user=request.user, assignments=queryset, ended_on=clock.today())
         self.message_user(request, f"已结束 {ended} 条联系。", messages.SUCCESS)
 
 

@@ -6,8 +6,8 @@ import hashlib
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from projects import clock
 from projects.amounts import AmountTextError, parse_amount_text
 from projects.choices import Level, ProblemKind, ProblemStatus
 from projects.models import FIRST_YEAR, LAST_YEAR, Instruction, Leader, Project, Region, Street, Unit
@@ -190,7 +190,7 @@ class ProblemForm(forms.Form):
     description = forms.CharField(label="问题描述", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(label="问题类型", choices=ProblemKind.choices)
     raised_on = forms.DateField(
-        label="发现日期", required=False, initial=timezone.localdate, widget=DATE_INPUT, help_text="留空为今天。"
+        label="发现日期", required=False, initial=clock.today, widget=DATE_INPUT, help_text="留空为今天。"
     )
     deadline = forms.DateField(label="办结期限", required=False, widget=DATE_INPUT)
 

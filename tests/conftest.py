@@ -12,6 +12,9 @@ from projects.models import Region
 # Cheap hashing for every password the tests create, the demo accounts included; set before
 # anything is hashed, so no hash is ever upgraded mid-test (which would end the session).
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The tests read the real today (projects.clock) unless one pins its own: a KP_TODAY exported for
+# the demo does not move them.
+settings.KP_TODAY = None
 # Photos the tests store (the demo's included) go to a folder of the session's own.
 settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="kptracker-test-media-")
 

@@ -5,8 +5,7 @@ own subtotal."""
 
 from decimal import Decimal
 
-from django.utils import timezone
-
+from projects import clock
 from projects.choices import Category, Level
 from projects.exporters.xlsx import AMOUNT_FORMAT, HEADER, PERCENT_FORMAT, THIN_BORDER, Sheet, fit_text, new_workbook
 from projects.selectors.figures import percent_of
@@ -95,7 +94,7 @@ def write_progress_table(output, table):
     sheet.print_setup(header_rows=3, freeze=(3, 2), paper=PAPER_A3)
 
     sheet.merged(title_for(table), formats.title, width)
-    sheet.append(["单位：万元"] + [None] * (width - 2) + [f"制表日期：{timezone.localdate():%Y-%m-%d}"], [None] * width)
+    sheet.append(["单位：万元"] + [None] * (width - 2) + [f"制表日期：{clock.today():%Y-%m-%d}"], [None] * width)
     month_range = f"1-{table.month}月"
     sheet.append([header.format(range=month_range) for header, _ in COLUMNS], [formats.header] * width)
 

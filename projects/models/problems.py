@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from projects import clock
 from projects.choices import (
     ProblemKind,
     ProblemStatus,
@@ -39,7 +40,7 @@ class ProblemQuerySet(StaffKeptQuerySet):
 
 def overdue_condition(on=None):
     """The overdue rule: a deadline before ``on`` (default: today) and not resolved."""
-    return Q(deadline__lt=on or timezone.localdate()) & ~Q(status=ProblemStatus.RESOLVED)
+    return Q(deadline__lt=on or clock.today()) & ~Q(status=ProblemStatus.RESOLVED)
 
 
 class Problem(TimestampedModel):
@@ -107,7 +108,7 @@ class Problem(TimestampedModel):
         """The overdue rule of ``overdue_condition`` for one object in hand."""
         if hasattr(self, "is_overdue"):
             return self.is_overdue
-        return bool(self.deadline and self.deadline < timezone.localdate() and self.status != ProblemStatus.RESOLVED)
+        return bool(self.deadline and self.deadline < clock.today() and self.status != ProblemStatus.RESOLVED)
 
 
 class ProblemStepQuerySet(ScopedQuerySet):

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from projects import clock
 from projects.choices import (
     Batch,
     Category,
@@ -171,7 +171,7 @@ class Milestone(models.Model):
         """Reached after its planned date, or not reached and the planned date has passed."""
         if self.actual_date:
             return self.actual_date > self.planned_date
-        return self.planned_date < timezone.localdate()
+        return self.planned_date < clock.today()
 
 
 class Assignment(TimestampedModel):

@@ -52,7 +52,7 @@ def _display(field, value, related_names):
     if value is None or value == "":
         return "（空）"
     if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "Y-m-d H:i")
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if field.is_relation:
         return related_names.get((field.related_model, value), f"#{value}")
     if field.choices:

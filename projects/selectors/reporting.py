@@ -24,9 +24,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from accounts.roles import is_office_admin
+from projects import clock
 from projects.choices import ReportStatus
 from projects.freshness import cached_figure
 from projects.models import (
@@ -63,7 +63,7 @@ def reporting_period(*, region=None, today=None):
     after its latest closed month, else its latest month with any report; over several districts,
     the earliest of these (a month some district still reports in). Never later than the month
     before today."""
-    ceiling = Period.of(today or timezone.localdate()).previous()
+    ceiling = Period.of(today or clock.today()).previous()
     months = cached_figure("reporting-months", lambda: _reporting_months(region), _region_key(region))
     return min([*months, ceiling])
 
@@ -92,9 +92,7 @@ def _reporting_months(region):
 def latest_reported_period(*, region=None):
     """The latest month with a submitted report under ``region`` (anywhere for None); the reporting
     month there when there is none."""
-    return cached_figure(
-        "latest-period", lambda: _latest_reported_period(region), _region_key(region), timezone.localdate()
-    )
+    return cached_figure("latest-period", lambda: _latest_reported_period(region), _region_key(region), clock.today())
 
 
 def _latest_reported_period(region):

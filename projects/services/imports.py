@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from accounts.roles import is_office_admin
+from projects import clock
 from projects.choices import ImportStatus, UnitKind
 from projects.freshness import data_changed
 from projects.importers.cells import normalize_text
@@ -205,7 +206,7 @@ def _apply(plan, *, user, reason):
                 setattr(row.listing, name, row.values[name])
             changed_listings.append(row.listing)
         if any(f == "leader" for f, _, _ in row.changes):
-            assignments.append(Assignment(leader=row.leader, project=row.project, since=timezone.localdate()))
+            assignments.append(Assignment(leader=row.leader, project=row.project, since=clock.today()))
     bulk_create_audited(new_listings, Listing, user=user, reason=reason)
     if changed_listings:
         bulk_update_with_history(changed_listings, Listing, LISTING_FIELDS, batch_size=500, **history)

@@ -1,8 +1,9 @@
 """Writes on the problem ledger: log a problem, move it open → being coordinated → resolved."""
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils.formats import date_format
 
+from projects import clock
 from projects.choices import ProblemStatus
 from projects.models import Problem, ProblemStep, Project
 from projects.services.audit import audited_save
@@ -41,12 +42,12 @@ def problem_create(
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": "请填写问题描述。"})
-    today = timezone.localdate()
+    today = clock.today()
     raised_on = raised_on or today
     if raised_on > today:
         raise ValidationError({"raised_on": "发现日期不能晚于今天。"})
     if deadline is not None and deadline < raised_on:
-        raise ValidationError({"deadline": f"办结期限不能早于发现日期（{raised_on:%Y-%m-%d}）。"})
+        raise ValidationError({"deadline": f"办结期限不能早于发现日期（{date_format(raised_on)}）。"})
     with transaction.atomic():
         problem = Problem(
             project=project,
@@ -83,7 +84,7 @@ def problem_transition(*, user, problem, to_status, note="", resolution=""):
         locked.status = to_status
         if to_status == ProblemStatus.RESOLVED:
             locked.resolution = resolution
-            locked.resolved_on = timezone.localdate()
+            locked.resolved_on = clock.today()
         audited_save(locked, user=user, reason=note.strip())
         step.save()
     return locked

@@ -14,6 +14,7 @@ from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from accounts.roles import is_office_admin
+from projects import clock
 from projects.choices import ReportStatus
 from projects.models import ClosedMonth, Listing, MonthlyReport
 from projects.periods import Period
@@ -95,7 +96,7 @@ def report_warnings(*, listing, month, investment, exclude_report=None):
 def problem_date_default(year, month):
     """发现日期 of a problem logged with a month's report: the month's last day (today, for the
     month still running)."""
-    return min(Period(year, month).last_day, timezone.localdate())
+    return min(Period(year, month).last_day, clock.today())
 
 
 def _check_may_report(user, listing):
@@ -120,7 +121,7 @@ def _correction_reason(actions, listing, month, correction_reason):
 
 
 def _check_month_has_begun(year, month):
-    today = timezone.localdate()
+    today = clock.today()
     if (year, month) > (today.year, today.month):
         raise ValidationError(f"{year}年{month}月还没有到，不能填报。")
 
@@ -290,7 +291,7 @@ def _close_refusal(state):
         return "您的账号还没有所属的项目办（行政区划），不能锁定月份。"
     if not state.open:
         return f"{period.label}已经锁定。"
-    if period >= Period.of(timezone.localdate()):
+    if period >= Period.of(clock.today()):
         return f"{period.label}还没有结束，不能锁定。"
     out_of_order = [
         f"{_named(state, district)}已锁定到{latest.label}，下一个应锁定{latest.next().label}"

@@ -1,9 +1,9 @@
 """Writes on supervision visits (督察): record a visit, turn its findings into problems."""
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.roles import is_office_admin
+from projects import clock
 from projects.choices import ProblemKind
 from projects.models import Project, SupervisionVisit
 from projects.services.audit import audited_save
@@ -27,7 +27,7 @@ def visit_record(
         raise ValidationError({"findings": "请填写督察发现。"})
     if not leaders:
         raise ValidationError({"leaders": "请选择带队领导。"})
-    if date > timezone.localdate():
+    if date > clock.today():
         raise ValidationError({"date": "督察日期不能晚于今天。"})
     if rectification_deadline is not None and rectification_deadline < date:
         raise ValidationError({"rectification_deadline": "限期整改日期不能早于督察日期。"})

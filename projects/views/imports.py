@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from projects import clock
 from projects.choices import RegionKind
 from projects.exporters.xlsx import simple_workbook
 from projects.forms import ImportUploadForm
@@ -32,7 +32,7 @@ class ImportListView(OfficeAdminRequiredMixin, TemplateView):
     def get_context_data(self, form=None, **kwargs):
         user = self.request.user
         latest = Listing.objects.visible_to(user).order_by("-year").values_list("year", flat=True).first()
-        default_year = max(latest + 1 if latest else timezone.localdate().year, 2000)
+        default_year = max(latest + 1 if latest else clock.today().year, 2000)
         return super().get_context_data(
             form=form or ImportUploadForm(initial={"year": default_year}, user=user),
             office=None if user.is_superuser else user.region,

@@ -5,11 +5,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from accounts.roles import is_leader, is_staff_reporter
+from projects import clock
 from projects.filtersets import active_filters, filter_errors, listing_filterset
 from projects.forms import InstructionForm
 from projects.models import Problem, Project, ReportPhoto
@@ -79,7 +79,7 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
             assignments=project.assignments.select_related("leader").order_by("-active", "since"),
             visits=project.visits.prefetch_related("leaders"),
             listing_figures=project_listing_figures(project=project),
-            today=timezone.localdate(),
+            today=clock.today(),
             photos=ReportPhoto.objects.visible_to(user)
             .filter(report__listing__project=project)
             .select_related("report__listing")

@@ -3,8 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
+from projects import clock
 from projects.choices import ProblemStatus
 from projects.models import Problem, Project
 from projects.selectors.problems import problem_figures, problem_list
@@ -32,7 +32,7 @@ def test_the_article_figures_on_the_demo_data(users):
 def test_open_coordinating_resolved_with_who_and_when(users, project):
     staff = users["staff_a"]
     problem = new_problem(staff, project)
-    assert (problem.status, problem.raised_on, problem.raised_by) == (ProblemStatus.OPEN, timezone.localdate(), staff)
+    assert (problem.status, problem.raised_on, problem.raised_by) == (ProblemStatus.OPEN, clock.today(), staff)
     problem = problem_transition(user=staff, problem=problem, to_status=ProblemStatus.COORDINATING, note="已约谈")
     with pytest.raises(ValidationError, match="解决情况"):
         problem_transition(user=staff, problem=problem, to_status=ProblemStatus.RESOLVED, resolution=" ")
@@ -42,7 +42,7 @@ def test_open_coordinating_resolved_with_who_and_when(users, project):
     assert (problem.status, problem.resolution, problem.resolved_on) == (
         "resolved",
         "已办理外运许可",
-        timezone.localdate(),
+        clock.today(),
     )
     steps = [(s.from_status, s.to_status, s.by.username, s.note) for s in problem.steps.all()]
     assert steps == [
@@ -60,7 +60,7 @@ def test_open_coordinating_resolved_with_who_and_when(users, project):
 def test_moves_outside_the_state_machine_are_refused(users, project, start, target):
     problem = new_problem(users["staff_a"], project)
     if start != "open":
-        Problem.objects.filter(pk=problem.pk).update(status=start, resolution="x", resolved_on=timezone.localdate())
+        Problem.objects.filter(pk=problem.pk).update(status=start, resolution="x", resolved_on=clock.today())
         problem.refresh_from_db()
     with pytest.raises(ValidationError):
         problem_transition(user=users["staff_a"], problem=problem, to_status=target, resolution="x")
@@ -89,17 +89,17 @@ def test_empty_description_and_past_deadline_are_refused(users, project):
     with pytest.raises(ValidationError):
         problem_create(user=users["staff_a"], project=project, description="  ", kind="site")
     with pytest.raises(ValidationError, match="办结期限"):
-        new_problem(users["staff_a"], project, deadline=timezone.localdate() - timedelta(days=1))
+        new_problem(users["staff_a"], project, deadline=clock.today() - timedelta(days=1))
 
 
 def test_overdue_rule_at_its_boundary(users, project):
-    problem = new_problem(users["staff_a"], project, deadline=timezone.localdate() + timedelta(days=3))
+    problem = new_problem(users["staff_a"], project, deadline=clock.today() + timedelta(days=3))
     deadline = problem.deadline
     in_project = Problem.objects.filter(pk=problem.pk)
     assert not in_project.overdue(on=deadline).exists()  # due today: not yet overdue
     assert in_project.overdue(on=deadline + timedelta(days=1)).exists()
     assert not problem.overdue
-    Problem.objects.filter(pk=problem.pk).update(deadline=timezone.localdate() - timedelta(days=1))
+    Problem.objects.filter(pk=problem.pk).update(deadline=clock.today() - timedelta(days=1))
     late = Problem.objects.get(pk=problem.pk)
     assert late.overdue and Problem.objects.with_overdue().get(pk=problem.pk).is_overdue
     problem_transition(user=users["staff_a"], problem=late, to_status=ProblemStatus.RESOLVED, resolution="已解决")
@@ -145,10 +145,10 @@ def test_only_admins_record_visits(users, project):
 def test_a_back_filled_problem_keeps_its_date_and_a_deadline_after_it(users, project):
     problem = new_problem(users["staff_a"], project, raised_on=date(2015, 9, 30), deadline=date(2015, 10, 15))
     assert (problem.raised_on, problem.deadline) == (date(2015, 9, 30), date(2015, 10, 15))
-    with pytest.raises(ValidationError, match="不能早于发现日期（2015-09-30）"):
+    with pytest.raises(ValidationError, match="不能早于发现日期（2015年9月30日）"):
         new_problem(users["staff_a"], project, raised_on=date(2015, 9, 30), deadline=date(2015, 9, 29))
     with pytest.raises(ValidationError, match="发现日期不能晚于今天"):
-        new_problem(users["staff_a"], project, raised_on=timezone.localdate() + timedelta(days=1))
+        new_problem(users["staff_a"], project, raised_on=clock.today() + timedelta(days=1))
 
 
 def test_findings_become_problems_dated_on_the_visit_with_the_type_chosen_for_each(users, project):
@@ -174,6 +174,6 @@ def test_a_visit_in_the_future_is_refused(users, project):
 
     with pytest.raises(ValidationError, match="督察日期不能晚于今天"):
         visit_record(
-            user=users["admin"], project=project, date=timezone.localdate() + timedelta(days=1),
+            user=users["admin"], project=project, date=clock.today() + timedelta(days=1),
             leaders=list(Leader.objects.all()[:1]), findings="x",
         )  # fmt: skip

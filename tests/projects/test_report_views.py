@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from projects import clock
 from projects.models import ClosedMonth, MonthlyReport, Problem, ReportPhoto
 
 OPEN_LISTING = "北环路机械配件厂技改（示例）"
@@ -430,11 +431,9 @@ def test_a_returned_report_stays_returned_until_resubmitted(client_for, listing_
 
 
 def test_months_not_yet_begun_cannot_be_reported(client_for, listing):
-    from django.utils import timezone
-
     from projects.models import Listing
 
-    next_year = timezone.localdate().year + 1
+    next_year = clock.today().year + 1
     future = Listing.objects.create(project=listing.project, year=next_year, level="district", category="continuing")
     response = client_for("staff_a").post(edit_url(future, 1), form_data())
     assert "还没有到" in response.content.decode()
@@ -442,13 +441,11 @@ def test_months_not_yet_begun_cannot_be_reported(client_for, listing):
 
 
 def test_months_close_in_order_and_only_once_ended(client_for):
-    from django.utils import timezone
-
     client = client_for("admin")
     closing = {"year": 2015, "month": 11, "confirmed": "on"}
     response = client.post(reverse("projects:month_close"), closing, follow=True)
     assert "须按顺序锁定" in response.content.decode()
-    today = timezone.localdate()
+    today = clock.today()
     closing = {"year": today.year, "month": today.month, "confirmed": "on"}
     response = client.post(reverse("projects:month_close"), closing, follow=True)
     assert "还没有结束" in response.content.decode()
