@@ -34,7 +34,7 @@ from projects.models import (
 from projects.periods import Period
 from projects.scoping import home_region_id, visible_regions
 from projects.selectors.projects import listing_rows
-from projects.selectors.reporting import figures_period, year_reported
+from projects.selectors.reporting import REPORT_STATE_LABELS, figures_period, year_reported
 
 # The lights a list can be filtered by, named by colour and meaning: 红灯（严重滞后）.
 WARNING_FILTER = [
@@ -246,3 +246,36 @@ def listing_filterset(data, *, user):
 def filter_errors(filterset):
     """The FilterSet's form errors as one line of Chinese, naming each field by its label."""
     return form_errors(filterset.form)
+
+
+class ReportSheetFilterSet(django_filters.FilterSet):
+    """The month's reporting sheet narrowed by the state of each report and by street; the streets
+    offered are those of the user's own sheet (selectors.reporting.sheet_streets)."""
+
+    state = django_filters.ChoiceFilter(
+        label="填报状态",
+        field_name="report_status",
+        choices=list(REPORT_STATE_LABELS.items()),
+        empty_label="全部状态",
+        error_messages={"invalid_choice": "没有这个填报状态。"},
+    )
+    street = django_filters.ModelChoiceFilter(
+        label="街道",
+        field_name="project__street",
+        queryset=Street.objects.none(),
+        empty_label="全部街道",
+        error_messages={"invalid_choice": "没有这个街道，或不在您的范围内。"},
+    )
+
+    class Meta:
+        model = Listing
+        fields = ["state", "street"]
+
+    def __init__(self, *args, streets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["street"].queryset = streets
+
+    @property
+    def narrowed(self):
+        """Whether a valid filter is applied: the page then says how many rows it shows of the month's."""
+        return self.is_bound and any(self.form.cleaned_data.get(name) for name in self.filters)
