@@ -122,15 +122,15 @@ def test_progress_table_for_one_street(client_for):
 
 def test_problem_ledger_export_in_scope_with_overdue_and_filters(client_for):
     sheet = workbook(client_for("admin").get(reverse("projects:export_problems"))).active
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
     assert len(rows) == 50
-    assert sum(1 for row in rows if row[9] == "已逾期") == 12 == sum(1 for row in rows if row[6] == "协调解决中")
-    assert sheet["D2"].number_format == "yyyy-mm-dd"
+    assert sum(1 for row in rows if row[13] == "已逾期") == 12 == sum(1 for row in rows if row[9] == "协调解决中")
+    assert sheet["F4"].number_format == "yyyy-mm-dd"
     filtered = workbook(client_for("admin").get(reverse("projects:export_problems"), {"status": "resolved"})).active
-    assert filtered.max_row - 1 == 38
+    assert filtered.max_row - 3 == 38
     leader = workbook(client_for("leader").get(reverse("projects:export_problems"))).active
     assert (
-        leader.max_row - 1
+        leader.max_row - 3
         == Problem.objects.filter(project__assignments__leader__name="王某", project__assignments__active=True).count()
         == 5
     )
