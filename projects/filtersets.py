@@ -1,11 +1,7 @@
 """Filters of the list pages, from GET parameters; one FilterSet per model, free text in ``q``."""
 
-import unicodedata
-
 import django_filters
-from django.db.models import Exists, F, OuterRef, Q, TextField, Value
-from django.db.models.functions import Replace
-from django.db.models.lookups import IContains
+from django.db.models import Exists, OuterRef
 
 from projects.choices import (
     Batch,
@@ -33,8 +29,9 @@ from projects.models import (
 )
 from projects.periods import Period
 from projects.scoping import home_region_id, visible_regions
+from projects.search import matching_every_word
 from projects.selectors.projects import listing_rows
-from projects.selectors.reporting import figures_period, year_reported
+from projects.selectors.reporting import REPORT_STATE_LABELS, figures_period, year_reported
 
 # The lights a list can be filtered by, named by colour and meaning: 红灯（严重滞后）.
 WARNING_FILTER = [
@@ -46,48 +43,6 @@ WARNING_FILTER = [
 def followed_by(leader):
     """The projects a leader follows now (active 四个一 assignments)."""
     return Assignment.objects.filter(leader=leader, active=True).values("project_id")
-
-
-# Ignored in searched text and in the search: the middle dots names are written with ("恒宇·东城")
-# and spaces, so "恒宇东城" and "恒宇 · 东城" find the same project.
-SEARCH_SEPARATORS = ("·", "•", "・", "‧", "･", " ", "\u3000")
-
-
-def search_words(value):
-    """The words of a search, split on spaces: each in its half-width form (NFKC) and without
-    separators, empty ones dropped."""
-    words = []
-    for word in unicodedata.normalize("NFKC", value).split():
-        word = "".join(char for char in word if char not in SEARCH_SEPARATORS)
-        if word:
-            words.append(word)
-    return words
-
-
-def full_width(word):
-    """``word`` with its ASCII characters in their full-width forms: "(二期)" → "（二期）"."""
-    return "".join(chr(ord(char) + 0xFEE0) if "!" <= char <= "~" else char for char in word)
-
-
-def without_separators(field):
-    """The field's text with the search separators removed, in SQL (no column of its own needed)."""
-    expression = F(field)
-    for separator in SEARCH_SEPARATORS:
-        expression = Replace(expression, Value(separator), Value(""), output_field=TextField())
-    return expression
-
-
-def matching_every_word(queryset, value, fields):
-    """The rows where every word of the search ``value`` appears in at least one of ``fields``,
-    ignoring case, separators and whether the word is typed half-width or full-width."""
-    texts = [without_separators(field) for field in fields]
-    for word in search_words(value):
-        condition = Q()
-        for form in dict.fromkeys((word, full_width(word))):  # one form when the word has no ASCII
-            for text in texts:
-                condition |= Q(IContains(text, form))
-        queryset = queryset.filter(condition)
-    return queryset
 
 
 class PeopleOfTheNodeMixin:
@@ -256,3 +211,36 @@ def active_filters(filterset, params):
 def filter_errors(filterset):
     """The FilterSet's form errors as one line of Chinese, naming each field by its label."""
     return form_errors(filterset.form)
+
+
+class ReportSheetFilterSet(django_filters.FilterSet):
+    """The month's reporting sheet narrowed by the state of each report and by street; the streets
+    offered are those of the user's own sheet (selectors.reporting.sheet_streets)."""
+
+    state = django_filters.ChoiceFilter(
+        label="填报状态",
+        field_name="report_status",
+        choices=list(REPORT_STATE_LABELS.items()),
+        empty_label="全部状态",
+        error_messages={"invalid_choice": "没有这个填报状态。"},
+    )
+    street = django_filters.ModelChoiceFilter(
+        label="街道",
+        field_name="project__street",
+        queryset=Street.objects.none(),
+        empty_label="全部街道",
+        error_messages={"invalid_choice": "没有这个街道，或不在您的范围内。"},
+    )
+
+    class Meta:
+        model = Listing
+        fields = ["state", "street"]
+
+    def __init__(self, *args, streets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["street"].queryset = streets
+
+    @property
+    def narrowed(self):
+        """Whether a valid filter is applied: the page then says how many rows it shows of the month's."""
+        return self.is_bound and any(self.form.cleaned_data.get(name) for name in self.filters)

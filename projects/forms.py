@@ -12,6 +12,7 @@ from projects.amounts import AmountTextError, parse_amount_text
 from projects.choices import Level, ProblemKind, ProblemStatus
 from projects.models import FIRST_YEAR, LAST_YEAR, Instruction, Leader, Project, Region, Street, Unit
 from projects.periods import Period
+from projects.picker import ProjectPickerField
 from projects.scoping import in_region, visible_regions
 from projects.services.photos import photo_check
 from projects.services.reports import PROGRESS_MAX_CHARS, ProblemInput, ReportInput
@@ -186,7 +187,7 @@ class MonthReopenForm(MonthForm):
 
 
 class ProblemForm(forms.Form):
-    project = forms.ModelChoiceField(label="项目", queryset=Project.objects.none())
+    project = ProjectPickerField(label="项目", scope="kept")
     description = forms.CharField(label="问题描述", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(label="问题类型", choices=ProblemKind.choices)
     raised_on = forms.DateField(
@@ -211,7 +212,7 @@ class ProblemTransitionForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    project = forms.ModelChoiceField(label="项目", queryset=Project.objects.none())
+    project = ProjectPickerField(label="项目")
     date = forms.DateField(label="督察日期", widget=DATE_INPUT)
     leaders = forms.ModelMultipleChoiceField(
         label="带队领导", queryset=Leader.objects.filter(is_active=True), widget=forms.CheckboxSelectMultiple
@@ -371,3 +372,15 @@ class ImportUploadForm(forms.Form):
             self.fields["region"].queryset = visible_regions(user)
         else:
             del self.fields["region"]
+
+
+class ProjectSearchForm(forms.Form):
+    """The project picker's query: what was typed and which projects to suggest."""
+
+    q = forms.CharField(label="关键字", max_length=100, required=False, error_messages={"max_length": "关键字太长。"})
+    scope = forms.ChoiceField(
+        label="范围",
+        choices=[("visible", "可查看的项目"), ("kept", "负责填报的项目")],
+        required=False,
+        error_messages={"invalid_choice": "范围只能是 visible 或 kept。"},
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import dashboard, exports, imports, photos, problems, projects, reports, visits
+from projects.views import dashboard, exports, imports, photos, picker, problems, projects, reports, visits
 
 app_name = "projects"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("overview/", dashboard.OverviewView.as_view(), name="overview"),
     path("my-projects/", dashboard.LeaderHomeView.as_view(), name="leader_home"),
     path("projects/", projects.ProjectListView.as_view(), name="project_list"),
+    path("projects/search.json", picker.ProjectSearchView.as_view(), name="project_search"),
     path("projects/<int:pk>/", projects.ProjectDetailView.as_view(), name="project_detail"),
     path("projects/<int:pk>/history/", projects.ProjectHistoryView.as_view(), name="project_history"),
     path("reports/", reports.ReportSheetView.as_view(), name="report_sheet"),

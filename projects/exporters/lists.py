@@ -8,35 +8,50 @@ from projects.exporters.xlsx import AMOUNT_FORMAT, DATE_FORMAT, PERCENT_FORMAT, 
 from projects.selectors.figures import percent_of
 
 
-def write_problem_ledger(output, problems):
+def ledger_scope(period):
+    """The ledger's second row: which problems a period's ledger holds (selectors.problems.problem_ledger)."""
+    return f"统计范围：{period.year}年1-{period.month}月发现的问题，及此前发现、年初仍未解决的问题"
+
+
+def write_problem_ledger(output, problems, *, heading=None, note=""):
+    """The problem ledger, numbered, from selectors.problems.problem_ledger (leaders prefetched,
+    the latest instruction annotated); titled for filing when given a ``heading``."""
     columns = [
+        ("序号", 6, "0"),
         ("项目", 28, None),
+        ("街道", 12, None),
         ("问题描述", 40, None),
         ("问题类型", 12, None),
         ("发现日期", 12, DATE_FORMAT),
         ("责任单位", 18, None),
+        ("联系领导", 12, None),
         ("办结期限", 12, DATE_FORMAT),
         ("状态", 12, None),
+        ("督办意见（最新）", 32, None),
         ("解决情况", 32, None),
         ("解决日期", 12, DATE_FORMAT),
         ("是否逾期", 10, None),
     ]
     rows = (
         [
+            number,
             problem.project.name,
+            problem.project.street.name if problem.project.street else "",
             problem.description,
             problem.get_kind_display(),
             problem.raised_on,
             problem.unit.name if problem.unit else "",
+            "、".join(assignment.leader.name for assignment in problem.project.active_assignments),
             problem.deadline,
             problem.get_status_display(),
+            problem.latest_instruction or "",
             problem.resolution,
             problem.resolved_on,
             "已逾期" if problem.is_overdue else "",
         ]
-        for problem in problems.iterator(chunk_size=2000)
+        for number, problem in enumerate(problems.iterator(chunk_size=2000), start=1)
     )
-    write_table(output, title="问题台账", columns=columns, rows=rows)
+    write_table(output, title="问题台账", columns=columns, rows=rows, heading=heading, note=note)
 
 
 def write_leader_table(output, assignments):

@@ -16,6 +16,8 @@ from decimal import Decimal
 
 import xlsxwriter
 
+from projects import clock
+
 # Excel number formats of the office's tables.
 AMOUNT_FORMAT, PERCENT_FORMAT, DATE_FORMAT = "#,##0.00", "0.00%", "yyyy-mm-dd"
 THIN_BORDER = {"border": 1, "border_color": "#999999"}
@@ -147,13 +149,21 @@ def new_workbook(output):
     return xlsxwriter.Workbook(output, WORKBOOK_OPTIONS)
 
 
-def write_table(output, *, title, columns, rows):
+def write_table(output, *, title, columns, rows, heading=None, note=""):
     """A plain list sheet, streamed: ``columns`` are (header, width, number_format or None);
-    ``rows`` is any iterable of value lists. The header row is frozen and repeated when printed."""
+    ``rows`` is any iterable of value lists. The header row is frozen and repeated when printed.
+    With a ``heading`` the sheet is titled for filing: the heading merged across the top, then a
+    row with ``note`` on the left and the export date on the right, then the header row."""
     workbook = new_workbook(output)
     sheet = Sheet(workbook, title)
     sheet.widths([width for _, width, _ in columns])
-    sheet.print_setup(header_rows=1, freeze=(1, 0))
+    width = len(columns)
+    header_rows = 3 if heading else 1
+    sheet.print_setup(header_rows=header_rows, freeze=(header_rows, 0))
+    if heading:
+        title_format = sheet.style(bold=True, size=16, align="center", valign="vcenter", text_wrap=True)
+        sheet.merged(heading, title_format, width)
+        sheet.append([note or None] + [None] * (width - 2) + [f"制表日期：{clock.today():%Y-%m-%d}"], [None] * width)
     header = sheet.style(**HEADER)
     sheet.append([name for name, _, _ in columns], [header] * len(columns))
     formats = [

@@ -35,6 +35,7 @@ from projects.models import (
     Milestone,
     MonthlyReport,
     Region,
+    Street,
 )
 from projects.periods import Period
 from projects.scoping import districts_under, in_region, office_districts
@@ -259,8 +260,9 @@ def milestones_open_for(listing):
 
 
 def report_sheet(*, user, year, month):
-    """The year's listings the user reports for, each annotated with its report for ``month`` and
-    whether its district has closed the month (``month_closed``), by district, street and name."""
+    """The year's listings the user reports for, each annotated with its report for ``month`` (its
+    state, the amount it reports and, when returned, why) and whether its district has closed the
+    month (``month_closed``), by district, street and name."""
     reports = MonthlyReport.objects.filter(listing=OuterRef("pk"), month=month)
     closed = ClosedMonth.objects.filter(district=OuterRef("project__district"), year=year, month=month)
     return (
@@ -270,6 +272,8 @@ def report_sheet(*, user, year, month):
         .annotate(
             report_id=Subquery(reports.values("pk")[:1]),
             report_status=Coalesce(Subquery(reports.values("status")[:1]), Value(NOT_REPORTED)),
+            report_investment=Subquery(reports.values("investment")[:1]),
+            returned_reason=Subquery(reports.filter(status=ReportStatus.RETURNED).values("returned_reason")[:1]),
             month_closed=Exists(closed),
         )
         .order_by("project__district__code", "project__street__sort_order", "project__name", "level")
@@ -277,8 +281,14 @@ def report_sheet(*, user, year, month):
 
 
 def report_state_counts(sheet):
+    """(state, label, count) of every report state over ``sheet``, 0 where none."""
     counts = dict(sheet.order_by().values_list("report_status").annotate(n=Count("id")))
     return [(state, label, counts.get(state, 0)) for state, label in REPORT_STATE_LABELS.items()]
+
+
+def sheet_streets(sheet):
+    """The streets a reporting sheet's rows lie in: those its filter offers (the user's own scope)."""
+    return Street.objects.filter(pk__in=sheet.order_by().values("project__street")).select_related("district")
 
 
 def missing_reports(*, user, year, month):

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from projects.exporters.names import default_period
 from projects.filtersets import ProblemFilterSet, active_filters
 from projects.forms import InstructionForm, ProblemForm, ProblemTransitionForm, parse_int
 from projects.models import Instruction, Problem, Project
@@ -39,6 +40,7 @@ class ProblemListView(LoginRequiredMixin, TemplateView):
             problems=page.object_list,
             query=query.urlencode(),
             can_add=Project.objects.kept_by(self.request.user).exists(),
+            ledger_period=default_period(self.request.user),
             **kwargs,
         )
 

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from accounts.roles import is_office_admin
 from projects.choices import ReportStatus
+from projects.filtersets import ReportSheetFilterSet, filter_errors
 from projects.forms import (
     MonthCloseForm,
     MonthReopenForm,
@@ -33,6 +34,7 @@ from projects.selectors.reporting import (
     report_sheet,
     report_state_counts,
     sheet_districts,
+    sheet_streets,
 )
 from projects.services.errors import NeedsConfirmation, ReportConflict
 from projects.services.reports import (
@@ -63,7 +65,8 @@ class ReportSheetView(LoginRequiredMixin, TemplateView):
     """A reporter's home: the month's listings in their scope with the state of each report; for an
     admin also closing the month in the office's districts (with what is still unreported) and
     reopening the latest closed one. Where the districts differ (a city's office), it says which
-    have closed the month."""
+    have closed the month. The rows can be narrowed by state and street; the counts above them stay
+    the whole month's, which is what closing the month is judged by."""
 
     template_name = "projects/report_sheet.html"
 
@@ -73,14 +76,19 @@ class ReportSheetView(LoginRequiredMixin, TemplateView):
         if error:
             messages.warning(self.request, error)
         sheet = report_sheet(user=user, year=year, month=month)
-        state_counts = report_state_counts(sheet)
+        state_counts = report_state_counts(sheet)  # the whole month's, whatever the filter shows
+        filterset = ReportSheetFilterSet(self.request.GET, queryset=sheet, streets=sheet_streets(sheet))
+        if not filterset.is_valid():
+            messages.warning(self.request, f"筛选条件有误，已忽略：{filter_errors(filterset)}")
         admin = is_office_admin(user)
         closing = month_closing(districts=sheet_districts(user=user, sheet=sheet), year=year, month=month)
         period = {"year": year, "month": month}
         return super().get_context_data(
             year=year,
             month=month,
-            sheet=sheet,
+            sheet=filterset.qs,
+            filter=filterset,
+            month_total=sum(count for _, _, count in state_counts),
             state_counts=state_counts,
             unfinished_counts=[(label, n) for state, label, n in state_counts if state != ReportStatus.SUBMITTED],
             state_labels=REPORT_STATE_LABELS,

@@ -122,15 +122,15 @@ def test_progress_table_for_one_street(client_for):
 
 def test_problem_ledger_export_in_scope_with_overdue_and_filters(client_for):
     sheet = workbook(client_for("admin").get(reverse("projects:export_problems"))).active
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
     assert len(rows) == 50
-    assert sum(1 for row in rows if row[9] == "已逾期") == 12 == sum(1 for row in rows if row[6] == "协调解决中")
-    assert sheet["D2"].number_format == "yyyy-mm-dd"
+    assert sum(1 for row in rows if row[13] == "已逾期") == 12 == sum(1 for row in rows if row[9] == "协调解决中")
+    assert sheet["F4"].number_format == "yyyy-mm-dd"
     filtered = workbook(client_for("admin").get(reverse("projects:export_problems"), {"status": "resolved"})).active
-    assert filtered.max_row - 1 == 38
+    assert filtered.max_row - 3 == 38
     leader = workbook(client_for("leader").get(reverse("projects:export_problems"))).active
     assert (
-        leader.max_row - 1
+        leader.max_row - 3
         == Problem.objects.filter(project__assignments__leader__name="王某", project__assignments__active=True).count()
         == 5
     )
@@ -253,3 +253,83 @@ def test_a_street_or_unit_outside_the_users_scope_is_refused_not_mislabelled(cli
     own = Street.objects.get(name="北环路街道")
     sheet = progress(client, street=own.pk)
     assert sheet["A1"].value == "卫东区北环路街道2015年市重点项目建设进展情况表（1-9月）"
+
+
+def filename(response):
+    """The download's name from its RFC 5987 Content-Disposition."""
+    from urllib.parse import unquote
+
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename*=UTF-8''"), disposition
+    return unquote(disposition.split("''", 1)[1])
+
+
+def test_the_problem_ledger_is_titled_numbered_and_has_street_leaders_and_the_latest_instruction(client_for):
+    from projects.clock import today
+    from projects.models import Instruction
+
+    response = client_for("admin").get(reverse("projects:export_problems"))
+    assert filename(response) == "卫东区2015年1-9月问题台账.xlsx"
+    sheet = workbook(response).active
+    assert sheet["A1"].value == "卫东区2015年1-9月问题台账" and "A1:N1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet["A2"].value.startswith("统计范围：2015年1-9月发现的问题")
+    assert sheet["N2"].value == f"制表日期：{today():%Y-%m-%d}"
+    assert [cell.value for cell in sheet[3]] == [
+        "序号", "项目", "街道", "问题描述", "问题类型", "发现日期", "责任单位", "联系领导", "办结期限", "状态",
+        "督办意见（最新）", "解决情况", "解决日期", "是否逾期",
+    ]  # fmt: skip
+    rows = {(row[1], row[3]): row for row in sheet.iter_rows(min_row=4, values_only=True)}
+    assert [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)] == list(range(1, 51))
+    problem = Problem.objects.get(description="项目用地指标未落实，需国土部门协调报批", project__name="恒宇·东城国际")
+    Instruction.objects.create(problem=problem, author=problem.raised_by, text="较新的督办意见：本周内办结。")
+    row = rows[("恒宇·东城国际", problem.description)]
+    assert row[1] == "恒宇·东城国际" and row[2] == problem.project.street.name
+    leaders = Assignment.objects.filter(project=problem.project, active=True).values_list("leader__name", flat=True)
+    assert row[7] == "、".join(leaders) and row[7]
+    assert row[10] == "请区国土资源局本月内上报用地指标，街道做好配合，每周报告进展。"
+    again = workbook(client_for("admin").get(reverse("projects:export_problems")))
+    latest = {(row[1], row[3]): row for row in again.active.iter_rows(min_row=4, values_only=True)}
+    latest = latest[("恒宇·东城国际", problem.description)]
+    assert latest[10] == "较新的督办意见：本周内办结。"
+
+
+def test_the_ledger_of_a_period_holds_that_periods_problems_and_older_open_ones(client_for):
+    client = client_for("admin")
+    july = client.get(reverse("projects:export_problems"), {"year": 2015, "month": 7})
+    assert filename(july) == "卫东区2015年1-7月问题台账.xlsx"
+    sheet = workbook(july).active
+    assert sheet["A1"].value == "卫东区2015年1-7月问题台账"
+    assert sheet.max_row - 3 == Problem.objects.filter(raised_on__lte="2015-07-31").count() == 30
+    later = workbook(client.get(reverse("projects:export_problems"), {"year": 2016, "month": 3})).active
+    assert later.max_row - 3 == Problem.objects.exclude(status="resolved").count()
+    bad = client.get(reverse("projects:export_problems"), {"month": "13"}, follow=True)
+    assert "筛选条件有误" in bad.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "params", "expected"),
+    [
+        ("admin", "export_leaders", {}, "卫东区2015年1-9月四个一联系表.xlsx"),
+        ("admin", "export_projects", {"year": 2015}, "卫东区2015年1-9月重点项目清单.xlsx"),
+        ("admin", "export_projects", {"year": 2015, "month": 6}, "卫东区2015年1-6月重点项目清单.xlsx"),
+        ("staff_a", "export_problems", {}, "卫东区北环路街道2015年1-9月问题台账.xlsx"),
+        ("leader", "export_leaders", {}, "卫东区王某联系的2015年1-9月四个一联系表.xlsx"),
+        ("admin", "export_progress", {"year": 2015, "month": 9}, "卫东区2015年市重点项目建设进展情况表（1-9月）.xlsx"),
+    ],
+)
+def test_every_download_is_named_by_office_year_and_months(client_for, role, name, params, expected):
+    response = client_for(role).get(reverse(f"projects:{name}"), params)
+    assert response.status_code == 200 and filename(response) == expected
+
+
+def test_the_commands_name_their_output_for_filing_by_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    call_command("export_lists", "problems", "--as", "admin", stdout=io.StringIO())
+    call_command("export_lists", "problems", "--as", "admin", "--year", "2015", "--month", "6", stdout=io.StringIO())
+    call_command("export_lists", "leaders", "--as", "admin", stdout=io.StringIO())
+    call_command("export_progress", "--year", "2015", "--month", "9", "--region", "410403", stdout=io.StringIO())
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        ["卫东区2015年1-9月问题台账.xlsx", "卫东区2015年1-6月问题台账.xlsx", "卫东区2015年1-9月四个一联系表.xlsx",
+         "卫东区2015年市重点项目建设进展情况表（1-9月）.xlsx"]
+    )  # fmt: skip
+    assert load_workbook(tmp_path / "卫东区2015年1-6月问题台账.xlsx").active["A1"].value == "卫东区2015年1-6月问题台账"

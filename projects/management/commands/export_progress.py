@@ -48,7 +48,9 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--month", type=int, required=True)
         parser.add_argument("--level", default=Level.CITY, choices=Level.values)
-        parser.add_argument("--output", required=True, help="输出文件路径，如 进展表.xlsx")
+        parser.add_argument(
+            "--output", help="输出文件路径；默认以表名命名，如 卫东区2015年市重点项目建设进展情况表（1-9月）.xlsx"
+        )
         parser.add_argument("--as", dest="username", help="按该账号的查看范围导出，默认系统管理员（全部）")
         parser.add_argument(
             "--region", help="行政区划代码，如 410403（卫东区）、410400（平顶山市，按区县分组）；默认该账号的全部范围"
@@ -60,7 +62,7 @@ class Command(BaseCommand):
         user = acting_user(username)
         node = region_option(region, user)
         table = progress_table(user=user, year=year, month=month, level=level, region=node)
-        path = Path(output)
+        path = Path(output or f"{title_for(table)}.xlsx")
         with path.open("wb") as handle:
             write_progress_table(handle, table)
         self.stdout.write(f"已导出：{title_for(table)} → {path}（{table.summary.listings} 个项目）")
