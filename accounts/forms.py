@@ -13,7 +13,7 @@ class UserCreateForm(forms.Form):
     username = forms.CharField(
         label="用户名",
         max_length=150,
-        help_text="登录时输入，如 wangfang；可用字母、数字和 @ . + - _。",
+        help_text="登录时输入，可用字母、数字和 @ . + - _，不能有空格。",
         error_messages={"required": "请填写用户名。", "max_length": "用户名不能超过 %(limit_value)d 个字符。"},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
     )

@@ -53,7 +53,8 @@ class UserChange:
 def user_history(*, viewer, user, limit=50):
     """``user``'s recorded versions, newest first: when, by whom (named only when ``viewer`` may
     name them, scoping.known_people), why, and which fields changed. Passwords are never in it
-    (the history table leaves the hash out)."""
+    (the history table leaves the hash out), nor the versions a sign-in leaves, which change no
+    recorded field and give no reason."""
     records = list(user.history.order_by("-history_date", "-history_id")[: limit + 1])
     actors = {record.history_user_id for record in records if record.history_user_id}
     named = {
@@ -66,6 +67,8 @@ def user_history(*, viewer, user, limit=50):
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
             fields = [str(User._meta.get_field(change.field).verbose_name) for change in delta.changes]
+            if not fields and not record.history_change_reason:
+                continue  # a sign-in: it saves last_login, which the history leaves out
         if record.history_user_id is None:
             who = SYSTEM
         else:
