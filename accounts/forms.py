@@ -41,7 +41,10 @@ class UserCreateForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="仅填报员：填报这些街道的项目。",
-        error_messages={"invalid_choice": "所选街道（编号 %(value)s）不在您的管理范围内。", "invalid_pk_value": "街道编号“%(pk)s”无效。"},
+        error_messages={
+            "invalid_choice": "所选街道（编号 %(value)s）不在您的管理范围内。",
+            "invalid_pk_value": "街道编号“%(pk)s”无效。",
+        },
     )
     units = forms.ModelMultipleChoiceField(
         label="负责单位",
@@ -49,7 +52,10 @@ class UserCreateForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="仅填报员：填报这些责任单位的项目（区直部门等）。",
-        error_messages={"invalid_choice": "所选单位（编号 %(value)s）不在您的管理范围内。", "invalid_pk_value": "单位编号“%(pk)s”无效。"},
+        error_messages={
+            "invalid_choice": "所选单位（编号 %(value)s）不在您的管理范围内。",
+            "invalid_pk_value": "单位编号“%(pk)s”无效。",
+        },
     )
     leader = forms.ModelChoiceField(
         label="对应的联系领导",
@@ -79,7 +85,9 @@ class UserCreateForm(forms.Form):
             .select_related("region")
             .order_by("region__code", "body", "sort_order", "name")
         )
-        self.fields["leader"].label_from_instance = lambda leader: f"{leader.name}（{leader.region.name}{leader.title}）"
+        self.fields["leader"].label_from_instance = lambda leader: (
+            f"{leader.name}（{leader.region.name}{leader.title}）"
+        )
 
 
 def _region_label(region):

@@ -51,35 +51,58 @@ class UserChange:
 
 
 def user_history(*, viewer, user, limit=50):
-    """``user``'s recorded versions, newest first: when, by whom (named only when ``viewer`` may
+    """``user``'s recorded changes, newest first: when, by whom (named only when ``viewer`` may
     name them, scoping.known_people), why, and which fields changed. Passwords are never in it
     (the history table leaves the hash out), nor the versions a sign-in leaves, which change no
-    recorded field and give no reason."""
-    records = list(user.history.order_by("-history_date", "-history_id")[: limit + 1])
-    actors = {record.history_user_id for record in records if record.history_user_id}
+    recorded field and give no reason. Read in three queries whatever the number of versions."""
+    history = User.history.model
+    tracked = [field for field in history.tracked_fields if field.name != "id"]
+    versions = list(history.objects.filter(id=user.pk).order_by("history_date", "history_id"))
+    links = {field.name: _version_links(history, field.name, versions) for field in history._history_m2m_fields}
+    shown, previous = [], None
+    for version in versions:
+        fields = []
+        if previous is not None and version.history_type == "~":
+            fields = [
+                str(field.verbose_name)
+                for field in tracked
+                if getattr(version, field.attname) != getattr(previous, field.attname)
+            ]
+            fields += [
+                str(User._meta.get_field(name).verbose_name)
+                for name, by_version in links.items()
+                if by_version.get(version.history_id) != by_version.get(previous.history_id)
+            ]
+        previous = version
+        if version.history_type == "~" and not fields and not version.history_change_reason:
+            continue  # a sign-in: it saves last_login, which the history leaves out
+        shown.append((version, fields))
+    shown = shown[::-1][:limit]
+    actors = {version.history_user_id for version, _ in shown if version.history_user_id}
     named = {
         person.pk: person.get_full_name() or person.username
         for person in User.objects.filter(known_people(viewer), pk__in=actors)
     }
-    entries = []
-    for record, previous in zip(records[:limit], records[1:] + [None]):
-        fields = []
-        if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
-            fields = [str(User._meta.get_field(change.field).verbose_name) for change in delta.changes]
-            if not fields and not record.history_change_reason:
-                continue  # a sign-in: it saves last_login, which the history leaves out
-        if record.history_user_id is None:
-            who = SYSTEM
-        else:
-            who = named.get(record.history_user_id, UNNAMED)
-        entries.append(
-            UserChange(
-                when=record.history_date,
-                who_name=who,
-                action=ACTIONS.get(record.history_type, record.history_type),
-                reason=record.history_change_reason or "",
-                fields=fields,
-            )
+    return [
+        UserChange(
+            when=version.history_date,
+            who_name=SYSTEM if version.history_user_id is None else named.get(version.history_user_id, UNNAMED),
+            action=ACTIONS.get(version.history_type, version.history_type),
+            reason=version.history_change_reason or "",
+            fields=fields,
         )
-    return entries
+        for version, fields in shown
+    ]
+
+
+def _version_links(history, name, versions):
+    """History id -> the frozenset of ids a many-to-many field (streets, units) held at that version."""
+    # simple-history's table of the field's versions (HistoricalUser_streets)
+    through = next(rel.related_model for rel in history._meta.related_objects if rel.name.endswith(f"_{name}"))
+    related = User._meta.get_field(name).related_model
+    target = next(field for field in through._meta.concrete_fields if field.related_model is related)
+    held = {version.history_id: set() for version in versions}
+    rows = through.objects.filter(history__in=list(held)).values_list("history_id", target.attname)
+    for history_id, target_id in rows:
+        held[history_id].add(target_id)
+    return {history_id: frozenset(ids) for history_id, ids in held.items()}

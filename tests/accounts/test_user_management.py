@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role, User
-from accounts.selectors.users import user_list
+from accounts.selectors.users import user_history, user_list
 from accounts.services import users as user_services
 from accounts.services.users import user_create, user_password_reset, user_set_active, user_unlock
 from projects.devdata.demo import DEMO_PASSWORD
@@ -261,7 +261,9 @@ def test_a_leader_who_has_an_account_cannot_get_a_second(demo):
 
 
 def test_an_office_may_create_an_admin_of_its_own_node_and_below_only(demo):
-    issued = user_create(by=user("city"), username="wd2", name="卫东区第二管理员", role=Role.ADMIN, region=region(WEIDONG))
+    issued = user_create(
+        by=user("city"), username="wd2", name="卫东区第二管理员", role=Role.ADMIN, region=region(WEIDONG)
+    )
     assert issued.user.role == Role.ADMIN and issued.user.region.code == WEIDONG
     with pytest.raises(ValidationError) as refused:
         user_create(by=user("admin"), username="up", name="越级", role=Role.ADMIN, region=region(CITY))
@@ -280,7 +282,11 @@ def test_deactivating_ends_the_users_sessions_and_reactivating_restores_them(dem
     target.refresh_from_db()
     assert not target.is_active
     version = target.history.latest()
-    assert (version.history_user, version.history_change_reason, version.is_active) == (user("admin"), "停用账号", False)
+    assert (version.history_user, version.history_change_reason, version.is_active) == (
+        user("admin"),
+        "停用账号",
+        False,
+    )
     assert staff_client.get(reverse("projects:project_list")).status_code == 302  # signed out
     assert not signs_in("staff", DEMO_PASSWORD)
     assert "已停用" in signed_in("admin").get(LIST).content.decode()
@@ -397,3 +403,22 @@ def test_the_pages_are_chinese(demo):
         if issued:  # a password is data, not a message
             content = content.replace(issued.group(1), "")
         assert english_in(content, words) == []
+
+
+def test_sign_ins_are_not_listed_as_changes_and_the_history_reads_few_queries(demo, django_assert_max_num_queries):
+    target = user("staff")
+    before = len(user_history(viewer=user("admin"), user=target))
+    for _ in range(3):
+        signed_in("staff")  # each sign-in saves last_login: a version with no recorded change
+    target._history_user = user("admin")
+    target.streets.add(street("东安路街道"))
+    viewer = user("admin")
+    with django_assert_max_num_queries(4):
+        history = user_history(viewer=viewer, user=target)
+    assert len(history) == before + 1
+    assert (history[0].action, history[0].fields, history[0].who_name) == (
+        "修改",
+        ["负责街道"],
+        "卫东区项目办管理员（示例）",
+    )
+    assert history[-1].action == "新建"
