@@ -6,7 +6,8 @@ import ipaddress
 from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import BooleanField, Case, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -35,6 +36,27 @@ def login_username(request, credentials=None):
     else:
         username = request.POST.get("username")
     return username[:USERNAME_COLUMN] if isinstance(username, str) else username
+
+
+def login_failures(username_path="username"):
+    """An expression for a queryset of users: the failed sign-ins counted against the account's
+    name now, as axes counts them (AXES_LOCKOUT_PARAMETERS is the username alone; attempts older
+    than AXES_COOLOFF_TIME no longer count)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    attempts = (
+        AccessAttempt.objects.filter(username=OuterRef(username_path), attempt_time__gte=since)
+        .order_by()
+        .values("username")
+        .annotate(total=Sum("failures_since_start"))
+        .values("total")
+    )
+    return Coalesce(Subquery(attempts), Value(0))
+
+
+def locked_out(failures_field="login_failures"):
+    """An expression: whether the annotated failure count has reached axes' lock."""
+    reached = When(**{f"{failures_field}__gte": settings.AXES_FAILURE_LIMIT}, then=Value(True))
+    return Case(reached, default=Value(False), output_field=BooleanField())
 
 
 def address_waits(ip_address):

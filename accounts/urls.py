@@ -1,7 +1,10 @@
-"""Sign in, sign out and change password; accounts are created by an admin, never self-registered."""
+"""Sign in, sign out and change password; accounts are created by an admin, never self-registered:
+the office's user pages (用户管理) are here too."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+
+from accounts import views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -12,4 +15,11 @@ urlpatterns = [
         name="password_change",
     ),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("users/", views.UserListView.as_view(), name="user_list"),
+    path("users/new/", views.UserCreateView.as_view(), name="user_create"),
+    path("users/<int:pk>/", views.UserDetailView.as_view(), name="user_detail"),
+    path("users/<int:pk>/deactivate/", views.UserActiveView.as_view(active=False), name="user_deactivate"),
+    path("users/<int:pk>/reactivate/", views.UserActiveView.as_view(active=True), name="user_reactivate"),
+    path("users/<int:pk>/password/", views.UserPasswordResetView.as_view(), name="user_password_reset"),
+    path("users/<int:pk>/unlock/", views.UserUnlockView.as_view(), name="user_unlock"),
 ]
