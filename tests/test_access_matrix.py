@@ -60,6 +60,12 @@ def objects(users, sample_import):
     )
 
 
+def staff_a():
+    from accounts.models import User
+
+    return User.objects.get(username="staff")
+
+
 def other_office_project():
     return Project.objects.filter(district__code="410402").order_by("pk").first()
 
@@ -291,6 +297,23 @@ CASES = [
         "get",
         lambda o: reverse("projects:import_detail", args=[o.sample_import.pk]),
         ADMIN_ONLY,
+    ),
+    Case("user list", "get", lambda o: reverse("user_list"), ADMIN_ONLY),
+    Case("user create page", "get", lambda o: reverse("user_create"), ADMIN_ONLY),
+    Case("staff_a's account", "get", lambda o: reverse("user_detail", args=[staff_a().pk]), ADMIN_ONLY),
+    Case(
+        "deactivate staff_a",
+        "post",
+        lambda o: reverse("user_deactivate", args=[staff_a().pk]),
+        status(403, anonymous=LOGIN, admin=302),
+        state=lambda o: staff_a().is_active,
+        writers={"admin"},
+    ),
+    Case(
+        "project search for the picker",
+        "get",
+        lambda o: reverse("projects:project_search") + "?q=东环路",
+        status(200, anonymous=403),
     ),
     Case("admin index", "get", lambda o: reverse("admin:index"), ADMIN_ONLY),
     Case(
