@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 
 from accounts.roles import is_office_admin
 from projects.choices import ReportStatus
-from projects.filtersets import ReportSheetFilterSet, filter_errors
+from projects.filtersets import ReportSheetFilterSet, active_filters, filter_errors
 from projects.forms import (
     MonthCloseForm,
     MonthReopenForm,
@@ -88,6 +88,7 @@ class ReportSheetView(LoginRequiredMixin, TemplateView):
             month=month,
             sheet=filterset.qs,
             filter=filterset,
+            active_filters=active_filters(filterset, self.request.GET),
             month_total=sum(count for _, _, count in state_counts),
             state_counts=state_counts,
             unfinished_counts=[(label, n) for state, label, n in state_counts if state != ReportStatus.SUBMITTED],

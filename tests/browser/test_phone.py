@@ -111,6 +111,11 @@ def test_filters_fold_behind_one_control_on_a_phone_and_stay_open_on_a_desktop(o
     assert phone.locator("#id_q").is_visible()
     assert_fits(phone, "filters open, phone")
 
+    phone.goto(phone.base + "/reports/?year=2015&month=9&state=missing")  # the month sheet folds the same way
+    assert phone.locator("details.filter-fold").evaluate("d => d.open") is False
+    assert phone.locator("details.filter-fold > summary").inner_text().split() == ["筛选", "已选", "1", "项"]
+    assert_fits(phone, "month sheet, phone")
+
     desktop = open_page("admin", DESKTOP)
     desktop.goto(desktop.base + LIST)
     assert desktop.locator("#id_q").is_visible()
