@@ -17,12 +17,20 @@ def expect(locator):
     return playwright_expect(locator)
 
 
+def unfold_filters(page):
+    """On a phone the filters sit folded behind 筛选: tap it, as the person would."""
+    summary = page.locator("details.filter-fold > summary")
+    if summary.is_visible():
+        summary.click()
+
+
 @VIEWPORTS
 def test_the_sheet_filtered_by_state_and_street(open_page, viewport):
     page = open_page("admin", viewport)
     page.goto(page.base + "/reports/?year=2015&month=9")
     expect(page.locator(".counts-note")).to_have_text("本月全部 60 个项目的填报情况（不随下方筛选变化）：")
     assert_fits(page, "sheet")
+    unfold_filters(page)
     page.select_option("#id_state", "returned")
     page.click(".sheet-filters button[type=submit]")
     expect(page.locator(".sheet-shown")).to_have_text("筛选结果：1 个项目（本月共 60 个）。")
@@ -30,6 +38,7 @@ def test_the_sheet_filtered_by_state_and_street(open_page, viewport):
     expect(page.locator(".sheet-returned")).to_contain_text("退回原因：形象进度过于简略")
     expect(page.locator(".state-counts .state-submitted strong")).to_have_text("52")  # the month's, unfiltered
     assert_fits(page, "sheet filtered by state")
+    unfold_filters(page)
     page.select_option("#id_state", "")
     page.select_option("#id_street", label="东安路街道")
     page.click(".sheet-filters button[type=submit]")
