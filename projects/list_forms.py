@@ -153,9 +153,11 @@ class ListingBulkForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(managed_rows(user, "district")).select_related("district")
+        self.fields["unit"].queryset = Unit.objects.filter(managed_rows(user, "district"))
         self.fields["street"].queryset = Street.objects.filter(managed_rows(user, "district"))
         self.fields["leader"].queryset = Leader.objects.filter(managed_rows(user, "region"), is_active=True)
+        for name in ("unit", "leader", "street", "batch"):  # the selects stand without <label>s in the bar
+            self.fields[name].widget.attrs["aria-label"] = self.fields[name].label
 
     def changes(self):
         data = self.cleaned_data

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('from_year', models.PositiveSmallIntegerField(verbose_name='原清单年度')),
                 ('to_year', models.PositiveSmallIntegerField(verbose_name='新清单年度')),
-                ('status', models.CharField(choices=[('previewed', '已预览'), ('refused', '已拒绝'), ('applied', '已导入')], default='previewed', max_length=10, verbose_name='状态')),
+                ('status', models.CharField(choices=[('previewed', '已预览'), ('applied', '已续转')], default='previewed', max_length=10, verbose_name='状态')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='预览时间')),
                 ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='确认时间')),
                 ('plan_digest', models.CharField(max_length=64, verbose_name='预览摘要')),

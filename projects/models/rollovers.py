@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.choices import ImportStatus
+from projects.choices import RolloverStatus
 from projects.models.imports import ImportRecordQuerySet
 
 
@@ -23,7 +23,7 @@ class Rollover(models.Model):
     )
     from_year = models.PositiveSmallIntegerField("原清单年度")
     to_year = models.PositiveSmallIntegerField("新清单年度")
-    status = models.CharField("状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED)
+    status = models.CharField("状态", max_length=10, choices=RolloverStatus.choices, default=RolloverStatus.PREVIEWED)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="预览人"
     )

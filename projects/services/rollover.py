@@ -14,7 +14,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, transacti
 from django.utils import timezone
 
 from accounts.roles import is_office_admin
-from projects.choices import Category, ImportStatus
+from projects.choices import Category, RolloverStatus
 from projects.models import Listing, Region, Rollover
 from projects.services.audit import bulk_create_audited
 from projects.services.errors import PermissionDenied, ValidationError
@@ -95,7 +95,7 @@ def rollover_confirm(*, user, rollover, choices):
     rollover_office(user=user, region=rollover.region)
     if not Rollover.objects.visible_to(user).filter(pk=rollover.pk).exists():
         raise PermissionDenied("该续转不在本项目办管理范围内。")
-    if rollover.status != ImportStatus.PREVIEWED:
+    if rollover.status != RolloverStatus.PREVIEWED:
         raise ValidationError(f"该续转当前为「{rollover.get_status_display()}」，不能再确认。")
     proposed = _check_choices(rollover, choices)
     reason = f"从{rollover.from_year}年续转（续转记录 #{rollover.pk}）"
@@ -103,7 +103,7 @@ def rollover_confirm(*, user, rollover, choices):
         with transaction.atomic():
             lock_list_import()
             locked = Rollover.objects.select_for_update().get(pk=rollover.pk)
-            if locked.status != ImportStatus.PREVIEWED:
+            if locked.status != RolloverStatus.PREVIEWED:
                 raise ValidationError("该续转已被确认过。")
             plan = rollover_plan(region=locked.region, from_year=locked.from_year, to_year=locked.to_year)
             if plan.digest() != locked.plan_digest:
@@ -122,7 +122,7 @@ def rollover_confirm(*, user, rollover, choices):
                 for pk, choice in sorted(choices.items())
             ]
             bulk_create_audited(listings, Listing, user=user, reason=reason)
-            locked.status = ImportStatus.APPLIED
+            locked.status = RolloverStatus.APPLIED
             locked.applied_by = user
             locked.applied_at = timezone.now()
             locked.created = len(listings)

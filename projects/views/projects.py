@@ -58,7 +58,9 @@ class ProjectListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
             sort_query=sort_query.urlencode(),
             ordering=self.request.GET.get("ordering", ""),
             # 批量修改: admins tick listings and set them in one action (views.bulk_assign)
-            bulk_form=ListingBulkForm(user=self.request.user) if is_office_admin(self.request.user) else None,
+            bulk_form=ListingBulkForm(user=self.request.user, auto_id="bulk_%s")
+            if is_office_admin(self.request.user)
+            else None,
             **kwargs,
         )
 

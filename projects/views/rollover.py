@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
 from projects import clock
-from projects.choices import ImportStatus, RegionKind
+from projects.choices import RegionKind, RolloverStatus
 from projects.list_forms import RolloverConfirmForm, RolloverStartForm
 from projects.models import Listing, Rollover
 from projects.services.rollover import rollover_confirm, rollover_preview, rollover_rows
@@ -57,7 +57,7 @@ class RolloverDetailView(OfficeAdminRequiredMixin, TemplateView):
             errors=errors,
             skipped=[row for row in rows if row.skipped],
             kept=[(row, kept[str(row.listing)]) for row in rows if str(row.listing) in kept],
-            previewed=rollover.status == ImportStatus.PREVIEWED,
+            previewed=rollover.status == RolloverStatus.PREVIEWED,
             several_districts=rollover.region.kind != RegionKind.DISTRICT,
             **kwargs,
         )

@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Role
-from projects.choices import Category, ImportStatus, ProjectStatus
+from projects.choices import Category, ProjectStatus, RolloverStatus
 from projects.models import Assignment, Listing, Project, Region, Rollover
 from projects.services import rollover as rollover_service
 from projects.services.errors import PermissionDenied, ValidationError
@@ -89,7 +89,7 @@ def test_a_preview_writes_nothing_but_its_record(admin_user):
     listings = Listing.objects.count()
     rollover = preview(admin_user)
     assert Listing.objects.count() == listings
-    assert rollover.status == ImportStatus.PREVIEWED and rollover.region == weidong()
+    assert rollover.status == RolloverStatus.PREVIEWED and rollover.region == weidong()
     assert len(rollover_rows(rollover)) == len(rollover_plan(region=weidong(), from_year=2015, to_year=2016).rows)
 
 
@@ -100,7 +100,7 @@ def test_confirm_lists_the_kept_rows_with_what_was_entered_and_audits_them(admin
     chosen[source.pk] = RowChoice(Category.COMPLETION, Decimal("1234.5"))
     applied = rollover_confirm(user=admin_user, rollover=rollover, choices=chosen)
 
-    assert applied.status == ImportStatus.APPLIED and applied.created == 1 and applied.applied_by == admin_user
+    assert applied.status == RolloverStatus.APPLIED and applied.created == 1 and applied.applied_by == admin_user
     new = Listing.objects.get(year=2016, project=source.project)
     assert (new.level, new.batch, new.category, new.annual_plan) == (
         source.level,
@@ -122,7 +122,7 @@ def test_a_rollover_is_confirmed_once(admin_user):
             user=admin_user, rollover=Rollover.objects.get(pk=rollover.pk), choices=keep(rollover, CONTINUING)
         )
     stale = rollover  # the object the first confirm was given still says "previewed"
-    stale.status = ImportStatus.PREVIEWED
+    stale.status = RolloverStatus.PREVIEWED
     with pytest.raises(ValidationError, match="已被确认过"):
         rollover_confirm(user=admin_user, rollover=stale, choices=keep(rollover, CONTINUING))
     assert Listing.objects.filter(year=2016).count() == 1
@@ -147,7 +147,7 @@ def test_a_change_since_the_preview_refuses_the_confirm_and_writes_nothing(admin
     with pytest.raises(ValidationError, match="预览之后"):
         rollover_confirm(user=admin_user, rollover=rollover, choices=keep(rollover, "鹰城商贸、商务中心"))
     assert Listing.objects.filter(year=2016).count() == 1
-    assert Rollover.objects.get(pk=rollover.pk).status == ImportStatus.PREVIEWED
+    assert Rollover.objects.get(pk=rollover.pk).status == RolloverStatus.PREVIEWED
 
 
 def test_a_street_changed_since_the_preview_refuses_the_confirm(admin_user):
@@ -259,7 +259,7 @@ def test_bad_plans_are_named_by_project_in_chinese_and_nothing_is_written(client
     assert f"「{CONTINUING}」年度计划投资（万元）：" in text and message in text
     assert "未确认，未写入任何数据" in text
     assert not Listing.objects.filter(year=2016).exists()
-    assert Rollover.objects.get(pk=rollover.pk).status == ImportStatus.PREVIEWED
+    assert Rollover.objects.get(pk=rollover.pk).status == RolloverStatus.PREVIEWED
 
 
 def test_nothing_kept_is_refused_on_the_page(client_for, admin_user):
