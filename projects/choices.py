@@ -105,3 +105,10 @@ class ImportStatus(models.TextChoices):
     PREVIEWED = "previewed", "已预览"
     REFUSED = "refused", "已拒绝"
     APPLIED = "applied", "已导入"
+
+
+class RolloverStatus(models.TextChoices):
+    """从上年续转: a preview, then confirmed once (the values are the import's, for the same badges)."""
+
+    PREVIEWED = "previewed", "已预览"
+    APPLIED = "applied", "已续转"

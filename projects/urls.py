@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from projects.views import dashboard, exports, imports, photos, picker, problems, projects, reports, visits
+from projects.views import (
+    bulk_assign,
+    dashboard,
+    exports,
+    imports,
+    photos,
+    picker,
+    problems,
+    projects,
+    reports,
+    rollover,
+    visits,
+)
 
 app_name = "projects"
 
@@ -11,6 +23,8 @@ urlpatterns = [
     path("my-projects/", dashboard.LeaderHomeView.as_view(), name="leader_home"),
     path("projects/", projects.ProjectListView.as_view(), name="project_list"),
     path("projects/search.json", picker.ProjectSearchView.as_view(), name="project_search"),
+    path("projects/bulk/", bulk_assign.ListingBulkPreviewView.as_view(), name="listing_bulk_preview"),
+    path("projects/bulk/confirm/", bulk_assign.ListingBulkConfirmView.as_view(), name="listing_bulk_confirm"),
     path("projects/<int:pk>/", projects.ProjectDetailView.as_view(), name="project_detail"),
     path("projects/<int:pk>/history/", projects.ProjectHistoryView.as_view(), name="project_history"),
     path("reports/", reports.ReportSheetView.as_view(), name="report_sheet"),
@@ -33,6 +47,9 @@ urlpatterns = [
     path("imports/<int:pk>/confirm/", imports.ImportConfirmView.as_view(), name="import_confirm"),
     path("imports/<int:pk>/errors.xlsx", imports.ImportErrorsView.as_view(), name="import_errors"),
     path("imports/<int:pk>/file/", imports.ImportFileView.as_view(), name="import_file"),
+    path("lists/rollover/", rollover.RolloverStartView.as_view(), name="rollover_start"),
+    path("lists/rollover/<int:pk>/", rollover.RolloverDetailView.as_view(), name="rollover_detail"),
+    path("lists/rollover/<int:pk>/confirm/", rollover.RolloverConfirmView.as_view(), name="rollover_confirm"),
     path("exports/progress.xlsx", exports.ProgressTableExportView.as_view(), name="export_progress"),
     path("exports/problems.xlsx", exports.ProblemLedgerExportView.as_view(), name="export_problems"),
     path("exports/leaders.xlsx", exports.LeaderTableExportView.as_view(), name="export_leaders"),

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from projects.models import Assignment, ImportRecord, Instruction, Listing, Problem, Project
+from projects.models import Assignment, ImportRecord, Instruction, Listing, Problem, Project, Rollover
 
 ROLES = ["anonymous", "admin", "staff_a", "staff_b", "leader", "other_leader"]
 SIGNED_IN = ROLES[1:]
@@ -314,6 +314,32 @@ CASES = [
         "get",
         lambda o: reverse("projects:project_search") + "?q=东环路",
         status(200, anonymous=403),
+    ),
+    Case("rollover page", "get", lambda o: reverse("projects:rollover_start"), ADMIN_ONLY),
+    Case(
+        "rollover preview",
+        "post",
+        lambda o: reverse("projects:rollover_start"),
+        status(403, anonymous=LOGIN, admin=302),
+        data=lambda o: {"from_year": 2015, "to_year": 2016},
+        state=lambda o: Rollover.objects.count(),
+        writers={"admin"},
+    ),
+    Case(
+        "bulk change preview",
+        "post",
+        lambda o: reverse("projects:listing_bulk_preview"),
+        status(403, anonymous=LOGIN, admin=200),
+        data=lambda o: {"listing": [o.listing_a.pk], "batch": 3 - o.listing_a.batch},
+        state=lambda o: Listing.objects.get(pk=o.listing_a.pk).batch,
+    ),
+    Case(  # without the preview's digest even the admin changes nothing
+        "bulk change confirm without a preview",
+        "post",
+        lambda o: reverse("projects:listing_bulk_confirm"),
+        status(403, anonymous=LOGIN, admin=302),
+        data=lambda o: {"listing": [o.listing_a.pk], "batch": 3 - o.listing_a.batch},
+        state=lambda o: Listing.objects.get(pk=o.listing_a.pk).batch,
     ),
     Case("admin index", "get", lambda o: reverse("admin:index"), ADMIN_ONLY),
     Case(

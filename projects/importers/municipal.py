@@ -290,6 +290,8 @@ def _parse_project(layout, number, values, section_category, default_level):
             layout.error(number, "level", f"未知级别「{level_text}」（应为 省级、市级 或 区级）。")
     batch_text = normalize_text(_cell(values, col.get("batch")))
     parsed.values["batch"] = layout.batch or Batch.FIRST
+    # Whether the file says the batch (a cell, the sheet's name or title): the preview marks a default.
+    parsed.values["batch_stated"] = bool(batch_text) or layout.batch is not None
     if batch_text:
         parsed.values["batch"] = next(
             (batch for word, batch in BATCH_WORDS if word in batch_text),

@@ -23,6 +23,7 @@ from projects.models.reporting import (
     photo_upload_to,
     thumbnail_upload_to,
 )
+from projects.models.rollovers import Rollover
 
 __all__ = [
     "COUNTED_REPORT",
@@ -43,6 +44,7 @@ __all__ = [
     "Region",
     "Project",
     "ReportPhoto",
+    "Rollover",
     "ScopedQuerySet",
     "StaffKeptQuerySet",
     "Street",

@@ -53,6 +53,18 @@ class RowPlan:
     leader: object = None
     source: dict = field(default_factory=dict)  # the parsed row's values, as read from the file
 
+    def unfilled(self):
+        """The shown fields the file left empty (the row then takes a default or keeps what the
+        office has): the preview marks them 未填."""
+        source = self.source
+        empty = {
+            "street": not source.get("location"),
+            "batch": not source.get("batch_stated", True),
+            "total_investment": source.get("total") is None,
+            "annual_plan": source.get("plan") is None,
+        }
+        return [name for name, is_empty in empty.items() if is_empty]
+
     def as_dict(self):
         return {
             "sheet": self.sheet,
@@ -60,6 +72,12 @@ class RowPlan:
             "name": self.name,
             "status": self.status,
             "district": self.values["district"].name,
+            "street": _text(self.values["street"]),
+            "category": _display("category", self.values["category"]),
+            "batch": _display("batch", self.values["batch"]),
+            "total_investment": _text(self.values["total_investment"]),
+            "annual_plan": _text(self.values["annual_plan"]),
+            "unfilled": self.unfilled(),
             "changes": [[FIELD_LABELS[f], old, new] for f, old, new in self.changes],
         }
 

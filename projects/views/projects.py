@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from accounts.roles import is_leader, is_staff_reporter
+from accounts.roles import is_leader, is_office_admin, is_staff_reporter
 from projects import clock
 from projects.filtersets import active_filters, filter_errors, listing_filterset
 from projects.forms import InstructionForm
+from projects.list_forms import ListingBulkForm
 from projects.models import Problem, Project, ReportPhoto
 from projects.selectors.history import project_history
 from projects.selectors.projects import project_listing_figures, project_problems, project_reports
@@ -57,6 +58,10 @@ class ProjectListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
             query=query.urlencode(),
             sort_query=sort_query.urlencode(),
             ordering=self.request.GET.get("ordering", ""),
+            # 批量修改: admins tick listings and set them in one action (views.bulk_assign)
+            bulk_form=ListingBulkForm(user=self.request.user, auto_id="bulk_%s")
+            if is_office_admin(self.request.user)
+            else None,
             **kwargs,
         )
 
