@@ -19,7 +19,7 @@ def expect(locator):
 
 def unfold_filters(page):
     """On a phone the filters sit folded behind 筛选: tap it, as the person would."""
-    summary = page.locator("details.filter-fold > summary")
+    summary = page.locator("details.filter-fold:has(> form.filters) > summary")
     if summary.is_visible():
         summary.click()
 
