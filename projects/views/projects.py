@@ -13,11 +13,25 @@ from accounts.roles import is_leader, is_staff_reporter
 from projects.filtersets import filter_errors, listing_filterset
 from projects.forms import InstructionForm
 from projects.models import Problem, Project, ReportPhoto
+from projects.scoping import home_region, scope_description
+from projects.selectors.empty_states import no_listings_text, year_listed
 from projects.selectors.history import project_history
+from projects.selectors.printing import print_heading
 from projects.selectors.projects import project_listing_figures, project_problems, project_reports
 from projects.services.instructions import instruction_add
 from projects.views.dashboard import OverviewView
-from projects.views.mixins import ForgivingPaginationMixin
+from projects.views.mixins import ROLLOVER_URL_NAME, ForgivingPaginationMixin, optional_url
+
+# Filters that narrow a year's list; the year itself and the order are not among them.
+NARROWING_FILTERS_IGNORED = ("year", "ordering")
+
+
+def narrowing_filters(filterset):
+    """The names of the valid filters the list is narrowed by (besides its year)."""
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    return [
+        name for name, value in cleaned.items() if name not in NARROWING_FILTERS_IGNORED and value not in (None, "", [])
+    ]
 
 
 class HomeView(LoginRequiredMixin, View):
@@ -50,14 +64,38 @@ class ProjectListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
         query.pop("page", None)
         sort_query = query.copy()
         sort_query.pop("ordering", None)
-        return super().get_context_data(
+        user = self.request.user
+        chosen = getattr(self.filterset.form, "cleaned_data", {})
+        year = int(chosen["year"]) if chosen.get("year") else None  # NumberFilter gives a Decimal
+        level = chosen.get("level")
+        region = chosen.get("district") or home_region(user)
+        context = super().get_context_data(**kwargs)
+        empty = {}
+        if not context["listings"]:
+            if year and not year_listed(user=user, year=year, level=level):
+                empty = {
+                    "no_listings": no_listings_text(year=year, level=level),
+                    "rollover_url": optional_url(ROLLOVER_URL_NAME),
+                }
+            elif narrowing_filters(self.filterset):
+                empty = {"no_match": True, "clear_query": f"year={year}" if year else ""}
+        context.update(
             filter=self.filterset,
             month=self.month,
+            year=year,
+            printing=print_heading(
+                region=region,
+                scope=scope_description(user),
+                year=year,
+                month=self.month if year else None,
+                level=level,
+            ),
+            **empty,
             query=query.urlencode(),
             sort_query=sort_query.urlencode(),
             ordering=self.request.GET.get("ordering", ""),
-            **kwargs,
         )
+        return context
 
 
 class ProjectDetailView(LoginRequiredMixin, DetailView):
@@ -65,11 +103,13 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "project"
 
     def get_queryset(self):
-        return Project.objects.visible_to(self.request.user).select_related("street", "unit")
+        return Project.objects.visible_to(self.request.user).select_related("district", "street", "unit")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         project, user = self.object, self.request.user
+        listing_figures = project_listing_figures(project=project)
+        latest = listing_figures[0] if listing_figures else None  # the year the page's figures open with
         context.update(
             listings=project.listings.order_by("-year", "level"),
             reports=project_reports(project=project),
@@ -77,7 +117,13 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
             milestones=project.milestones.all(),
             assignments=project.assignments.select_related("leader").order_by("-active", "since"),
             visits=project.visits.prefetch_related("leaders"),
-            listing_figures=project_listing_figures(project=project),
+            listing_figures=listing_figures,
+            printing=print_heading(
+                region=project.district,
+                year=latest.listing.year if latest else None,
+                month=latest.month if latest else None,
+                level=latest.listing.level if latest else None,
+            ),
             today=timezone.localdate(),
             photos=ReportPhoto.objects.visible_to(user)
             .filter(report__listing__project=project)
