@@ -1,6 +1,8 @@
 """What a page says when it has nothing to show: whether a year's list exists at all, and whom a
 person with nothing in their scope should ask."""
 
+from enum import StrEnum
+
 from django.contrib.auth import get_user_model
 
 from accounts.models import Role
@@ -17,6 +19,22 @@ def year_listed(*, user, year, level=None, region=None):
     if level:
         listings = listings.filter(level=level)
     return listings.exists()
+
+
+class EmptyList(StrEnum):
+    NO_LISTINGS = "no_listings"  # the year (at the level) has no list in the user's node
+    NO_MATCH = "no_match"  # the filters match nothing
+    OUT_OF_SCOPE = "out_of_scope"  # a list exists, none of it is the user's
+
+
+def empty_list_reason(*, user, year, level=None, narrowed=()):
+    """Why a list of a year's listings came out empty, ``narrowed`` naming the filters applied
+    besides year and level: a year without a list comes first, as clearing filters would not help."""
+    if year is not None and not year_listed(user=user, year=year, level=level):
+        return EmptyList.NO_LISTINGS
+    if narrowed:
+        return EmptyList.NO_MATCH
+    return EmptyList.OUT_OF_SCOPE
 
 
 def no_listings_text(*, year, level=None):

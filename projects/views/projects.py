@@ -10,28 +10,17 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from accounts.roles import is_leader, is_staff_reporter
-from projects.filtersets import filter_errors, listing_filterset
+from projects.filtersets import filter_errors, listing_filterset, narrowing_filters
 from projects.forms import InstructionForm
 from projects.models import Problem, Project, ReportPhoto
 from projects.scoping import home_region, scope_description
-from projects.selectors.empty_states import no_listings_text, year_listed
+from projects.selectors.empty_states import EmptyList, empty_list_reason, no_listings_text
 from projects.selectors.history import project_history
 from projects.selectors.printing import print_heading
 from projects.selectors.projects import project_listing_figures, project_problems, project_reports
 from projects.services.instructions import instruction_add
 from projects.views.dashboard import OverviewView
 from projects.views.mixins import ROLLOVER_URL_NAME, ForgivingPaginationMixin, optional_url
-
-# Filters that narrow a year's list; the year itself and the order are not among them.
-NARROWING_FILTERS_IGNORED = ("year", "ordering")
-
-
-def narrowing_filters(filterset):
-    """The names of the valid filters the list is narrowed by (besides its year)."""
-    cleaned = getattr(filterset.form, "cleaned_data", {})
-    return [
-        name for name, value in cleaned.items() if name not in NARROWING_FILTERS_IGNORED and value not in (None, "", [])
-    ]
 
 
 class HomeView(LoginRequiredMixin, View):
@@ -72,13 +61,11 @@ class ProjectListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
         context = super().get_context_data(**kwargs)
         empty = {}
         if not context["listings"]:
-            if year and not year_listed(user=user, year=year, level=level):
-                empty = {
-                    "no_listings": no_listings_text(year=year, level=level),
-                    "rollover_url": optional_url(ROLLOVER_URL_NAME),
-                }
-            elif narrowing_filters(self.filterset):
-                empty = {"no_match": True, "clear_query": f"year={year}" if year else ""}
+            reason = empty_list_reason(user=user, year=year, level=level, narrowed=narrowing_filters(self.filterset))
+            empty = {"empty_reason": reason, "clear_query": f"year={year}" if year else ""}
+            if reason == EmptyList.NO_LISTINGS:
+                empty["no_listings"] = no_listings_text(year=year, level=level)
+                empty["rollover_url"] = optional_url(ROLLOVER_URL_NAME)
         context.update(
             filter=self.filterset,
             month=self.month,

@@ -199,7 +199,8 @@ PAGES = {
 @pytest.mark.parametrize("name", PAGES)
 def test_query_count_does_not_grow_with_the_data(client_for, django_assert_max_num_queries, name):
     client = client_for("admin")
-    bound = {"overview": 25, "project list": 13, "project page": 45}[name]
+    # The project list reads the office's node once more for its print title (selectors.printing).
+    bound = {"overview": 25, "project list": 14, "project page": 45}[name]
     with django_assert_max_num_queries(bound):
         assert client.get(PAGES[name]()).status_code == 200
     scale_data_generate(listings=400, years=(2015,))

@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from accounts.models import Role
 from projects.models import Assignment, Region
-from projects.selectors.empty_states import no_listings_text, office_admin_names, year_listed
+from projects.selectors.empty_states import (
+    EmptyList,
+    empty_list_reason,
+    no_listings_text,
+    office_admin_names,
+    year_listed,
+)
 
 IMPORT_LINK = f'<a href="{reverse("projects:import_list")}" id="no-listings-import">清单导入</a>'
 
@@ -97,3 +103,11 @@ def test_office_admin_names_are_the_admins_of_the_users_own_node(users, django_u
     django_user_model.objects.create_user("admin2", role=Role.ADMIN, region=weidong, last_name="李某")
     assert office_admin_names(users["leader"]) == ["卫东区项目办管理员（示例）", "李某"]
     assert office_admin_names(users["staff_a"]) == office_admin_names(users["leader"])  # the city's not among them
+
+
+def test_why_a_list_is_empty(users):
+    admin, staff = users["admin"], users["staff_a"]
+    assert empty_list_reason(user=admin, year=2017, narrowed=["q"]) == EmptyList.NO_LISTINGS  # filters would not help
+    assert empty_list_reason(user=admin, year=2015, level="province") == EmptyList.NO_LISTINGS
+    assert empty_list_reason(user=admin, year=2015, level="city", narrowed=["q"]) == EmptyList.NO_MATCH
+    assert empty_list_reason(user=staff, year=2015) == EmptyList.OUT_OF_SCOPE
