@@ -208,6 +208,16 @@ def active_filters(filterset, params):
     ]
 
 
+# What does not narrow a year's list: the year itself and the order.
+NOT_NARROWING = ("year", "ordering")
+
+
+def narrowing_filters(filterset):
+    """The names of the valid filters a bound FilterSet narrows its list by, its year aside."""
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    return [name for name, value in cleaned.items() if name not in NOT_NARROWING and value not in (None, "", [])]
+
+
 def filter_errors(filterset):
     """The FilterSet's form errors as one line of Chinese, naming each field by its label."""
     return form_errors(filterset.form)

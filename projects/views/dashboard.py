@@ -7,7 +7,9 @@ from django.views.generic import TemplateView
 from projects.choices import Level
 from projects.freshness import cached_figure
 from projects.selectors.dashboard import leader_projects, overview
-from projects.views.mixins import overview_params, region_from
+from projects.selectors.empty_states import no_listings_text, office_admin_names
+from projects.selectors.printing import print_heading
+from projects.views.mixins import figures_period_from, overview_params, region_from
 
 
 class OverviewView(LoginRequiredMixin, TemplateView):
@@ -29,7 +31,9 @@ class OverviewView(LoginRequiredMixin, TemplateView):
             *period,
             level,
         )
-        return super().get_context_data(year=period.year, region=region, content=content, **kwargs)
+        # Outside the cached content: the print date changes with the day, not with the data.
+        printing = print_heading(region=region, year=period.year, month=period.month, level=level)
+        return super().get_context_data(year=period.year, region=region, content=content, printing=printing, **kwargs)
 
     def render_content(self, period, level, region):
         figures = overview(user=self.request.user, year=period.year, month=period.month, level=level, region=region)
@@ -37,20 +41,27 @@ class OverviewView(LoginRequiredMixin, TemplateView):
             "o": figures,
             "levels": Level.choices,
             "months": range(1, 13),
+            "no_listings": None if figures.summary.listings else no_listings_text(year=period.year, level=level),
+            "year": period.year,
         }
         return render_to_string("projects/_overview.html", context, request=self.request)
 
 
 class LeaderHomeView(LoginRequiredMixin, TemplateView):
-    """我联系的项目: the projects a leader follows, most urgent first; reads well on a phone."""
+    """我联系的项目: the projects a leader follows, most urgent first, at the period chosen with the
+    overview's picker; reads well on a phone."""
 
     template_name = "projects/leader_home.html"
 
     def get_context_data(self, **kwargs):
-        period, _ = overview_params(self.request)
+        year, month = figures_period_from(self.request)
+        user = self.request.user
+        listings = leader_projects(user=user, year=year, month=month)
         return super().get_context_data(
-            year=period.year,
-            month=period.month,
-            listings=leader_projects(user=self.request.user, year=period.year, month=period.month),
+            year=year,
+            month=month,
+            months=range(1, 13),
+            listings=listings,
+            contacts=None if listings else office_admin_names(user),
             **kwargs,
         )

@@ -44,17 +44,29 @@ def period_from(request):
     return period, None
 
 
+def _figures_form(request, form_class):
+    """(bound form, period) for a page of figures: the month figures stand at in the user's own
+    districts (selectors.reporting.figures_period) unless asked for; a bad value is reported as a
+    message and replaced by its default."""
+    form = form_class(request.GET)
+    home = home_region_id(request.user)
+    period = form.period(lambda year: figures_period(year, region=home))
+    for field, errors in form.errors.items():
+        messages.warning(request, f"参数「{form.fields[field].label}」有误：{'；'.join(errors)}已使用默认值。")
+    return form, period
+
+
+def figures_period_from(request):
+    """The period of a page of figures without a level (the leader's home), as the overview reads it."""
+    return _figures_form(request, PeriodForm)[1]
+
+
 def overview_params(request):
     """(period, level) for the overview and its downloads from GET: by default the city level at
     the month figures stand in the user's own districts (selectors.reporting.figures_period); a bad
     value is reported as a message and replaced by its default."""
-    form = OverviewForm(request.GET)
-    home = home_region_id(request.user)
-    period = form.period(lambda year: figures_period(year, region=home))
-    level = form.cleaned_data.get("level") or Level.CITY
-    for field, errors in form.errors.items():
-        messages.warning(request, f"参数「{form.fields[field].label}」有误：{'；'.join(errors)}已使用默认值。")
-    return period, level
+    form, period = _figures_form(request, OverviewForm)
+    return period, form.cleaned_data.get("level") or Level.CITY
 
 
 def region_from(request):

@@ -9,10 +9,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from projects import clock
 from projects.exporters.names import default_period
 from projects.filtersets import ProblemFilterSet, active_filters
 from projects.forms import InstructionForm, ProblemForm, ProblemTransitionForm, parse_int
 from projects.models import Instruction, Problem, Project
+from projects.scoping import home_region, scope_description
+from projects.selectors.printing import print_heading
 from projects.selectors.problems import problem_figures, problem_list
 from projects.services.problems import problem_create, problem_transition
 from projects.views.mixins import add_service_errors
@@ -41,6 +44,11 @@ class ProblemListView(LoginRequiredMixin, TemplateView):
             query=query.urlencode(),
             can_add=Project.objects.kept_by(self.request.user).exists(),
             ledger_period=default_period(self.request.user),
+            printing=print_heading(
+                region=getattr(filterset.form, "cleaned_data", {}).get("district") or home_region(self.request.user),
+                scope=scope_description(self.request.user),
+                as_of=clock.today(),
+            ),
             **kwargs,
         )
 

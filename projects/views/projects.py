@@ -10,11 +10,14 @@ from django.views.generic import DetailView, ListView
 
 from accounts.roles import is_leader, is_office_admin, is_staff_reporter
 from projects import clock
-from projects.filtersets import active_filters, filter_errors, listing_filterset
+from projects.filtersets import active_filters, filter_errors, listing_filterset, narrowing_filters
 from projects.forms import InstructionForm
 from projects.list_forms import ListingBulkForm
 from projects.models import Problem, Project, ReportPhoto
+from projects.scoping import home_region, scope_description
+from projects.selectors.empty_states import EmptyList, empty_list_reason, no_listings_text
 from projects.selectors.history import project_history
+from projects.selectors.printing import print_heading
 from projects.selectors.projects import project_listing_figures, project_problems, project_reports
 from projects.services.instructions import instruction_add
 from projects.views.dashboard import OverviewView
@@ -51,10 +54,31 @@ class ProjectListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
         query.pop("page", None)
         sort_query = query.copy()
         sort_query.pop("ordering", None)
-        return super().get_context_data(
+        user = self.request.user
+        chosen = getattr(self.filterset.form, "cleaned_data", {})
+        year = int(chosen["year"]) if chosen.get("year") else None  # NumberFilter gives a Decimal
+        level = chosen.get("level")
+        region = chosen.get("district") or home_region(user)
+        context = super().get_context_data(**kwargs)
+        empty = {}
+        if not context["listings"]:
+            reason = empty_list_reason(user=user, year=year, level=level, narrowed=narrowing_filters(self.filterset))
+            empty = {"empty_reason": reason, "clear_query": f"year={year}" if year else ""}
+            if reason == EmptyList.NO_LISTINGS:
+                empty["no_listings"] = no_listings_text(year=year, level=level)
+        context.update(
             filter=self.filterset,
             active_filters=active_filters(self.filterset, self.request.GET),
             month=self.month,
+            year=year,
+            printing=print_heading(
+                region=region,
+                scope=scope_description(user),
+                year=year,
+                month=self.month if year else None,
+                level=level,
+            ),
+            **empty,
             query=query.urlencode(),
             sort_query=sort_query.urlencode(),
             ordering=self.request.GET.get("ordering", ""),
@@ -62,8 +86,8 @@ class ProjectListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
             bulk_form=ListingBulkForm(user=self.request.user, auto_id="bulk_%s")
             if is_office_admin(self.request.user)
             else None,
-            **kwargs,
         )
+        return context
 
 
 class ProjectDetailView(LoginRequiredMixin, DetailView):
@@ -71,11 +95,13 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "project"
 
     def get_queryset(self):
-        return Project.objects.visible_to(self.request.user).select_related("street", "unit")
+        return Project.objects.visible_to(self.request.user).select_related("district", "street", "unit")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         project, user = self.object, self.request.user
+        listing_figures = project_listing_figures(project=project)
+        latest = listing_figures[0] if listing_figures else None  # the year the page's figures open with
         context.update(
             listings=project.listings.order_by("-year", "level"),
             reports=project_reports(project=project),
@@ -83,7 +109,13 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
             milestones=project.milestones.all(),
             assignments=project.assignments.select_related("leader").order_by("-active", "since"),
             visits=project.visits.prefetch_related("leaders"),
-            listing_figures=project_listing_figures(project=project),
+            listing_figures=listing_figures,
+            printing=print_heading(
+                region=project.district,
+                year=latest.listing.year if latest else None,
+                month=latest.month if latest else None,
+                level=latest.listing.level if latest else None,
+            ),
             today=clock.today(),
             photos=ReportPhoto.objects.visible_to(user)
             .filter(report__listing__project=project)

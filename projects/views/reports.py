@@ -22,7 +22,9 @@ from projects.forms import (
     form_errors,
 )
 from projects.models import Listing, MonthlyReport
-from projects.scoping import office_districts
+from projects.scoping import home_region, office_districts
+from projects.selectors.empty_states import no_listings_text, year_listed
+from projects.selectors.printing import print_heading
 from projects.selectors.reporting import (
     REPORT_STATE_LABELS,
     milestones_open_for,
@@ -46,7 +48,11 @@ from projects.services.reports import (
     report_return,
     report_save,
 )
-from projects.views.mixins import OfficeAdminRequiredMixin, add_service_errors, period_from
+from projects.views.mixins import (
+    OfficeAdminRequiredMixin,
+    add_service_errors,
+    period_from,
+)
 
 
 def sheet_url(year, month):
@@ -83,6 +89,7 @@ class ReportSheetView(LoginRequiredMixin, TemplateView):
         admin = is_office_admin(user)
         closing = month_closing(districts=sheet_districts(user=user, sheet=sheet), year=year, month=month)
         period = {"year": year, "month": month}
+        unlisted = not sheet and not year_listed(user=user, year=year)
         return super().get_context_data(
             year=year,
             month=month,
@@ -102,6 +109,7 @@ class ReportSheetView(LoginRequiredMixin, TemplateView):
             can_reopen=admin and bool(closing.closed) and month_reopen_refusal(user=user, **period) is None,
             reopen_form=MonthReopenForm(initial=period),
             months=range(1, 13),
+            no_listings=no_listings_text(year=year) if unlisted else None,
             **kwargs,
         )
 
@@ -328,6 +336,7 @@ class MissingReportsView(OfficeAdminRequiredMixin, TemplateView):
             month=month,
             missing=missing,
             several=office_districts(self.request.user).count() > 1,  # headed by district
+            printing=print_heading(region=home_region(self.request.user), year=year, month=month, through=False),
             state_labels=REPORT_STATE_LABELS,
             months=range(1, 13),
             **kwargs,

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LIST = "/projects/?year=2015&level=city"
 OVERVIEW = "/overview/?year=2015&month=9&level=city"
 CHART_PROJECT = "市正顺化工公司技改10万吨/年洗油深加工"
+FILTERS = "details.filter-fold:has(> form.filters)"  # the filter form's fold (the bulk bar has one too)
 
 # Where each visible element of a selector sits: its box and whether its text is cut inside it.
 BOXES = """(selector) => [...document.querySelectorAll(selector)].filter(e => e.getClientRects().length)
@@ -100,9 +101,9 @@ def test_chart_text_reads_at_eleven_pixels_or_more_on_a_phone(open_page):
 def test_filters_fold_behind_one_control_on_a_phone_and_stay_open_on_a_desktop(open_page):
     phone = open_page("admin", PHONE)
     phone.goto(phone.base + LIST + "&street=")
-    fold = phone.locator("details.filter-fold:has(> form.filters)")
+    fold = phone.locator(FILTERS)
     assert fold.evaluate("d => d.open") is False
-    summary = phone.locator("details.filter-fold:has(> form.filters) > summary")
+    summary = phone.locator(FILTERS + " > summary")
     assert summary.inner_text().split() == ["筛选", "已选", "2", "项"]  # year and level; the empty street is not
     assert not phone.locator("#id_q").is_visible()
     first_card = boxes(phone, "table.phone-cards tbody tr")[0]
@@ -112,20 +113,20 @@ def test_filters_fold_behind_one_control_on_a_phone_and_stay_open_on_a_desktop(o
     assert_fits(phone, "filters open, phone")
 
     phone.goto(phone.base + "/reports/?year=2015&month=9&state=missing")  # the month sheet folds the same way
-    assert phone.locator("details.filter-fold:has(> form.filters)").evaluate("d => d.open") is False
-    assert phone.locator("details.filter-fold:has(> form.filters) > summary").inner_text().split() == ["筛选", "已选", "1", "项"]
+    assert phone.locator(FILTERS).evaluate("d => d.open") is False
+    assert phone.locator(FILTERS + " > summary").inner_text().split() == ["筛选", "已选", "1", "项"]
     assert_fits(phone, "month sheet, phone")
 
     desktop = open_page("admin", DESKTOP)
     desktop.goto(desktop.base + LIST)
     assert desktop.locator("#id_q").is_visible()
-    assert not desktop.locator("details.filter-fold:has(> form.filters) > summary").is_visible()
+    assert not desktop.locator(FILTERS + " > summary").is_visible()
 
 
 def test_a_wrong_filter_stays_open_on_a_phone_so_its_message_is_seen(open_page):
     phone = open_page("admin", PHONE)
     phone.goto(phone.base + "/projects/?year=abc")
-    assert phone.locator("details.filter-fold:has(> form.filters)").evaluate("d => d.open") is True
+    assert phone.locator(FILTERS).evaluate("d => d.open") is True
     assert phone.locator(".filters .error").first.is_visible()
 
 
