@@ -3,6 +3,7 @@ than a phone's screen, charts drawn, readable text. With KP_SCREENSHOTS=<folder>
 screenshots) the final screenshots are written there for the README."""
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,18 @@ def test_charts_are_drawn_with_labels(open_page):
     assert chart.locator("text").count() >= 12  # the months are labelled
     page.goto(page.base + Project.objects.get(name=CHART_PROJECT).get_absolute_url())
     assert page.locator("svg").first.locator("text").count() >= 12
+
+
+def test_the_overview_in_print_preview(open_page, settings):
+    """The overview as it prints (A4 portrait is about 794 px wide at 96 dpi): the title line with
+    place, period and level, no navigation; the README shows this preview."""
+    settings.KP_TODAY = date(2015, 10, 20)
+    page = open_page("admin", {"width": 794, "height": 1123})
+    page.goto(page.base + "/?year=2015&month=9&level=city")
+    page.emulate_media(media="print")
+    assert page.locator("#print-title").inner_text() == "卫东区 2015年1-9月 市重点"
+    assert not page.locator("header.topbar").is_visible()
+    assert page.locator("#print-footer").inner_text() == "打印日期：2015年10月20日"
+    assert_fits(page, "overview print preview")
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / "overview-print.png"))  # the first sheet, footer at its foot
