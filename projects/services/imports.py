@@ -23,7 +23,6 @@ from projects.models import (
     ImportRecord,
     Listing,
     Project,
-    Region,
     Unit,
 )
 from projects.services.audit import bulk_create_audited
@@ -40,6 +39,7 @@ from projects.services.import_plans import (
     plan_parsed,
 )
 from projects.services.locks import lock_list_import
+from projects.services.offices import acting_office
 
 
 def _store(upload, user, year, level, plan):
@@ -68,26 +68,12 @@ def _store(upload, user, year, level, plan):
 
 def _check_admin(user):
     if user is not None and not is_office_admin(user):
-        raise PermissionDenied("只有项目办管理员可以导入项目清单。")
+        raise PermissionDenied("只有项目办管理员可以导入清单。")
 
 
 def import_office(*, user, region=None):
-    """The office an import is made by: an office admin's own node; for the operator (a superuser,
-    or the command, with no user) the node ``region`` names, which may be left out only when the
-    installation has a single region."""
-    _check_admin(user)
-    if user is not None and not user.is_superuser:
-        if user.region_id is None:
-            raise PermissionDenied("您的账号还没有所属的项目办，不能导入清单。请联系系统管理员。")
-        if region is not None and region.pk != user.region_id:
-            raise PermissionDenied("只能以本项目办的名义导入清单。")
-        return user.region
-    if region is not None:
-        return region
-    regions = list(Region.objects.all()[:2])
-    if len(regions) == 1:
-        return regions[0]
-    raise ValidationError({"region": "请指定导入清单的项目办（行政区划代码，如 410403 卫东区、410400 平顶山市）。"})
+    """The office an import is made by (services.offices.acting_office)."""
+    return acting_office(user=user, region=region, doing="导入清单")
 
 
 def import_upload(*, user, upload, year, level, region=None):

@@ -5,11 +5,34 @@ The admin's forms call these checks; the choices they offer are already limited 
 node (accounts.admin_site), these say in words why anything else is refused.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
+from accounts.roles import is_office_admin
 from projects.choices import RegionKind
+from projects.models import Region
 from projects.scoping import regions_under
+
+
+def acting_office(*, user, region=None, doing):
+    """The office a list-wide write (an import, a rollover) is made by: an office admin's own node
+    (naming another is refused); for the operator — a superuser, or a command run with no user — the
+    node ``region`` names, which may be left out only when the installation has a single region.
+    ``doing`` names the write in the messages ("导入清单")."""
+    if user is not None and not is_office_admin(user):
+        raise PermissionDenied(f"只有项目办管理员可以{doing}。")
+    if user is not None and not user.is_superuser:
+        if user.region_id is None:
+            raise PermissionDenied(f"您的账号还没有所属的项目办，不能{doing}。请联系系统管理员。")
+        if region is not None and region.pk != user.region_id:
+            raise PermissionDenied(f"只能以本项目办的名义{doing}。")
+        return user.region
+    if region is not None:
+        return region
+    regions = list(Region.objects.all()[:2])
+    if len(regions) == 1:
+        return regions[0]
+    raise ValidationError({"region": f"请指定{doing}的项目办（行政区划代码，如 410403 卫东区、410400 平顶山市）。"})
 
 
 def _under(region, node_id):

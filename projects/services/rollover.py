@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from accounts.roles import is_office_admin
 from projects.choices import Category, RolloverStatus
-from projects.models import Listing, Region, Rollover
+from projects.models import Listing, Rollover
 from projects.services.audit import bulk_create_audited
 from projects.services.errors import PermissionDenied, ValidationError
 from projects.services.locks import lock_list_import
+from projects.services.offices import acting_office
 from projects.services.rollover_plans import rollover_plan, rows_from
 
 
@@ -31,20 +32,10 @@ class RowChoice:
 
 
 def rollover_office(*, user, region=None):
-    """The office a rollover is made by: an admin's own; the operator names one (or the single
-    region of the installation)."""
-    if user is None or not is_office_admin(user):
+    """The office a rollover is made by (services.offices.acting_office); never a command's."""
+    if user is None:
         raise PermissionDenied("只有项目办管理员可以从上年续转清单。")
-    if not user.is_superuser:
-        if user.region_id is None:
-            raise PermissionDenied("您的账号还没有所属的项目办，不能续转清单。请联系系统管理员。")
-        return user.region
-    if region is not None:
-        return region
-    regions = list(Region.objects.all()[:2])
-    if len(regions) == 1:
-        return regions[0]
-    raise ValidationError("请指定续转清单的项目办。")
+    return acting_office(user=user, region=region, doing="从上年续转清单")
 
 
 def rollover_preview(*, user, from_year, to_year, region=None):
@@ -92,7 +83,8 @@ def _check_choices(rollover, choices):
 def rollover_confirm(*, user, rollover, choices):
     """Put the kept rows (``choices``: source listing id → RowChoice) on the new year's list in one
     transaction, exactly as previewed, or refuse it whole; returns the applied record."""
-    rollover_office(user=user, region=rollover.region)
+    if user is None or not is_office_admin(user):
+        raise PermissionDenied("只有项目办管理员可以从上年续转清单。")
     if not Rollover.objects.visible_to(user).filter(pk=rollover.pk).exists():
         raise PermissionDenied("该续转不在本项目办管理范围内。")
     if rollover.status != RolloverStatus.PREVIEWED:
