@@ -99,6 +99,7 @@ def test_staff_reports_the_month(open_page, tmp_path):
     page.fill("#id_investment", "1,234.5")
     expect(page.locator("[data-figure=cumulative]")).not_to_have_text("")
     page.fill("#id_progress", "厂房钢结构吊装完成，设备基础施工中")
+    page.get_by_role("button", name="添加问题").click()  # the empty problem rows wait for it
     page.fill("#id_problems-0-description", "配电增容手续未批复（浏览器测试）")
     page.set_input_files("#id_photos", str(photo_file(tmp_path)))
     page.get_by_role("button", name="保存草稿").click()
