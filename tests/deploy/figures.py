@@ -25,6 +25,8 @@ from projects.selectors.figures import investment_summary, listings_for  # noqa:
 
 def overview(client, level):
     page = client.get(f"/overview/?year=2015&month=9&level={level}").content.decode()
+    if 'id="no-listings"' in page:  # a level without a list says so, with no figures to compare
+        return {"no_listings": re.search(r'class="empty-lead">([^<]*)<', page).group(1)}
     return {key: re.search(rf'id="overview-{key}">([^<]*)<', page).group(1) for key in ("plan", "done", "percent")}
 
 
