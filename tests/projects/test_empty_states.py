@@ -1,7 +1,6 @@
 """Empty pages say why: a year or level without a list (with the admin's way to one), filters
 that match nothing (with a way to clear them), a leader who follows nothing (with whom to ask)."""
 
-
 import pytest
 from django.urls import reverse
 
