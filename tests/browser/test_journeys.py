@@ -15,7 +15,7 @@ from accounts.models import Role
 from projects.devdata.demo import DEMO_PASSWORD
 from projects.models import Listing, Problem
 from projects.selectors.dashboard import leader_projects
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, assert_fits
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -199,3 +199,18 @@ def test_progress_table_download_matches_the_dashboard(open_page, tmp_path):
             Decimal("411700"),
         )
     )
+
+
+def test_the_import_preview_reads_on_a_phone_with_each_rows_place_and_amounts(open_page):
+    page = open_page("admin", PHONE)
+    upload(page, SAMPLE)
+    expect(page.locator("main")).to_contain_text("确认后将新增 20 个")
+    assert_fits(page, "import preview, phone")
+    card = page.locator("#preview-rows tbody tr").first
+    assert card.evaluate("e => getComputedStyle(e).display") == "flex"
+    labels = card.locator("td[data-label]").evaluate_all(
+        "els => els.filter(e => e.getClientRects().length).map(e => getComputedStyle(e, '::before').content)"
+    )
+    assert labels == ['"街道"', '"类别"', '"批次"', '"总投资（万元）"', '"年度计划（万元）"']
+    figures = card.locator("td.num").all_inner_texts()
+    assert all(re.fullmatch(r"[\d,]+\.\d\d|—|未填", text.strip()) for text in figures), figures
