@@ -5,6 +5,7 @@ from django import forms
 
 from accounts.models import Role
 from projects.choices import RegionKind
+from projects.forms import BoundedModelMultipleChoiceField
 from projects.models import Leader, Region, Street, Unit
 from projects.scoping import managed_rows
 
@@ -35,7 +36,7 @@ class UserCreateForm(forms.Form):
         help_text="管理员填所在项目办；填报员和领导填所在区县。",
         error_messages={"required": "请选择所属项目办或区县。", "invalid_choice": "所选行政区划不在您的管理范围内。"},
     )
-    streets = forms.ModelMultipleChoiceField(
+    streets = BoundedModelMultipleChoiceField(
         label="负责街道",
         queryset=Street.objects.none(),
         required=False,
@@ -46,7 +47,7 @@ class UserCreateForm(forms.Form):
             "invalid_pk_value": "街道编号“%(pk)s”无效。",
         },
     )
-    units = forms.ModelMultipleChoiceField(
+    units = BoundedModelMultipleChoiceField(
         label="负责单位",
         queryset=Unit.objects.none(),
         required=False,

@@ -5,6 +5,10 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 
+# The largest id a row can have (BigAutoField). A larger number names no row, and SQLite cannot even
+# take it as a query parameter (OverflowError): forms refuse it before asking the database.
+ID_MAX = 2**63 - 1
+
 
 class AmountField(models.DecimalField):
     """An amount of money in 万元: a non-negative Decimal with two places."""

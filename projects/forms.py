@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from projects import clock
 from projects.amounts import AmountTextError, parse_amount_text
 from projects.choices import Level, ProblemKind, ProblemStatus
+from projects.fields import ID_MAX
 from projects.models import FIRST_YEAR, LAST_YEAR, Instruction, Leader, Project, Region, Street, Unit
 from projects.periods import Period
 from projects.picker import ProjectPickerField
 from projects.scoping import in_region, visible_regions
+from projects.search import SEARCH_MAX_CHARS
 from projects.services.photos import photo_check
 from projects.services.reports import PROGRESS_MAX_CHARS, ProblemInput, ReportInput
 
@@ -257,6 +259,24 @@ def form_errors(form, *, labels=True):
     )
 
 
+def parse_id(value):
+    """A row id from a request (a link's ``?project=``, a checkbox), or None when it cannot be one."""
+    return parse_int(value, min_value=1, max_value=ID_MAX)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Ticked rows by id, where a number no row can have is an invalid choice like any other, not a
+    database error (SQLite overflows on ids past ID_MAX)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 def parse_int(value, *, min_value=None, max_value=None):
     """An integer request parameter read as a form reads it, or None when it is not one: "²" passes
     str.isdigit() but is no number, and a bad parameter must never become a 500."""
@@ -377,10 +397,15 @@ class ImportUploadForm(forms.Form):
 class ProjectSearchForm(forms.Form):
     """The project picker's query: what was typed and which projects to suggest."""
 
-    q = forms.CharField(label="关键字", max_length=100, required=False, error_messages={"max_length": "关键字太长。"})
+    q = forms.CharField(
+        label="关键字",
+        max_length=SEARCH_MAX_CHARS,
+        required=False,
+        error_messages={"max_length": f"关键字最多 {SEARCH_MAX_CHARS} 个字。"},
+    )
     scope = forms.ChoiceField(
         label="范围",
         choices=[("visible", "可查看的项目"), ("kept", "负责填报的项目")],
         required=False,
-        error_messages={"invalid_choice": "范围只能是 visible 或 kept。"},
+        error_messages={"invalid_choice": "查找范围有误。"},
     )

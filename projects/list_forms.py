@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from projects.choices import Batch, Category
-from projects.forms import AmountFormField, parse_int
+from projects.forms import AmountFormField, parse_id
 from projects.models import FIRST_YEAR, LAST_YEAR, Leader, Street, Unit
 from projects.scoping import managed_rows
 from projects.services.bulk_assign import BulkChanges
@@ -104,7 +104,7 @@ class IdListField(forms.Field):
     def to_python(self, value):
         ids = []
         for item in value or []:
-            number = parse_int(item, min_value=1)
+            number = parse_id(item)
             if number is None:
                 raise ValidationError("所选项目的编号无效，请刷新列表后重新勾选。")
             ids.append(number)

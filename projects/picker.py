@@ -12,6 +12,8 @@ from django.forms.widgets import Script
 from django.urls import reverse
 from django.utils.html import format_html
 
+from projects.fields import ID_MAX
+from projects.search import SEARCH_MAX_CHARS
 from projects.selectors.picker import project_label, project_matches
 
 LISTED_IN_MESSAGE = 8  # namesakes named in the "several matches" message
@@ -42,7 +44,11 @@ class ProjectPickerWidget(forms.Widget):
             return value[0] or "", value[1] or ""
         if value in (None, ""):
             return "", ""
-        project = value if hasattr(value, "pk") else self.queryset.filter(pk=str(value)).first()
+        if hasattr(value, "pk"):
+            project = value
+        else:  # an id from a link (?project=): anything that cannot be one shows an empty box
+            pk = project_id(value)
+            project = self.queryset.filter(pk=pk).first() if pk else None
         if project is None:
             return "", ""
         return project.pk, project.name
@@ -61,6 +67,14 @@ class ProjectPickerWidget(forms.Widget):
         )  # fmt: skip
 
 
+def project_id(value):
+    """``value`` as a project id, or None when it cannot be one (not a whole number, or past ID_MAX)."""
+    try:
+        return forms.IntegerField(min_value=1, max_value=ID_MAX).clean(value)
+    except ValidationError:
+        return None
+
+
 class ProjectPickerField(forms.Field):
     """A project chosen by id or by what was typed, among ``queryset`` (set by the form)."""
 
@@ -69,6 +83,7 @@ class ProjectPickerField(forms.Field):
         "required": "请输入项目名称并从列表中选择。",
         "out_of_scope": "项目不存在或不在您的范围内。",
         "none": "没有找到与「%(text)s」相符的项目（只查找您范围内的项目）。",
+        "too_long": "项目名称或关键字最多 %(limit)s 个字，请缩短后再试。",
         "several": "「%(text)s」对应 %(count)s 个项目：%(names)s。请输入更完整的名称或项目代码后再保存。",
     }
 
@@ -100,14 +115,12 @@ class ProjectPickerField(forms.Field):
                 return project
         if not text:
             raise ValidationError(self.error_messages["required"], code="required")
+        if len(text) > SEARCH_MAX_CHARS:
+            raise ValidationError(self.error_messages["too_long"], code="too_long", params={"limit": SEARCH_MAX_CHARS})
         return self._by_text(text)
 
     def _by_id(self, chosen):
-        field = forms.IntegerField(min_value=1)
-        try:
-            pk = field.clean(chosen)
-        except ValidationError:
-            pk = None
+        pk = project_id(chosen)
         project = self._queryset.filter(pk=pk).select_related("street").first() if pk else None
         if project is None:
             raise ValidationError(self.error_messages["out_of_scope"], code="out_of_scope")

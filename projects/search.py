@@ -12,15 +12,21 @@ from django.db.models.lookups import IContains
 SEARCH_SEPARATORS = ("·", "•", "・", "‧", "･", " ", "\u3000")
 
 
+# A search longer than a project's name is no search: what a box takes, and how many words a query
+# is built from (each word is a LIKE over every searched column; thousands would stall the database).
+SEARCH_MAX_CHARS = 100
+SEARCH_MAX_WORDS = 10
+
+
 def search_words(value):
     """The words of a search, split on spaces: each in its half-width form (NFKC) and without
-    separators, empty ones dropped."""
+    separators, empty ones dropped; the first SEARCH_MAX_WORDS of them."""
     words = []
     for word in unicodedata.normalize("NFKC", value).split():
         word = "".join(char for char in word if char not in SEARCH_SEPARATORS)
         if word:
             words.append(word)
-    return words
+    return words[:SEARCH_MAX_WORDS]
 
 
 def full_width(word):

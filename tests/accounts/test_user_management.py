@@ -422,3 +422,13 @@ def test_sign_ins_are_not_listed_as_changes_and_the_history_reads_few_queries(de
         "卫东区项目办管理员（示例）",
     )
     assert history[-1].action == "新建"
+
+
+def test_a_street_id_no_street_can_have_is_refused_in_words(client_for):
+    response = client_for("admin").post(
+        reverse("user_create"),
+        {"username": "huge_id", "last_name": "某", "role": "staff", "streets": ["99999999999999999999999"]},
+    )
+    assert response.status_code == 200
+    assert "街道编号“99999999999999999999999”无效" in response.content.decode()
+    assert not User.objects.filter(username="huge_id").exists()

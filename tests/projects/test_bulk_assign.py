@@ -301,3 +301,9 @@ def test_a_batch_the_file_does_not_state_is_marked(client_for):
     (row,) = response.context["rows"]
     assert (row["batch"], row["unfilled"]) == ("第一批", ["batch"])
     assert 'title="文件未写批次，按第一批">未填</span>' in response.content.decode()
+
+
+def test_an_id_no_listing_can_have_is_refused_in_words(client_for):
+    for url in ("projects:listing_bulk_preview", "projects:listing_bulk_confirm"):
+        response = client_for("admin").post(reverse(url), {"listing": ["99999999999999999999999"], "batch": "2"})
+        assert response.status_code == 302, url  # back to the list with the message, nothing changed

@@ -50,7 +50,9 @@ def test_suggestions_search_street_and_code_and_are_limited(client_for):
 
 def test_bad_search_parameters_get_a_chinese_message(client_for):
     response = client_for("admin").get(reverse("projects:project_search"), {"q": "x", "scope": "all"})
-    assert response.status_code == 400 and "范围只能是" in response.json()["error"]
+    assert response.status_code == 400 and "查找范围有误" in response.json()["error"]
+    response = client_for("admin").get(reverse("projects:project_search"), {"q": "北" * 101})
+    assert response.status_code == 400 and "关键字最多 100 个字" in response.json()["error"]
     assert client_for("anonymous").get(reverse("projects:project_search"), {"q": "x"}).status_code == 403
 
 
@@ -111,3 +113,26 @@ def test_the_form_shows_a_search_box_not_a_select_of_every_project(client_for, l
     assert 'name="project_search" id="id_project" value="北环路机械配件厂技改（示例）"' in page
     assert f'name="project" id="id_project_id" value="{listing.project_id}"' in page
     assert '<select name="project"' not in page and "js/project_picker.js" in page
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "0x10", "-3", "99999999999999999999999"])
+def test_a_link_naming_no_possible_project_opens_an_empty_visit_form(client_for, value):
+    response = client_for("admin").get(reverse("projects:visit_create"), {"project": value})
+    assert response.status_code == 200
+    assert 'name="project" id="id_project_id" value=""' in response.content.decode()
+
+
+def test_a_typed_search_longer_than_a_name_is_refused_in_words_and_logs_nothing(client_for):
+    before = Problem.objects.count()
+    response = client_for("staff_a").post(
+        reverse("projects:problem_create"), problem_data(project_search=" ".join(["墙材"] * 3000))
+    )
+    assert response.status_code == 200
+    assert "项目名称或关键字最多 100 个字" in response.content.decode()
+    assert Problem.objects.count() == before
+
+
+def test_a_search_is_built_from_its_first_ten_words():
+    from projects.search import search_words
+
+    assert search_words(" ".join(str(n) for n in range(30))) == [str(n) for n in range(10)]
