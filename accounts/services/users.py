@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import Role, User
 from accounts.roles import is_office_admin
 from projects.models import Leader
-from projects.scoping import managed_rows, regions_under
+from projects.scoping import managed_rows
 from projects.services.audit import audited_save
 from projects.services.errors import PermissionDenied, ValidationError
 from projects.services.offices import user_place_check
@@ -59,7 +59,21 @@ def _managed_locked(by, user):
         raise PermissionDenied("该用户不在您的管理范围内。")
     if locked.is_superuser and not by.is_superuser:
         raise PermissionDenied("系统运维账号只能由系统运维人员管理。")
+    if _peer_admin(by, locked):
+        raise PermissionDenied("同一项目办的管理员账号由上级项目办或系统运维人员管理。")
     return locked
+
+
+def _peer_admin(by, user):
+    """Whether ``user`` is another admin of ``by``'s own office: neither may take over or lock out
+    the other (reset their password, deactivate them); the office above or the operator may."""
+    return (
+        not by.is_superuser
+        and user.pk != by.pk
+        and user.role == Role.ADMIN
+        and user.region_id is not None
+        and user.region_id == by.region_id
+    )
 
 
 def _username_taken(username):
@@ -83,8 +97,9 @@ def _role_fits(*, by, role, region, streets, units, leader):
             errors["leader"] = "该联系领导不在您的管理范围内。"
         elif not leader.is_active:
             errors["leader"] = f"{leader.name}已不在任，不能开通账号。"
-        elif region is not None and not regions_under(region.pk).filter(pk=leader.region_id).exists():
-            errors["leader"] = f"{leader.name}属于{leader.region.name}，不在所属项目办/区县“{region.name}”内。"
+        elif region is not None and region.pk != leader.region_id:
+            # a leader's account sees what their own district sees, never the tier above it
+            errors["leader"] = f"{leader.name}的领导账号应属于{leader.region.name}。"
     if errors:
         raise ValidationError(errors)
 

@@ -15,7 +15,8 @@ from simple_history.utils import bulk_update_with_history
 from projects import clock
 from projects.choices import Batch
 from projects.freshness import data_changed
-from projects.models import Assignment, Listing, Project
+from projects.models import Assignment, Leader, Listing, Project
+from projects.scoping import managed_rows
 from projects.services.audit import bulk_create_audited
 from projects.services.errors import ValidationError
 from projects.services.locks import lock_list_import
@@ -70,6 +71,11 @@ def _leaders(project):
     return sorted(a.leader.name for a in project.assignments.all() if a.active)
 
 
+def _leader_ids(project):
+    """Who follows the project now, by leader (two leaders may share a name)."""
+    return sorted(a.leader_id for a in project.assignments.all() if a.active)
+
+
 def _within(region_id, district):
     """Whether a node is the district or one above it (a leader of the city follows its projects)."""
     parent = district.parent
@@ -102,6 +108,11 @@ def bulk_assign_plan(*, user, listing_ids, changes):
         raise ValidationError("请至少选择一项要修改的内容（责任单位、联系领导、所在街道或批次）。")
     plan = BulkPlan(changes=changes)
     errors = []
+    leader = changes.leader
+    if leader is not None and not Leader.objects.filter(managed_rows(user, "region"), pk=leader.pk).exists():
+        errors.append(f"联系领导「{leader.name}」不在本项目办管理范围内。")
+    elif leader is not None and not leader.is_active:
+        errors.append(f"联系领导「{leader.name}」已不在任。")
     for listing in _selected(user, listing_ids):
         project = listing.project
         name = f"「{project.name}」"
@@ -119,7 +130,7 @@ def bulk_assign_plan(*, user, listing_ids, changes):
         if changes.leader is not None:
             if not _within(changes.leader.region_id, project.district):
                 errors.append(f"{name}：联系领导「{changes.leader.name}」不是{project.district}或其上级的领导。")
-            elif _leaders(project) != [changes.leader.name]:
+            elif _leader_ids(project) != [changes.leader.pk]:
                 row.changes.append(["联系领导", "、".join(_leaders(project)), changes.leader.name])
         if changes.batch is not None and changes.batch != listing.batch:
             row.changes.append(["批次", Batch(listing.batch).label, Batch(changes.batch).label])

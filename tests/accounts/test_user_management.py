@@ -432,3 +432,29 @@ def test_a_street_id_no_street_can_have_is_refused_in_words(client_for):
     assert response.status_code == 200
     assert "街道编号“99999999999999999999999”无效" in response.content.decode()
     assert not User.objects.filter(username="huge_id").exists()
+
+
+def test_an_admin_of_the_same_office_is_managed_from_above_not_by_a_peer(demo):
+    peer = user_create(
+        by=user("city"), username="wd2", name="卫东区第二管理员", role=Role.ADMIN, region=region(WEIDONG)
+    )
+    for write in (
+        lambda: user_password_reset(by=user("admin"), user=peer.user),
+        lambda: user_set_active(by=user("admin"), user=peer.user, active=False),
+    ):
+        with pytest.raises(PermissionDenied, match="同一项目办的管理员账号由上级项目办或系统运维人员管理"):
+            write()
+    peer.user.refresh_from_db()
+    assert peer.user.is_active and peer.user.check_password(peer.password)
+    response = signed_in("admin").post(reverse("user_password_reset", args=[peer.user.pk]))
+    assert response.status_code == 403
+    user_set_active(by=user("city"), user=peer.user, active=False)  # the office above may
+    assert not user("wd2").is_active
+
+
+def test_a_leader_account_belongs_to_the_leaders_own_district(demo):
+    qian = Leader.objects.get(name="钱某", region__code=WEIDONG)
+    with pytest.raises(ValidationError) as refused:
+        user_create(by=user("city"), username="qian", name="钱某", role=Role.LEADER, region=region(CITY), leader=qian)
+    assert refused.value.message_dict["leader"] == ["钱某的领导账号应属于卫东区。"]
+    assert not User.objects.filter(username="qian").exists()

@@ -307,3 +307,14 @@ def test_an_id_no_listing_can_have_is_refused_in_words(client_for):
     for url in ("projects:listing_bulk_preview", "projects:listing_bulk_confirm"):
         response = client_for("admin").post(reverse(url), {"listing": ["99999999999999999999999"], "batch": "2"})
         assert response.status_code == 302, url  # back to the list with the message, nothing changed
+
+
+def test_the_service_itself_refuses_a_leader_outside_the_office_or_no_longer_serving(users):
+    listing = Listing.objects.filter(year=2015, project__district__code="410403").first()
+    outside = Leader.objects.filter(region__code="410402").first()
+    retired = Leader.objects.filter(region__code="410403").first()
+    Leader.objects.filter(pk=retired.pk).update(is_active=False)
+    retired.refresh_from_db()
+    for leader, words in ((outside, "不在本项目办管理范围内"), (retired, "已不在任")):
+        with pytest.raises(ValidationError, match=words):
+            bulk_assign_plan(user=users["admin"], listing_ids=[listing.pk], changes=BulkChanges(leader=leader))

@@ -153,6 +153,9 @@ def test_demo_reset_refuses_a_database_the_environment_names(settings, tmp_path)
     with pytest.raises(CommandError, match="MEDIA_ROOT 或 MEDIA_S3_BUCKET 指向别处"):
         call_command("demo_reset")
     assert (tmp_path / "kept.jpg").exists()
+    settings.PRODUCTION = True  # a production server on the embedded SQLite file is still never wiped
+    with pytest.raises(CommandError, match="生产模式（DJANGO_ENV=production）下不删除任何数据"):
+        call_command("demo_reset")
 
 
 def test_demo_reset_starts_the_embedded_demo_afresh(tmp_path):

@@ -66,7 +66,7 @@
       if (!results.length || data.more) {
         var note = document.createElement("li");
         note.className = "picker-none";
-        note.textContent = results.length ? "只列出前 " + results.length + " 个，请输入更多文字缩小范围" : "没有找到相符的项目";
+        note.textContent = data.error || (results.length ? "只列出前 " + results.length + " 个，请输入更多文字缩小范围" : "没有找到相符的项目");
         list.appendChild(note);
       }
       list.hidden = false;
@@ -82,7 +82,12 @@
         credentials: "same-origin",
         headers: { Accept: "application/json" }
       })
-        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+        // a refused search (400) says why, e.g. that the text is too long
+        .then(function (response) {
+          return response.json().catch(function () { return {}; }).then(function (data) {
+            return response.ok ? data : { results: [], error: data.error || "查找失败，请稍后再试" };
+          });
+        })
         .then(function (data) { if (mine === asked) { show(data); } })
         .catch(function () { close(); });
     }
