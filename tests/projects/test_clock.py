@@ -143,7 +143,9 @@ def test_load_demo_prints_the_url_it_is_given(demo, capsys):
 
 @pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")  # read by the command, never connected to
 def test_demo_reset_refuses_a_database_the_environment_names(settings, tmp_path):
-    # Under the tests the database is pytest's, not the embedded db.sqlite3: refused, nothing removed.
+    # A database other than the embedded db.sqlite3 (named here, so the test reads the same alone or
+    # after others): refused, nothing removed.
+    settings.DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": tmp_path / "other.sqlite3"}}
     settings.MEDIA_ROOT = str(tmp_path)
     (tmp_path / "kept.jpg").write_bytes(b"photo")
     with pytest.raises(CommandError, match="只重置内置的 SQLite 演示数据库.*DATABASE_URL 指向的是"):

@@ -16,7 +16,9 @@ from config.storage import FILE_SYSTEM
 def demo_files():
     """The embedded demo's database file and media folder; CommandError if either is elsewhere."""
     if settings.PRODUCTION:
-        raise CommandError("demo-reset 只用于演示环境；生产模式（DJANGO_ENV=production）下不删除任何数据，未做任何改动。")
+        raise CommandError(
+            "demo-reset 只用于演示环境；生产模式（DJANGO_ENV=production）下不删除任何数据，未做任何改动。"
+        )
     base = Path(settings.BASE_DIR)
     database = settings.DATABASES["default"]
     embedded = base / "db.sqlite3"
