@@ -15,7 +15,6 @@ from projects.models import FIRST_YEAR, LAST_YEAR, Instruction, Leader, Project,
 from projects.periods import Period
 from projects.picker import ProjectPickerField
 from projects.scoping import in_region, visible_regions
-from projects.search import SEARCH_MAX_CHARS
 from projects.services.photos import photo_check
 from projects.services.reports import PROGRESS_MAX_CHARS, ProblemInput, ReportInput
 
@@ -392,20 +391,3 @@ class ImportUploadForm(forms.Form):
             self.fields["region"].queryset = visible_regions(user)
         else:
             del self.fields["region"]
-
-
-class ProjectSearchForm(forms.Form):
-    """The project picker's query: what was typed and which projects to suggest."""
-
-    q = forms.CharField(
-        label="关键字",
-        max_length=SEARCH_MAX_CHARS,
-        required=False,
-        error_messages={"max_length": f"关键字最多 {SEARCH_MAX_CHARS} 个字。"},
-    )
-    scope = forms.ChoiceField(
-        label="范围",
-        choices=[("visible", "可查看的项目"), ("kept", "负责填报的项目")],
-        required=False,
-        error_messages={"invalid_choice": "查找范围有误。"},
-    )

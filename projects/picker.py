@@ -143,3 +143,20 @@ class ProjectPickerField(forms.Field):
         raise ValidationError(
             self.error_messages["several"], code="several", params={"text": text, "count": count, "names": names}
         )
+
+
+class ProjectSearchForm(forms.Form):
+    """The project picker's query: what was typed and which projects to suggest."""
+
+    q = forms.CharField(
+        label="关键字",
+        max_length=SEARCH_MAX_CHARS,
+        required=False,
+        error_messages={"max_length": f"关键字最多 {SEARCH_MAX_CHARS} 个字。"},
+    )
+    scope = forms.ChoiceField(
+        label="范围",
+        choices=[("visible", "可查看的项目"), ("kept", "负责填报的项目")],
+        required=False,
+        error_messages={"invalid_choice": "查找范围有误。"},
+    )

@@ -4,8 +4,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import JsonResponse
 from django.views import View
 
-from projects.forms import ProjectSearchForm, form_errors
+from projects.forms import form_errors
 from projects.models import Project
+from projects.picker import ProjectSearchForm
 from projects.selectors.picker import PICKER_LIMIT, project_label, project_matches
 
 
