@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "projects",
+    "bulletins",
 ]
 
 MIDDLEWARE = [

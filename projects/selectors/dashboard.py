@@ -86,7 +86,7 @@ def _ranked(rows, *, by_percent):
     return sorted(rows, key=lambda r: (-r.cumulative, str(r.label)))
 
 
-def overview(*, user, year, month, level, region=None):
+def overview(*, user, year, month, level, region=None, street=None):
     """Everything the overview of one node (a district, a city, a province; None: the user's own,
     scoping.home_region) shows for one year, month and level.
 
@@ -95,11 +95,15 @@ def overview(*, user, year, month, level, region=None):
     furthest behind). A district breaks its figures down by street and unit; a node above it ranks
     the nodes one tier down, from the same grouped query as its totals, so each row is that node's
     own overview to the cent. The overview page keeps what it renders from this until the data
-    changes (projects.freshness).
+    changes (projects.freshness). ``street``: the figures of that street's projects only (a street's
+    bulletin); the page itself never narrows.
     """
     region = region if region is not None else home_region(user)
     in_node = node_projects(user, region, "project__")
     listings = Listing.objects.filter(in_node, year=year, level=level)
+    if street is not None:
+        in_node &= Q(project__street=street)
+        listings = listings.filter(project__street=street)
     reported = year_reported(year, region=region)
     figured = with_figures(listings, month=month, reported=reported)
     child = child_node(region)

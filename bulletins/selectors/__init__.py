@@ -1,0 +1,1 @@
+"""Reads of the bulletins app: the draft built from projects' selectors."""
