@@ -1,0 +1,121 @@
+"""The bulletin's draft: its figures are the overview's and the progress table's to the cent, its
+prose is the offices' own phrasing, and a section without data says so in a sentence."""
+
+from decimal import Decimal
+
+import pytest
+
+from bulletins.selectors.drafts import bulletin_draft, points_text
+from projects.models import Listing, Street
+from projects.selectors.dashboard import overview
+from projects.selectors.progress import progress_table
+
+pytestmark = pytest.mark.django_db
+
+
+def draft(user, **kwargs):
+    return bulletin_draft(user=user, **{"year": 2015, "month": 9, "level": "city", **kwargs})
+
+
+def section(d, key):
+    return next(s for s in d.sections if s.key == key)
+
+
+def test_the_demo_bulletin_opens_with_the_seeds_figures(users):
+    d = draft(users["admin"])
+    assert d.title == "卫东区2015年1-9月市重点项目建设进展情况通报"
+    assert section(d, "general").paragraphs[0] == (
+        "1-9月，卫东区26个市重点项目（计划建成3个、续建16个、新开工7个；第一批14个、第二批12个）"
+        "累计完成投资41.17亿元，占年度投资计划44.00亿元的93.58%，超过时间进度18.58个百分点。"
+    )
+    assert [s.title for s in d.sections] == [
+        "一、总体情况", "二、开工和竣工", "三、各街道、各责任单位", "四、滞后项目", "五、问题解决", "六、下步工作",
+    ]  # fmt: skip
+    assert section(d, "next").editable and section(d, "next").paragraphs == []
+
+
+def test_every_figure_equals_the_overview_and_the_progress_tables_total(users):
+    admin = users["admin"]
+    d = draft(admin)
+    page = overview(user=admin, year=2015, month=9, level="city")
+    table = progress_table(user=admin, year=2015, month=9, level="city")
+    f = d.figures
+    assert (f["projects"], f["annual_plan"], f["cumulative"], f["percent"], f["schedule"], f["points"]) == (
+        26, "439950.00", "411700.00", "93.58", "75.00", "18.58",
+    )  # fmt: skip
+    assert Decimal(f["annual_plan"]) == page.summary.annual_plan == table.summary.annual_plan
+    assert Decimal(f["cumulative"]) == page.summary.cumulative == table.summary.cumulative
+    assert f["start_rate"] == {"planned": page.start_rate.planned, "done": page.start_rate.done, "percent": "71.43"}
+    assert f["completion_rate"]["done"] == page.completion_rate.done == 1
+    assert f["problems"] == dict(page.problems) and f["problems"]["found"] == 50
+    total = section(d, "general").tables[0].rows[-1]
+    assert total == ["合计", "26", "439,950.00", "411,700.00", "93.58%"]
+
+
+def test_starts_and_completions_name_the_late_ones(users):
+    paragraphs = section(draft(users["admin"]), "starts").paragraphs
+    assert paragraphs[0] == (
+        "1-9月计划新开工项目7个，已开工5个，开工率71.43%；尚未开工的：上徐机械加工工业园、市现代物流产业集聚区一期。"
+    )
+    assert paragraphs[1].startswith("计划建成项目3个，已建成1个，竣工率33.33%；尚未建成的：")
+    assert "市四十一中异地重建项目" not in paragraphs[1]  # completed and in use
+
+
+def test_streets_and_units_are_ranked_by_completion_rate_naming_both_ends(users):
+    places = section(draft(users["admin"]), "places")
+    streets, units = places.tables
+    percents = [Decimal(row[5].rstrip("%")) for row in streets.rows]
+    assert percents == sorted(percents, reverse=True)
+    assert [row[0] for row in streets.rows] == [str(n) for n in range(1, len(streets.rows) + 1)]
+    first, last = streets.rows[0][1], streets.rows[-1][1]
+    assert places.paragraphs[0].startswith(f"街道：按投资完成率排名，前三位的街道是{first}（")
+    assert "后三位是" in places.paragraphs[0] and f"{last}（43.48%）" in places.paragraphs[0]
+    assert units.headers[1] == "责任单位"
+
+
+def test_lagging_projects_are_named_with_their_points_behind(users):
+    lagging = section(draft(users["admin"]), "lagging")
+    assert lagging.paragraphs[0].startswith("红灯项目2个、黄灯项目1个：")
+    rows = {row[1]: row for row in lagging.tables[0].rows}
+    assert rows["上徐机械加工工业园"][:4] == ["红灯", "上徐机械加工工业园", "0.00%", "75.00"]
+    assert rows["皇台生态公园（示例）"][0] == "黄灯"
+
+
+def test_the_previous_month_is_compared_where_it_exists(users):
+    general = section(draft(users["admin"]), "general")
+    september, august = (overview(user=users["admin"], year=2015, month=m, level="city") for m in (9, 8))
+    change = ((september.summary.cumulative - august.summary.cumulative) / 10000).quantize(Decimal("0.01"))
+    assert general.paragraphs[1] == f"比1-8月增加{change}亿元（环比）。"
+    january = section(draft(users["admin"], month=1), "general")
+    assert len(january.paragraphs) == 1  # no 1-0月, and 2014 has no list: nothing to compare
+
+
+def test_a_year_without_a_list_says_so_in_a_sentence(users):
+    d = draft(users["admin"], year=2017)
+    assert section(d, "general").paragraphs == ["2017年没有卫东区市重点项目清单。"]
+    assert all(not s.tables for s in d.sections)
+    assert d.figures["projects"] == 0 and d.figures["percent"] is None
+
+
+def test_a_street_bulletin_holds_that_streets_projects_only(users):
+    street = Street.objects.get(name="北环路街道", district__code="410403")
+    d = draft(users["admin"], street=street)
+    listings = Listing.objects.filter(year=2015, level="city", project__street=street)
+    assert d.place == "卫东区北环路街道"
+    assert d.figures["projects"] == listings.count()
+    assert section(d, "places").paragraphs == ["本期为单个街道的通报，不排名。"]
+    table = progress_table(user=users["admin"], year=2015, month=9, level="city", street=street)
+    assert Decimal(d.figures["cumulative"]) == table.summary.cumulative
+
+
+@pytest.mark.parametrize(
+    "percent, words",
+    [
+        ("93.58", "超过时间进度18.58个百分点"),
+        ("71.90", "落后时间进度3.10个百分点"),
+        ("75.00", "与时间进度持平"),
+        (None, "尚无年度计划"),
+    ],
+)
+def test_points_against_the_schedule(percent, words):
+    assert points_text(percent, "75.00").startswith(words)
