@@ -8,6 +8,7 @@ a template may use are template_context's (bulletins/docx/README.md lists them).
 """
 
 import io
+from datetime import date
 from pathlib import Path
 
 from docx.oxml import OxmlElement
@@ -70,14 +71,47 @@ def template_context(content, *, number=None, issued_on=None, office=None):
     }
 
 
+def sample_context():
+    """A bulletin with every field filled (a table, next steps, notes, a number): what an uploaded
+    template must render before it is accepted."""
+    table = {
+        "headers": ["类别", "项目数", "年度计划（万元）"],
+        "rows": [["续建", "2", "1,000.00"], ["合计", "2", "1,000.00"]],
+    }
+    content = {
+        "year": 2015,
+        "month": 9,
+        "level": "city",
+        "level_label": "市重点",
+        "place": "示例区",
+        "title": "示例区2015年1-9月市重点项目建设进展情况通报",
+        "sections": [
+            {
+                "key": "general",
+                "title": "一、总体情况",
+                "paragraphs": ["示例文字。"],
+                "tables": [table],
+                "editable": False,
+            },
+            {"key": "next", "title": "六、下步工作", "paragraphs": [], "tables": [], "editable": True},
+        ],
+        "figures": {},
+        "next_steps": "示例下步工作。",
+        "notes": "示例备注。",
+    }
+    return template_context(
+        content, number=1, issued_on=date(2015, 10, 20), office="示例区重点项目建设工作领导小组办公室"
+    )
+
+
 def jinja_environment():
     return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
 
 
 def render_template(source, context):
-    """Render the template ``source`` (a path or a binary file) with ``context`` → .docx bytes.
-    Jinja's errors (TemplateSyntaxError, UndefinedError, SecurityError) propagate to the caller."""
-    template = DocxTemplate(source)
+    """Render the template ``source`` (a path, a binary file or a DocxTemplate) with ``context`` →
+    .docx bytes. Jinja's errors (TemplateSyntaxError, UndefinedError, SecurityError) propagate."""
+    template = source if isinstance(source, DocxTemplate) else DocxTemplate(source)
     template.render(context, jinja_env=jinja_environment(), autoescape=True)
     _size_columns(template.docx, context)
     template.docx.core_properties.title = context["title"]
