@@ -215,6 +215,8 @@ def test_the_demo_bulletin_prints_its_chinese_text(users, weidong, tmp_path):
         timeout=180,
     )
     pdf = tmp_path / "bulletin.pdf"
+    if not pdf.exists() and not REQUIRED and b"no export filter" in result.stderr + result.stdout:
+        pytest.skip("LibreOffice Writer not installed (apt-get install libreoffice-writer-nogui)")
     assert pdf.exists(), result.stderr.decode(errors="replace")
     text = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
     for expected in (
