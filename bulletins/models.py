@@ -5,6 +5,8 @@ issued one is stored, frozen: its text, its figures and its .docx never change a
 a report is corrected. Correcting it means issuing a new one that names the one it replaces.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -47,6 +49,12 @@ class Bulletin(models.Model):
 
     def __str__(self):
         return f"{self.year}年第{self.number}期：{self.title}"
+
+    @property
+    def issued_on(self):
+        """The date the bulletin bears: the reporting date (projects.clock) it was issued on, kept
+        in its content; issued_at is the moment of the write."""
+        return date.fromisoformat(self.content["issued_on"])
 
 
 class BulletinTemplate(models.Model):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include("accounts.urls")),
     path("", include("projects.urls")),
+    path("bulletins/", include("bulletins.urls")),
     path("admin/", admin.site.urls),
     path("healthz", errors.healthz, name="healthz"),
     path("favicon.ico", FaviconView.as_view()),

@@ -97,6 +97,25 @@ def active_assignments(o):
     return list(Assignment.objects.filter(active=True).order_by("pk").values_list("pk", flat=True))
 
 
+def issued_bulletin(street=None):
+    """The 卫东区 office's September 2015 bulletin (of one street, when named), issued on first use."""
+    from accounts.models import User
+    from bulletins.models import Bulletin
+    from bulletins.services.issue import bulletin_issue
+    from projects.models import Street
+
+    street = Street.objects.get(name=street) if street else None
+    found = Bulletin.objects.filter(year=2015, month=9, street=street).first()
+    admin = User.objects.get(username="admin")
+    return found or bulletin_issue(by=admin, year=2015, month=9, level="city", street=street)
+
+
+def bulletin_numbers(o):
+    from bulletins.models import Bulletin
+
+    return list(Bulletin.objects.order_by("pk").values_list("region__code", "year", "number"))
+
+
 @dataclass
 class Case:
     name: str
@@ -116,6 +135,7 @@ def status(default, **overrides):
 
 ADMIN_ONLY = status(403, anonymous=LOGIN, admin=200)
 IN_A = status(404, anonymous=LOGIN, admin=200, staff_a=200)  # pages of project_a's data
+BULLETIN_QUERY = "?year=2015&month=9&level=city"
 REPORT_FORM = {
     "version": 0, "action": "submit", "investment": "10", "progress": "矩阵测试",
     "problems-TOTAL_FORMS": "0", "problems-INITIAL_FORMS": "0",
@@ -420,6 +440,42 @@ CASES = [
         },
         state=active_assignments,
         writers={"admin"},
+    ),
+    Case("bulletin archive", "get", lambda o: reverse("bulletins:bulletin_list"), status(200, anonymous=LOGIN)),
+    Case("bulletin draft", "get", lambda o: reverse("bulletins:bulletin_draft") + BULLETIN_QUERY, ADMIN_ONLY),
+    Case(
+        "bulletin draft document",
+        "get",
+        lambda o: reverse("bulletins:bulletin_draft_document") + BULLETIN_QUERY,
+        ADMIN_ONLY,
+    ),
+    Case(
+        "bulletin issue",
+        "post",
+        lambda o: reverse("bulletins:bulletin_draft"),
+        status(403, anonymous=LOGIN, admin=302),
+        data=lambda o: {"year": 2015, "month": 9, "level": "city", "action": "issue", "confirmed": "on"},
+        state=bulletin_numbers,
+        writers={"admin"},
+    ),
+    # staff_b and other_leader have no district: only a street's own bulletin reaches staff_b's.
+    Case(
+        "district bulletin",
+        "get",
+        lambda o: reverse("bulletins:bulletin_detail", args=[issued_bulletin().pk]),
+        status(404, anonymous=LOGIN, admin=200, staff_a=200, leader=200),
+    ),
+    Case(
+        "district bulletin document",
+        "get",
+        lambda o: reverse("bulletins:bulletin_document", args=[issued_bulletin().pk]),
+        status(404, anonymous=LOGIN, admin=200, staff_a=200, leader=200),
+    ),
+    Case(
+        "bulletin of staff_b's street",
+        "get",
+        lambda o: reverse("bulletins:bulletin_detail", args=[issued_bulletin("东安路街道").pk]),
+        status(404, anonymous=LOGIN, admin=200, staff_b=200, leader=200),
     ),
 ]
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 # Third-party screens (django-axes' login attempts) are read-only lists; ours are full screens.
-OURS = [model for model in REGISTERED if model._meta.app_label in {"projects", "accounts"}]
+OURS = [model for model in REGISTERED if model._meta.app_label in {"projects", "accounts", "bulletins"}]
 
 
 def url(model, view, *args):
@@ -56,6 +56,15 @@ def office_import(sample_import):
     return sample_import
 
 
+@pytest.fixture
+def office_bulletin(demo):
+    """A bulletin issued by 卫东区's office (the demo has none: they are issued on the draft page)."""
+    from accounts.models import User
+    from bulletins.services.issue import bulletin_issue
+
+    return bulletin_issue(by=User.objects.get(username="admin"), year=2015, month=9, level="city")
+
+
 def first_in_scope(model, user):
     """The first row of ``model`` the user's admin screen shows."""
     request = RequestFactory().get("/")
@@ -92,6 +101,7 @@ NOT_ADDED_IN_ADMIN = {
     "projects.ReportPhoto",
     "projects.ProblemStep",
     "projects.ImportRecord",
+    "bulletins.Bulletin",
 }
 
 
@@ -107,7 +117,7 @@ def test_add_page_answers(visitor_client, visitor, model):
 
 @pytest.mark.parametrize("visitor", VISITORS, indirect=True)
 @pytest.mark.parametrize("model", OURS, ids=lambda m: m._meta.label)
-def test_change_page_answers(visitor_client, visitor, model, office_import):
+def test_change_page_answers(visitor_client, visitor, model, office_import, office_bulletin):
     obj = first_in_scope(model, visitor)
     response = visitor_client.get(url(model, "change", obj.pk))
     assert response.status_code == 200
@@ -144,7 +154,7 @@ def test_every_history_screen_is_the_audited_one():
                                   "{pk}/history/99999999999999999999/", "99999999999999999999/history/"])  # fmt: skip
 @pytest.mark.parametrize("model", AUDITED, ids=lambda m: m._meta.label)
 def test_history_screens_answer_404_for_ids_that_name_nothing(
-    admin_client_demo, admin_user, model, path, office_import
+    admin_client_demo, admin_user, model, path, office_import, office_bulletin
 ):
     # A row that does not exist answers as one outside the office does: 404 (never the admin's
     # own redirect with a message, which would tell the two apart).
@@ -155,7 +165,9 @@ def test_history_screens_answer_404_for_ids_that_name_nothing(
 
 
 @pytest.mark.parametrize("model", AUDITED, ids=lambda m: m._meta.label)
-def test_history_screen_of_every_audited_model_answers(admin_client_demo, admin_user, model, office_import):
+def test_history_screen_of_every_audited_model_answers(
+    admin_client_demo, admin_user, model, office_import, office_bulletin
+):
     """Models without a version history (problem steps, imports) show the admin's own change log."""
     obj = first_in_scope(model, admin_user)
     assert admin_client_demo.get(url(model, "history", obj.pk)).status_code == 200

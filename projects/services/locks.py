@@ -11,6 +11,7 @@ from django.db import connection
 REPORTING_MONTH = 1
 MONTH_CLOSING = 2
 LIST_IMPORT = 3
+BULLETIN_NUMBER = 4
 
 # A district's lock packs kind, district and key into one 64-bit key: 7 bits of kind, 32 of the
 # district's id, 24 of the key (a month, 2015 × 100 + 9, takes 20).
@@ -58,3 +59,9 @@ def lock_list_import():
     """Confirming an import one at a time: a confirm plans against what earlier confirms wrote
     (projects are matched across years and levels, so the lock covers every list)."""
     _hold(LIST_IMPORT, 0, shared=False)
+
+
+def lock_bulletin_number(year, *, office):
+    """Issuing a bulletin of ``office`` (a region's id) in ``year`` one at a time: the next number
+    (第N期) is read and taken in one step, so two admins issuing at once get N and N+1."""
+    _hold(BULLETIN_NUMBER, year, shared=False, district=office)
