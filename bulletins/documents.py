@@ -18,6 +18,7 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from bulletins.selectors.templates import active_template
 from projects import clock
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "docx" / "default.docx"
@@ -118,6 +119,12 @@ def render_template(source, context):
     buffer = io.BytesIO()
     template.save(buffer)
     return buffer.getvalue()
+
+
+def render_office_docx(content, *, office, number=None, issued_on=None):
+    """``content`` in the office's own template (its active upload, else the default) under its
+    formal name: what the issue service stores and the draft downloads send."""
+    return render_docx(content, number=number, issued_on=issued_on, office=office, template=active_template(office))
 
 
 def render_docx(content, *, number=None, issued_on=None, office=None, template=None):

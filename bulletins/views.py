@@ -11,7 +11,8 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from accounts.roles import is_office_admin
-from bulletins.documents import render_docx
+from bulletins.documents import DEFAULT_TEMPLATE, render_office_docx
+from bulletins.forms import BulletinTemplateForm
 from bulletins.issue_forms import BulletinDraftForm, BulletinIssueForm
 from bulletins.selectors.archive import (
     correctable_bulletins,
@@ -20,7 +21,9 @@ from bulletins.selectors.archive import (
     readable_bulletins,
 )
 from bulletins.selectors.drafts import bulletin_draft
+from bulletins.selectors.templates import active_template
 from bulletins.services.issue import bulletin_issue, bulletin_office
+from bulletins.services.templates import bulletin_template_reset, bulletin_template_upload
 from projects.choices import Level
 from projects.forms import form_errors
 from projects.scoping import home_region_id
@@ -95,7 +98,7 @@ class BulletinDraftView(OfficeAdminRequiredMixin, View):
             if request.POST.get("action") == "preview":
                 draft = bulletin_draft(user=request.user, region=office, **params)
                 content = {**draft.as_dict(), "next_steps": values["next_steps"], "notes": values["notes"]}
-                return _docx(render_docx(content, office=office.office_name), draft_document_name(draft))
+                return _docx(render_office_docx(content, office=office), draft_document_name(draft))
             try:
                 bulletin = bulletin_issue(by=request.user, region=office, **values)
             except ValidationError as error:
@@ -134,7 +137,7 @@ class BulletinDraftDocumentView(OfficeAdminRequiredMixin, View):
             return params
         draft = bulletin_draft(user=request.user, region=office, **params)
         content = {**draft.as_dict(), "next_steps": "", "notes": ""}
-        return _docx(render_docx(content, office=office.office_name), draft_document_name(draft))
+        return _docx(render_office_docx(content, office=office), draft_document_name(draft))
 
 
 class BulletinDetailView(LoginRequiredMixin, DetailView):
@@ -159,3 +162,50 @@ class BulletinDocumentView(LoginRequiredMixin, View):
     def get(self, request, pk):
         bulletin = get_object_or_404(readable_bulletins(request.user), pk=pk)
         return as_attachment(FileResponse(bulletin.document.open("rb"), content_type=DOCX), document_name(bulletin))
+
+
+class BulletinTemplateView(OfficeAdminRequiredMixin, View):
+    """The office's Word template: which one is in use, the default to download and edit, an upload
+    (checked by rendering a sample bulletin; a broken one is refused and the old one kept) and the
+    way back to the default."""
+
+    template_name = "bulletins/bulletin_template.html"
+
+    def get(self, request):
+        return self.page(request, BulletinTemplateForm())
+
+    def post(self, request):
+        try:
+            office = bulletin_office(request.user)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+            return redirect("bulletins:bulletin_list")
+        if request.POST.get("action") == "reset":
+            previous = bulletin_template_reset(by=request.user, region=office)
+            messages.success(request, "已恢复默认通报模板。" if previous else "本项目办使用的已是默认通报模板。")
+            return redirect("bulletins:bulletin_template")
+        form = BulletinTemplateForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                bulletin_template_upload(by=request.user, region=office, upload=form.cleaned_data["file"])
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(request, "新模板已启用，此后签发的通报使用该模板。")
+                return redirect("bulletins:bulletin_template")
+        return self.page(request, form)
+
+    def page(self, request, form):
+        try:
+            office = bulletin_office(request.user)
+        except ValidationError:
+            office = None
+        context = {"form": form, "office": office, "active": active_template(office)}
+        return render(request, self.template_name, context)
+
+
+class BulletinDefaultTemplateView(OfficeAdminRequiredMixin, View):
+    """The default template (.docx) to edit in Word or WPS and upload again."""
+
+    def get(self, request):
+        return _docx(DEFAULT_TEMPLATE.read_bytes(), "通报默认模板.docx")

@@ -361,6 +361,8 @@ CASES = [
         data=lambda o: {"listing": [o.listing_a.pk], "batch": 3 - o.listing_a.batch},
         state=lambda o: Listing.objects.get(pk=o.listing_a.pk).batch,
     ),
+    Case("bulletin template page", "get", lambda o: reverse("bulletins:bulletin_template"), ADMIN_ONLY),
+    Case("bulletin default template", "get", lambda o: reverse("bulletins:bulletin_default_template"), ADMIN_ONLY),
     Case("admin index", "get", lambda o: reverse("admin:index"), ADMIN_ONLY),
     Case(
         "admin autocomplete",

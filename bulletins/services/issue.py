@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from bulletins.documents import render_docx
+from bulletins.documents import render_office_docx
 from bulletins.models import Bulletin
 from bulletins.selectors.drafts import bulletin_draft
 from projects import clock
@@ -93,7 +93,7 @@ def bulletin_issue(*, by, year, month, level, region=None, street=None, next_ste
             lock_bulletin_number(year, office=office.pk)
             replaced = _replaces_check(replaces, office=office, year=year, month=month, level=level, street=street)
             number = (Bulletin.objects.filter(region=office, year=year).aggregate(n=Max("number"))["n"] or 0) + 1
-            document = render_docx(content, number=number, issued_on=issued_on, office=office.office_name)
+            document = render_office_docx(content, office=office, number=number, issued_on=issued_on)
             bulletin = Bulletin(
                 region=office,
                 street=street,

@@ -132,3 +132,33 @@ def _zip(members):
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def test_the_template_page_uploads_refuses_in_words_and_resets(client_for, weidong, settings, tmp_path):
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    client, page = client_for("admin"), reverse("bulletins:bulletin_template")
+    assert "默认模板（A4 纵向" in client.get(page).content.decode()
+    response = client.post(page, {"file": docx_upload(["我办模板", *GOOD])})
+    assert response.status_code == 302 and active_template(weidong).original_name == "模板.docx"
+    kept = active_template(weidong)
+    broken = docx_upload(["{%p for section in sections %}", "{{ section.title }}", "{%p endfo %}"], name="坏.docx")
+    response = client.post(page, {"file": broken})
+    assert response.status_code == 200
+    assert "模板第" in response.content.decode() and active_template(weidong) == kept
+    response = client.post(page, {"action": "reset"})
+    assert response.status_code == 302 and active_template(weidong) is None
+    default = client.get(reverse("bulletins:bulletin_default_template"))
+    assert default.status_code == 200 and default.content == DEFAULT_TEMPLATE.read_bytes()
+    assert client_for("staff_a").get(page).status_code == 403
+
+
+def test_an_issued_bulletin_is_written_with_the_offices_own_template(users, weidong, settings, tmp_path):
+    from bulletins.services.issue import bulletin_issue
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    bulletin_template_upload(by=users["admin"], region=None, upload=docx_upload(["我办模板", *GOOD]))
+    bulletin = bulletin_issue(by=users["admin"], year=2015, month=9, level="city")
+    paragraphs = [p.text for p in Document(bulletin.document.open("rb")).paragraphs]
+    assert paragraphs[0] == "我办模板"

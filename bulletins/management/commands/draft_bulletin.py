@@ -6,10 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bulletins.documents import render_docx
+from bulletins.documents import render_office_docx
 from bulletins.forms import DraftOptionsForm
 from bulletins.selectors.drafts import bulletin_draft
-from bulletins.selectors.templates import active_template
 from projects.choices import Level
 from projects.management.commands.export_progress import acting_user, region_option
 from projects.models import Street
@@ -69,7 +68,7 @@ class Command(BaseCommand):
             content = {**draft.as_dict(), "next_steps": "", "notes": ""}
             path = Path(output)
             try:
-                path.write_bytes(render_docx(content, office=node, template=active_template(node)))
+                path.write_bytes(render_office_docx(content, office=node))
             except OSError as exc:
                 raise CommandError(f"无法写入「{path}」：{exc.strerror}") from None
             message = f"已生成：{draft.title} → {path}（{draft.figures['projects']} 个项目）"
