@@ -12,8 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from accounts.roles import is_office_admin
 from bulletins.documents import DEFAULT_TEMPLATE, render_office_docx
-from bulletins.forms import BulletinTemplateForm
-from bulletins.issue_forms import BulletinDraftForm, BulletinIssueForm
+from bulletins.forms import BulletinDraftForm, BulletinIssueForm, BulletinTemplateForm
 from bulletins.selectors.archive import (
     correctable_bulletins,
     document_name,
