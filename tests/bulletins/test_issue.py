@@ -223,13 +223,13 @@ def test_two_admins_issuing_at_once_get_two_numbers(users, monkeypatch):
     """Each render waits inside the transaction, so without the lock both would read the same
     highest number; with it the second waits for the first and takes the next."""
     second_admin = admin_of("410403", "admin2")
-    original, start = issue.render_docx, threading.Barrier(2)
+    original, start = issue.render_office_docx, threading.Barrier(2)
 
     def slow_render(*args, **kwargs):
         time.sleep(0.5)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(issue, "render_docx", slow_render)
+    monkeypatch.setattr(issue, "render_office_docx", slow_render)
     outcomes = {}
 
     def work(name, user):
