@@ -17,7 +17,7 @@ from projects.choices import Category, Level, ProblemStatus, ProjectStatus
 from projects.models import Listing, Problem, overdue_condition
 from projects.scoping import node_projects
 from projects.selectors.dashboard import overview
-from projects.selectors.figures import with_figures
+from projects.selectors.figures import investment_summary, with_figures
 from projects.selectors.problems import problem_figures
 
 PLACES, LAGGING = "三、各街道、各责任单位", "四、滞后项目"
@@ -101,10 +101,10 @@ def _general(o, place, level_label, earlier, last_year):
     paragraphs = [text]
     compared = []
     if earlier is not None:
-        change = s.cumulative - earlier.summary.cumulative
-        compared.append(f"比1-{earlier.month}月增加{yi(change)}亿元（环比）")
-    if last_year is not None and last_year.summary.listings:
-        ly = last_year.summary
+        change = s.cumulative - earlier.cumulative
+        compared.append(f"比1-{o.month - 1}月增加{yi(change)}亿元（环比）")
+    if last_year is not None and last_year.listings:
+        ly = last_year
         compared.append(
             f"上年同期{ly.listings}个项目累计完成投资{yi(ly.cumulative)}亿元、占年度计划的{pct(ly.percent)}（同比）"
         )
@@ -276,21 +276,20 @@ def bulletin_draft(*, user, year, month, level=Level.CITY, region=None, street=N
     progress table's 合计 to the cent."""
     o = overview(user=user, year=year, month=month, level=level, region=region, street=street)
     region = o.region
-    earlier = (
-        overview(user=user, year=year, month=month - 1, level=level, region=region, street=street)
-        if month > 1
-        else None
-    )
-    last_year = overview(user=user, year=year - 1, month=month, level=level, region=region, street=street)
+
+    def node_listings(year, level=None):
+        """The year's listings the bulletin is about: the node's (the overview's own filter), one street's."""
+        listings = Listing.objects.filter(node_projects(user, region, "project__"), year=year)
+        listings = listings.filter(level=level) if level is not None else listings
+        return listings.filter(project__street=street) if street is not None else listings
+
+    # 环比 and 同比 need the totals only: one aggregate each, not a whole overview.
+    earlier = investment_summary(listings=node_listings(year, level), month=month - 1) if month > 1 else None
+    last_year = investment_summary(listings=node_listings(year - 1, level), month=month)
     level_label = Level(level).label
     place = (region.name if region is not None else "") + (street.name if street is not None else "")
-    listings = Listing.objects.filter(node_projects(user, region, "project__"), year=year, level=level)
-    if street is not None:
-        listings = listings.filter(project__street=street)
-    figured = with_figures(listings, month=month, reported=o.reported)
-    year_projects = Listing.objects.filter(node_projects(user, region, "project__"), year=year)
-    if street is not None:
-        year_projects = year_projects.filter(project__street=street)
+    figured = with_figures(node_listings(year, level), month=month, reported=o.reported)
+    year_projects = node_listings(year)
     problems = Problem.objects.filter(project_id__in=year_projects.values("project_id"))
     if not o.summary.listings:
         sections = [Section("general", "一、总体情况", [f"{year}年没有{place}{level_label}项目清单。"])]
