@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "projects",
     "bulletins",
+    "approvals",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +276,9 @@ KP_FIRST_MONTH_PLAN_SHARE = Decimal(env_str("KP_FIRST_MONTH_PLAN_SHARE", "0.5"))
 # Warnings (预警): points behind the time schedule beyond which a listing turns yellow / red.
 KP_WARNING_YELLOW_POINTS = Decimal(env_str("KP_WARNING_YELLOW_POINTS", "10"))
 KP_WARNING_RED_POINTS = Decimal(env_str("KP_WARNING_RED_POINTS", "30"))
+# An open approval item turns yellow this many working days before its time limit ends (red after it).
+KP_APPROVAL_YELLOW_WORKDAYS = int(env_str("KP_APPROVAL_YELLOW_WORKDAYS", "3"))
+KP_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024  # an approval's scanned document (PDF, JPEG or PNG)
 KP_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 KP_PHOTO_MAX_PIXELS = 25_000_000  # a 24-megapixel camera photo fits; decoding cost stays bounded
 KP_PHOTOS_PER_REPORT = 10

@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("projects.urls")),
     path("bulletins/", include("bulletins.urls")),
+    path("approvals/", include("approvals.urls")),
     path("admin/", admin.site.urls),
     path("healthz", errors.healthz, name="healthz"),
     path("favicon.ico", FaviconView.as_view()),

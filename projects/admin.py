@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from accounts.admin_site import AuditedAdmin, OfficeModelAdmin, OfficePermissionsMixin, ViewOnlyMixin
+from accounts.roles import is_office_admin
 from projects import clock
 from projects.choices import Level, RegionKind
 from projects.forms import parse_int
@@ -19,7 +20,9 @@ from projects.models import (
     FIRST_YEAR,
     LAST_YEAR,
     Assignment,
+    CalendarDay,
     ClosedMonth,
+    Division,
     ImportRecord,
     Instruction,
     Leader,
@@ -461,3 +464,37 @@ class ImportRecordAdmin(ViewOnlyMixin, OfficeModelAdmin):
     search_fields = ["original_name", "sha256"]
     fields = [*list_display, "sha256", "applied_by", "file"]
     readonly_fields = fields
+
+
+class SharedTableAdmin(AuditedAdmin):
+    """Installation-wide reference tables every office admin reads and extends (the divisions a
+    project code may name, the holidays of the years the calendar package does not know); each
+    change is kept in the table's history."""
+
+    def has_module_permission(self, request):
+        return is_office_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_office_admin(request.user)
+
+    def has_add_permission(self, request):
+        return is_office_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_office_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_office_admin(request.user)
+
+
+@admin.register(Division)
+class DivisionAdmin(SharedTableAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SharedTableAdmin):
+    list_display = ["day", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "day"

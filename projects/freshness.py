@@ -30,7 +30,7 @@ from simple_history.models import HistoricalChanges
 from projects.models import DataVersion, ListingCumulative
 
 VERSION_TABLE = DataVersion._meta.db_table
-WATCHED_APPS = ("projects", "accounts")
+WATCHED_APPS = ["projects", "accounts"]  # and the apps above projects that call watch_models(label)
 LINKS_CHANGED = ("post_add", "post_remove", "post_clear")
 
 
@@ -68,9 +68,12 @@ def _migrated(sender, using, plan=None, **kwargs):
         data_changed(using)
 
 
-def watch_models():
-    """Connect the receivers to the models of the projects and accounts apps (AppConfig.ready)."""
-    for model in watched_models():
+def watch_models(label=None):
+    """Connect the receivers to the models of the projects and accounts apps, or of the app
+    ``label`` above projects whose figures are cached too (its AppConfig.ready calls this)."""
+    if label is not None and label not in WATCHED_APPS:
+        WATCHED_APPS.append(label)
+    for model in watched_models(label):
         uid = f"projects.freshness:{model._meta.label}"
         post_save.connect(_saved, sender=model, dispatch_uid=uid)
         # Only the rebuild deletes cumulative rows (it calls data_changed), or the cascade from a
@@ -82,11 +85,12 @@ def watch_models():
     post_migrate.connect(_migrated, sender=apps.get_app_config("projects"), dispatch_uid="projects.freshness")
 
 
-def watched_models():
-    """The application's models whose writes change the data: not history rows, not the version."""
+def watched_models(label=None):
+    """The application's models whose writes change the data (of the app ``label``, or of every
+    watched app): not history rows, not the version."""
     return [
         model
-        for label in WATCHED_APPS
+        for label in ([label] if label else WATCHED_APPS)
         for model in apps.get_app_config(label).get_models()
         if not issubclass(model, HistoricalChanges) and model is not DataVersion
     ]

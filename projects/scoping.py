@@ -127,6 +127,15 @@ def instructable_projects(user, path=""):
     return NOTHING
 
 
+def unit_rows(user, path):
+    """A filter over rows a unit owns (through ``path``, e.g. "department"), kept by the staff users
+    who serve that unit: a department's approval items across every project, whoever's projects
+    they are. Nothing for anyone else (admins reach such rows through their projects)."""
+    if is_staff_reporter(user):
+        return Q(**{f"{path}__in": user.units.values("pk")})
+    return NOTHING
+
+
 def visible_regions(user):
     """The nodes whose figures the user may read: an office's node and everything under it; for
     staff and leaders, their own district (the totals of the overview); everything for the operator."""

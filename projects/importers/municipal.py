@@ -6,6 +6,7 @@ importers.cells."""
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from projects.choices import Batch
 from projects.importers.cells import (
@@ -22,6 +23,7 @@ from projects.importers.cells import (
     parse_amount,
     parse_years,
 )
+from projects.project_codes import known_divisions, project_code_problem
 
 TOTAL_WORDS = ("小计", "合计", "总计")
 TOTAL_RE = re.compile(r"^(全区|全市|总)?(小计|合计|总计)(\(\d+个\))?[:：]?$")
@@ -86,6 +88,11 @@ class _Sheet:
         self.header_years = {}
         self.batch = batch_from_text(sheet.title)
         self.data_start = None
+
+    @cached_property
+    def known_divisions(self):
+        """The divisions a project code may name, read once per sheet."""
+        return known_divisions()
 
     def error(self, row, column, message):
         self.result.errors.append(RowIssue(self.title, row, COLUMN_LABELS.get(column, column or ""), message))
@@ -252,6 +259,10 @@ def _parse_project(layout, number, values, section_category, default_level):
         layout.error(number, "name", "缺少项目名称。")
     parsed.values["name"] = name
     parsed.values["code"] = clean_text(_cell(values, col.get("code"))) or None
+    if parsed.values["code"]:
+        problem = project_code_problem(parsed.values["code"], divisions=layout.known_divisions)
+        if problem:
+            layout.error(number, "code", problem)
     for column in ("owner", "content", "remark", "unit", "leader"):
         parsed.values[column] = clean_text(_cell(values, col.get(column)))
     parsed.values["location"] = clean_text(_cell(values, col.get("location")))

@@ -3,8 +3,9 @@
 ledger and follow-up (problems), list imports (imports). Every model is importable from here."""
 
 from projects.models.base import FIRST_YEAR, LAST_YEAR, ScopedQuerySet, StaffKeptQuerySet, TimestampedModel
+from projects.models.calendar import CalendarDay, DayKind
 from projects.models.imports import ImportRecord, import_upload_to
-from projects.models.organisation import Leader, Region, Street, Unit
+from projects.models.organisation import Division, Leader, Region, Street, Unit
 from projects.models.problems import (
     Instruction,
     Problem,
@@ -30,7 +31,10 @@ __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
     "Assignment",
+    "CalendarDay",
     "ClosedMonth",
+    "DayKind",
+    "Division",
     "DataVersion",
     "ImportRecord",
     "Instruction",

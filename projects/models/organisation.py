@@ -191,3 +191,24 @@ class Leader(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.title}）"
+
+
+class Division(models.Model):
+    """An administrative division a national project code (项目代码) may name: the district's own,
+    its city's and its province's. Admins add the ones their lists bring (projects.project_codes)."""
+
+    code = models.CharField("行政区划代码", max_length=6, unique=True, help_text="六位数字，如 410403。")
+    name = models.CharField("名称", max_length=50)
+
+    history = HistoricalRecords(verbose_name="项目代码行政区划变更记录")
+
+    class Meta:
+        verbose_name = "项目代码行政区划"
+        verbose_name_plural = "项目代码行政区划"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{6}$"), name="division_code_six_digits"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"

@@ -27,6 +27,7 @@ from projects.models.base import (
     TimestampedModel,
 )
 from projects.models.organisation import Leader, Street, Unit, district_key
+from projects.project_codes import project_code_problem
 
 
 class Project(TimestampedModel):
@@ -38,7 +39,7 @@ class Project(TimestampedModel):
         unique=True,
         null=True,
         blank=True,
-        help_text="官方项目代码，可为空；填写时不得重复。",
+        help_text="全国投资项目在线审批监管平台赋予的 24 位代码，如 2015-410403-47-01-012345；可为空，填写时不得重复。",
     )
     name = models.CharField("项目名称", max_length=200)
     owner = models.CharField("建设单位", max_length=200, blank=True)
@@ -96,6 +97,9 @@ class Project(TimestampedModel):
             errors["street"] = "所在街道不在项目所在区县内。"
         if self.unit_id and self.district_id and self.unit.district_id != self.district_id:
             errors["unit"] = "责任单位不属于项目所在区县。"
+        code = (self.code or "").strip()
+        if code and (problem := project_code_problem(code)):
+            errors["code"] = problem
         if errors:
             raise ValidationError(errors)
 

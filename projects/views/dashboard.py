@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.views.generic import TemplateView
 
 from projects.choices import Level
+from projects.extensions import overview_panels
 from projects.freshness import cached_figure
 from projects.selectors.dashboard import leader_projects, overview
 from projects.selectors.empty_states import no_listings_text, office_admin_names
@@ -33,7 +34,11 @@ class OverviewView(LoginRequiredMixin, TemplateView):
         )
         # Outside the cached content: the print date changes with the day, not with the data.
         printing = print_heading(region=region, year=period.year, month=period.month, level=level)
-        return super().get_context_data(year=period.year, region=region, content=content, printing=printing, **kwargs)
+        # The panels other apps add (要素保障, 联审联批 …) keep their own caches (projects.extensions).
+        panels = overview_panels(self.request, year=period.year, month=period.month, level=level, region=region)
+        return super().get_context_data(
+            year=period.year, region=region, content=content, printing=printing, panels=panels, **kwargs
+        )
 
     def render_content(self, period, level, region):
         figures = overview(user=self.request.user, year=period.year, month=period.month, level=level, region=region)

@@ -158,10 +158,10 @@ def test_an_existing_project_is_matched_by_name_and_added_to_the_new_year():
 
 
 def test_matching_by_code_wins_over_name():
-    Project.objects.filter(name="恒宇·东城国际").update(code="2015-410403-47-01-001")
+    Project.objects.filter(name="恒宇·东城国际").update(code="2015-410403-47-01-000001")
     header = ["序号", "项目代码", "项目名称", "建设地点", "总投资（万元）", "年度计划投资（万元）", "类别"]
     upload = xlsx(
-        {"清单": [header, [1, "2015-410403-47-01-001", "恒宇东城国际（更名）", "建设路街道", 85000, 20000, "续建"]]}
+        {"清单": [header, [1, "2015-410403-47-01-000001", "恒宇东城国际（更名）", "建设路街道", 85000, 20000, "续建"]]}
     )
     row = read(upload).rows[0]
     assert row.project.name == "恒宇·东城国际"
@@ -238,7 +238,7 @@ def test_header_names_in_their_variants_and_spellings():
     row = [
         1,
         "变体表头项目",
-        "2017-0001",
+        "2017-410403-48-01-000001",
         "示例公司",
         "建设道路",
         "光华路街道",
@@ -253,7 +253,7 @@ def test_header_names_in_their_variants_and_spellings():
     plan = read(xlsx({"清单": [header, row]}))
     assert messages(plan) == []
     parsed = plan.rows[0]
-    assert parsed.values["code"] == "2017-0001" and parsed.values["owner"] == "示例公司"
+    assert parsed.values["code"] == "2017-410403-48-01-000001" and parsed.values["owner"] == "示例公司"
     assert (parsed.values["start_year"], parsed.values["end_year"]) == (2017, 2019)
     assert parsed.values["unit"].name == "区商务局" and parsed.leader.name == "王某"
 
@@ -732,8 +732,8 @@ def test_two_rows_resolving_to_one_existing_project_are_refused():
     Project.objects.create(name="道路改造工程（示例）", district=Region.objects.get(code="410403"))
     header = ["项目代码", "项目名称", "建设地点", "总投资（万元）", "年度计划投资（万元）", "类别"]
     rows = [
-        ["A-1", "道路改造工程（示例）", "北环路街道", 10, 1, "续建"],
-        ["A-2", "道路改造工程（示例）", "北环路街道", 10, 1, "续建"],
+        ["2015-410403-48-01-000101", "道路改造工程（示例）", "北环路街道", 10, 1, "续建"],
+        ["2015-410403-48-01-000102", "道路改造工程（示例）", "北环路街道", 10, 1, "续建"],
     ]
     plan = read(xlsx({"清单": [header, *rows]}))
     assert any("对应同一个已有项目" in m for m in messages(plan))
@@ -1254,14 +1254,14 @@ def test_a_city_list_puts_each_project_in_the_district_its_row_names(city_admin)
 
 def test_a_district_office_importing_another_districts_project_is_refused_on_those_rows(users):
     xinhua = Project.objects.get(name="新华区矿工路综合管廊（示例）")
-    Project.objects.filter(pk=xinhua.pk).update(code="2015-410402-XH-001")
+    Project.objects.filter(pk=xinhua.pk).update(code="2015-410402-48-01-000001")
     header = ["序号", "项目代码", "项目名称", "建设地点", "总投资（万元）", "2017年计划投资（万元）", "类别"]
     upload = xlsx(
         {
             "清单": [
                 header,
                 [1, "", "越界项目", "新华区中兴路街道", 100, 10, "续建"],
-                [2, "2015-410402-XH-001", "新华区矿工路综合管廊（示例）", "北环路街道", 100, 10, "续建"],
+                [2, "2015-410402-48-01-000001", "新华区矿工路综合管廊（示例）", "北环路街道", 100, 10, "续建"],
                 [3, "", "新华区中兴路片区棚户区改造（示例）", "中兴路街道", 100, 10, "续建"],
                 [4, "", "本区正常项目", "北环路街道", 100, 10, "续建"],
             ]
@@ -1273,7 +1273,7 @@ def test_a_district_office_importing_another_districts_project_is_refused_on_tho
     assert record.status == "refused" and record.region.code == "410403"
     assert messages(plan) == [
         "「清单」第2行「建设地点」：「新华区」不在本项目办管理范围内：卫东区项目办只能导入卫东区的项目。",
-        "「清单」第3行「项目代码」：项目代码「2015-410402-XH-001」已被本项目办管理范围以外的项目使用，不能导入。",
+        "「清单」第3行「项目代码」：项目代码「2015-410402-48-01-000001」已被本项目办管理范围以外的项目使用，不能导入。",
         "「清单」第4行「建设地点」：未知街道「中兴路街道」。已知街道：东安路街道、五一路街道、东工人镇街道、优越路街道、"
         "建设路街道、东环路街道、光华路街道、鸿鹰街道、北环路街道、东高皇街道、蒲城街道、申楼街道、皇台街道。",
     ]
@@ -1368,17 +1368,17 @@ def test_leaders_are_matched_within_the_rows_district():
 
 
 def test_a_row_naming_two_districts_or_a_code_of_another_districts_project_is_refused_for_the_city():
-    Project.objects.filter(name="湛河生态廊道二期（示例）").update(code="2015-410411-ZH-002")
+    Project.objects.filter(name="湛河生态廊道二期（示例）").update(code="2015-410411-48-01-000002")
     header = ["项目代码", "项目名称", "建设地点", "总投资（万元）", "年度计划投资（万元）", "类别"]
     rows = [
         ["", "两区项目", "卫东区、新华区", 10, 1, "续建"],
-        ["2015-410411-ZH-002", "错区代码项目", "卫东区北环路街道", 10, 1, "续建"],
-        ["2015-410411-ZH-002", "湛河生态廊道二期（示例）", "湛河区九龙山街道", 10, 1, "续建"],
+        ["2015-410411-48-01-000002", "错区代码项目", "卫东区北环路街道", 10, 1, "续建"],
+        ["2015-410411-48-01-000002", "湛河生态廊道二期（示例）", "湛河区九龙山街道", 10, 1, "续建"],
     ]
     plan = read(xlsx({"清单": [header, *rows]}), region="410400")
     assert messages(plan) == [
         "「清单」第2行「建设地点」：「卫东区、新华区」涉及多个县区（卫东区、新华区），请只填一个所在县区。",
-        "「清单」第3行「项目代码」：项目代码「2015-410411-ZH-002」是湛河区的项目，与本行所在县区「卫东区」不符。",
+        "「清单」第3行「项目代码」：项目代码「2015-410411-48-01-000002」是湛河区的项目，与本行所在县区「卫东区」不符。",
         "「清单」第4行「项目代码」：与「清单」第3行是同一个项目，请删除重复的一行。",
     ]
 

@@ -1,0 +1,54 @@
+"""The divisions a project code may name from the first day: Henan province, its cities and the
+districts and counties of 平顶山市 (GB/T 2260). Offices add others in the admin (项目代码行政区划)."""
+
+from django.db import migrations
+
+DIVISIONS = [
+    ("410000", "河南省"),
+    ("410100", "郑州市"),
+    ("410200", "开封市"),
+    ("410300", "洛阳市"),
+    ("410400", "平顶山市"),
+    ("410402", "新华区"),
+    ("410403", "卫东区"),
+    ("410404", "石龙区"),
+    ("410411", "湛河区"),
+    ("410421", "宝丰县"),
+    ("410422", "叶县"),
+    ("410423", "鲁山县"),
+    ("410425", "郏县"),
+    ("410471", "平顶山高新技术产业开发区"),
+    ("410472", "平顶山市城乡一体化示范区"),
+    ("410481", "舞钢市"),
+    ("410482", "汝州市"),
+    ("410500", "安阳市"),
+    ("410600", "鹤壁市"),
+    ("410700", "新乡市"),
+    ("410800", "焦作市"),
+    ("410900", "濮阳市"),
+    ("411000", "许昌市"),
+    ("411100", "漯河市"),
+    ("411200", "三门峡市"),
+    ("411300", "南阳市"),
+    ("411400", "商丘市"),
+    ("411500", "信阳市"),
+    ("411600", "周口市"),
+    ("411700", "驻马店市"),
+    ("419001", "济源市"),
+]
+
+
+def seed(apps, schema_editor):
+    Division = apps.get_model("projects", "Division")
+    for code, name in DIVISIONS:
+        Division.objects.get_or_create(code=code, defaults={"name": name})
+
+
+def unseed(apps, schema_editor):
+    apps.get_model("projects", "Division").objects.filter(code__in=[code for code, _ in DIVISIONS]).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("projects", "0014_calendar_division")]
+
+    operations = [migrations.RunPython(seed, unseed)]
