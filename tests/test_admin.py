@@ -65,6 +65,18 @@ def office_bulletin(demo):
     return bulletin_issue(by=User.objects.get(username="admin"), year=2015, month=9, level="city")
 
 
+@pytest.fixture
+def office_calendar_day(demo):
+    """A holiday of a year the calendar package has no data for (the demo's 2015 needs none)."""
+    from datetime import date
+
+    from projects.models import CalendarDay, DayKind
+
+    return CalendarDay.objects.get_or_create(day=date(2030, 1, 1), defaults={"kind": DayKind.HOLIDAY, "name": "元旦"})[
+        0
+    ]
+
+
 def first_in_scope(model, user):
     """The first row of ``model`` the user's admin screen shows."""
     request = RequestFactory().get("/")
@@ -102,6 +114,12 @@ NOT_ADDED_IN_ADMIN = {
     "projects.ProblemStep",
     "projects.ImportRecord",
     "bulletins.Bulletin",
+    # approvals: kept on the application's pages (approvals.services), read here
+    "approvals.ApprovalItem",
+    "approvals.StatisticsRegistration",
+    "approvals.StatisticsFigure",
+    "approvals.LandSupply",
+    "approvals.Funding",
 }
 
 
@@ -117,7 +135,7 @@ def test_add_page_answers(visitor_client, visitor, model):
 
 @pytest.mark.parametrize("visitor", VISITORS, indirect=True)
 @pytest.mark.parametrize("model", OURS, ids=lambda m: m._meta.label)
-def test_change_page_answers(visitor_client, visitor, model, office_import, office_bulletin):
+def test_change_page_answers(visitor_client, visitor, model, office_import, office_bulletin, office_calendar_day):
     obj = first_in_scope(model, visitor)
     response = visitor_client.get(url(model, "change", obj.pk))
     assert response.status_code == 200
@@ -154,7 +172,7 @@ def test_every_history_screen_is_the_audited_one():
                                   "{pk}/history/99999999999999999999/", "99999999999999999999/history/"])  # fmt: skip
 @pytest.mark.parametrize("model", AUDITED, ids=lambda m: m._meta.label)
 def test_history_screens_answer_404_for_ids_that_name_nothing(
-    admin_client_demo, admin_user, model, path, office_import, office_bulletin
+    admin_client_demo, admin_user, model, path, office_import, office_bulletin, office_calendar_day
 ):
     # A row that does not exist answers as one outside the office does: 404 (never the admin's
     # own redirect with a message, which would tell the two apart).
@@ -166,7 +184,7 @@ def test_history_screens_answer_404_for_ids_that_name_nothing(
 
 @pytest.mark.parametrize("model", AUDITED, ids=lambda m: m._meta.label)
 def test_history_screen_of_every_audited_model_answers(
-    admin_client_demo, admin_user, model, office_import, office_bulletin
+    admin_client_demo, admin_user, model, office_import, office_bulletin, office_calendar_day
 ):
     """Models without a version history (problem steps, imports) show the admin's own change log."""
     obj = first_in_scope(model, admin_user)
