@@ -107,9 +107,11 @@ def node_items(user, *, year, region=None, level=None, street=None):
     listed = Listing.objects.filter(year=year)
     if level:
         listed = listed.filter(level=level)
-    items = ApprovalItem.objects.visible_to(user).filter(
-        node_projects(user, region, "project__"), project_id__in=listed.values("project_id")
-    )
+    items = ApprovalItem.objects.visible_to(user).filter(project_id__in=listed.values("project_id"))
+    if region is not None:
+        # scoping.node_projects; without a node, visible_to alone (node_projects would drop the items
+        # a department's staff keep on other streets' projects).
+        items = items.filter(node_projects(user, region, "project__"))
     if street is not None:
         items = items.filter(project__street=street)
     return items
