@@ -43,6 +43,11 @@ def calendar_notice(year):
     return ""
 
 
+def page_place(user, region):
+    """The node and the part of it a page holds, as its title says: "卫东区", "卫东区北环路街道"."""
+    return f"{region.name if region is not None else ''}{scope_description(user)}"
+
+
 def _query(request, *drop):
     query = request.GET.copy()
     for name in ("page", *drop):
@@ -70,7 +75,7 @@ class BoardMixin:
         return self.filtered
 
     def place(self):
-        return f"{self.region.name if self.region is not None else ''}{scope_description(self.request.user)}"
+        return page_place(self.request.user, self.region)
 
 
 class ApprovalBoardView(LoginRequiredMixin, BoardMixin, ForgivingPaginationMixin, ListView):
@@ -125,25 +130,24 @@ class ApprovalExportView(LoginRequiredMixin, BoardMixin, View):
         return download(file, f"{title}.xlsx")
 
 
-class DepartmentListView(LoginRequiredMixin, BoardMixin, View):
+class DepartmentListView(LoginRequiredMixin, View):
     """The departments ranked by red items, then yellow, with the period's counted, done and rate."""
 
     def get(self, request):
-        self.period = figures_period_from(request)
-        self.region = region_from(request)
+        year, month = figures_period_from(request)
+        region = region_from(request)
         today = clock.today()
-        year, month = self.period
-        items = node_items(request.user, year=year, region=self.region)
+        items = node_items(request.user, year=year, region=region)
         rows = rate_by_department(items, year=year, month=month, today=today)
         context = {
             "rows": rows,
             "total": rate_total(items, year=year, month=month, today=today),
             "year": year,
             "month": month,
-            "region": self.region,
-            "place": self.place(),
+            "region": region,
+            "place": page_place(request.user, region),
             "notice": calendar_notice(year),
-            "period_query": f"year={year}&month={month}" + (f"&region={self.region.code}" if self.region else ""),
+            "period_query": f"year={year}&month={month}" + (f"&region={region.code}" if region else ""),
         }
         return render(request, "approvals/department_list.html", context)
 

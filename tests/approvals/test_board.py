@@ -211,3 +211,19 @@ def test_the_boards_queries_do_not_grow_with_the_projects(items, client_for, dja
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(BOARD, {"year": 2015})
     assert ApprovalItem.objects.count() == 10
+
+
+@pytest.mark.parametrize("role", ["admin", "staff_a", "staff_b", "leader", "other_leader", "anonymous"])
+@pytest.mark.parametrize("name", ["approvals:board", "approvals:department_list", "approvals:export"])
+def test_every_signed_in_role_reads_its_own_part(items, client_for, role, name):
+    response = client_for(role).get(reverse(name), {"year": 2015, "month": 9})
+    if role == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == 200
+
+
+def test_a_region_outside_the_users_node_answers_404(items, client_for):
+    other = Region.objects.filter(kind="district").exclude(code="410403").first()
+    for name in ("approvals:board", "approvals:department_list", "approvals:export"):
+        assert client_for("admin").get(reverse(name), {"region": other.code}).status_code == 404
