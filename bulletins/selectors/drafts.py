@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 
+from approvals.selectors.figures import node_items, rate_by_department, rate_total
 from projects.choices import Category, Level, ProblemStatus, ProjectStatus
 from projects.models import Listing, Problem, overdue_condition
 from projects.scoping import node_projects
@@ -21,6 +22,8 @@ from projects.selectors.figures import investment_summary, with_figures
 from projects.selectors.problems import problem_figures
 
 PLACES, LAGGING = "三、各街道、各责任单位", "四、滞后项目"
+APPROVALS, NEXT = "六、前期手续", "七、下步工作"  # 下步工作 is 六 when there is no 前期手续 section
+NO_APPROVALS = "本期无前期手续事项。"
 TOP = 3  # how many streets and units the prose names at each end of the ranking
 HUNDREDTH = Decimal("0.01")
 
@@ -267,6 +270,49 @@ def _problems(o, problems, month):
     return Section("problems", "五、问题解决", [text], [table])
 
 
+def approval_figures(*, user, year, month, level, region, street):
+    """The 联审联批 figures of the bulletin's node, level and street (approvals.selectors.figures,
+    the board's and the overview panel's rule): None when its projects have no approval items."""
+    items = node_items(user, year=year, region=region, level=level, street=street)
+    if not items.exists():
+        return None
+    total = rate_total(items, year=year, month=month)
+    departments = rate_by_department(items, year=year, month=month)
+    return {
+        "counted": total.counted,
+        "done": total.done,
+        "percent": None if total.percent is None else str(total.percent),
+        "red": total.red,
+        "yellow": total.yellow,
+        "red_by_department": [[row.label, row.red] for row in departments if row.red],
+        "by_department": [
+            [row.label, row.counted, row.done, None if row.percent is None else str(row.percent), row.red]
+            for row in departments
+        ],
+    }
+
+
+def _approvals(figures):
+    """六、前期手续: "联审联批事项N项，已办结M项，完成率X%；超期未办结K项（部门A k1项、…）。" """
+    if not figures["counted"] and not figures["red"]:
+        return Section("approvals", APPROVALS, [NO_APPROVALS])
+    rate = "—" if figures["percent"] is None else f"{figures['percent']}%"
+    text = f"联审联批事项{figures['counted']}项，已办结{figures['done']}项，完成率{rate}"
+    if figures["red"]:
+        named = "、".join(f"{name}{count}项" for name, count in figures["red_by_department"])
+        text += f"；超期未办结{figures['red']}项（{named}）。"
+    else:
+        text += "；无超期未办结事项。"
+    table = Table(
+        ["办理部门", "应办结", "已办结", "完成率", "超期未办结"],
+        [
+            [name, str(counted), str(done), "—" if percent is None else f"{percent}%", str(red)]
+            for name, counted, done, percent, red in figures["by_department"]
+        ],
+    )
+    return Section("approvals", APPROVALS, [text], [table])
+
+
 def bulletin_draft(*, user, year, month, level=Level.CITY, region=None, street=None):
     """The bulletin of ``region`` (the user's own node by default; the caller has checked the user
     may read it) for ``year``, months 1..``month``, ``level``'s list, optionally one ``street``.
@@ -305,7 +351,12 @@ def bulletin_draft(*, user, year, month, level=Level.CITY, region=None, street=N
             else Section("lagging", "四、滞后项目", [f"{year}年尚未填报，暂不判断预警。"]),
             _problems(o, problems, month),
         ]
-    sections.append(Section("next", "六、下步工作", [], editable=True))
+    # 前期手续 only when the node's projects have approval items at all (an issued bulletin keeps it
+    # in its content and figures, like every other figure).
+    approvals = approval_figures(user=user, year=year, month=month, level=level, region=region, street=street)
+    if approvals is not None:
+        sections.append(_approvals(approvals))
+    sections.append(Section("next", NEXT if approvals is not None else "六、下步工作", [], editable=True))
     s = o.summary
     points = (Decimal(s.percent) - Decimal(s.schedule)).quantize(HUNDREDTH) if s.percent is not None else None
     figures = {
@@ -324,6 +375,8 @@ def bulletin_draft(*, user, year, month, level=Level.CITY, region=None, street=N
         "completion_rate": _rate(o.completion_rate),
         "problems": dict(o.problems),
     }
+    if approvals is not None:
+        figures["approvals"] = approvals
     title = f"{place}{year}年1-{month}月{level_label}项目建设进展情况通报"
     return BulletinDraft(year, month, level, level_label, place, title, sections, figures)
 
