@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from approvals.choices import FundingSource
@@ -13,7 +13,7 @@ from approvals.models import Funding, LandSupply, StatisticsFigure, StatisticsRe
 from projects.choices import Level
 from projects.models import Listing
 from projects.scoping import node_projects
-from projects.selectors.figures import AMOUNT_FIELD, HUNDREDTH, ZERO, percent_of, with_cumulative
+from projects.selectors.figures import AMOUNT_FIELD, HUNDREDTH, ZERO, counted_reports, percent_of, with_cumulative
 
 # When a project is on more than one list in a year, its reported figures are read from the
 # highest one (the province's, then the city's, then the district's).
@@ -88,7 +88,7 @@ class GapRow:
     year: int
     month: int
     statistics: Decimal
-    reported: Decimal | None  # None: the project is on no list that year
+    reported: Decimal | None  # None: on no list that year, or no counted report of that month or later yet
 
     @property
     def gap(self):
@@ -114,11 +114,25 @@ def reported_cumulative(month, *, project="project_id", year="year"):
     return Subquery(with_cumulative(listing, month=month).values("cumulative")[:1], output_field=AMOUNT_FIELD)
 
 
+def latest_counted_month(*, project="project_id", year="year"):
+    """A subquery: the latest month of the year the project has a counted report for (None: none)."""
+    reports = counted_reports().filter(listing__project=OuterRef(project), listing__year=OuterRef(year))
+    latest = reports.order_by().values("listing__project").annotate(latest=Max("month")).values("latest")[:1]
+    return Subquery(latest, output_field=IntegerField())
+
+
 def with_reported(figures):
-    """StatisticsFigure rows annotated with ``reported``: the reported cumulative of their month."""
+    """StatisticsFigure rows annotated with ``reported``: the reported cumulative of their month, and
+    ``reported_through``: the latest month reported (a later month's cumulative is not yet known)."""
     return figures.annotate(
-        reported=Case(*(When(month=month, then=reported_cumulative(month)) for month in range(1, 13)), default=None)
+        reported=Case(*(When(month=month, then=reported_cumulative(month)) for month in range(1, 13)), default=None),
+        reported_through=latest_counted_month(),
     )
+
+
+def _known(row):
+    """The reported cumulative of a figure's month, once the project has reported that far."""
+    return row.reported if row.reported_through is not None and row.reported_through >= row.month else None
 
 
 def project_resources(*, project):
@@ -143,7 +157,7 @@ def project_resources(*, project):
             )
         )
     gaps = [
-        GapRow(year=row.year, month=row.month, statistics=row.cumulative, reported=row.reported)
+        GapRow(year=row.year, month=row.month, statistics=row.cumulative, reported=_known(row))
         for row in with_reported(StatisticsFigure.objects.filter(project=project)).order_by("-year", "month")
     ]
     return ProjectResources(
@@ -154,13 +168,16 @@ def project_resources(*, project):
 
 
 def reported_by_month(*, project, year):
-    """{month: reported cumulative} of the project's listing of ``year`` (one query; {} when it is
-    on no list that year): shown beside the statistics inputs."""
+    """{month: reported cumulative} of the project's listing of ``year``, for the months it has
+    reported so far (one query; {} when it is on no list that year): shown beside the statistics
+    inputs."""
     listing = Listing.objects.filter(project=project, year=year).order_by(LEVEL_RANK, "pk")
-    row = listing.values(*(f"cumulative_row__month_{month}" for month in range(1, 13))).first()
-    if row is None:
+    columns = [f"cumulative_row__month_{month}" for month in range(1, 13)]
+    row = listing.annotate(reported_through=latest_counted_month(project="project_id", year="year"))
+    row = row.values("reported_through", *columns).first()
+    if row is None or row["reported_through"] is None:
         return {}
-    return {month: row[f"cumulative_row__month_{month}"] or ZERO for month in range(1, 13)}
+    return {month: row[columns[month - 1]] or ZERO for month in range(1, row["reported_through"] + 1)}
 
 
 @dataclass

@@ -7,7 +7,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.views.generic import TemplateView
 
 from approvals.choices import FundingSource
@@ -48,10 +47,6 @@ class ProjectYearMixin(LoginRequiredMixin):
             raise PermissionDenied(self.refusal)
         return self.save(request)
 
-    def page_url(self):
-        url = reverse(self.url_name, args=[self.project.pk])
-        return f"{url}?year={self.year}" if self.year else url
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             project=self.project, year=self.year, years=self.years, may_edit=self.may_edit, **kwargs
@@ -63,7 +58,6 @@ class ResourcesEditView(ProjectYearMixin, TemplateView):
     project but not keep it (leaders); a POST from them is refused (403)."""
 
     template_name = "approvals/resources_form.html"
-    url_name = "approvals:resources_edit"
     refusal = "您不能填报该项目的要素保障。"
 
     @property
@@ -141,7 +135,6 @@ class StatisticsEditView(ProjectYearMixin, TemplateView):
     (the figure comes from the statistics bureau). Read-only for everyone else who may see the project."""
 
     template_name = "approvals/statistics_form.html"
-    url_name = "approvals:statistics_edit"
     refusal = "只有项目办管理员可以填写入统情况。"
 
     @property

@@ -194,17 +194,20 @@ def test_the_gap_is_the_statistics_figure_less_the_demos_reported_cumulative(use
     to_june = submitted.filter(month__lte=6).aggregate(total=Sum("investment"))["total"]
     to_september = submitted.filter(month__lte=9).aggregate(total=Sum("investment"))["total"]
     assert to_september > to_june > 0
-    save(users["admin"], p, figures={6: Decimal("6000"), 9: Decimal("15000")})
+    assert not submitted.filter(month__gte=10).exists()  # the demo stands in October 2015
+    save(users["admin"], p, figures={6: Decimal("6000"), 9: Decimal("15000"), 10: Decimal("15500")})
 
     gaps = {g.month: (g.statistics, g.reported, g.gap) for g in project_resources(project=p).gaps}
     assert gaps == {
         6: (Decimal("6000"), to_june, Decimal("6000") - to_june),
         9: (Decimal("15000"), to_september, Decimal("15000") - to_september),
+        10: (Decimal("15500"), None, None),  # October is not reported yet: no gap to show
     }
     page = client_for("staff_a").get(p.get_absolute_url()).content.decode()
-    assert "统计口径与调度口径" in page
+    assert "统计口径与调度口径" in page and "尚未报送" in page
     assert f"{to_september:,.2f}" in page and f"{Decimal('15000') - to_september:,.2f}" in page
     assert "已入统（2015-03-15）" in page
     # The statistics page shows the reported cumulative beside each month's input.
     form = client_for("admin").get(url(p, 2015)).context["form"]
     assert form.fields["month_9"].reported == to_september
+    assert form.fields["month_10"].reported is None
