@@ -101,7 +101,7 @@ class ResourcesEditView(ProjectYearMixin, TemplateView):
             return redirect(self.project.get_absolute_url())
         form = self.make_form(request.POST)
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+            return self.render_to_response(self.get_context_data(form=form))
         try:
             warnings = resources_save(
                 user=request.user,
@@ -116,7 +116,7 @@ class ResourcesEditView(ProjectYearMixin, TemplateView):
                 form.add_errors({key: "；".join(value) for key, value in error.message_dict.items()})
             else:
                 form.head.add_error(None, error.messages)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+            return self.render_to_response(self.get_context_data(form=form))
         except StaleEdit as stale:
             data = request.POST.copy()
             data["version"] = stale.version  # saving again now deliberately replaces theirs
@@ -164,7 +164,7 @@ class StatisticsEditView(ProjectYearMixin, TemplateView):
     def save(self, request):
         form = self.make_form(request.POST)
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+            return self.render_to_response(self.get_context_data(form=form))
         figures = form.figures() if self.year else {}
         try:
             statistics_save(
@@ -178,7 +178,7 @@ class StatisticsEditView(ProjectYearMixin, TemplateView):
             )
         except ValidationError as error:
             add_service_errors(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+            return self.render_to_response(self.get_context_data(form=form))
         except StaleEdit as stale:
             data = request.POST.copy()
             data["version"] = stale.version
