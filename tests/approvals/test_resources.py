@@ -416,3 +416,34 @@ def test_the_panel_is_empty_for_a_node_without_resources(users):
     StatisticsRegistration.objects.create(project=project(HENGYU), registered=True, registered_on=date(2015, 2, 1))
     assert 'id="resources-panel"' in panel(users["admin"])
     assert panel(users["admin"], level="province") == ""
+
+
+# ---- every word a person reads is Chinese -------------------------------------------------------
+
+
+def test_the_pages_speak_chinese_filled_refused_and_read_only(users, client_for):
+    from tests.test_language import data_words, english_in
+
+    p, followed = project(ZHENGSHUN), project(HENGYU)
+    save(users["admin"], p, land=LandInput(needed=Decimal("5")), special_bond=FundingInput(planned=Decimal("9")))
+    save(users["admin"], followed, fiscal=FundingInput(planned=Decimal("1")))
+    StatisticsRegistration.objects.create(project=p, registered=True, registered_on=date(2015, 3, 1))
+    p.statistics_figures.create(year=2015, month=9, cumulative=Decimal("15000"))
+    bad = form_data(p, fiscal=("-1", "x", "2015-02-30", ""))
+    stale = {**form_data(p), "version": "old"}
+    stats = reverse("approvals:statistics_edit", args=[p.pk])
+    pages = [
+        client_for("admin").get(url(p, 2015)),
+        client_for("admin").post(url(p, 2015), bad),
+        client_for("admin").post(url(p, 2015), stale),
+        client_for("leader").get(url(followed, 2015)),
+        client_for("admin").get(stats),
+        client_for("admin").post(stats, {"version": "old", "registered_on": "2015-01-01", "month_3": "-2"}),
+        client_for("staff_a").get(stats),
+        client_for("staff_a").get(p.get_absolute_url()),
+        client_for("admin").get(reverse("projects:overview") + "?year=2015&month=9&level=city"),
+    ]
+    words = data_words()
+    for response in pages:
+        assert response.status_code in (200, 409)
+        assert english_in(response.content.decode(), words) == [], response.wsgi_request.path
