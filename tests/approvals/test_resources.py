@@ -129,6 +129,12 @@ def test_a_row_cleared_to_zeros_is_removed_and_a_row_with_a_note_kept(users):
         bank_loan=FundingInput(planned=Decimal("0"), secured=Decimal("0")),
     )
     assert not LandSupply.objects.filter(project=p).exists()
+    removed = LandSupply.history.filter(project_id=p.pk).latest()
+    assert (removed.history_type, removed.history_user, removed.history_change_reason) == (
+        "-",
+        users["admin"],
+        "2015年要素保障",
+    )
     assert list(Funding.objects.filter(project=p).values_list("source", "planned", "notes")) == [
         ("fiscal", Decimal("0.00"), "待财政局下达")
     ]
