@@ -92,7 +92,9 @@ class ItemProgressForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="不需办理的事项请写明原因。",
     )
-    updated_at = forms.CharField(widget=forms.HiddenInput)
+    updated_at = forms.CharField(
+        widget=forms.HiddenInput, error_messages={"required": "表单已失效，请刷新页面后重新填写。"}
+    )
 
     service_fields = ("status", "planned_date", "submitted_date", "approved_date", "document_number", "notes")
 

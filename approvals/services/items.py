@@ -223,18 +223,25 @@ def item_update(
     return stored
 
 
-def _conflict_message(user, stored):
-    """Who changed the item last and when, from its history (the name only where the user may read
-    it: scoping.known_people)."""
-    last = stored.history.order_by("-history_date", "-history_id").first()
-    who = "其他用户"
-    if last is not None and last.history_user_id:
+def item_last_change(user, item):
+    """(when, who) of ``item``'s latest change, from its history; ``who`` is the person's name where
+    the user may read it (scoping.known_people), else 其他用户, or "" when no one is recorded."""
+    last = item.history.order_by("-history_date", "-history_id").first()
+    if last is None:
+        return None, ""
+    who = ""
+    if last.history_user_id:
         person = get_user_model().objects.filter(known_people(user), pk=last.history_user_id).first()
-        if person is not None:
-            who = person.get_full_name() or person.username
+        who = (person.get_full_name() or person.username) if person is not None else "其他用户"
+    return timezone.localtime(last.history_date), who
+
+
+def _conflict_message(user, stored):
+    """Who changed the item last and when, for the user whose save came too late."""
+    _, who = item_last_change(user, stored)
     when = timezone.localtime(stored.updated_at)
     return (
-        f"该事项已于 {when:%Y-%m-%d %H:%M} 被{who}修改，您的修改未保存。"
+        f"该事项已于 {when:%Y-%m-%d %H:%M} 被{who or '其他用户'}修改，您的修改未保存。"
         "下方保留了您填写的内容，请对照最新内容核对后重新提交（如有附件请重新选择）。"
     )
 

@@ -23,6 +23,7 @@ from approvals.services.items import (
     item_add,
     item_delete,
     item_keepable,
+    item_last_change,
     item_update,
     items_manageable,
     template_apply,
@@ -38,14 +39,17 @@ def _items(user, project):
     return ApprovalItem.objects.visible_to(user).filter(project=project).select_related("department")
 
 
+def _sees_project(user, project):
+    """Whether the project's own page opens for the user (a department's staff may read only its items)."""
+    return Project.objects.visible_to(user).filter(pk=project.pk).exists()
+
+
 def _project_or_404(user, pk):
     """A project whose items the user may read: one they see, or one with an item of their
     department's (scoping.unit_rows); 404 for any other."""
     project = get_object_or_404(Project.objects.select_related("district", "street"), pk=pk)
-    if not (
-        Project.objects.visible_to(user).filter(pk=pk).exists()
-        or ApprovalItem.objects.visible_to(user).filter(project=project).exists()
-    ):
+    project.sees_project = _sees_project(user, project)
+    if not (project.sees_project or ApprovalItem.objects.visible_to(user).filter(project=project).exists()):
         raise Http404("没有这个项目，或不在您的负责范围内。")
     return project
 
@@ -68,6 +72,7 @@ def _render_project_items(request, project, *, add_form=None, apply_form=None, s
     templates = _templates(user, project) if manages else ApprovalTemplate.objects.none()
     context = {
         "project": project,
+        "sees_project": project.sees_project,
         "items": items,
         "done": sum(1 for item in items if item.status == ItemStatus.DONE),
         "needed": sum(1 for item in items if item.status != ItemStatus.NOT_NEEDED),
@@ -148,13 +153,17 @@ class ItemEditView(LoginRequiredMixin, View):
     def render(self, request, item, form, status=200):
         today = clock.today()
         (item,) = items_with_lights([item], today)
-        last = item.history.select_related("history_user").order_by("-history_date", "-history_id").first()
-        return render(
-            request,
-            self.template_name,
-            {"item": item, "project": item.project, "form": form, "last_change": last, "today": today},
-            status=status,
-        )
+        changed_at, changed_by = item_last_change(request.user, item)
+        context = {
+            "item": item,
+            "project": item.project,
+            "sees_project": _sees_project(request.user, item.project),
+            "form": form,
+            "changed_at": changed_at,
+            "changed_by": changed_by,
+            "today": today,
+        }
+        return render(request, self.template_name, context, status=status)
 
     def get(self, request, pk):
         item = self.item(request, pk)

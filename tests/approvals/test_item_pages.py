@@ -111,6 +111,7 @@ def test_a_department_user_reads_and_updates_its_own_items_only(client_for, dept
     client.force_login(dept_user)
     page = client.get(reverse("approvals:project_items", args=[project_a.pk])).content.decode()
     assert "用地预审与选址意见" in page and "立项备案" not in page
+    assert project_a.get_absolute_url() not in page  # the project's own page is not theirs to open
     assert client.get(reverse("approvals:item_edit", args=[other.pk])).status_code == 404
     assert client.post(reverse("approvals:item_edit", args=[other.pk]), progress(other)).status_code == 404
     assert client.post(reverse("approvals:item_edit", args=[own.pk]), progress(own)).status_code == 302
@@ -290,3 +291,15 @@ def test_the_cards_queries_do_not_grow_with_its_items(users, project_a):  # noqa
     for number in range(8):
         make_item(project_a, f"事项{number}", "区住房和城乡建设局", planned_date=date(2015, 11, number + 1))
     assert queries() == few
+
+
+@pytest.mark.parametrize("token", ["", "昨天", "2015-10-20T10:00:00"])  # missing, not a time, no time zone
+def test_a_form_without_a_valid_state_token_is_refused_with_a_message(client_for, item_a, token):
+    response = client_for("staff_a").post(
+        reverse("approvals:item_edit", args=[item_a.pk]), progress(item_a, updated_at=token)
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "表单已失效，请刷新页面后重新填写。" in page
+    item_a.refresh_from_db()
+    assert item_a.status == ItemStatus.NOT_STARTED
