@@ -81,6 +81,8 @@ def _item_errors(item, *, today):
         errors["department"] = "办理部门须为项目所在区县的责任单位。"
     if item.time_limit_days is not None and not 0 <= item.time_limit_days <= MAX_TIME_LIMIT:
         errors["time_limit_days"] = f"法定时限应在 0 到 {MAX_TIME_LIMIT} 个工作日之间。"
+    if not 0 <= item.sort_order <= SORT_ORDER_MAX:
+        errors["sort_order"] = f"顺序应在 0 到 {SORT_ORDER_MAX} 之间。"
     status = item.status
     if status not in ItemStatus.values:
         errors["status"] = "没有这个办理状态。"

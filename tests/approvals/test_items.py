@@ -251,6 +251,8 @@ RULES = [
      "approved_date", "填写了办结日期的事项，办理状态应为「已办结」。"),
     ({"name": "施工许可"}, "name", "该项目已有名为「施工许可」的事项。"),
     ({"name": " "}, "name", "请填写事项名称。"),
+    ({"time_limit_days": 366}, "time_limit_days", "法定时限应在 0 到 365 个工作日之间。"),
+    ({"sort_order": -1}, "sort_order", "顺序应在 0 到 32767 之间。"),
 ]  # fmt: skip
 
 
