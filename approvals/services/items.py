@@ -212,6 +212,9 @@ def item_update(
             ]
             if admin_changes and not items_manageable(user, stored.project):
                 raise PermissionDenied("只有项目办管理员可以修改事项名称、办理部门、法定时限和顺序。")
+            if "name" in admin_changes:
+                # A new name is checked against the project's others under the lock adding takes.
+                Project.objects.select_for_update().filter(pk=stored.project_id).get()
             for field, value in values.items():
                 setattr(stored, field, "" if value is None and field in ("document_number", "notes") else value)
             _check(stored)
