@@ -10,15 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
 
 from approvals.choices import OPEN_STATUSES, ItemLight, ItemStatus
 from approvals.models import ApprovalItem
+from approvals.selectors.lights import yellow_horizon
 from projects import clock
 from projects.models import Listing
 from projects.scoping import node_projects
-from projects.workdays import workdays_after
 
 TENTH = Decimal("0.1")
 # A light's rank: the worst light of a set of items is the highest rank.
@@ -28,9 +27,10 @@ RANK_LIGHT = {rank: light for light, rank in LIGHT_RANK.items()}
 
 def light_bounds(today=None):
     """(today, last yellow day): an open item due before today is red, due from today up to the day
-    KP_APPROVAL_YELLOW_WORKDAYS working days after today yellow, later green."""
+    KP_APPROVAL_YELLOW_WORKDAYS working days after today yellow, later green — the rule
+    approvals.selectors.lights.item_light states for one item, here for SQL."""
     today = today or clock.today()
-    return today, workdays_after(today, settings.KP_APPROVAL_YELLOW_WORKDAYS)
+    return today, yellow_horizon(today)
 
 
 def light_case(today=None):

@@ -150,3 +150,23 @@ def test_node_items_follow_the_year_level_and_scope(demo, settings, users):
         "己 九月到期十月办结",
     }
     assert node_items(users["leader"], year=2015, region=district).count() == 0
+
+
+def test_the_sql_light_and_the_one_item_light_are_one_rule(demo):
+    """Every page reads the same light: the board's SQL annotation and the item pages' function
+    agree on every status around each boundary, across the 2015 National Day week."""
+    from itertools import product
+
+    from approvals.selectors.lights import item_light
+
+    today = date(2015, 9, 29)
+    due_dates = [None, *(date(2015, 9, day) for day in (27, 28, 29, 30)), *(date(2015, 10, d) for d in range(1, 13))]
+    for number, (status, due) in enumerate(product(ItemStatus.values, due_dates)):
+        done = {"approved_date": date(2015, 9, 1)} if status == ItemStatus.DONE else {}
+        item(SHANGXU, f"一致性{number}", due=due, status=status, **done)
+    rows = with_light(ApprovalItem.objects.filter(name__startswith="一致性"), today)
+    checked = 0
+    for row in rows:
+        assert row.light == item_light(status=row.status, due_date=row.due_date, today=today), row.name
+        checked += 1
+    assert checked == len(ItemStatus.values) * len(due_dates)
