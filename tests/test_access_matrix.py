@@ -116,6 +116,86 @@ def bulletin_numbers(o):
     return list(Bulletin.objects.order_by("pk").values_list("region__code", "year", "number"))
 
 
+# --- approvals (前期手续、要素保障) -------------------------------------------------------------------
+
+
+def matrix_item(project, *, with_file=False):
+    """An approval item of ``project`` owned by a district department, created on first use."""
+    from django.core.files.base import ContentFile
+
+    from approvals.models import ApprovalItem
+    from projects.models import Unit
+
+    department = Unit.objects.filter(district=project.district, kind="department").order_by("pk").first()
+    item, created = ApprovalItem.objects.get_or_create(
+        project=project,
+        name="矩阵测试事项",
+        defaults={"department": department, "planned_date": date(2015, 12, 1)},
+    )
+    if with_file and not item.attachment:
+        item.attachment_extension, item.attachment_name = "pdf", "批复.pdf"
+        item.attachment.save("batch", ContentFile(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"), save=True)
+    return item
+
+
+def matrix_template(project):
+    """A template of the project's district with one item the project does not have yet."""
+    from approvals.models import ApprovalTemplate, TemplateItem
+
+    template, _ = ApprovalTemplate.objects.get_or_create(district=project.district, name="矩阵测试模板")
+    TemplateItem.objects.get_or_create(template=template, name="矩阵模板事项", defaults={"time_limit_days": 5})
+    return template
+
+
+def item_state(o):
+    from approvals.models import ApprovalItem
+
+    matrix_item(o.project_a), matrix_item(o.project_l)  # the items the requests name exist before
+    fields = ("pk", "name", "status", "planned_date", "document_number", "notes")
+    return list(ApprovalItem.objects.order_by("pk").values_list(*fields))
+
+
+def item_progress(item):
+    """The edit form's fields; an admin's form has the item's own fields too (a staff form ignores them)."""
+    return {
+        "name": item.name, "department": item.department_id or "", "time_limit_days": "",
+        "sort_order": item.sort_order, "blocks_start": "on",
+        "status": "not_started", "planned_date": "2015-12-20", "submitted_date": "", "approved_date": "",
+        "document_number": "", "notes": "矩阵测试修改", "updated_at": item.updated_at.isoformat(),
+    }  # fmt: skip
+
+
+def resources_state(o):
+    from approvals.models import Funding, LandSupply
+
+    return list(Funding.objects.order_by("pk").values_list("pk", "planned")), list(
+        LandSupply.objects.order_by("pk").values_list("pk", "needed")
+    )
+
+
+def resources_post(project):
+    from approvals.services.resources import resources_version
+
+    return {"version": resources_version(project=project, year=2015), "fiscal-planned": "100", "land-needed": "12"}
+
+
+def statistics_state(o):
+    from approvals.models import StatisticsFigure, StatisticsRegistration
+
+    return list(StatisticsRegistration.objects.values_list("project", "registered")), list(
+        StatisticsFigure.objects.values_list("project", "month", "cumulative")
+    )
+
+
+def statistics_post(project):
+    from approvals.services.statistics import statistics_version
+
+    return {
+        "version": statistics_version(project=project, year=2015),
+        "registered": "on", "registered_on": "2015-06-01", "month_9": "100",
+    }  # fmt: skip
+
+
 @dataclass
 class Case:
     name: str
@@ -478,6 +558,135 @@ CASES = [
         "get",
         lambda o: reverse("bulletins:bulletin_detail", args=[issued_bulletin("东安路街道").pk]),
         status(404, anonymous=LOGIN, admin=200, staff_b=200, leader=200),
+    ),
+    # approvals: the year's board, departments and export read what the user may see; a project's
+    # items, resources and 入统 follow the project (staff of a department: tests/approvals)
+    Case("approvals board", "get", lambda o: reverse("approvals:board"), status(200, anonymous=LOGIN)),
+    Case("approvals export", "get", lambda o: reverse("approvals:export"), status(200, anonymous=LOGIN)),
+    Case("approvals departments", "get", lambda o: reverse("approvals:department_list"), status(200, anonymous=LOGIN)),
+    Case(
+        "a department's approvals",
+        "get",
+        lambda o: reverse("approvals:department_detail", args=[matrix_item(o.project_a).department_id]),
+        status(404, anonymous=LOGIN, admin=200, leader=200),
+    ),
+    Case(
+        "approvals of a project in staff_a's street",
+        "get",
+        lambda o: reverse("approvals:project_items", args=[o.project_a.pk]),
+        IN_A,
+    ),
+    Case(
+        "approvals of a project followed by leader",
+        "get",
+        lambda o: reverse("approvals:project_items", args=[o.project_l.pk]),
+        status(404, anonymous=LOGIN, admin=200, leader=200),
+    ),
+    Case(
+        "approval template applied",
+        "post",
+        lambda o: reverse("approvals:template_apply", args=[o.project_a.pk]),
+        status(404, anonymous=LOGIN, admin=302, staff_a=403),
+        data=lambda o: {"template": matrix_template(o.project_a).pk},
+        state=item_state,
+        writers={"admin"},
+    ),
+    Case(
+        "approval item added",
+        "post",
+        lambda o: reverse("approvals:item_add", args=[o.project_a.pk]),
+        status(404, anonymous=LOGIN, admin=302, staff_a=403),
+        data=lambda o: {"name": "矩阵新增事项", "time_limit_days": "10", "blocks_start": "on"},
+        state=item_state,
+        writers={"admin"},
+    ),
+    Case("approval item of staff_a's project", "get", lambda o: matrix_item(o.project_a).get_absolute_url(), IN_A),
+    Case(
+        "approval item of leader's project",
+        "get",
+        lambda o: matrix_item(o.project_l).get_absolute_url(),
+        status(404, anonymous=LOGIN, admin=200, leader=200),
+    ),
+    Case(
+        "approval item updated",
+        "post",
+        lambda o: matrix_item(o.project_a).get_absolute_url(),
+        status(404, anonymous=LOGIN, admin=302, staff_a=302),
+        data=lambda o: item_progress(matrix_item(o.project_a)),
+        state=item_state,
+        writers={"admin", "staff_a"},
+    ),
+    Case(
+        "approval item of leader's project updated",
+        "post",
+        lambda o: matrix_item(o.project_l).get_absolute_url(),
+        status(404, anonymous=LOGIN, admin=302, leader=403),
+        data=lambda o: item_progress(matrix_item(o.project_l)),
+        state=item_state,
+        writers={"admin"},
+    ),
+    Case(
+        "approval item dropped",
+        "post",
+        lambda o: reverse("approvals:item_delete", args=[matrix_item(o.project_a).pk]),
+        status(404, anonymous=LOGIN, admin=302, staff_a=403),
+        data=lambda o: {"reason": "矩阵测试"},
+        state=item_state,
+        writers={"admin"},
+    ),
+    Case(
+        "approval item's document",
+        "get",
+        lambda o: reverse("approvals:item_attachment", args=[matrix_item(o.project_a, with_file=True).pk]),
+        IN_A,
+    ),
+    Case(
+        "resources of staff_a's project",
+        "get",
+        lambda o: reverse("approvals:resources_edit", args=[o.project_a.pk]),
+        IN_A,
+    ),
+    Case(
+        "resources of staff_a's project saved",
+        "post",
+        lambda o: reverse("approvals:resources_edit", args=[o.project_a.pk]),
+        status(404, anonymous=LOGIN, admin=302, staff_a=302),
+        data=lambda o: resources_post(o.project_a),
+        state=resources_state,
+        writers={"admin", "staff_a"},
+    ),
+    Case(
+        "resources of leader's project saved",
+        "post",
+        lambda o: reverse("approvals:resources_edit", args=[o.project_l.pk]),
+        status(404, anonymous=LOGIN, admin=302, leader=403),
+        data=lambda o: resources_post(o.project_l),
+        state=resources_state,
+        writers={"admin"},
+    ),
+    Case(
+        "入统 of staff_a's project",
+        "get",
+        lambda o: reverse("approvals:statistics_edit", args=[o.project_a.pk]),
+        IN_A,
+    ),
+    Case(
+        "入统 of staff_a's project saved",
+        "post",
+        lambda o: reverse("approvals:statistics_edit", args=[o.project_a.pk]),
+        status(404, anonymous=LOGIN, admin=302, staff_a=403),
+        data=lambda o: statistics_post(o.project_a),
+        state=statistics_state,
+        writers={"admin"},
+    ),
+    Case(
+        "入统 of leader's project saved",
+        "post",
+        lambda o: reverse("approvals:statistics_edit", args=[o.project_l.pk]),
+        status(404, anonymous=LOGIN, admin=302, leader=403),
+        data=lambda o: statistics_post(o.project_l),
+        state=statistics_state,
+        writers={"admin"},
     ),
 ]
 
