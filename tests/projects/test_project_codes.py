@@ -190,7 +190,8 @@ def test_a_bad_code_in_the_import_is_a_row_error_naming_row_and_column():
     )
     plan = read(upload)
     assert messages(plan) == [
-        "「清单」第3行「项目代码」：项目代码「2015-410403-47-01」应为 24 位（如 2015-410403-47-01-012345），现为 17 位。",
+        "「清单」第3行「项目代码」：项目代码「2015-410403-47-01」应为 24 位"
+        "（如 2015-410403-47-01-012345），现为 17 位。",
         "「清单」第4行「项目代码」：项目代码「2015-420102-47-01-000001」中的行政区划 420102 不在已知区划表中；"
         "如确为本省区划，请管理员在“项目代码行政区划”中添加。",
         "「清单」第5行「项目代码」：项目代码「2015/410403/47/01/000001」格式不对，"
@@ -218,7 +219,9 @@ def test_a_good_code_matches_the_existing_project_before_its_name(users):
     assert plan.rows[1].project.name == "鹰城商贸、商务中心"
     assert ("code", "", "2015-410403-47-01-000777") in plan.rows[1].changes
 
-    record, _ = import_upload(user=users["admin"], upload=xlsx({"清单": rows}), year=2017, level="city", region=weidong())
+    record, _ = import_upload(
+        user=users["admin"], upload=xlsx({"清单": rows}), year=2017, level="city", region=weidong()
+    )
     import_confirm(user=users["admin"], record=record)
     assert Project.objects.count() == projects_before
     project.refresh_from_db()
