@@ -21,7 +21,7 @@ from approvals.models import (
 )
 from approvals.services.items import template_apply
 from projects.choices import UnitKind
-from projects.models import Project, Region, Unit
+from projects.models import CalendarDay, DayKind, Project, Region, Unit
 from projects.services.audit import audited_save
 
 DISTRICT = "410403"
@@ -288,6 +288,11 @@ STATISTICS_2015 = {
 }
 
 
+# The office's own calendar (工作日历): the 2015 make-up Saturday entered as the office confirmed it.
+# chinese-calendar already knows it, so no time limit moves; the entry shows what the table is for.
+CALENDAR = [("2015-10-10", DayKind.WORKDAY, "国庆节调休上班（与国务院安排一致）")]
+
+
 def _date(value):
     return D(value) if value else None
 
@@ -324,6 +329,10 @@ class _ApprovalsDemo:
                 name=name,
                 defaults={"kind": UnitKind.DEPARTMENT, "sort_order": order + offset},
             )
+        for day, kind, note in CALENDAR:
+            if not CalendarDay.objects.filter(day=D(day)).exists():
+                audited_save(CalendarDay(day=D(day), kind=kind, name=note), user=self.admin, reason=REASON)
+                self.count(CalendarDay)
         templates = {name: self.template(name, notes, items) for name, (notes, items) in TEMPLATES.items()}
         projects = {p.name: p for p in Project.objects.filter(district=self.district, name__in=PROJECTS)}
         for name, (template, items) in PROJECTS.items():

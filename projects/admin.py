@@ -471,6 +471,11 @@ class SharedTableAdmin(AuditedAdmin):
     project code may name, the holidays of the years the calendar package does not know); each
     change is kept in the table's history."""
 
+    def scope(self, request):
+        """Every row, for every office admin: the history screens (AuditedAdmin) look a row up
+        through its admin's scope, as for the tables an office keeps."""
+        return Q() if is_office_admin(request.user) else Q(pk__in=[])
+
     def has_module_permission(self, request):
         return is_office_admin(request.user)
 

@@ -2,6 +2,7 @@
 districts and counties of 平顶山市 (GB/T 2260). Offices add others in the admin (项目代码行政区划)."""
 
 from django.db import migrations
+from django.utils import timezone
 
 DIVISIONS = [
     ("410000", "河南省"),
@@ -40,12 +41,28 @@ DIVISIONS = [
 
 def seed(apps, schema_editor):
     Division = apps.get_model("projects", "Division")
+    HistoricalDivision = apps.get_model("projects", "HistoricalDivision")
+    now = timezone.now()
     for code, name in DIVISIONS:
-        Division.objects.get_or_create(code=code, defaults={"name": name})
+        division, created = Division.objects.get_or_create(code=code, defaults={"name": name})
+        if created:
+            # The table's history starts with the seed, as every row added in the admin's does.
+            HistoricalDivision.objects.create(
+                id=division.pk,
+                code=code,
+                name=name,
+                history_date=now,
+                history_type="+",
+                history_change_reason="初始区划表",
+            )
 
 
 def unseed(apps, schema_editor):
-    apps.get_model("projects", "Division").objects.filter(code__in=[code for code, _ in DIVISIONS]).delete()
+    codes = [code for code, _ in DIVISIONS]
+    apps.get_model("projects", "Division").objects.filter(code__in=codes).delete()
+    apps.get_model("projects", "HistoricalDivision").objects.filter(
+        code__in=codes, history_change_reason="初始区划表"
+    ).delete()
 
 
 class Migration(migrations.Migration):
