@@ -50,7 +50,8 @@ def test_an_office_admin_adds_a_holiday_and_the_due_date_moves(users, item):
 
     # A 调休 Sunday inside the span brings it back a day.
     office.post(
-        reverse("admin:projects_calendarday_add"), {"day": f"{YEAR}-09-29", "kind": DayKind.WORKDAY, "name": "国庆节调休"}
+        reverse("admin:projects_calendarday_add"),
+        {"day": f"{YEAR}-09-29", "kind": DayKind.WORKDAY, "name": "国庆节调休"},
     )
     item.refresh_from_db()
     assert item.due_date == date(YEAR, 10, 2)
