@@ -280,6 +280,13 @@ class ScopedRecordContextHelper(HistoricalRecordContextHelper):
         value = super().prepare_delta_change_value(change, value)
         if isinstance(value, list):
             return [item if self.names.is_named(item) else UNNAMED for item in value]
+        # In the words of the project page's history (projects.selectors.history): a choice by its
+        # Chinese label, an empty value as （空）, never "None" or a stored key such as "done".
+        if value is None or value == "":
+            return "（空）"
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not field.is_relation:
+            return str(dict(field.flatchoices).get(value, value))
         return value if self.names.is_named(value) else UNNAMED
 
 

@@ -13,6 +13,10 @@ class ApprovalsConfig(AppConfig):
         # The sections approvals adds to the project page and the overview (projects.extensions),
         # and the deadlines kept in step with the office's calendar.
         from approvals import panels, signals  # noqa: F401
+        from approvals.devdata import load_approvals_demo
+        from projects.extensions import demo_loader
         from projects.freshness import watch_models
 
         watch_models("approvals")
+        # The approvals part of the 2015 demo, at the end of projects' demo load.
+        demo_loader(load_approvals_demo)

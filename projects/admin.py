@@ -472,8 +472,9 @@ class SharedTableAdmin(AuditedAdmin):
     change is kept in the table's history."""
 
     def scope(self, request):
-        """Every row, for every office (AuditedAdmin reads deleted rows' histories through it)."""
-        return Q()
+        """Every row, for every office admin: the history screens (AuditedAdmin) look a row up
+        through its admin's scope, as for the tables an office keeps."""
+        return Q() if is_office_admin(request.user) else Q(pk__in=[])
 
     def has_module_permission(self, request):
         return is_office_admin(request.user)

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 
 from accounts.models import Role
 from projects.choices import ProblemStatus, ReportStatus
+from projects.extensions import run_demo_loaders
 from projects.models import (
     Assignment,
     ClosedMonth,
@@ -356,4 +357,7 @@ def demo_load(*, path=DEMO_FIXTURE, districts_path=DEMO_DISTRICTS_FIXTURE):
         result.created[Region._meta.verbose_name] += created
         for district in more:
             result.created.update(_Loader(district).load().created)
+        # The other apps' parts of the demo (approvals' items, land and funding), registered in
+        # their AppConfig.ready() through projects.extensions.
+        result.created.update(run_demo_loaders())
         return result

@@ -45,17 +45,24 @@ def seed(apps, schema_editor):
     now = timezone.now()
     for code, name in DIVISIONS:
         division, created = Division.objects.get_or_create(code=code, defaults={"name": name})
-        if created:  # the table's history starts with the rows it was given
+        if created:
+            # The table's history starts with the seed, as every row added in the admin's does.
             HistoricalDivision.objects.create(
-                id=division.pk, code=code, name=name, history_date=now, history_type="+",
-                history_change_reason="初始区划表（河南省、各市，平顶山市各县区）",
-            )  # fmt: skip
+                id=division.pk,
+                code=code,
+                name=name,
+                history_date=now,
+                history_type="+",
+                history_change_reason="初始区划表",
+            )
 
 
 def unseed(apps, schema_editor):
     codes = [code for code, _ in DIVISIONS]
-    apps.get_model("projects", "HistoricalDivision").objects.filter(code__in=codes).delete()
     apps.get_model("projects", "Division").objects.filter(code__in=codes).delete()
+    apps.get_model("projects", "HistoricalDivision").objects.filter(
+        code__in=codes, history_change_reason="初始区划表"
+    ).delete()
 
 
 class Migration(migrations.Migration):
