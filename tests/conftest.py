@@ -132,3 +132,20 @@ def sample_import(demo):
             region=Region.objects.get(code="410403"),  # 卫东区's list, as its office would import it
         )
     return record
+
+
+@pytest.fixture
+def without_demo_approvals(demo):
+    """The demo without its approvals part (items, templates, land, funding, 入统), for the tests
+    that build their own scenario on the demo's projects; rolled back with the test."""
+    from approvals.models import (
+        ApprovalItem,
+        ApprovalTemplate,
+        Funding,
+        LandSupply,
+        StatisticsFigure,
+        StatisticsRegistration,
+    )
+
+    for model in (ApprovalItem, ApprovalTemplate, Funding, LandSupply, StatisticsFigure, StatisticsRegistration):
+        model.objects.all().delete()

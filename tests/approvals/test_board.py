@@ -13,7 +13,8 @@ from approvals.models import ApprovalItem
 from projects.models import Region
 from tests.approvals.helpers import DEVELOPMENT, HENGYU, HOUSING, LAND, SHANGXU, ZHENGSHUN, department, item
 
-pytestmark = pytest.mark.django_db
+# Each test builds its own approvals on the demo's projects.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_demo_approvals")]
 BOARD = reverse("approvals:board")
 DEPARTMENTS = reverse("approvals:department_list")
 TODAY = date(2015, 10, 20)  # a Tuesday

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from tests.approvals.helpers import LAND
 from tests.approvals.test_board import BOARD, department, items  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db
+# Each test builds its own approvals on the demo's projects.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_demo_approvals")]
 EXPORT = reverse("approvals:export")
 
 

@@ -22,7 +22,8 @@ from projects.models import Project, Region
 from projects.workdays import workdays_after
 from tests.approvals.helpers import DEVELOPMENT, HOUSING, LAND, SHANGXU, ZHENGSHUN, department, item
 
-pytestmark = pytest.mark.django_db
+# Each test builds its own approvals on the demo's projects.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_demo_approvals")]
 
 
 def lights(today=None):

@@ -25,6 +25,9 @@ from tests.approvals.test_items import (  # noqa: F401 (fixtures)
     weidong,
 )
 
+# Each test builds its own approvals on the demo's projects.
+pytestmark = pytest.mark.usefixtures("without_demo_approvals")
+
 
 @pytest.fixture
 def item_a(project_a):  # noqa: F811

@@ -19,6 +19,10 @@ PROJECT_B = "东安路片区旧城改造（示例）"  # 东安路街道: staff_
 LAND = "区国土资源局"  # no demo project has it as its responsible unit: its staff keep only its items
 
 
+# Each test builds its own approvals on the demo's projects.
+pytestmark = pytest.mark.usefixtures("without_demo_approvals")
+
+
 @pytest.fixture(autouse=True)
 def pinned_today(settings):
     settings.KP_TODAY = TODAY

@@ -27,7 +27,8 @@ from projects import clock
 from projects.models import Project, Region
 from projects.services.errors import PermissionDenied, ValidationError
 
-pytestmark = pytest.mark.django_db
+# Each test builds its own approvals on the demo's projects.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_demo_approvals")]
 
 ZHENGSHUN = "市正顺化工公司技改10万吨/年洗油深加工"  # 北环路街道 (staff_a's street), city list 2015
 TIANAN = "天安名郡(卫东区陈家岗下午三组改造)"  # 北环路街道, city list 2015

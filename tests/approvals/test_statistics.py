@@ -17,7 +17,8 @@ from projects import clock
 from projects.models import MonthlyReport, Project
 from projects.services.errors import PermissionDenied, ValidationError
 
-pytestmark = pytest.mark.django_db
+# Each test builds its own approvals on the demo's projects.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_demo_approvals")]
 
 ZHENGSHUN = "市正顺化工公司技改10万吨/年洗油深加工"  # 北环路街道 (staff_a's street), city list 2015
 HENGYU = "恒宇·东城国际"  # followed by 王某 (leader)

@@ -11,7 +11,8 @@ from bulletins.selectors.drafts import bulletin_draft
 from bulletins.services.issue import bulletin_issue
 from tests.approvals.helpers import DEVELOPMENT, HOUSING, LAND, SHANGXU, ZHENGSHUN, item
 
-pytestmark = pytest.mark.django_db
+# Each test builds its own approvals on the demo's projects.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_demo_approvals")]
 SEPTEMBER = {"year": 2015, "month": 9, "level": "city"}
 
 
