@@ -9,11 +9,13 @@ streets and units ranked by completion rate.
 """
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 
 from approvals.selectors.figures import node_items, rate_by_department, rate_total
+from projects import clock
 from projects.choices import Category, Level, ProblemStatus, ProjectStatus
 from projects.models import Listing, Problem, overdue_condition
 from projects.scoping import node_projects
@@ -276,9 +278,13 @@ def approval_figures(*, user, year, month, level, region, street):
     items = node_items(user, year=year, region=region, level=level, street=street)
     if not items.exists():
         return None
-    total = rate_total(items, year=year, month=month)
-    departments = rate_by_department(items, year=year, month=month)
+    # Overdue is as of the day the bulletin is drafted (the text says which day): what the office
+    # chases now, not what was overdue at the period's end and has been done since.
+    today = clock.today()
+    total = rate_total(items, year=year, month=month, today=today)
+    departments = rate_by_department(items, year=year, month=month, today=today)
     return {
+        "as_of": today.isoformat(),
         "counted": total.counted,
         "done": total.done,
         "percent": None if total.percent is None else str(total.percent),
@@ -298,11 +304,13 @@ def _approvals(figures):
         return Section("approvals", APPROVALS, [NO_APPROVALS])
     rate = "—" if figures["percent"] is None else f"{figures['percent']}%"
     text = f"联审联批事项{figures['counted']}项，已办结{figures['done']}项，完成率{rate}"
+    as_of = date.fromisoformat(figures["as_of"]) if figures.get("as_of") else None
+    when = f"截至{as_of.month}月{as_of.day}日" if as_of else ""
     if figures["red"]:
         named = "、".join(f"{name}{count}项" for name, count in figures["red_by_department"])
-        text += f"；超期未办结{figures['red']}项（{named}）。"
+        text += f"；{when}超期未办结{figures['red']}项（{named}）。"
     else:
-        text += "；无超期未办结事项。"
+        text += f"；{when}无超期未办结事项。"
     table = Table(
         ["办理部门", "应办结", "已办结", "完成率", "超期未办结"],
         [

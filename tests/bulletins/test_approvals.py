@@ -41,7 +41,7 @@ def test_the_section_states_the_rate_and_the_late_items_by_department(users, ite
     approvals = section(d, "approvals")
     assert [s.title for s in d.sections][-2:] == ["六、前期手续", "七、下步工作"]
     assert approvals.paragraphs == [
-        f"联审联批事项4项，已办结1项，完成率25.0%；超期未办结3项（{LAND}2项、{HOUSING}1项）。"
+        f"联审联批事项4项，已办结1项，完成率25.0%；截至10月20日超期未办结3项（{LAND}2项、{HOUSING}1项）。"
     ]
     assert approvals.tables[0].rows == [
         [LAND, "2", "0", "0.0%", "2"],
@@ -54,7 +54,8 @@ def test_the_section_states_the_rate_and_the_late_items_by_department(users, ite
 def test_a_period_before_anything_was_due_says_so(users, items):
     d = bulletin_draft(user=users["admin"], year=2015, month=8, level="city")
     # Nothing due by August 31; three items are late today (October 20), and the sentence says so.
-    assert section(d, "approvals").paragraphs[0].startswith("联审联批事项0项，已办结0项，完成率—；超期未办结3项")
+    paragraph = section(d, "approvals").paragraphs[0]
+    assert paragraph.startswith("联审联批事项0项，已办结0项，完成率—；截至10月20日超期未办结3项")
     ApprovalItem.objects.filter(status=ItemStatus.IN_PROGRESS).update(status=ItemStatus.NOT_NEEDED)
     d = bulletin_draft(user=users["admin"], year=2015, month=8, level="city")
     assert section(d, "approvals").paragraphs == ["本期无前期手续事项。"]

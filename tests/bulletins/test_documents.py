@@ -82,11 +82,12 @@ def test_the_header_names_office_issue_and_date_and_each_section_its_title(demo_
         "三、各街道、各责任单位",
         "四、滞后项目",
         "五、问题解决",
-        "六、下步工作",
+        "六、前期手续",
+        "七、下步工作",
         "备注",
     ]
     # The next steps, line by line, under 下步工作; the notes under 备注; no tag is left behind.
-    after = paragraphs[paragraphs.index("六、下步工作") + 1 :]
+    after = paragraphs[paragraphs.index("七、下步工作") + 1 :]
     assert after == ["加快征迁进度。", "督促滞后项目挂图作战。", "备注", "本期数据截至9月30日。"]
     assert not any("{%" in text or "{{" in text for text in paragraphs)
 
@@ -226,7 +227,8 @@ def test_the_demo_bulletin_prints_its_chinese_text(users, weidong, tmp_path):
         "26个市重点项目",
         "41.17亿元",
         "超过时间进度18.58个百分点",
-        "六、下步工作",
+        "联审联批事项53项，已办结52项，完成率98.1%",
+        "七、下步工作",
         "加快征迁进度。",
         "—1—",
     ):

@@ -1,6 +1,7 @@
 """The bulletin's draft: its figures are the overview's and the progress table's to the cent, its
 prose is the offices' own phrasing, and a section without data says so in a sentence."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -29,7 +30,8 @@ def test_the_demo_bulletin_opens_with_the_seeds_figures(users):
         "累计完成投资41.17亿元，占年度投资计划44.00亿元的93.58%，超过时间进度18.58个百分点。"
     )
     assert [s.title for s in d.sections] == [
-        "一、总体情况", "二、开工和竣工", "三、各街道、各责任单位", "四、滞后项目", "五、问题解决", "六、下步工作",
+        "一、总体情况", "二、开工和竣工", "三、各街道、各责任单位", "四、滞后项目", "五、问题解决", "六、前期手续",
+        "七、下步工作",
     ]  # fmt: skip
     assert section(d, "next").editable and section(d, "next").paragraphs == []
 
@@ -119,3 +121,13 @@ def test_a_street_bulletin_holds_that_streets_projects_only(users):
 )
 def test_points_against_the_schedule(percent, words):
     assert points_text(percent, "75.00").startswith(words)
+
+
+def test_the_demo_bulletin_reports_the_approvals_as_of_the_drafting_day(users, settings):
+    """六、前期手续 from the demo's items (README): the rate of the period, and what is overdue on the
+    day the bulletin is drafted, saying which day."""
+    settings.KP_TODAY = date(2015, 10, 20)
+    d = draft(users["admin"])
+    assert section(d, "approvals").paragraphs == [
+        "联审联批事项53项，已办结52项，完成率98.1%；截至10月20日超期未办结1项（区国土资源局1项）。"
+    ]

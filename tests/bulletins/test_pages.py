@@ -45,7 +45,8 @@ def test_the_draft_page_reads_the_seed_figures(client_for):
         "三、各街道、各责任单位",
         "四、滞后项目",
         "五、问题解决",
-        "六、下步工作",
+        "六、前期手续",
+        "七、下步工作",
     ):
         assert title in page
     html = response.content.decode()

@@ -45,7 +45,7 @@ def test_an_admin_uploads_a_template_and_bulletins_render_through_it(users, weid
     data = render_docx({**draft.as_dict(), "next_steps": "", "notes": ""}, office=weidong, template=template)
     paragraphs = [p.text for p in Document(io.BytesIO(data)).paragraphs]
     assert paragraphs[:3] == ["我办模板", "卫东区重点项目建设工作领导小组办公室", draft.title]
-    assert "六、下步工作" in paragraphs
+    assert "七、下步工作" in paragraphs
 
 
 def test_a_new_upload_replaces_the_active_one_and_reset_returns_to_the_default(users, weidong):
