@@ -17,7 +17,9 @@ WAN_PER_YI = Decimal(10000)
 ALIASES = {
     "seq": ["序号"],
     "name": ["项目名称"],
-    "code": ["项目编号", "项目代码"],
+    "code": ["项目代码", "全国投资项目代码"],
+    # A list's own numbering, or sometimes the national code under another name (municipal.py).
+    "number": ["项目编号"],
     "owner": ["建设单位", "项目单位", "业主单位"],
     "content": ["建设内容及规模", "建设规模及内容", "主要建设内容", "建设内容"],
     "district": ["所在县区", "所在区县", "所属县区", "所属区县", "县区", "区县", "所在县", "县"],
@@ -38,6 +40,7 @@ COLUMN_LABELS = {
     "seq": "序号",
     "name": "项目名称",
     "code": "项目代码",
+    "number": "项目编号",
     "owner": "建设单位",
     "content": "建设内容及规模",
     "district": "所在县区",

@@ -89,6 +89,8 @@ class _Sheet:
         self.batch = batch_from_text(sheet.title)
         self.data_start = None
 
+    numbering_warned = False  # whether the sheet's own numbering (项目编号) has been reported
+
     @cached_property
     def known_divisions(self):
         """The divisions a project code may name, read once per sheet."""
@@ -247,6 +249,29 @@ def _has_amounts(values, col):
     return any(_cell(values, col.get(column)) not in (None, "") for column in AMOUNT_COLUMNS)
 
 
+def _project_code(layout, number, values):
+    """The national project code of a row: from 项目代码, where a wrong one is a row error; or from
+    项目编号, which many lists use for their own numbering (1、A-1、2017-0001): a national code there is
+    read, anything else is left out with a warning, so a list's numbering never blocks its import."""
+    col = layout.columns
+    code = clean_text(_cell(values, col.get("code")))
+    if code:
+        if problem := project_code_problem(code, divisions=layout.known_divisions):
+            layout.error(number, "code", problem)
+        return code
+    numbering = clean_text(_cell(values, col.get("number")))
+    if not numbering:
+        return None
+    if project_code_problem(numbering, divisions=layout.known_divisions):
+        if not layout.numbering_warned:  # once per sheet: a list's own numbering is on every row
+            layout.numbering_warned = True
+            layout.warn(
+                number, "number", f"「项目编号」列（如「{numbering}」）不是全国投资项目代码，未作为项目代码导入。"
+            )
+        return None
+    return numbering
+
+
 LENGTH_LIMITS = {"name": 200, "code": 50, "owner": 200, "unit": 100}
 
 
@@ -258,11 +283,7 @@ def _parse_project(layout, number, values, section_category, default_level):
     if not name:
         layout.error(number, "name", "缺少项目名称。")
     parsed.values["name"] = name
-    parsed.values["code"] = clean_text(_cell(values, col.get("code"))) or None
-    if parsed.values["code"]:
-        problem = project_code_problem(parsed.values["code"], divisions=layout.known_divisions)
-        if problem:
-            layout.error(number, "code", problem)
+    parsed.values["code"] = _project_code(layout, number, values)
     for column in ("owner", "content", "remark", "unit", "leader"):
         parsed.values[column] = clean_text(_cell(values, col.get(column)))
     parsed.values["location"] = clean_text(_cell(values, col.get("location")))

@@ -228,3 +228,26 @@ def test_a_good_code_matches_the_existing_project_before_its_name(users):
     assert project.name == "恒宇·东城国际" and project.code == GOOD  # the name the office keeps
     assert Listing.objects.get(project=project, year=2017).annual_plan == 20000
     assert Project.objects.get(name="鹰城商贸、商务中心").code == "2015-410403-47-01-000777"
+
+
+def test_a_lists_own_numbering_under_xiangmu_bianhao_is_left_out_once_with_a_warning(demo):
+    """项目编号 is often a list's own numbering: it never blocks the import; a national code there is read."""
+    from tests.projects.test_import import read, xlsx
+
+    header = ["项目编号", "项目名称", "建设地点", "总投资（万元）", "年度计划投资（万元）", "类别"]
+    plan = read(
+        xlsx(
+            {
+                "清单": [
+                    header,
+                    ["A-1", "编号项目一（示例）", "北环路街道", 10, 1, "续建"],
+                    ["A-2", "编号项目二（示例）", "北环路街道", 10, 1, "续建"],
+                    ["2015-410403-48-01-000777", "编号项目三（示例）", "北环路街道", 10, 1, "续建"],
+                ]
+            }
+        )
+    )
+    assert not plan.errors
+    assert [row.values["code"] for row in plan.rows] == [None, None, "2015-410403-48-01-000777"]
+    warnings = [str(w) for w in plan.warnings if "项目编号" in str(w)]
+    assert len(warnings) == 1 and "「A-1」" in warnings[0] and "不是全国投资项目代码" in warnings[0]
