@@ -9,6 +9,7 @@ from approvals.choices import ItemStatus
 from approvals.models import MAX_TIME_LIMIT
 from approvals.services.attachments import attachment_check
 from approvals.services.items import SORT_ORDER_MAX
+from projects.choices import Level
 from projects.forms import DATE_INPUT
 from projects.models import Unit
 
@@ -155,3 +156,13 @@ class ItemAdminForm(ItemProgressForm):
 
 class ItemDeleteForm(forms.Form):
     reason = forms.CharField(label="删除原因", max_length=500, error_messages={"required": "请填写删除原因。"})
+
+
+class ListLevelForm(forms.Form):
+    """The list level of a 联审联批 page (``?level=``), optional: every list of the year without it."""
+
+    level = forms.ChoiceField(label="清单", choices=[("", "全部清单"), *Level.choices], required=False)
+
+    def cleaned_level(self):
+        """The level, or None when absent or wrong (the export: its page has named the error)."""
+        return (self.cleaned_data["level"] or None) if self.is_valid() else None

@@ -60,9 +60,21 @@ def board_projects(filtered, scoped, today=None):
     )
 
 
-def board_rows(projects, *, filtered, scoped, today=None):
-    """The board's rows for one page of ``projects``: two queries (the projects' warnings and
-    counts, the filtered items of the page)."""
+def opened_projects(user, ids):
+    """Of the projects ``ids``, those whose own page the user may open: a department's staff read
+    the items of other streets' projects, not the projects."""
+    return set(Project.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def opened_departments(user):
+    """The ids of the departments whose page the user may open (department_units)."""
+    return set(department_units(user).values_list("pk", flat=True))
+
+
+def board_rows(projects, *, user, filtered, scoped, today=None):
+    """The board's rows for one page of ``projects``: three queries (the projects' warnings and
+    counts, the filtered items of the page, which projects the user opens); each project says
+    whether its page opens for the user (``opens``)."""
     ids = [project.pk for project in projects]
     warnings = project_warnings(scoped.filter(project_id__in=ids), today)
     rows = {project.pk: BoardRow(project, *warnings.get(project.pk, (ItemLight.NONE, 0, 0))) for project in projects}
@@ -73,6 +85,9 @@ def board_rows(projects, *, filtered, scoped, today=None):
     )
     for item in label_lights(items):
         rows[item.project_id].items.append(item)
+    opened = opened_projects(user, ids)
+    for row in rows.values():
+        row.project.opens = row.project.pk in opened
     return list(rows.values())
 
 

@@ -1,6 +1,8 @@
 """The 联审联批 pages: the year's board of projects × items, its export, the departments ranked by
 their warnings and one department's items; and the overview's 联审联批 panel."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -12,7 +14,15 @@ from django.views.generic import ListView
 from approvals.choices import ItemLight
 from approvals.exporters import export_title, write_approval_table
 from approvals.filtersets import ApprovalItemFilterSet
-from approvals.selectors.board import board_projects, board_rows, department_units, label_lights
+from approvals.forms import ListLevelForm
+from approvals.selectors.board import (
+    board_projects,
+    board_rows,
+    department_units,
+    label_lights,
+    opened_departments,
+    opened_projects,
+)
 from approvals.selectors.figures import (
     light_bounds,
     node_items,
@@ -24,7 +34,7 @@ from approvals.selectors.figures import (
     with_light,
 )
 from projects import clock
-from projects.choices import RegionKind
+from projects.choices import Level, RegionKind
 from projects.exporters.xlsx import temporary_file
 from projects.filtersets import active_filters, filter_errors
 from projects.freshness import cached_figure
@@ -41,6 +51,26 @@ def calendar_notice(year):
     if calendar_needs_checking(year):
         return f"{year}年的节假日安排尚未收录，工作日按周末计算，请管理员在“工作日历”中核对。"
     return ""
+
+
+def list_level(request):
+    """The list level a page is about (``?level=``): None for every list of the year; a wrong value
+    is named and ignored."""
+    form = ListLevelForm(request.GET)
+    if form.is_valid():
+        return form.cleaned_data["level"] or None
+    messages.warning(request, "清单级别有误，已显示全部清单。")
+    return None
+
+
+def period_query(year, month, region, level):
+    """The query string that carries a page's period, node and level to the pages it links to."""
+    query = {"year": year, "month": month}
+    if region is not None:
+        query["region"] = region.code
+    if level:
+        query["level"] = level
+    return urlencode(query)
 
 
 def page_place(user, region):
@@ -63,8 +93,9 @@ class BoardMixin:
         request = self.request
         self.period = figures_period_from(request)
         self.region = region_from(request)
+        self.level = list_level(request) if warn else ListLevelForm(request.GET).cleaned_level()
         self.today = clock.today()
-        self.scoped = node_items(request.user, year=self.period.year, region=self.region)
+        self.scoped = node_items(request.user, year=self.period.year, region=self.region, level=self.level)
         self.filterset = ApprovalItemFilterSet(
             request.GET, queryset=with_light(self.scoped, self.today), user=request.user
         )
@@ -94,7 +125,13 @@ class ApprovalBoardView(LoginRequiredMixin, BoardMixin, ForgivingPaginationMixin
         context = super().get_context_data(**kwargs)
         year, month = self.period
         context.update(
-            rows=board_rows(context["projects"], filtered=self.filtered, scoped=self.scoped, today=self.today),
+            rows=board_rows(
+                context["projects"],
+                user=self.request.user,
+                filtered=self.filtered,
+                scoped=self.scoped,
+                today=self.today,
+            ),
             filter=self.filterset,
             active_filters=active_filters(self.filterset, self.request.GET),
             year=year,
@@ -108,6 +145,9 @@ class ApprovalBoardView(LoginRequiredMixin, BoardMixin, ForgivingPaginationMixin
             notice=calendar_notice(year),
             has_items=self.scoped.exists(),
             query=_query(self.request),
+            level=self.level,
+            levels=Level.choices,
+            period_query=period_query(year, month, self.region, self.level),
         )
         return context
 
@@ -136,8 +176,9 @@ class DepartmentListView(LoginRequiredMixin, View):
     def get(self, request):
         year, month = figures_period_from(request)
         region = region_from(request)
+        level = list_level(request)
         today = clock.today()
-        items = node_items(request.user, year=year, region=region)
+        items = node_items(request.user, year=year, region=region, level=level)
         rows = rate_by_department(items, year=year, month=month, today=today)
         context = {
             "rows": rows,
@@ -147,7 +188,8 @@ class DepartmentListView(LoginRequiredMixin, View):
             "region": region,
             "place": page_place(request.user, region),
             "notice": calendar_notice(year),
-            "period_query": f"year={year}&month={month}" + (f"&region={region.code}" if region else ""),
+            "period_query": period_query(year, month, region, level),
+            "opened": opened_departments(request.user),
         }
         return render(request, "approvals/department_list.html", context)
 
@@ -165,8 +207,10 @@ class DepartmentDetailView(LoginRequiredMixin, ForgivingPaginationMixin, ListVie
         self.unit = get_object_or_404(department_units(user), pk=self.kwargs["pk"])
         self.period = figures_period_from(self.request)
         self.region = region_from(self.request)
+        self.level = list_level(self.request)
         self.today = clock.today()
-        self.items = node_items(user, year=self.period.year, region=self.region).filter(department=self.unit)
+        items = node_items(user, year=self.period.year, region=self.region, level=self.level)
+        self.items = items.filter(department=self.unit)
         return urgent_first(self.items, self.today).select_related("project", "project__street")
 
     def get_context_data(self, **kwargs):
@@ -183,7 +227,11 @@ class DepartmentDetailView(LoginRequiredMixin, ForgivingPaginationMixin, ListVie
             today=self.today,
             notice=calendar_notice(year),
             query=_query(self.request),
+            period_query=period_query(year, month, self.region, self.level),
         )
+        opened = opened_projects(self.request.user, {item.project_id for item in context["items"]})
+        for item in context["items"]:
+            item.project.opens = item.project_id in opened
         return context
 
 
@@ -200,12 +248,13 @@ def approvals_panel(request, year, month, level, region):
         district = region is not None and region.kind == RegionKind.DISTRICT
         departments = rate_by_department(items, year=year, month=month, today=today)
         context = {
+            "opened": opened_departments(user),
             "total": rate_total(items, year=year, month=month, today=today),
             "departments": [row for row in departments if row.red or row.yellow][:TOP_DEPARTMENTS],
             "streets": rate_by_street(items, year=year, month=month, today=today) if district else None,
             "year": year,
             "month": month,
-            "query": f"year={year}&month={month}" + (f"&region={region.code}" if region is not None else ""),
+            "query": period_query(year, month, region, level),
         }
         return render_to_string("approvals/_overview_panel.html", context, request=request)
 
