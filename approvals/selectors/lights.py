@@ -4,7 +4,7 @@ one by one; the board's figures count the same rule in SQL (approvals.selectors.
 from django.conf import settings
 
 from approvals.choices import OPEN_STATUSES, ItemLight
-from projects.workdays import workdays_after
+from projects.workdays import calendar_needs_checking, workdays_after
 
 
 def yellow_horizon(today):
@@ -35,3 +35,13 @@ def items_with_lights(items, today):
     for item in rows:
         item.light = item_light(status=item.status, due_date=item.due_date, today=today, horizon=horizon)
     return rows
+
+
+def calendar_notice(*days):
+    """What a page says when a year its working days touch (the page's year, today, the yellow
+    horizon, the due dates it shows: years or dates) is counted by weekends only; "" otherwise."""
+    years = sorted({getattr(day, "year", day) for day in days if day is not None})
+    unchecked = [str(year) for year in years if calendar_needs_checking(year)]
+    if not unchecked:
+        return ""
+    return f"{'、'.join(unchecked)}年的节假日安排尚未收录，工作日按周末计算，请管理员在“工作日历”中核对。"

@@ -33,6 +33,7 @@ from approvals.selectors.figures import (
     urgent_first,
     with_light,
 )
+from approvals.selectors.lights import calendar_notice
 from projects import clock
 from projects.choices import Level, RegionKind
 from projects.exporters.xlsx import temporary_file
@@ -41,16 +42,8 @@ from projects.freshness import cached_figure
 from projects.scoping import scope_description
 from projects.views.exports import download
 from projects.views.mixins import ForgivingPaginationMixin, figures_period_from, region_from
-from projects.workdays import calendar_needs_checking
 
 TOP_DEPARTMENTS = 5  # how many departments the overview's panel names
-
-
-def calendar_notice(year):
-    """What a page says when the working days of ``year`` are counted by weekends only."""
-    if calendar_needs_checking(year):
-        return f"{year}年的节假日安排尚未收录，工作日按周末计算，请管理员在“工作日历”中核对。"
-    return ""
 
 
 def list_level(request):
@@ -142,7 +135,7 @@ class ApprovalBoardView(LoginRequiredMixin, BoardMixin, ForgivingPaginationMixin
             yellow_end=light_bounds(self.today)[1],
             yellow_days=settings.KP_APPROVAL_YELLOW_WORKDAYS,
             today=self.today,
-            notice=calendar_notice(year),
+            notice=calendar_notice(year, self.today, light_bounds(self.today)[1]),
             has_items=self.scoped.exists(),
             query=_query(self.request),
             level=self.level,
@@ -187,7 +180,7 @@ class DepartmentListView(LoginRequiredMixin, View):
             "month": month,
             "region": region,
             "place": page_place(request.user, region),
-            "notice": calendar_notice(year),
+            "notice": calendar_notice(year, today, light_bounds(today)[1]),
             "period_query": period_query(year, month, region, level),
             "opened": opened_departments(request.user),
         }
@@ -225,7 +218,7 @@ class DepartmentDetailView(LoginRequiredMixin, ForgivingPaginationMixin, ListVie
             month=month,
             region=self.region,
             today=self.today,
-            notice=calendar_notice(year),
+            notice=calendar_notice(year, self.today, light_bounds(self.today)[1]),
             query=_query(self.request),
             period_query=period_query(year, month, self.region, self.level),
         )

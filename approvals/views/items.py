@@ -16,7 +16,7 @@ from accounts.roles import is_office_admin
 from approvals.choices import ItemStatus
 from approvals.forms import ItemAddForm, ItemAdminForm, ItemDeleteForm, ItemProgressForm, TemplateApplyForm
 from approvals.models import ApprovalItem, ApprovalTemplate
-from approvals.selectors.lights import items_with_lights
+from approvals.selectors.lights import calendar_notice, items_with_lights, yellow_horizon
 from approvals.services.attachments import CONTENT_TYPES
 from approvals.services.items import (
     ItemConflict,
@@ -83,6 +83,7 @@ def _render_project_items(request, project, *, add_form=None, apply_form=None, s
         "delete_form": ItemDeleteForm(),
         "today": today,
         "yellow_days": settings.KP_APPROVAL_YELLOW_WORKDAYS,
+        "notice": calendar_notice(today, yellow_horizon(today), *(item.due_date for item in items)),
     }
     return render(request, "approvals/project_items.html", context, status=status)
 
@@ -162,6 +163,7 @@ class ItemEditView(LoginRequiredMixin, View):
             "changed_at": changed_at,
             "changed_by": changed_by,
             "today": today,
+            "notice": calendar_notice(today, yellow_horizon(today), item.due_date),
         }
         return render(request, self.template_name, context, status=status)
 

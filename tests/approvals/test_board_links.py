@@ -77,3 +77,16 @@ def test_the_overview_panel_links_carry_its_level(client, users):
     client.force_login(users["admin"])
     page = client.get(reverse("projects:overview"), {"year": 2015, "month": 9, "level": "city"}).content.decode()
     assert f"{reverse('approvals:board')}?year=2015&amp;month=9&amp;region=410403&amp;level=city" in page
+
+
+def test_the_calendar_notice_names_every_year_a_page_counts_in(client, users, settings):
+    """A page about 2015 read on 2099-12-30, whose yellow window runs into 2100, names both years the
+    calendar package does not know; so do the item pages for the due dates they show."""
+    settings.KP_TODAY = date(2099, 12, 30)
+    client.force_login(users["admin"])
+    board = client.get(reverse("approvals:board"), {"year": 2015, "month": 12}).content.decode()
+    assert "2099、2100年的节假日安排尚未收录" in board
+    settings.KP_TODAY = date(2030, 3, 2)
+    item = Project.objects.get(name="上徐机械加工工业园").approval_items.first()
+    for url in (item.get_absolute_url(), reverse("approvals:project_items", args=[item.project_id])):
+        assert "2030年的节假日安排尚未收录，工作日按周末计算" in client.get(url).content.decode()
