@@ -180,8 +180,9 @@ class ApprovalItem(TimestampedModel):
 
     def deadline(self):
         """The day the item should be done by: its statutory time limit counted in working days from
-        the day it was submitted, or, before it is submitted (or without a limit), its planned date."""
-        if self.submitted_date and self.time_limit_days:
+        the day it was submitted, or, before it is submitted (or without a limit), its planned date.
+        A limit of 0 working days (即办) is due the day it was submitted."""
+        if self.submitted_date is not None and self.time_limit_days is not None:
             return workdays_after(self.submitted_date, self.time_limit_days)
         return self.planned_date
 

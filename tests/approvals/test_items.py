@@ -333,3 +333,18 @@ def test_the_yellow_threshold_is_a_setting(db, settings):
     assert item_light(status=ItemStatus.IN_PROGRESS, due_date=date(2015, 9, 30), today=date(2015, 9, 28)) == (
         ItemLight.GREEN
     )
+
+
+# --- 即办: a time limit of 0 working days ------------------------------------------------------------
+
+
+def test_a_time_limit_of_zero_days_is_due_the_day_it_was_submitted(users, project_a):
+    """0 working days (即办) is a limit, not the absence of one: the planned date does not stand in."""
+    item = make_item(project_a, "即办事项", "区发展和改革委员会", time_limit_days=0, planned_date=date(2015, 12, 31))
+    assert item.due_date == date(2015, 12, 31)  # not submitted yet: the planned date
+    saved = update(users["staff_a"], item, status=ItemStatus.IN_PROGRESS, submitted_date=date(2015, 10, 16))
+    assert saved.due_date == date(2015, 10, 16)
+    assert item_light(status=saved.status, due_date=saved.due_date, today=TODAY) == ItemLight.RED
+    no_limit = make_item(project_a, "无时限事项", time_limit_days=None, planned_date=date(2015, 12, 31))
+    saved = update(users["staff_a"], no_limit, status=ItemStatus.IN_PROGRESS, submitted_date=date(2015, 10, 16))
+    assert saved.due_date == date(2015, 12, 31)  # no limit at all: still the planned date
