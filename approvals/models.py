@@ -7,6 +7,7 @@ so that warnings and rates are plain SQL (approvals.selectors.figures)."""
 import uuid
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -81,6 +82,16 @@ class TemplateItem(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # A template serves its own district's projects: a department of another district (a city
+        # office may pick any of its districts' units) would leak its items to that district's staff.
+        template = getattr(self, "template", None)
+        department = getattr(self, "department", None)
+        if template is None or department is None or template.district_id is None:
+            return
+        if department.district_id != template.district_id:
+            raise ValidationError({"department": f"办理部门须为模板所在区县（{template.district}）的责任单位。"})
 
 
 def attachment_upload_to(instance, filename):

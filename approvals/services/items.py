@@ -33,19 +33,28 @@ def template_apply(*, user, project, template):
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).get()
         existing = set(ApprovalItem.objects.filter(project=project).values_list("name", flat=True))
-        for source in template.items.order_by("sort_order", "id"):
+        items, problems = [], []
+        for source in template.items.select_related("department").order_by("sort_order", "id"):
             if source.name in existing:
                 skipped.append(source.name)
                 continue
             item = ApprovalItem(
                 project=project,
                 name=source.name,
-                department_id=source.department_id,
+                department=source.department,
                 time_limit_days=source.time_limit_days,
                 sort_order=source.sort_order,
                 blocks_start=source.blocks_start,
                 template_item=source,
             )
+            # The rules an item added by hand keeps (item_add): a department of another district
+            # would hand the item to that district's staff.
+            errors = _item_errors(item, today=clock.today())
+            problems += [f"模板事项「{source.name}」：{message}" for message in errors.values()]
+            items.append(item)
+        if problems:
+            raise ValidationError(problems + ["未添加任何事项，请先在后台修改该模板。"])
+        for item in items:
             item.full_clean()
             created.append(audited_save(item, user=user, reason=f"应用前期手续模板「{template.name}」"))
     return created, skipped

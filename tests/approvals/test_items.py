@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
@@ -132,6 +133,19 @@ def test_a_template_of_another_district_is_refused(users, project_a, django_user
     with pytest.raises(ValidationError, match="新华区"):
         template_apply(user=city, project=project_a, template=other)
     assert not project_a.approval_items.exists()
+
+
+def test_a_template_item_owned_by_another_districts_unit_is_refused_naming_it(users, template, project_a):
+    """Saved past the admin's check (a row from before it, or written by hand), a 卫东区 template whose
+    item belongs to 新华区's unit creates nothing: the item would be kept by 新华区's staff."""
+    other_unit = Unit.objects.create(district=Region.objects.get(code="410402"), name="新华区发改委")
+    TemplateItem.objects.create(template=template, name="环评批复", department=other_unit, sort_order=5)
+    for user in (users["admin"], get_user_model().objects.get(username="city")):
+        with pytest.raises(ValidationError) as error:
+            template_apply(user=user, project=project_a, template=template)
+        assert error.value.messages[0] == "模板事项「环评批复」：办理部门须为项目所在区县的责任单位。"
+        assert not project_a.approval_items.exists()  # not even the template's good items
+    assert not ApprovalItem.objects.filter(department=other_unit).exists()
 
 
 @pytest.mark.parametrize("role", ["staff_a", "leader"])
