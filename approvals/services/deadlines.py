@@ -1,6 +1,6 @@
 """Due dates of approval items, recomputed when the calendar they were counted on changes."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 
@@ -13,8 +13,11 @@ _REACH = timedelta(days=2 * 365 + 40)
 
 def deadlines_refresh(*, around):
     """Recompute the due date of every submitted item whose time limit may span the day ``around``."""
+    # A calendar day in the first years of the era (0001-03-01 typed for 2001-03-01) reaches back
+    # past date.min: counted from date.min rather than an OverflowError in the admin's save.
+    since = around - _REACH if around - date.min > _REACH else date.min
     items = ApprovalItem.objects.filter(
-        submitted_date__gt=around - _REACH, submitted_date__lte=around, time_limit_days__isnull=False
+        submitted_date__gt=since, submitted_date__lte=around, time_limit_days__isnull=False
     )
     changed = []
     with transaction.atomic():
