@@ -163,6 +163,9 @@ PROGRESS_FIELDS = ("status", "planned_date", "submitted_date", "approved_date", 
 ADMIN_FIELDS = ("name", "department", "time_limit_days", "blocks_start", "sort_order")
 
 
+ITEM_DELETED = "该事项已被删除，未保存。"
+
+
 class ItemConflict(ValidationError):
     """The item changed after the form was opened: nothing was saved. ``item`` is the stored row."""
 
@@ -209,11 +212,16 @@ def item_update(
     }
     values = {field: value for field, value in values.items() if value is not UNCHANGED}
     if not item_keepable(user, item):
+        if not ApprovalItem.objects.filter(pk=item.pk).exists():
+            raise ValidationError(ITEM_DELETED)
         raise PermissionDenied("您不能修改该事项。")
     new_file = ""
     try:
         with transaction.atomic():
-            stored = ApprovalItem.objects.select_for_update().select_related("project").get(pk=item.pk)
+            # Deleted by an admin since the form was read (or since the check above): say so.
+            stored = ApprovalItem.objects.select_for_update().select_related("project").filter(pk=item.pk).first()
+            if stored is None:
+                raise ValidationError(ITEM_DELETED)
             if stored.updated_at != expected_updated_at:
                 raise ItemConflict(_conflict_message(user, stored), item=stored)
             admin_changes = [
@@ -271,7 +279,7 @@ def item_delete(*, user, item, reason):
     with transaction.atomic():
         stored = ApprovalItem.objects.select_for_update().filter(pk=item.pk).first()
         if stored is None:
-            raise ValidationError("该事项已被删除。")
+            raise ValidationError("该事项已被删除。")  # by another admin since the page was read
         old_file = stored.attachment.name or ""
         stored._history_user = user
         stored._change_reason = f"删除前期手续事项：{reason}"
