@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from accounts.models import Role
 from approvals.choices import ItemLight, ItemStatus
@@ -146,6 +147,17 @@ def test_a_template_item_owned_by_another_districts_unit_is_refused_naming_it(us
         assert error.value.messages[0] == "模板事项「环评批复」：办理部门须为项目所在区县的责任单位。"
         assert not project_a.approval_items.exists()  # not even the template's good items
     assert not ApprovalItem.objects.filter(department=other_unit).exists()
+
+
+def test_the_items_page_shows_the_refusal_naming_the_item(client_for, template, project_a):
+    other_unit = Unit.objects.create(district=Region.objects.get(code="410402"), name="新华区发改委")
+    TemplateItem.objects.create(template=template, name="环评批复", department=other_unit, sort_order=5)
+    response = client_for("admin").post(
+        reverse("approvals:template_apply", args=[project_a.pk]), {"template": template.pk}
+    )
+    assert response.status_code == 200
+    assert "模板事项「环评批复」：办理部门须为项目所在区县的责任单位。" in response.content.decode()
+    assert not project_a.approval_items.exists()
 
 
 @pytest.mark.parametrize("role", ["staff_a", "leader"])
