@@ -7,6 +7,7 @@ so that warnings and rates are plain SQL (approvals.selectors.figures)."""
 import uuid
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -81,6 +82,16 @@ class TemplateItem(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # A template serves its own district's projects: a department of another district (a city
+        # office may pick any of its districts' units) would leak its items to that district's staff.
+        template = getattr(self, "template", None)
+        department = getattr(self, "department", None)
+        if template is None or department is None or template.district_id is None:
+            return
+        if department.district_id != template.district_id:
+            raise ValidationError({"department": f"办理部门须为模板所在区县（{template.district}）的责任单位。"})
 
 
 def attachment_upload_to(instance, filename):
@@ -180,8 +191,9 @@ class ApprovalItem(TimestampedModel):
 
     def deadline(self):
         """The day the item should be done by: its statutory time limit counted in working days from
-        the day it was submitted, or, before it is submitted (or without a limit), its planned date."""
-        if self.submitted_date and self.time_limit_days:
+        the day it was submitted, or, before it is submitted (or without a limit), its planned date.
+        A limit of 0 working days (即办) is due the day it was submitted."""
+        if self.submitted_date is not None and self.time_limit_days is not None:
             return workdays_after(self.submitted_date, self.time_limit_days)
         return self.planned_date
 

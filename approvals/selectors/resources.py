@@ -107,18 +107,31 @@ class ProjectResources:
         return not (self.years or registered or self.gaps)
 
 
+def _listing_of_year(*, project, year):
+    """The project's listing of the year its reported figures are read from (the highest level's),
+    as a queryset on the outer row's ``project`` and ``year``: every reported figure of a gap comes
+    from this one listing, its cumulative and how far it has reported alike."""
+    return Listing.objects.filter(project=OuterRef(project), year=OuterRef(year)).order_by(LEVEL_RANK, "pk")
+
+
+def _latest_month(listing="pk"):
+    """A subquery: the latest month the outer row's listing has a counted report for (None: none)."""
+    months = counted_reports().filter(listing=OuterRef(listing)).order_by("-month").values("month")[:1]
+    return Subquery(months, output_field=IntegerField())
+
+
 def reported_cumulative(month, *, project="project_id", year="year"):
     """A subquery: the counted cumulative to the end of ``month`` of the project's listing of the
     year (both taken from the outer row by name), from its month-end totals (ListingCumulative)."""
-    listing = Listing.objects.filter(project=OuterRef(project), year=OuterRef(year)).order_by(LEVEL_RANK, "pk")
+    listing = _listing_of_year(project=project, year=year)
     return Subquery(with_cumulative(listing, month=month).values("cumulative")[:1], output_field=AMOUNT_FIELD)
 
 
 def latest_counted_month(*, project="project_id", year="year"):
-    """A subquery: the latest month of the year the project has a counted report for (None: none)."""
-    reports = counted_reports().filter(listing__project=OuterRef(project), listing__year=OuterRef(year))
-    latest = reports.order_by().values("listing__project").annotate(latest=Max("month")).values("latest")[:1]
-    return Subquery(latest, output_field=IntegerField())
+    """A subquery: the latest month the same listing (reported_cumulative's) has a counted report for;
+    None when it has none, though another list of the year may have."""
+    listing = _listing_of_year(project=project, year=year).annotate(latest=_latest_month())
+    return Subquery(listing.values("latest")[:1], output_field=IntegerField())
 
 
 def with_reported(figures):
@@ -173,7 +186,7 @@ def reported_by_month(*, project, year):
     inputs."""
     listing = Listing.objects.filter(project=project, year=year).order_by(LEVEL_RANK, "pk")
     columns = [f"cumulative_row__month_{month}" for month in range(1, 13)]
-    row = listing.annotate(reported_through=latest_counted_month(project="project_id", year="year"))
+    row = listing.annotate(reported_through=_latest_month())
     row = row.values("reported_through", *columns).first()
     if row is None or row["reported_through"] is None:
         return {}

@@ -33,19 +33,28 @@ def template_apply(*, user, project, template):
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).get()
         existing = set(ApprovalItem.objects.filter(project=project).values_list("name", flat=True))
-        for source in template.items.order_by("sort_order", "id"):
+        items, problems = [], []
+        for source in template.items.select_related("department").order_by("sort_order", "id"):
             if source.name in existing:
                 skipped.append(source.name)
                 continue
             item = ApprovalItem(
                 project=project,
                 name=source.name,
-                department_id=source.department_id,
+                department=source.department,
                 time_limit_days=source.time_limit_days,
                 sort_order=source.sort_order,
                 blocks_start=source.blocks_start,
                 template_item=source,
             )
+            # The rules an item added by hand keeps (item_add): a department of another district
+            # would hand the item to that district's staff.
+            errors = _item_errors(item, today=clock.today())
+            problems += [f"模板事项「{source.name}」：{message}" for message in errors.values()]
+            items.append(item)
+        if problems:
+            raise ValidationError(problems + ["未添加任何事项，请先在后台修改该模板。"])
+        for item in items:
             item.full_clean()
             created.append(audited_save(item, user=user, reason=f"应用前期手续模板「{template.name}」"))
     return created, skipped
@@ -154,6 +163,9 @@ PROGRESS_FIELDS = ("status", "planned_date", "submitted_date", "approved_date", 
 ADMIN_FIELDS = ("name", "department", "time_limit_days", "blocks_start", "sort_order")
 
 
+ITEM_DELETED = "该事项已被删除，未保存。"
+
+
 class ItemConflict(ValidationError):
     """The item changed after the form was opened: nothing was saved. ``item`` is the stored row."""
 
@@ -200,11 +212,16 @@ def item_update(
     }
     values = {field: value for field, value in values.items() if value is not UNCHANGED}
     if not item_keepable(user, item):
+        if not ApprovalItem.objects.filter(pk=item.pk).exists():
+            raise ValidationError(ITEM_DELETED)
         raise PermissionDenied("您不能修改该事项。")
     new_file = ""
     try:
         with transaction.atomic():
-            stored = ApprovalItem.objects.select_for_update().select_related("project").get(pk=item.pk)
+            # Deleted by an admin since the form was read (or since the check above): say so.
+            stored = ApprovalItem.objects.select_for_update().select_related("project").filter(pk=item.pk).first()
+            if stored is None:
+                raise ValidationError(ITEM_DELETED)
             if stored.updated_at != expected_updated_at:
                 raise ItemConflict(_conflict_message(user, stored), item=stored)
             admin_changes = [
@@ -262,7 +279,7 @@ def item_delete(*, user, item, reason):
     with transaction.atomic():
         stored = ApprovalItem.objects.select_for_update().filter(pk=item.pk).first()
         if stored is None:
-            raise ValidationError("该事项已被删除。")
+            raise ValidationError("该事项已被删除。")  # by another admin since the page was read
         old_file = stored.attachment.name or ""
         stored._history_user = user
         stored._change_reason = f"删除前期手续事项：{reason}"

@@ -80,6 +80,63 @@ def test_a_day_after_the_due_date_or_before_the_submission_changes_nothing(users
     assert item.due_date == date(YEAR, 10, 2)
 
 
+def test_a_day_moved_to_another_date_refreshes_around_both(users, item):
+    """A holiday entered on the wrong date and moved (10-01 → 09-02, before the submission): the item
+    counted across 10-01 is recomputed without it, though 09-02 is nowhere near its span."""
+    office = signed_in(users["admin"])
+    office.post(
+        reverse("admin:projects_calendarday_add"), {"day": f"{YEAR}-10-01", "kind": DayKind.HOLIDAY, "name": "国庆节"}
+    )
+    item.refresh_from_db()
+    assert item.due_date == date(YEAR, 10, 3)
+    day = CalendarDay.objects.get(day=date(YEAR, 10, 1))
+    response = office.post(
+        reverse("admin:projects_calendarday_change", args=[day.pk]),
+        {"day": f"{YEAR}-09-02", "kind": DayKind.HOLIDAY, "name": "国庆节"},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.due_date == date(YEAR, 10, 2)
+
+    # Moved forward onto the item's span, the new date counts.
+    response = office.post(
+        reverse("admin:projects_calendarday_change", args=[day.pk]),
+        {"day": f"{YEAR}-09-30", "kind": DayKind.HOLIDAY, "name": "国庆节"},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.due_date == date(YEAR, 10, 3)
+
+
+@pytest.mark.parametrize("typed", ["0001-03-01", "0002-12-31"])
+def test_a_day_in_the_first_years_of_the_era_does_not_break_the_admin(users, item, typed):
+    """A year typed short (0001 for 2001) reaches back past the first date Python knows when the due
+    dates around it are refreshed: saved, changed and deleted without a server error."""
+    office = signed_in(users["admin"])
+    response = office.post(
+        reverse("admin:projects_calendarday_add"), {"day": typed, "kind": DayKind.HOLIDAY, "name": "误录"}
+    )
+    assert response.status_code == 302
+    day = CalendarDay.objects.get(name="误录")
+    response = office.post(
+        reverse("admin:projects_calendarday_change", args=[day.pk]),
+        {"day": f"{YEAR}-10-01", "kind": DayKind.HOLIDAY, "name": "误录"},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.due_date == date(YEAR, 10, 3)
+    response = office.post(
+        reverse("admin:projects_calendarday_change", args=[day.pk]),
+        {"day": typed, "kind": DayKind.HOLIDAY, "name": "误录"},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.due_date == date(YEAR, 10, 2)  # moved away from the span: back as before
+    response = office.post(reverse("admin:projects_calendarday_delete", args=[day.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not CalendarDay.objects.filter(pk=day.pk).exists()
+
+
 def test_a_day_entered_twice_is_refused_in_chinese(users):
     office = signed_in(users["admin"])
     url = reverse("admin:projects_calendarday_add")

@@ -3,7 +3,9 @@
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from accounts.models import Role
 from approvals.choices import ItemLight, ItemStatus
@@ -131,6 +133,30 @@ def test_a_template_of_another_district_is_refused(users, project_a, django_user
     city = django_user_model.objects.get(username="city")  # manages both, yet 新华区's list is not 卫东区's
     with pytest.raises(ValidationError, match="新华区"):
         template_apply(user=city, project=project_a, template=other)
+    assert not project_a.approval_items.exists()
+
+
+def test_a_template_item_owned_by_another_districts_unit_is_refused_naming_it(users, template, project_a):
+    """Saved past the admin's check (a row from before it, or written by hand), a 卫东区 template whose
+    item belongs to 新华区's unit creates nothing: the item would be kept by 新华区's staff."""
+    other_unit = Unit.objects.create(district=Region.objects.get(code="410402"), name="新华区发改委")
+    TemplateItem.objects.create(template=template, name="环评批复", department=other_unit, sort_order=5)
+    for user in (users["admin"], get_user_model().objects.get(username="city")):
+        with pytest.raises(ValidationError) as error:
+            template_apply(user=user, project=project_a, template=template)
+        assert error.value.messages[0] == "模板事项「环评批复」：办理部门须为项目所在区县的责任单位。"
+        assert not project_a.approval_items.exists()  # not even the template's good items
+    assert not ApprovalItem.objects.filter(department=other_unit).exists()
+
+
+def test_the_items_page_shows_the_refusal_naming_the_item(client_for, template, project_a):
+    other_unit = Unit.objects.create(district=Region.objects.get(code="410402"), name="新华区发改委")
+    TemplateItem.objects.create(template=template, name="环评批复", department=other_unit, sort_order=5)
+    response = client_for("admin").post(
+        reverse("approvals:template_apply", args=[project_a.pk]), {"template": template.pk}
+    )
+    assert response.status_code == 200
+    assert "模板事项「环评批复」：办理部门须为项目所在区县的责任单位。" in response.content.decode()
     assert not project_a.approval_items.exists()
 
 
@@ -333,3 +359,18 @@ def test_the_yellow_threshold_is_a_setting(db, settings):
     assert item_light(status=ItemStatus.IN_PROGRESS, due_date=date(2015, 9, 30), today=date(2015, 9, 28)) == (
         ItemLight.GREEN
     )
+
+
+# --- 即办: a time limit of 0 working days ------------------------------------------------------------
+
+
+def test_a_time_limit_of_zero_days_is_due_the_day_it_was_submitted(users, project_a):
+    """0 working days (即办) is a limit, not the absence of one: the planned date does not stand in."""
+    item = make_item(project_a, "即办事项", "区发展和改革委员会", time_limit_days=0, planned_date=date(2015, 12, 31))
+    assert item.due_date == date(2015, 12, 31)  # not submitted yet: the planned date
+    saved = update(users["staff_a"], item, status=ItemStatus.IN_PROGRESS, submitted_date=date(2015, 10, 16))
+    assert saved.due_date == date(2015, 10, 16)
+    assert item_light(status=saved.status, due_date=saved.due_date, today=TODAY) == ItemLight.RED
+    no_limit = make_item(project_a, "无时限事项", time_limit_days=None, planned_date=date(2015, 12, 31))
+    saved = update(users["staff_a"], no_limit, status=ItemStatus.IN_PROGRESS, submitted_date=date(2015, 10, 16))
+    assert saved.due_date == date(2015, 12, 31)  # no limit at all: still the planned date

@@ -10,11 +10,13 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from approvals.models import StatisticsFigure, StatisticsRegistration
-from approvals.selectors.resources import project_resources
+from approvals.selectors.resources import project_resources, reported_by_month
 from approvals.services.resources import StaleEdit
 from approvals.services.statistics import statistics_save, statistics_version
 from projects import clock
-from projects.models import MonthlyReport, Project
+from projects.choices import Level
+from projects.models import Listing, MonthlyReport, Project
+from projects.services.cumulatives import cumulatives_refresh
 from projects.services.errors import PermissionDenied, ValidationError
 
 # Each test builds its own approvals on the demo's projects.
@@ -212,3 +214,38 @@ def test_the_gap_is_the_statistics_figure_less_the_demos_reported_cumulative(use
     form = client_for("admin").get(url(p, 2015)).context["form"]
     assert form.fields["month_9"].reported == to_september
     assert form.fields["month_10"].reported is None
+
+
+def test_a_project_on_two_lists_reads_the_gap_from_one_listing_only(users, client_for):
+    """正顺化工 is on the city's 2015 list (reports to September). Put on the district's list as well,
+    with an October report there only: the gap still reads the city listing whole (its cumulative and
+    how far it has reported), so October has no reported figure rather than the city's, taken as
+    reported because the district's list got that far."""
+    p = project(ZHENGSHUN)
+    city = p.listings.get(year=2015)
+    assert city.level == Level.CITY
+    district = Listing.objects.create(project=p, year=2015, level=Level.DISTRICT, category=city.category)
+    MonthlyReport.objects.create(listing=district, month=10, investment=Decimal("800"), status="submitted")
+    submitted = MonthlyReport.objects.filter(listing=city, status="submitted")
+    to_september = submitted.aggregate(total=Sum("investment"))["total"]
+    save(users["admin"], p, figures={9: Decimal("15000"), 10: Decimal("15500")})
+
+    gaps = {g.month: (g.reported, g.gap) for g in project_resources(project=p).gaps}
+    assert gaps == {9: (to_september, Decimal("15000") - to_september), 10: (None, None)}
+    form = client_for("admin").get(url(p, 2015)).context["form"]
+    assert form.fields["month_9"].reported == to_september
+    assert form.fields["month_10"].reported is None
+
+
+def test_reports_on_the_lower_listing_only_leave_the_gap_unknown(users):
+    """The other way round: listed at city and district level, reports on the district's listing
+    only. The city's listing, which the figures are read from, has reported nothing: no gap is
+    shown against a cumulative of zero."""
+    p = project(ZHENGSHUN)
+    city = p.listings.get(year=2015)
+    district = Listing.objects.create(project=p, year=2015, level=Level.DISTRICT, category=city.category)
+    MonthlyReport.objects.filter(listing=city).update(listing=district)
+    cumulatives_refresh()
+    save(users["admin"], p, figures={6: Decimal("6000")})
+    assert [(g.month, g.reported, g.gap) for g in project_resources(project=p).gaps] == [(6, None, None)]
+    assert reported_by_month(project=p, year=2015) == {}
