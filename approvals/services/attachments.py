@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from PIL import Image, UnidentifiedImageError
 
 from approvals.models import ApprovalItem
+from projects.services.photos import decoded_image
 
 # Phones write JPEGs with extra embedded images, which Pillow calls MPO: they are JPEGs.
 _IMAGE_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png"}
@@ -33,22 +33,8 @@ def _is_pdf(upload):
 
 
 def _image_extension(upload, name):
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image_format = image.format
-            width, height = image.size
-            if width * height > settings.KP_PHOTO_MAX_PIXELS:
-                raise ValidationError(f"「{name}」像素过多（{width}×{height}），请缩小后再上传。")
-            image.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()  # verify() does not decode JPEG data: a cut-off file only fails here
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return None
-    return _IMAGE_FORMATS.get(image_format)
+    decoded = decoded_image(upload, name)
+    return _IMAGE_FORMATS.get(decoded[0]) if decoded else None
 
 
 def attachment_check(upload):

@@ -26,12 +26,10 @@ class CheckedPhoto:
     height: int
 
 
-def photo_check(upload):
-    """Return a CheckedPhoto, or raise ValidationError with a Chinese message naming the file."""
-    name = upload.name or "照片"
-    if upload.size > settings.KP_PHOTO_MAX_BYTES:
-        limit = settings.KP_PHOTO_MAX_BYTES // (1024 * 1024)
-        raise ValidationError(f"「{name}」超过 {limit} MB，请压缩后再上传。")
+def decoded_image(upload, name):
+    """(format, width, height) of an image Pillow decodes whole, or None for anything else; a
+    ValidationError naming the file when it has more pixels than KP_PHOTO_MAX_PIXELS. Site photos
+    and scanned approvals (approvals.services.attachments) are checked by it."""
     try:
         upload.seek(0)
         with Image.open(upload) as image:
@@ -46,7 +44,22 @@ def photo_check(upload):
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(f"「{name}」不是有效的 JPEG 或 PNG 图片。") from None
+        return None
+    finally:
+        upload.seek(0)
+    return image_format, width, height
+
+
+def photo_check(upload):
+    """Return a CheckedPhoto, or raise ValidationError with a Chinese message naming the file."""
+    name = upload.name or "照片"
+    if upload.size > settings.KP_PHOTO_MAX_BYTES:
+        limit = settings.KP_PHOTO_MAX_BYTES // (1024 * 1024)
+        raise ValidationError(f"「{name}」超过 {limit} MB，请压缩后再上传。")
+    decoded = decoded_image(upload, name)
+    if decoded is None:
+        raise ValidationError(f"「{name}」不是有效的 JPEG 或 PNG 图片。")
+    image_format, width, height = decoded
     if image_format not in _FORMATS:
         raise ValidationError(f"「{name}」不是 JPEG 或 PNG 图片，只能上传这两种格式的照片。")
     upload.seek(0)
