@@ -7,6 +7,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from projects.models.organisation import Division, Region
+
 CODE_SHAPE = re.compile(r"^(\d{4})-(\d{6})-(\d{2})-(\d{2})-(\d{6})$")
 CODE_LENGTH = 24
 EXAMPLE = "2015-410403-47-01-012345"
@@ -16,8 +18,6 @@ FIRST_CODE_YEAR, LAST_CODE_YEAR = 2000, 2100
 def known_divisions():
     """The division codes a project code may name: the table of known ones (projects.Division) and
     the nodes of the installation's own tree (projects.Region)."""
-    from projects.models import Division, Region
-
     return {*Division.objects.values_list("code", flat=True), *Region.objects.values_list("code", flat=True)}
 
 
