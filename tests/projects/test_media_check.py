@@ -27,3 +27,18 @@ def test_a_missing_photo_is_named_and_fails_the_command(demo, capsys):
     finally:  # the demo's files serve the whole session
         storage.save(name, ContentFile(content))
     assert storage.exists(name)
+
+
+def test_every_apps_files_are_checked_an_approvals_scan_among_them(demo, capsys):
+    """The check finds every model's file fields, not a list of them: a scanned approval whose file
+    is gone is named like a photo."""
+    from approvals.models import ApprovalItem
+
+    item = ApprovalItem.objects.order_by("pk").first()
+    item.attachment_extension, item.attachment_name = "pdf", "批复.pdf"
+    item.attachment.save("scan", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    name = item.attachment.name
+    item.attachment.storage.delete(name)
+    with pytest.raises(CommandError, match="中有 1 个不在文件存储中"):
+        call_command("check_media")
+    assert f"缺少文件：前期手续事项 #{item.pk} {name}" in capsys.readouterr().err
