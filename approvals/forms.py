@@ -67,7 +67,7 @@ class ItemAddForm(forms.Form):
 class AttachmentField(forms.FileField):
     """A PDF, JPEG or PNG checked by its content (approvals.services.attachments)."""
 
-    widget = forms.ClearableFileInput(attrs={"accept": ATTACHMENT_ACCEPT})
+    widget = forms.FileInput(attrs={"accept": ATTACHMENT_ACCEPT})
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
@@ -108,6 +108,9 @@ class ItemProgressForm(forms.Form):
         self.item = item
         if item.attachment:
             self.fields["attachment"].help_text = f"已上传「{item.attachment_name}」；选择新文件将替换它。"
+            self.fields["remove_attachment"] = forms.BooleanField(
+                label=f"删除已上传的「{item.attachment_name}」", required=False
+            )
 
     def clean_updated_at(self):
         try:
@@ -124,6 +127,7 @@ class ItemProgressForm(forms.Form):
         return {
             **{field: data[field] for field in self.service_fields},
             "attachment": data.get("attachment"),
+            "remove_attachment": data.get("remove_attachment", False),
             "expected_updated_at": data["updated_at"],
         }
 

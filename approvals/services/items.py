@@ -191,11 +191,13 @@ def item_update(
     blocks_start=UNCHANGED,
     sort_order=UNCHANGED,
     attachment=None,
+    remove_attachment=False,
 ):
     """Change ``item``: its progress (whoever keeps it) and, for office admins, its name, department,
     time limit, order and whether it blocks start; ``attachment`` a CheckedAttachment replacing the
-    stored one. ``expected_updated_at`` is the item's updated_at when the form was opened: if the
-    item has changed since, ItemConflict says who changed it and nothing is saved. Raises
+    stored one, ``remove_attachment`` removing it (the file goes once the change is committed).
+    ``expected_updated_at`` is the item's updated_at when the form was opened: if the item has
+    changed since, ItemConflict says who changed it and nothing is saved. Raises
     PermissionDenied or ValidationError (by field) otherwise; returns the saved item."""
     values = {
         "status": status,
@@ -238,6 +240,9 @@ def item_update(
             if attachment is not None:
                 new_file, old_file = attachment_attach(stored, attachment)
                 attachment_replaced(old_file)
+            elif remove_attachment and stored.attachment:
+                attachment_replaced(stored.attachment.name)
+                stored.attachment, stored.attachment_extension, stored.attachment_name = "", "", ""
             audited_save(stored, user=user, reason="更新前期手续事项")
     except BaseException:
         delete_stored([new_file])

@@ -200,3 +200,32 @@ def test_an_attachment_out_of_scope_answers_404(users, client_for, project_a, ro
 def test_an_item_without_attachment_answers_404(client_for, project_a):  # noqa: F811
     item = make_item(project_a, "立项备案")
     assert client_for("admin").get(reverse("approvals:item_attachment", args=[item.pk])).status_code == 404
+
+
+def test_an_attachment_is_removed_on_the_page_and_its_file_goes_after_commit(
+    users,
+    client_for,
+    project_a,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    item = make_item(project_a, "立项备案")
+    saved = item_update(
+        user=users["staff_a"],
+        item=item,
+        expected_updated_at=item.updated_at,
+        attachment=attachment_check(upload("错传的文件.pdf", PDF)),
+    )
+    name = saved.attachment.name
+    client = client_for("staff_a")
+    page = client.get(saved.get_absolute_url()).content.decode()
+    assert "删除已上传的「错传的文件.pdf」" in page
+    form = {
+        "status": saved.status, "planned_date": "", "submitted_date": "", "approved_date": "",
+        "document_number": "", "notes": "", "updated_at": saved.updated_at.isoformat(), "remove_attachment": "on",
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(saved.get_absolute_url(), form).status_code == 302
+    saved.refresh_from_db()
+    assert (saved.attachment.name, saved.attachment_extension, saved.attachment_name) == ("", "", "")
+    assert not storage().exists(name)
+    assert saved.history.first().attachment_name == ""  # audited like every change
