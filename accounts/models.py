@@ -24,6 +24,12 @@ class User(AbstractUser):
     )
     streets = models.ManyToManyField("projects.Street", blank=True, related_name="staff_users", verbose_name="负责街道")
     units = models.ManyToManyField("projects.Unit", blank=True, related_name="staff_users", verbose_name="负责单位")
+    # How the user hears of what needs them (dispatch's notifications), besides the inbox: chosen in
+    # their profile; each channel is used only when the installation configures it.
+    mobile = models.CharField("手机号", max_length=20, blank=True, help_text="群机器人消息中@本人时使用。")
+    notify_by_email = models.BooleanField("邮件提醒", default=False)
+    notify_by_dingtalk = models.BooleanField("钉钉群提醒", default=False)
+    notify_by_wecom = models.BooleanField("企业微信群提醒", default=False)
 
     # Role and scope changes are audited; the password hash never enters the history table.
     history = HistoricalRecords(

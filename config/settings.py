@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "projects",
     "bulletins",
     "approvals",
+    "dispatch",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "dispatch.context_processors.inbox",
             ],
         },
     },
@@ -283,3 +285,36 @@ KP_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 KP_PHOTO_MAX_PIXELS = 25_000_000  # a 24-megapixel camera photo fits; decoding cost stays bounded
 KP_PHOTOS_PER_REPORT = 10
 KP_PHOTO_THUMBNAIL_SIZE = (360, 360)
+
+# Reporting deadline (报送截止日): a month's reports are due on this day of the following month,
+# moved to the next working day when it is a weekend or a holiday (selectors.timeliness).
+KP_REPORT_DUE_DAY = int(env_str("KP_REPORT_DUE_DAY", "25"))
+if not 1 <= KP_REPORT_DUE_DAY <= 31:
+    raise ImproperlyConfigured("KP_REPORT_DUE_DAY must be a day of the month, 1 to 31.")
+# Reminders (dispatch.services.reminders): this many working days before a deadline, and once overdue.
+KP_REMINDER_WORKDAYS = int(env_str("KP_REMINDER_WORKDAYS", "2"))
+
+# Notifications leave through the channels configured here, each optional (dispatch.services.channels).
+# Email: Django's email framework (SMTP in production when EMAIL_HOST is set; the console otherwise;
+# tests use locmem). Group robots: a DingTalk webhook (signed when KP_DINGTALK_SECRET is set) and a
+# WeCom (企业微信) webhook. A user chooses the channels in their profile.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "重点项目跟踪 <noreply@localhost>")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+KP_DINGTALK_WEBHOOK = env_str("KP_DINGTALK_WEBHOOK", "")
+KP_DINGTALK_SECRET = env_str("KP_DINGTALK_SECRET", "")
+KP_WECOM_WEBHOOK = env_str("KP_WECOM_WEBHOOK", "")
+KP_NOTIFY_TIMEOUT = float(env_str("KP_NOTIFY_TIMEOUT", "10"))  # seconds for one delivery attempt
+KP_NOTIFY_MAX_ATTEMPTS = int(env_str("KP_NOTIFY_MAX_ATTEMPTS", "6"))  # then failed, with the reason
+KP_NOTIFY_BACKOFF_SECONDS = int(env_str("KP_NOTIFY_BACKOFF_SECONDS", "60"))  # doubled after each failure
+# The address links in emails and robot messages start with (e.g. https://xmb.example.gov.cn).
+KP_SITE_URL = env_str("KP_SITE_URL", "").rstrip("/")

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("bulletins/", include("bulletins.urls")),
     path("approvals/", include("approvals.urls")),
+    path("dispatch/", include("dispatch.urls")),
     path("admin/", admin.site.urls),
     path("healthz", errors.healthz, name="healthz"),
     path("favicon.ico", FaviconView.as_view()),

@@ -89,6 +89,7 @@ class ProblemKind(models.TextChoices):
 class ProblemStatus(models.TextChoices):
     OPEN = "open", "待处理"
     COORDINATING = "coordinating", "协调解决中"
+    PENDING_CLOSE = "pending_close", "待销号"  # solved, says the street; resolved once the office confirms
     RESOLVED = "resolved", "已解决"
 
 

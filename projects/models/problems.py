@@ -39,8 +39,10 @@ class ProblemQuerySet(StaffKeptQuerySet):
 
 
 def overdue_condition(on=None):
-    """The overdue rule: a deadline before ``on`` (default: today) and not resolved."""
-    return Q(deadline__lt=on or clock.today()) & ~Q(status=ProblemStatus.RESOLVED)
+    """The overdue rule: a deadline before ``on`` (default: today) and not resolved, unless the
+    street reported it solved by the deadline and it only waits for the office's 销号."""
+    solved_in_time = Q(status=ProblemStatus.PENDING_CLOSE, resolved_on__lte=F("deadline"))
+    return Q(deadline__lt=on or clock.today()) & ~Q(status=ProblemStatus.RESOLVED) & ~solved_in_time
 
 
 class Problem(TimestampedModel):
@@ -57,6 +59,11 @@ class Problem(TimestampedModel):
     status = models.CharField("状态", max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.OPEN)
     resolution = models.TextField("解决情况", blank=True)
     resolved_on = models.DateField("解决日期", null=True, blank=True)
+    # 销号: the office confirms a solved problem; until then it is 待销号 and does not count as resolved.
+    confirmed_on = models.DateField("销号日期", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="销号人"
+    )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="登记人"
     )
@@ -87,7 +94,8 @@ class Problem(TimestampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ProblemStatus.values), name="problem_status_valid"),
             models.CheckConstraint(
-                condition=~Q(status=ProblemStatus.RESOLVED) | (Q(resolved_on__isnull=False) & ~Q(resolution="")),
+                condition=~Q(status__in=[ProblemStatus.RESOLVED, ProblemStatus.PENDING_CLOSE])
+                | (Q(resolved_on__isnull=False) & ~Q(resolution="")),
                 name="problem_resolved_has_date_and_resolution",
             ),
             models.CheckConstraint(
@@ -108,7 +116,10 @@ class Problem(TimestampedModel):
         """The overdue rule of ``overdue_condition`` for one object in hand."""
         if hasattr(self, "is_overdue"):
             return self.is_overdue
-        return bool(self.deadline and self.deadline < clock.today() and self.status != ProblemStatus.RESOLVED)
+        if not self.deadline or self.deadline >= clock.today() or self.status == ProblemStatus.RESOLVED:
+            return False
+        solved_in_time = self.status == ProblemStatus.PENDING_CLOSE and self.resolved_on <= self.deadline
+        return not solved_in_time
 
 
 class ProblemStepQuerySet(ScopedQuerySet):

@@ -1,0 +1,1 @@
+"""Admin screens of dispatch, scoped by office."""
