@@ -44,6 +44,7 @@ class NotificationKind(models.TextChoices):
     TASK_DUE = "task_due", "交办事项即将到期"
     TASK_OVERDUE = "task_overdue", "交办事项已超期"
     REPORT_DUE = "report_due", "报送截止提醒"
+    REPORT_CHASED = "report_chased", "催报"
     APPROVAL_RED = "approval_red", "前期手续超期"
 
 

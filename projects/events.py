@@ -15,3 +15,6 @@ problem_solved = Signal()
 problem_sent_back = Signal()
 # problem_confirmed.send(sender=Problem, problem=..., by=user)  (the office's 销号)
 problem_confirmed = Signal()
+# reports_chased.send(sender=MonthlyReport, year=int, month=int, users=[user, ...], by=user)  (催报: the
+# office reminds the staff whose listings have no submitted report for the month)
+reports_chased = Signal()
