@@ -76,7 +76,7 @@ def send_email(notification):
         raise DeliveryError("接收人没有填写邮箱地址。")
     try:
         send_mail(
-            subject=f"{SUBJECT_PREFIX}{notification.title}",
+            subject=f"{SUBJECT_PREFIX}{' '.join(notification.title.split())}",  # a header: one line
             message=message_text(notification),
             from_email=None,  # DEFAULT_FROM_EMAIL
             recipient_list=[address],

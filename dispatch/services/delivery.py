@@ -113,8 +113,11 @@ def claim_next(*, due_by):
 
 def deliver_claimed(message_id, lease_until):
     """Send a message this sender claimed and record the outcome: "sent", "retrying" or "failed"
-    (None when the lease was lost: the row is someone else's now, and nothing is written)."""
-    message = OutboxMessage.objects.select_related("notification__user").get(pk=message_id)
+    (None when the lease was lost — the row is someone else's now, and nothing is written — or the
+    message was deleted meanwhile)."""
+    message = OutboxMessage.objects.select_related("notification__user").filter(pk=message_id).first()
+    if message is None:  # deleted since the claim, with its notification or its user
+        return None
     reason = None
     try:
         if not message.notification.user.is_active:
