@@ -1,9 +1,13 @@
-"""Forms of the office's user pages; each parses input into typed values for accounts.services,
-which holds the rules. The choices offered are the office's own (scoping.managed_rows)."""
+"""Forms of the office's user pages and of a user's own settings (个人设置); each parses input into
+typed values for accounts.services, which holds the rules. The choices offered are the office's own
+(scoping.managed_rows)."""
+
+import re
 
 from django import forms
 
 from accounts.models import Role
+from accounts.services.profile import CHANNEL_FIELDS
 from projects.choices import RegionKind
 from projects.forms import BoundedModelMultipleChoiceField
 from projects.models import Leader, Region, Street, Unit
@@ -99,3 +103,40 @@ class UserBackForm(forms.Form):
     """Where a one-button action on a user returns to: the list it was pressed on, or the user's page."""
 
     back = forms.ChoiceField(choices=[("list", "用户列表"), ("detail", "用户页面")], required=False)
+
+
+class ProfileForm(forms.Form):
+    """个人设置: the user's own email, mobile and notification channels (accounts.services.profile).
+    A channel the installation has not configured is shown but cannot be changed."""
+
+    email = forms.CharField(
+        label="邮箱",
+        required=False,
+        max_length=254,
+        help_text="接收邮件提醒的地址。",
+        error_messages={"max_length": "邮箱地址不能超过 %(limit_value)d 个字符。"},
+        # a text box (the stylesheet's), with a phone's email keyboard; the service checks the address
+        widget=forms.TextInput(attrs={"inputmode": "email", "autocomplete": "email", "autocapitalize": "none"}),
+    )
+    mobile = forms.CharField(
+        label="手机号",
+        required=False,
+        max_length=20,
+        help_text="11 位手机号；群机器人发消息时据此@您。",
+        error_messages={"max_length": "手机号不能超过 %(limit_value)d 个字符。"},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    notify_by_email = forms.BooleanField(label="邮件提醒", required=False)
+    notify_by_dingtalk = forms.BooleanField(label="钉钉群提醒", required=False)
+    notify_by_wecom = forms.BooleanField(label="企业微信群提醒", required=False)
+
+    def __init__(self, *args, configured, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field, (channel, _) in CHANNEL_FIELDS.items():
+            if channel not in configured:
+                self.fields[field].disabled = True
+
+    def clean_mobile(self):
+        """The digits as typed with spaces and dashes left out, and a +86 in front dropped."""
+        mobile = re.sub(r"[\s-]", "", self.cleaned_data["mobile"])
+        return mobile.removeprefix("+86")

@@ -1,5 +1,5 @@
 """Sign in, sign out and change password; accounts are created by an admin, never self-registered:
-the office's user pages (用户管理) are here too."""
+the office's user pages (用户管理) and each user's own settings (个人设置) are here too."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
@@ -15,6 +15,7 @@ urlpatterns = [
         name="password_change",
     ),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
     path("users/", views.UserListView.as_view(), name="user_list"),
     path("users/new/", views.UserCreateView.as_view(), name="user_create"),
     path("users/<int:pk>/", views.UserDetailView.as_view(), name="user_detail"),

@@ -1,16 +1,18 @@
 """The office's user pages (用户管理): the users of the admin's node, creating one, deactivating,
 reactivating, resetting a password and lifting a sign-in lock. Admin role only; a user outside
-the office answers 404, as one that does not exist."""
+the office answers 404, as one that does not exist. And every user's own settings (个人设置)."""
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from accounts.forms import UserBackForm, UserCreateForm
+from accounts.forms import ProfileForm, UserBackForm, UserCreateForm
 from accounts.selectors.users import place_names, user_history, user_list
+from accounts.services.profile import CHANNEL_FIELDS, configured_channels, profile_update
 from accounts.services.users import user_create, user_password_reset, user_set_active, user_unlock
 from projects.views.mixins import ForgivingPaginationMixin, OfficeAdminRequiredMixin, add_service_errors
 
@@ -125,3 +127,34 @@ class UserUnlockView(UserActionView):
         else:
             messages.info(request, f"{name}的账号没有被锁定，无需解除。")
         return self.back()
+
+
+class ProfileView(LoginRequiredMixin, FormView):
+    """个人设置: one's own email, mobile and the channels one is told through besides the inbox."""
+
+    template_name = "accounts/profile.html"
+    form_class = ProfileForm
+
+    def get_initial(self):
+        user = self.request.user
+        return {name: getattr(user, name) for name in ("email", "mobile", *CHANNEL_FIELDS)}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "configured": configured_channels()}
+
+    def get_context_data(self, **kwargs):
+        configured = configured_channels()
+        channels = [(name, channel in configured) for channel, name in CHANNEL_FIELDS.values()]
+        return super().get_context_data(channels=channels, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            changed = profile_update(user=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        if changed:
+            messages.success(self.request, "个人设置已保存。")
+        else:
+            messages.info(self.request, "没有修改任何内容。")
+        return redirect("profile")

@@ -196,6 +196,32 @@ def statistics_post(project):
     }  # fmt: skip
 
 
+# --- dispatch: the inbox (消息) and 个人设置 ------------------------------------------------------------
+
+
+def matrix_notification(o=None):
+    """staff_a's unread notification, created on first use."""
+    from dispatch.choices import NotificationKind
+    from dispatch.models import Notification
+
+    defaults = {"kind": NotificationKind.INSTRUCTION, "title": "矩阵测试消息", "link": "/projects/"}
+    notification, _ = Notification.objects.get_or_create(user=staff_a(), key="matrix:inbox", defaults=defaults)
+    return notification
+
+
+def notification_read(o):
+    """Whether staff_a's matrix notification has been read (only staff_a may read it)."""
+    from dispatch.models import Notification
+
+    return Notification.objects.filter(pk=matrix_notification().pk, read_at__isnull=False).exists()
+
+
+def profiles(o):
+    from accounts.models import User
+
+    return list(User.objects.order_by("pk").values_list("pk", "email", "mobile"))
+
+
 @dataclass
 class Case:
     name: str
@@ -687,6 +713,43 @@ CASES = [
         data=lambda o: statistics_post(o.project_l),
         state=statistics_state,
         writers={"admin"},
+    ),
+    # --- dispatch: the inbox (消息) and 个人设置 ---
+    Case("inbox", "get", lambda o: reverse("dispatch:inbox"), status(200, anonymous=LOGIN)),
+    Case(
+        "staff_a's notification opened",
+        "get",
+        lambda o: reverse("dispatch:notification_open", args=[matrix_notification(o).pk]),
+        status(404, anonymous=LOGIN, staff_a=302),
+        state=notification_read,
+        writers={"staff_a"},
+    ),
+    Case(
+        "staff_a's notification opened by POST",
+        "post",
+        lambda o: reverse("dispatch:notification_open", args=[matrix_notification(o).pk]),
+        status(404, anonymous=LOGIN, staff_a=302),
+        state=notification_read,
+        writers={"staff_a"},
+    ),
+    Case(
+        "inbox all read",
+        "post",
+        lambda o: reverse("dispatch:inbox_read_all"),
+        status(302),  # each their own: only staff_a's read-all reaches staff_a's notification
+        state=notification_read,
+        writers={"staff_a"},
+    ),
+    Case("inbox all read by GET", "get", lambda o: reverse("dispatch:inbox_read_all"), status(405, anonymous=LOGIN)),
+    Case("profile", "get", lambda o: reverse("profile"), status(200, anonymous=LOGIN)),
+    Case(
+        "profile saved",
+        "post",
+        lambda o: reverse("profile"),
+        status(302),
+        data=lambda o: {"email": "matrix@example.gov.cn", "mobile": "13800138000"},
+        state=profiles,
+        writers=set(SIGNED_IN),
     ),
 ]
 
