@@ -190,6 +190,7 @@ LOGGING = {
         "accounts": {"level": "INFO"},
         "config": {"level": "INFO"},
         "projects": {"level": "INFO"},
+        "dispatch": {"level": "INFO"},  # send_notifications: each failed attempt with its reason
     },
 }
 

@@ -17,5 +17,7 @@ class DispatchConfig(AppConfig):
         from projects.extensions import demo_loader
         from projects.freshness import watch_models
 
-        watch_models("dispatch")
+        # Meetings and tasks may be shown beside figures; the inbox and the outbox are read by no
+        # figure and written every minute (send_notifications): they leave the cache alone.
+        watch_models("dispatch", exclude=("Notification", "OutboxMessage"))
         demo_loader(load_dispatch_demo)

@@ -39,6 +39,7 @@ class NotificationKind(models.TextChoices):
     TASK_CLOSED = "task_closed", "交办事项已销号"
     PROBLEM_SOLVED = "problem_solved", "问题待销号"
     PROBLEM_SENT_BACK = "problem_sent_back", "问题销号被退回"
+    PROBLEM_CONFIRMED = "problem_confirmed", "问题已销号"
     PROBLEM_DUE = "problem_due", "问题即将到期"
     PROBLEM_OVERDUE = "problem_overdue", "问题已超期"
     TASK_DUE = "task_due", "交办事项即将到期"

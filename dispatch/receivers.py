@@ -74,11 +74,10 @@ def problem_sent_back(sender, *, problem, by=None, reason="", **kwargs):
 
 @receiver(events.problem_confirmed, dispatch_uid="dispatch.problem_confirmed")
 def problem_confirmed(sender, *, problem, by=None, **kwargs):
-    """The project's keepers: the office confirmed the problem solved (销号). NotificationKind has no
-    kind of its own for this; PROBLEM_SOLVED ("problem_solved") is the closest and the title says which."""
+    """The project's keepers: the office confirmed the problem solved (销号)."""
     notify(
         _except(project_keepers(problem.project), by),
-        kind=NotificationKind.PROBLEM_SOLVED,
+        kind=NotificationKind.PROBLEM_CONFIRMED,
         title=f"问题已销号：{problem.project.name}",
         body=problem.description,
         link=problem.get_absolute_url(),

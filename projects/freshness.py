@@ -31,6 +31,7 @@ from projects.models import DataVersion, ListingCumulative
 
 VERSION_TABLE = DataVersion._meta.db_table
 WATCHED_APPS = ["projects", "accounts"]  # and the apps above projects that call watch_models(label)
+UNWATCHED_MODELS = set()  # "app_label.Model" of watched apps whose rows no figure reads (an inbox, an outbox)
 LINKS_CHANGED = ("post_add", "post_remove", "post_clear")
 
 
@@ -68,11 +69,14 @@ def _migrated(sender, using, plan=None, **kwargs):
         data_changed(using)
 
 
-def watch_models(label=None):
+def watch_models(label=None, *, exclude=()):
     """Connect the receivers to the models of the projects and accounts apps, or of the app
-    ``label`` above projects whose figures are cached too (its AppConfig.ready calls this)."""
+    ``label`` above projects whose figures are cached too (its AppConfig.ready calls this), but for
+    the models named in ``exclude``: rows no figure reads, written so often that renewing the data
+    version on each would empty the cache (dispatch's inbox and outbox)."""
     if label is not None and label not in WATCHED_APPS:
         WATCHED_APPS.append(label)
+    UNWATCHED_MODELS.update(f"{label}.{name}" for name in exclude)
     for model in watched_models(label):
         uid = f"projects.freshness:{model._meta.label}"
         post_save.connect(_saved, sender=model, dispatch_uid=uid)
@@ -92,7 +96,9 @@ def watched_models(label=None):
         model
         for label in ([label] if label else WATCHED_APPS)
         for model in apps.get_app_config(label).get_models()
-        if not issubclass(model, HistoricalChanges) and model is not DataVersion
+        if not issubclass(model, HistoricalChanges)
+        and model is not DataVersion
+        and model._meta.label not in UNWATCHED_MODELS
     ]
 
 

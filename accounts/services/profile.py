@@ -3,6 +3,7 @@ to be told through besides the inbox (dispatch's notifications). Audited like ev
 
 import re
 
+from django.conf import settings
 from django.core.validators import validate_email
 from django.db import transaction
 
@@ -22,10 +23,16 @@ EMAIL_MAX = User._meta.get_field("email").max_length
 
 
 def configured_channels():
-    """The channels this installation sends through (dispatch.services.channels decides)."""
-    from dispatch.services.channels import configured_channels as configured
-
-    return [str(channel) for channel in configured()]
+    """The channels this installation sends through, by their codes: email always (Django's email
+    framework; the console in development), a group robot when its webhook is set. The settings
+    decide, so accounts reads them itself rather than asking dispatch, the app above it that sends
+    (dispatch.services.channels.configured_channels is this list as its Channel values)."""
+    channels = ["email"]
+    if settings.KP_DINGTALK_WEBHOOK:
+        channels.append("dingtalk")
+    if settings.KP_WECOM_WEBHOOK:
+        channels.append("wecom")
+    return channels
 
 
 def profile_update(*, user, email, mobile, notify_by_email, notify_by_dingtalk, notify_by_wecom):

@@ -21,6 +21,7 @@ import urllib.request
 from django.conf import settings
 from django.core.mail import send_mail
 
+from accounts.services import profile
 from dispatch.choices import Channel
 
 SUBJECT_PREFIX = "【重点项目跟踪】"
@@ -31,13 +32,9 @@ class DeliveryError(Exception):
 
 
 def configured_channels():
-    """The channels this installation can send through (settings)."""
-    channels = [Channel.EMAIL]  # Django's email framework is always there (console in development)
-    if settings.KP_DINGTALK_WEBHOOK:
-        channels.append(Channel.DINGTALK)
-    if settings.KP_WECOM_WEBHOOK:
-        channels.append(Channel.WECOM)
-    return channels
+    """The channels this installation can send through (settings; the profile page offers the same,
+    accounts.services.profile.configured_channels)."""
+    return [Channel(code) for code in profile.configured_channels()]
 
 
 def absolute_link(link):

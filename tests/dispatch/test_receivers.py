@@ -70,8 +70,9 @@ def test_a_problem_sent_back_tells_the_keepers_why(users, problem_a):
 def test_a_confirmed_problem_tells_the_keepers(users, problem_a):
     with transaction.atomic():
         events.problem_confirmed.send(sender=Problem, problem=problem_a, by=users["admin"])
-    notes = {n.user.username: n for n in Notification.objects.filter(title__startswith="问题已销号")}
+    notes = told(NotificationKind.PROBLEM_CONFIRMED)
     assert set(notes) == {"staff"}
+    assert notes["staff"].title.startswith("问题已销号")
     assert notes["staff"].link == problem_a.get_absolute_url()
 
 
