@@ -29,6 +29,7 @@ urlpatterns = [
     path("projects/<int:pk>/history/", projects.ProjectHistoryView.as_view(), name="project_history"),
     path("reports/", reports.ReportSheetView.as_view(), name="report_sheet"),
     path("reports/missing/", reports.MissingReportsView.as_view(), name="report_missing"),
+    path("reports/missing/chase/", reports.ReportChaseView.as_view(), name="report_chase"),
     path("reports/close/", reports.MonthCloseView.as_view(), name="month_close"),
     path("reports/reopen/", reports.MonthReopenView.as_view(), name="month_reopen"),
     path("reports/<int:listing_id>/<int:month>/", reports.ReportEditView.as_view(), name="report_edit"),
