@@ -174,7 +174,16 @@ COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "c
 
 REPORT_FIELDS = ["month", "investment", "progress", "status", "reported_by", "reported_at", "report_page"]
 # Status moves (and their resolution and date) go through the problem page, which records each step.
-PROBLEM_STATE_FIELDS = ["status", "resolution", "resolved_on", "raised_by", "source_report", "source_visit"]
+PROBLEM_STATE_FIELDS = [
+    "status",
+    "resolution",
+    "resolved_on",
+    "confirmed_on",
+    "confirmed_by",
+    "raised_by",
+    "source_report",
+    "source_visit",
+]
 
 
 class ReportPageMixin:
@@ -339,7 +348,17 @@ class OverdueFilter(admin.SimpleListFilter):
 
 @admin.register(Problem)
 class ProblemAdmin(OfficeModelAdmin):
-    list_display = ["project", "short_description", "kind", "raised_on", "unit", "deadline", "status", "resolved_on"]
+    list_display = [
+        "project",
+        "short_description",
+        "kind",
+        "raised_on",
+        "unit",
+        "deadline",
+        "status",
+        "resolved_on",
+        "confirmed_on",
+    ]
     fields = ["project", "description", "kind", "raised_on", "unit", "deadline", *PROBLEM_STATE_FIELDS]
     readonly_fields = ["project", "raised_on", *PROBLEM_STATE_FIELDS]
     list_filter = ["status", "kind", OverdueFilter, only_theirs("unit"), only_theirs("project__street")]

@@ -211,6 +211,31 @@ class ProblemTransitionForm(forms.Form):
     )
     note = forms.CharField(label="说明", required=False, max_length=1000)
 
+    def __init__(self, *args, office=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not office:  # a street's "已解决" waits for the office's 销号: the choice says so
+            self.fields["to_status"].choices = [
+                (ProblemStatus.COORDINATING, "协调解决中"),
+                (ProblemStatus.RESOLVED, "已解决（报项目办确认销号）"),
+            ]
+
+
+class ProblemConfirmForm(forms.Form):
+    """The office's 确认销号 of a problem a street reports solved."""
+
+    note = forms.CharField(label="销号说明", required=False, max_length=1000)
+
+
+class ProblemSendBackForm(forms.Form):
+    """The office's 退回 of a problem a street reports solved: why it is not solved."""
+
+    reason = forms.CharField(
+        label="退回原因",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写退回原因。"},
+    )
+
 
 class VisitForm(forms.Form):
     project = ProjectPickerField(label="项目")

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from projects import events
 from projects.models import Assignment, ImportRecord, Instruction, Listing, Problem, Project, Rollover
 
 ROLES = ["anonymous", "admin", "staff_a", "staff_b", "leader", "other_leader"]
@@ -751,6 +752,50 @@ CASES = [
         state=profiles,
         writers=set(SIGNED_IN),
     ),
+    # --- projects: 销号 of problems and 催报 (issue #21) -------------------------------------------------
+    # A 待销号 problem is confirmed or sent back by the office alone: the street that solved it is
+    # refused (403) like a leader on a followed project; whoever cannot see it gets 404.
+    Case(
+        "problem confirm in staff_a's street",
+        "post",
+        lambda o: reverse("projects:problem_confirm", args=[pending_problem(o.project_a).pk]),
+        status(404, anonymous=LOGIN, admin=302, staff_a=403),
+        data=lambda o: {"note": "矩阵销号"},
+        state=lambda o: pending_state(o),
+        writers={"admin"},
+    ),
+    Case(
+        "problem confirm on leader's project",
+        "post",
+        lambda o: reverse("projects:problem_confirm", args=[pending_problem(o.project_l).pk]),
+        status(404, anonymous=LOGIN, admin=302, leader=403),
+        state=lambda o: pending_state(o),
+        writers={"admin"},
+    ),
+    Case(
+        "problem send back in staff_a's street",
+        "post",
+        lambda o: reverse("projects:problem_send_back", args=[pending_problem(o.project_a).pk]),
+        status(404, anonymous=LOGIN, admin=302, staff_a=403),
+        data=lambda o: {"reason": "矩阵退回"},
+        state=lambda o: pending_state(o),
+        writers={"admin"},
+    ),
+    Case(
+        "problem confirm by GET",
+        "get",
+        lambda o: reverse("projects:problem_confirm", args=[pending_problem(o.project_a).pk]),
+        status(405, anonymous=LOGIN),
+    ),
+    Case(
+        "report chase",
+        "post",
+        lambda o: reverse("projects:report_chase"),
+        status(403, anonymous=LOGIN, admin=302),
+        data=lambda o: {"year": 2015, "month": 9},
+        state=lambda o: len(CHASED),
+        writers={"admin"},
+    ),
 ]
 
 
@@ -826,3 +871,36 @@ def test_moving_a_staff_user_takes_effect_on_the_next_request(client_for, object
     users["staff_a"].units.clear()
     assert client.get(url).status_code == 404
     assert client.get(reverse("projects:project_list")).context["paginator"].count == 0
+
+
+# --- projects: 销号 of problems and 催报 (issue #21) ----------------------------------------------------
+
+
+def pending_problem(project):
+    """A problem of ``project`` its street has reported solved (待销号), created on first use."""
+    problem, _ = Problem.objects.get_or_create(
+        project=project,
+        description="矩阵待销号问题",
+        defaults={
+            "raised_on": date(2015, 10, 1),
+            "status": "pending_close",
+            "resolution": "街道报已解决",
+            "resolved_on": date(2015, 10, 10),
+        },
+    )
+    return problem
+
+
+def pending_state(o):
+    pending_problem(o.project_a), pending_problem(o.project_l)  # both exist before the request
+    return list(Problem.objects.filter(description="矩阵待销号问题").order_by("pk").values_list("pk", "status"))
+
+
+CHASED = []  # every 催报 the matrix's requests sent (projects.events.reports_chased)
+
+
+def _heard_chase(sender, users, **kwargs):
+    CHASED.append(users)
+
+
+events.reports_chased.connect(_heard_chase, dispatch_uid="test_access_matrix.chases")

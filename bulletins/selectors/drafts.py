@@ -22,6 +22,7 @@ from projects.scoping import node_projects
 from projects.selectors.dashboard import overview
 from projects.selectors.figures import investment_summary, with_figures
 from projects.selectors.problems import problem_figures
+from projects.selectors.timeliness import listing_timeliness
 
 PLACES, LAGGING = "三、各街道、各责任单位", "四、滞后项目"
 APPROVALS, NEXT = "六、前期手续", "七、下步工作"  # 下步工作 is 六 when there is no 前期手续 section
@@ -243,8 +244,10 @@ def _problems(o, problems, month):
     if not figures["found"]:
         return Section("problems", "五、问题解决", ["本年度所列项目尚未登记问题。"])
     this_month = problem_figures(problems.filter(raised_on__month=month, raised_on__year=o.year))
+    # Resolved is what the office has confirmed (销号); a street's "已解决" is 待销号 until then.
+    pending = f"待销号{figures['pending_close']}个，" if figures.get("pending_close") else ""
     text = (
-        f"本年度所列项目累计发现问题{figures['found']}个，已解决{figures['resolved']}个，"
+        f"本年度所列项目累计发现问题{figures['found']}个，已解决{figures['resolved']}个，{pending}"
         f"协调解决中{figures['coordinating']}个，待处理{figures['open']}个，其中已逾期{figures['overdue']}个；"
         f"{month}月新发现{this_month['found']}个。"
     )
@@ -254,6 +257,7 @@ def _problems(o, problems, month):
         .annotate(
             found=Count("id"),
             resolved=Count("id", filter=Q(status=ProblemStatus.RESOLVED)),
+            pending_close=Count("id", filter=Q(status=ProblemStatus.PENDING_CLOSE)),
             overdue=Count("id", filter=overdue_condition()),
         )
         .order_by("-found", "project__street__name")
@@ -263,13 +267,64 @@ def _problems(o, problems, month):
             row["project__street__name"] or "未指定",
             str(row["found"]),
             str(row["resolved"]),
-            str(row["found"] - row["resolved"]),
+            str(row["pending_close"]),
+            str(row["found"] - row["resolved"] - row["pending_close"]),
             str(row["overdue"]),
         ]
         for row in by_street
     ]
-    table = Table(["街道", "发现", "已解决", "未解决", "已逾期"], rows)
+    table = Table(["街道", "发现", "已解决", "待销号", "未解决", "已逾期"], rows)
     return Section("problems", "五、问题解决", [text], [table])
+
+
+def timeliness_figures(listings, *, year, month):
+    """报送及时率 of ``month``'s reports over the bulletin's ``listings`` (projects.selectors.timeliness,
+    the 未报送 page's rule), per street and unit, as the bulletin's stored figures keep them."""
+    by_street = listing_timeliness(listings, year=year, month=month, by="street")
+    by_unit = listing_timeliness(listings, year=year, month=month, by="unit")
+    total, due = by_street.total, by_street.due
+    return {
+        "due_date": due.date.isoformat(),
+        "due_nominal": due.nominal.isoformat(),  # the office's due day, before a move to a working day
+        "due_passed": due.passed,
+        "due": total.due,
+        "on_time": total.on_time,
+        "late": total.late,
+        "missing": total.missing,
+        "rate": None if total.rate is None else str(total.rate),
+        "by_street": [
+            [f"{row.district}{row.label}" if by_street.several_districts else row.label, *row.as_list()[1:]]
+            for row in by_street.rows
+        ],
+        "by_unit": [row.as_list() for row in by_unit.rows],
+    }
+
+
+def _timeliness_text(figures, month, *, name_streets):
+    """One sentence on the month's reporting: "9月项目进展报送截止10月26日（25日为休息日，顺延），应报送
+    26个，按时报送24个、逾期报送1个、未报送1个，报送及时率92.3%；逾期或未报送的街道：…。" """
+    if not figures["due"]:
+        return None
+    due = date.fromisoformat(figures["due_date"])
+    nominal = date.fromisoformat(figures["due_nominal"])
+    moved = f"（{nominal.day}日为休息日，顺延）" if nominal != due else ""
+    text = f"{month}月项目进展报送截止{due.month}月{due.day}日{moved}，应报送{figures['due']}个，"
+    if not figures["due_passed"]:
+        return text + f"尚未到截止日，已报送{figures['on_time'] + figures['late']}个、未报送{figures['missing']}个。"
+    rate = "—" if figures["rate"] is None else f"{figures['rate']}%"
+    text += (
+        f"按时报送{figures['on_time']}个、逾期报送{figures['late']}个、未报送{figures['missing']}个，报送及时率{rate}"
+    )
+    behind = [row for row in figures["by_street"] if row[3] or row[4]]  # label, due, on time, late, missing
+    if not name_streets or not behind:
+        return text + "。"
+
+    def counts(late, missing):
+        parts = (f"逾期{late}个" if late else "", f"未报送{missing}个" if missing else "")
+        return "、".join(part for part in parts if part)
+
+    named = "、".join(f"{label}（{counts(late, missing)}）" for label, _, _, late, missing, _ in behind)
+    return text + f"；逾期或未报送的街道：{named}。"
 
 
 def approval_figures(*, user, year, month, level, region, street):
@@ -345,15 +400,22 @@ def bulletin_draft(*, user, year, month, level=Level.CITY, region=None, street=N
     figured = with_figures(node_listings(year, level), month=month, reported=o.reported)
     year_projects = node_listings(year)
     problems = Problem.objects.filter(project_id__in=year_projects.values("project_id"))
+    timeliness = timeliness_figures(node_listings(year, level), year=year, month=month)
     if not o.summary.listings:
         sections = [Section("general", "一、总体情况", [f"{year}年没有{place}{level_label}项目清单。"])]
     else:
+        places = (
+            _places(o)
+            if street is None
+            else Section("places", "三、各街道、各责任单位", ["本期为单个街道的通报，不排名。"])
+        )
+        reporting = _timeliness_text(timeliness, month, name_streets=street is None)
+        if reporting:
+            places.paragraphs.append(reporting)
         sections = [
             _general(o, place, level_label, earlier, last_year),
             _starts_and_completions(o, figured),
-            _places(o)
-            if street is None
-            else Section("places", "三、各街道、各责任单位", ["本期为单个街道的通报，不排名。"]),
+            places,
             _lagging(o, figured)
             if o.reported
             else Section("lagging", "四、滞后项目", [f"{year}年尚未填报，暂不判断预警。"]),
@@ -382,6 +444,7 @@ def bulletin_draft(*, user, year, month, level=Level.CITY, region=None, street=N
         "start_rate": _rate(o.start_rate),
         "completion_rate": _rate(o.completion_rate),
         "problems": dict(o.problems),
+        "timeliness": timeliness,
     }
     if approvals is not None:
         figures["approvals"] = approvals

@@ -286,6 +286,12 @@ class _Loader:
                 "resolution": row["resolution"],
                 "resolved_on": _optional_date(row["resolved_on"]),
                 "raised_by": self.office_user,
+                # The office itself resolved the demo's problems: confirmed (销号) on the day.
+                **(
+                    {"confirmed_on": _optional_date(row["resolved_on"]), "confirmed_by": self.office_user}
+                    if row["status"] == ProblemStatus.RESOLVED
+                    else {}
+                ),
             },
         )
         if created:

@@ -30,6 +30,7 @@ def write_problem_ledger(output, problems, *, heading=None, note=""):
         ("督办意见（最新）", 32, None),
         ("解决情况", 32, None),
         ("解决日期", 12, DATE_FORMAT),
+        ("销号日期", 12, DATE_FORMAT),
         ("是否逾期", 10, None),
     ]
     rows = (
@@ -47,6 +48,7 @@ def write_problem_ledger(output, problems, *, heading=None, note=""):
             problem.latest_instruction or "",
             problem.resolution,
             problem.resolved_on,
+            problem.confirmed_on,
             "已逾期" if problem.is_overdue else "",
         ]
         for number, problem in enumerate(problems.iterator(chunk_size=2000), start=1)

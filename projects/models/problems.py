@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from accounts.roles import is_office_admin
 from projects import clock
 from projects.choices import (
     ProblemKind,
@@ -22,8 +23,15 @@ from projects.scoping import instructable_projects
 
 class ProblemQuerySet(StaffKeptQuerySet):
     def movable_by(self, user):
-        """Problems the user may move on (not yet resolved, on projects they keep)."""
-        return self.kept_by(user).exclude(status=ProblemStatus.RESOLVED)
+        """Problems the user may move on (to 协调解决中 or 已解决): not resolved and not waiting for
+        the office's 销号, on projects they keep."""
+        return self.kept_by(user).exclude(status__in=[ProblemStatus.RESOLVED, ProblemStatus.PENDING_CLOSE])
+
+    def closable_by(self, user):
+        """Problems waiting for 销号 that the user's office confirms or sends back (office admins only)."""
+        if not is_office_admin(user):
+            return self.none()
+        return self.kept_by(user).filter(status=ProblemStatus.PENDING_CLOSE)
 
     def instructable_by(self, user):
         """Problems on which the user may give instructions (督办意见)."""

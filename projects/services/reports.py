@@ -14,7 +14,7 @@ from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from accounts.roles import is_office_admin
-from projects import clock
+from projects import clock, events
 from projects.choices import ReportStatus
 from projects.models import ClosedMonth, Listing, MonthlyReport
 from projects.periods import Period
@@ -267,6 +267,7 @@ def report_return(*, user, report, reason, version):
         report.returned_by = user
         report.returned_at = timezone.now()
         audited_save(report, user=user, reason=f"退回：{reason}")
+        events.report_returned.send(sender=MonthlyReport, report=report, by=user, reason=reason)
     return report
 
 

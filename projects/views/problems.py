@@ -1,4 +1,5 @@
-"""The problem ledger (问题台账): list with filters and figures, a problem's page, logging, moving."""
+"""The problem ledger (问题台账): list with filters and figures, a problem's page, logging, moving,
+and the office's 销号 (confirm or send back what a street reports solved)."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -9,15 +10,24 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from accounts.roles import is_office_admin
 from projects import clock
+from projects.choices import ProblemStatus
 from projects.exporters.names import default_period
 from projects.filtersets import ProblemFilterSet, active_filters
-from projects.forms import InstructionForm, ProblemForm, ProblemTransitionForm, parse_int
+from projects.forms import (
+    InstructionForm,
+    ProblemConfirmForm,
+    ProblemForm,
+    ProblemSendBackForm,
+    ProblemTransitionForm,
+    parse_int,
+)
 from projects.models import Instruction, Problem, Project
 from projects.scoping import home_region, scope_description
 from projects.selectors.printing import print_heading
 from projects.selectors.problems import problem_figures, problem_list
-from projects.services.problems import problem_create, problem_transition
+from projects.services.problems import problem_confirm, problem_create, problem_send_back, problem_transition
 from projects.views.mixins import add_service_errors
 
 
@@ -59,36 +69,92 @@ class ProblemDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, pk, **kwargs):
         user = self.request.user
         problem = get_object_or_404(
-            Problem.objects.visible_to(user).with_overdue().select_related("project", "unit", "raised_by"), pk=pk
+            Problem.objects.visible_to(user)
+            .with_overdue()
+            .select_related("project", "unit", "raised_by", "confirmed_by"),
+            pk=pk,
         )
+        office = is_office_admin(user)
         return super().get_context_data(
             problem=problem,
             steps=problem.steps.select_related("by"),
             instructions=Instruction.objects.filter(problem=problem).select_related("author"),
             can_move=Problem.objects.movable_by(user).filter(pk=pk).exists(),
+            can_close=Problem.objects.closable_by(user).filter(pk=pk).exists(),
             can_instruct=Problem.objects.instructable_by(user).filter(pk=pk).exists(),
-            transition_form=kwargs.pop("transition_form", None) or ProblemTransitionForm(),
+            office=office,
+            transition_form=kwargs.pop("transition_form", None) or ProblemTransitionForm(office=office),
+            confirm_form=kwargs.pop("confirm_form", None) or ProblemConfirmForm(),
+            send_back_form=kwargs.pop("send_back_form", None) or ProblemSendBackForm(),
             instruction_form=InstructionForm(),
             **kwargs,
         )
 
 
-class ProblemTransitionView(LoginRequiredMixin, View):
+class ProblemWriteView(LoginRequiredMixin, View):
+    """A POST on one problem of the user's scope: parse the form, call the service. A refusal about
+    a field shows the page again with the form's errors; one about the problem itself (moved
+    meanwhile, already 销号) is a message on the page as it now stands, whose forms may be gone."""
+
     http_method_names = ["post"]
+    form_class = None
+    form_name = ""  # the detail page's context name for the form
+
+    def act(self, problem, form):
+        raise NotImplementedError
 
     def post(self, request, pk):
         problem = get_object_or_404(Problem.objects.visible_to(request.user).select_related("project"), pk=pk)
-        form = ProblemTransitionForm(request.POST)
+        form = self.form_class(request.POST, **self.form_kwargs())
         if form.is_valid():
             try:
-                moved = problem_transition(user=request.user, problem=problem, **form.cleaned_data)
+                message = self.act(problem, form)
             except ValidationError as error:
+                if not hasattr(error, "error_dict"):
+                    messages.error(request, "；".join(error.messages))
+                    return redirect(problem.get_absolute_url())
                 add_service_errors(form, error)
             else:
-                messages.success(request, f"问题已改为「{moved.get_status_display()}」。")
-                return redirect(moved.get_absolute_url())
+                messages.success(request, message)
+                return redirect(problem.get_absolute_url())
         view = ProblemDetailView(request=request, kwargs={"pk": pk})
-        return view.render_to_response(view.get_context_data(pk=pk, transition_form=form))
+        return view.render_to_response(view.get_context_data(pk=pk, **{self.form_name: form}))
+
+    def form_kwargs(self):
+        return {}
+
+
+class ProblemTransitionView(ProblemWriteView):
+    form_class, form_name = ProblemTransitionForm, "transition_form"
+
+    def form_kwargs(self):
+        return {"office": is_office_admin(self.request.user)}
+
+    def act(self, problem, form):
+        moved = problem_transition(user=self.request.user, problem=problem, **form.cleaned_data)
+        if moved.status == ProblemStatus.PENDING_CLOSE:
+            return "已标记为已解决，待项目办确认销号。"
+        return f"问题已改为「{moved.get_status_display()}」。"
+
+
+class ProblemConfirmView(ProblemWriteView):
+    """确认销号: the office confirms what a street reports solved."""
+
+    form_class, form_name = ProblemConfirmForm, "confirm_form"
+
+    def act(self, problem, form):
+        problem_confirm(user=self.request.user, problem=problem, note=form.cleaned_data["note"])
+        return "已确认销号，问题计为已解决。"
+
+
+class ProblemSendBackView(ProblemWriteView):
+    """退回: the office sends a 待销号 problem back to be coordinated, with the reason."""
+
+    form_class, form_name = ProblemSendBackForm, "send_back_form"
+
+    def act(self, problem, form):
+        problem_send_back(user=self.request.user, problem=problem, reason=form.cleaned_data["reason"])
+        return "已退回，问题重新协调解决。"
 
 
 class ProblemCreateView(LoginRequiredMixin, FormView):

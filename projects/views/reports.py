@@ -1,4 +1,5 @@
-"""Monthly reporting pages: the month's sheet, the report form, returning, closing, the missing list."""
+"""Monthly reporting pages: the month's sheet, the report form, returning, closing, the missing list
+with its 报送及时率 and 催报."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -15,6 +16,7 @@ from projects.choices import ReportStatus
 from projects.filtersets import ReportSheetFilterSet, active_filters, filter_errors
 from projects.forms import (
     MonthCloseForm,
+    MonthForm,
     MonthReopenForm,
     ProblemRowFormSet,
     ReportForm,
@@ -38,6 +40,8 @@ from projects.selectors.reporting import (
     sheet_districts,
     sheet_streets,
 )
+from projects.selectors.timeliness import report_timeliness
+from projects.services.chasing import reports_chase
 from projects.services.errors import NeedsConfirmation, ReportConflict
 from projects.services.reports import (
     month_close,
@@ -330,14 +334,42 @@ class MissingReportsView(OfficeAdminRequiredMixin, TemplateView):
         (year, month), error = period_from(self.request)
         if error:
             messages.warning(self.request, error)
-        missing = missing_reports(user=self.request.user, year=year, month=month)
+        user = self.request.user
+        missing = missing_reports(user=user, year=year, month=month)
         return super().get_context_data(
             year=year,
             month=month,
             missing=missing,
+            timeliness_streets=report_timeliness(user=user, year=year, month=month, by="street"),
+            timeliness_units=report_timeliness(user=user, year=year, month=month, by="unit"),
+            chase_form=MonthForm(initial={"year": year, "month": month}),
             several=office_districts(self.request.user).count() > 1,  # headed by district
             printing=print_heading(region=home_region(self.request.user), year=year, month=month, through=False),
             state_labels=REPORT_STATE_LABELS,
             months=range(1, 13),
             **kwargs,
         )
+
+
+def missing_url(year, month):
+    return f"{reverse('projects:report_missing')}?year={year}&month={month}"
+
+
+class ReportChaseView(OfficeAdminRequiredMixin, View):
+    """催报: remind the staff whose listings still miss the month's report."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = MonthForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, f"未催报：{form_errors(form, labels=False)}")
+            return redirect(reverse("projects:report_missing"))
+        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+        try:
+            chased = reports_chase(user=request.user, year=year, month=month)
+        except ValidationError as error:
+            messages.error(request, "未催报：" + "；".join(error.messages))
+        else:
+            messages.success(request, f"已向{chased}人发送催报提醒。")
+        return redirect(missing_url(year, month))

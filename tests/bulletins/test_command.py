@@ -31,6 +31,7 @@ def test_json_prints_the_figures_the_draft_uses(users):
         "start_rate",
         "completion_rate",
         "problems",
+        "timeliness",
     ]
     summary = overview(user=users["admin"], year=2015, month=9, level="city").summary
     assert figures["projects"] == summary.listings == 26

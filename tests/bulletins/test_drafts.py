@@ -105,7 +105,11 @@ def test_a_street_bulletin_holds_that_streets_projects_only(users):
     listings = Listing.objects.filter(year=2015, level="city", project__street=street)
     assert d.place == "卫东区北环路街道"
     assert d.figures["projects"] == listings.count()
-    assert section(d, "places").paragraphs == ["本期为单个街道的通报，不排名。"]
+    assert section(d, "places").paragraphs == [
+        "本期为单个街道的通报，不排名。",
+        f"9月项目进展报送截止10月26日（25日为休息日，顺延），应报送{listings.count()}个，"
+        f"按时报送{listings.count()}个、逾期报送0个、未报送0个，报送及时率100.0%。",
+    ]
     table = progress_table(user=users["admin"], year=2015, month=9, level="city", street=street)
     assert Decimal(d.figures["cumulative"]) == table.summary.cumulative
 
@@ -131,3 +135,47 @@ def test_the_demo_bulletin_reports_the_approvals_as_of_the_drafting_day(users, s
     assert section(d, "approvals").paragraphs == [
         "联审联批事项53项，已办结52项，完成率98.1%；截至10月20日超期未办结1项（区国土资源局1项）。"
     ]
+
+
+def test_the_reporting_sentence_names_the_streets_behind_and_matches_the_missing_page(users):
+    from projects.selectors.timeliness import report_timeliness
+
+    admin = users["admin"]
+    district = draft(admin, level="district")
+    assert section(district, "places").paragraphs[-1] == (
+        "9月项目进展报送截止10月26日（25日为休息日，顺延），应报送34个，按时报送26个、逾期报送0个、未报送8个，"
+        "报送及时率76.5%；逾期或未报送的街道：东安路街道（未报送1个）、五一路街道（未报送1个）、东环路街道（未报送1个）、"
+        "光华路街道（未报送1个）、北环路街道（未报送3个）、皇台街道（未报送1个）。"
+    )
+    city = draft(admin)
+    assert section(city, "places").paragraphs[-1].endswith("未报送0个，报送及时率100.0%。")
+    # The two lists' bulletins together are the 未报送 page's figures (every listing of the office).
+    page = report_timeliness(user=admin, year=2015, month=9, by="street").total
+    both = [d.figures["timeliness"] for d in (city, district)]
+    assert [sum(f[key] for f in both) for key in ("due", "on_time", "late", "missing")] == [
+        page.due,
+        page.on_time,
+        page.late,
+        page.missing,
+    ]
+    assert (
+        district.figures["timeliness"]["due_date"] == "2015-10-26" and district.figures["timeliness"]["rate"] == "76.5"
+    )
+    assert ["北环路街道", 3, 0, 0, 3, "0.0"] in district.figures["timeliness"]["by_street"]
+
+
+def test_a_problem_waiting_for_confirmation_is_named_apart_from_the_resolved(users):
+    from projects.choices import ProblemStatus
+    from projects.models import Problem
+
+    problem = Problem.objects.filter(status=ProblemStatus.COORDINATING, project__listings__level="city").first()
+    Problem.objects.filter(pk=problem.pk).update(
+        status="pending_close", resolution="街道报已解决", resolved_on="2015-10-10"
+    )
+    problems = section(draft(users["admin"]), "problems")
+    assert "已解决38个，待销号1个，协调解决中11个" in problems.paragraphs[0]
+    table = problems.tables[0]
+    assert table.headers == ["街道", "发现", "已解决", "待销号", "未解决", "已逾期"]
+    for row in table.rows:
+        assert int(row[1]) == int(row[2]) + int(row[3]) + int(row[4])
+    assert sum(int(row[3]) for row in table.rows) == 1

@@ -124,7 +124,10 @@ def test_problem_ledger_export_in_scope_with_overdue_and_filters(client_for):
     sheet = workbook(client_for("admin").get(reverse("projects:export_problems"))).active
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
     assert len(rows) == 50
-    assert sum(1 for row in rows if row[13] == "已逾期") == 12 == sum(1 for row in rows if row[9] == "协调解决中")
+    assert sum(1 for row in rows if row[14] == "已逾期") == 12 == sum(1 for row in rows if row[9] == "协调解决中")
+    # The office resolved the demo's problems itself: each is 销号 on the day it was solved.
+    resolved = [row for row in rows if row[9] == "已解决"]
+    assert len(resolved) == 38 and all(row[13] is not None and row[13] == row[12] for row in resolved)
     assert sheet["F4"].number_format == "yyyy-mm-dd"
     filtered = workbook(client_for("admin").get(reverse("projects:export_problems"), {"status": "resolved"})).active
     assert filtered.max_row - 3 == 38
@@ -271,12 +274,12 @@ def test_the_problem_ledger_is_titled_numbered_and_has_street_leaders_and_the_la
     response = client_for("admin").get(reverse("projects:export_problems"))
     assert filename(response) == "卫东区2015年1-9月问题台账.xlsx"
     sheet = workbook(response).active
-    assert sheet["A1"].value == "卫东区2015年1-9月问题台账" and "A1:N1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet["A1"].value == "卫东区2015年1-9月问题台账" and "A1:O1" in {str(r) for r in sheet.merged_cells.ranges}
     assert sheet["A2"].value.startswith("统计范围：2015年1-9月发现的问题")
-    assert sheet["N2"].value == f"制表日期：{today():%Y-%m-%d}"
+    assert sheet["O2"].value == f"制表日期：{today():%Y-%m-%d}"
     assert [cell.value for cell in sheet[3]] == [
         "序号", "项目", "街道", "问题描述", "问题类型", "发现日期", "责任单位", "联系领导", "办结期限", "状态",
-        "督办意见（最新）", "解决情况", "解决日期", "是否逾期",
+        "督办意见（最新）", "解决情况", "解决日期", "销号日期", "是否逾期",
     ]  # fmt: skip
     rows = {(row[1], row[3]): row for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)] == list(range(1, 51))

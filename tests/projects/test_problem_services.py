@@ -9,7 +9,7 @@ from projects.choices import ProblemStatus
 from projects.models import Problem, Project
 from projects.selectors.problems import problem_figures, problem_list
 from projects.services.errors import PermissionDenied, ValidationError
-from projects.services.problems import problem_create, problem_transition
+from projects.services.problems import problem_confirm, problem_create, problem_transition
 from projects.services.visits import visit_findings_to_problems, visit_record
 
 
@@ -102,7 +102,13 @@ def test_overdue_rule_at_its_boundary(users, project):
     Problem.objects.filter(pk=problem.pk).update(deadline=clock.today() - timedelta(days=1))
     late = Problem.objects.get(pk=problem.pk)
     assert late.overdue and Problem.objects.with_overdue().get(pk=problem.pk).is_overdue
-    problem_transition(user=users["staff_a"], problem=late, to_status=ProblemStatus.RESOLVED, resolution="已解决")
+    # Solved by the street after the deadline: still overdue until the office's 销号.
+    late = problem_transition(
+        user=users["staff_a"], problem=late, to_status=ProblemStatus.RESOLVED, resolution="已解决"
+    )
+    assert late.status == ProblemStatus.PENDING_CLOSE
+    assert Problem.objects.get(pk=problem.pk).overdue and in_project.overdue().exists()
+    problem_confirm(user=users["admin"], problem=late)
     assert not Problem.objects.get(pk=problem.pk).overdue
     assert not Problem.objects.filter(pk=problem.pk).overdue().exists()
 

@@ -25,6 +25,7 @@ FIGURES = (
     "start_rate",
     "completion_rate",
     "problems",
+    "timeliness",
 )
 
 
