@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from projects.services.photos import decoded_image
 
@@ -71,3 +72,25 @@ def download_name(name, extension, *, default):
     name = name or default
     suffixes = DOWNLOAD_SUFFIXES[extension]
     return name if name.lower().endswith(suffixes) else f"{name}{suffixes[0]}"
+
+
+def document_store(field_file, checked):
+    """Write ``checked`` to storage as ``field_file`` (a FileField's value; its row not saved) under
+    the field's generated name ending in the checked kind; return the stored name. The caller saves
+    the row in a transaction and, if that fails, calls documents_delete([name])."""
+    field_file.save(f"document.{checked.extension}", checked.upload, save=False)
+    return field_file.name
+
+
+def document_remove_on_commit(field_file):
+    """Remove ``field_file``'s stored file once the transaction that dropped or replaced it commits."""
+    name, storage = field_file.name, field_file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def documents_delete(storage, names):
+    """Remove files written for rows that were then rolled back (or never saved)."""
+    for name in names:
+        if name and storage.exists(name):
+            storage.delete(name)
