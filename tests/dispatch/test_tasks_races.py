@@ -66,11 +66,11 @@ def test_closing_and_returning_at_once_one_wins(users, monkeypatch, django_user_
     inside, outcomes = slow_first_move(monkeypatch), {}
     notified_before = Notification.objects.count()
     # Both read the task replied (the same object state a page showed each of them).
-    closing = run_in_thread(outcomes, "close", lambda: task_close(user=users["admin"], task=Task.objects.get(pk=task.pk)))
-    assert inside.wait(10)
-    returning = run_in_thread(
-        outcomes, "return", lambda: task_return(user=second_admin, task=task, reason="请补充。")
+    closing = run_in_thread(
+        outcomes, "close", lambda: task_close(user=users["admin"], task=Task.objects.get(pk=task.pk))
     )
+    assert inside.wait(10)
+    returning = run_in_thread(outcomes, "return", lambda: task_return(user=second_admin, task=task, reason="请补充。"))
     closing.join(15)
     returning.join(15)
     assert outcomes["close"][0] == "ok"
