@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from dispatch.choices import MeetingKind
 from dispatch.models import MAX_DEADLINE_WORKDAYS, Meeting
@@ -19,7 +20,7 @@ from dispatch.services.tasks import (
     assignable_projects,
 )
 from projects.forms import DATE_INPUT, BoundedModelMultipleChoiceField, MultipleFileInput, parse_id
-from projects.models import Unit
+from projects.models import Leader, Unit
 from projects.services.documents import DOCUMENT_ACCEPT, document_check
 
 STALE_FORM = "表单已失效，请刷新页面后重新填写。"
@@ -132,8 +133,9 @@ class MeetingForm(forms.Form):
             kwargs["initial"].setdefault("projects", list(meeting.projects.values_list("pk", flat=True)))
             kwargs["initial"].setdefault("updated_at", meeting.updated_at.isoformat())
         super().__init__(*args, **kwargs)
-        chairs = meeting_chairs(user).select_related("region")
-        if meeting is not None:
+        chairs = meeting_chairs(user)
+        if meeting is not None:  # its chair stays offered though they have left office since
+            chairs = Leader.objects.filter(Q(pk__in=chairs.values("pk")) | Q(pk=meeting.chair_id))
             chairs = chairs.filter(region_id=meeting.district_id)
         districts = chairs.values("region_id")
         self.fields["chair"].queryset = chairs

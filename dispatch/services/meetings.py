@@ -77,8 +77,10 @@ def _errors(*, user, chair, date, kind, title, attendees, projects):
     return errors
 
 
-def _check_chair(user, chair, *, district=None):
-    if not meeting_chairs(user).filter(pk=chair.pk).exists():
+def _check_chair(user, chair, *, district=None, current=None):
+    """``chair`` is one the user may name; a meeting's ``current`` chair stays though they have left
+    office since (what was recorded is kept)."""
+    if chair.pk != current and not meeting_chairs(user).filter(pk=chair.pk).exists():
         if is_leader(user):
             raise ValidationError({"chair": "领导只能记录自己主持的调度会议。"})
         raise ValidationError({"chair": "主持领导须为本项目办所辖区县的在任领导。"})
@@ -138,7 +140,7 @@ def meeting_update(
         if not Meeting.objects.filter(pk=meeting.pk).exists():
             raise ValidationError(MEETING_DELETED)
         raise PermissionDenied("只有项目办管理员和主持该会议的领导可以修改会议记录。")
-    _check_chair(user, chair, district=meeting.district_id)
+    _check_chair(user, chair, district=meeting.district_id, current=meeting.chair_id)
     title, minutes = (title or "").strip(), (minutes or "").strip()
     attendees, projects = list(attendees), list(projects)
     errors = _errors(user=user, chair=chair, date=date, kind=kind, title=title, attendees=attendees, projects=projects)

@@ -269,3 +269,20 @@ def test_a_meeting_recorded_through_its_form(client_for):
     assert edit.status_code == 200 and "remove_minutes_file" in edit.context["form"].fields
     assert client_for("staff_a").get(reverse("dispatch:meeting_edit", args=[meeting.pk])).status_code == 404
     assert client_for("admin").get(reverse("dispatch:meeting_edit", args=[meeting.pk])).status_code == 200
+
+
+def test_a_chair_who_has_left_office_stays_the_meetings_chair(users, client_for):
+    meeting = record(users["admin"], chair=leader("郑某"))
+    Leader.objects.filter(pk=meeting.chair_id).update(is_active=False)
+    form = client_for("admin").get(reverse("dispatch:meeting_edit", args=[meeting.pk])).context["form"]
+    assert leader("郑某") in form.fields["chair"].queryset
+    values = {
+        "date": meeting.date, "kind": meeting.kind, "title": "补记", "chair": leader("郑某"),
+        "attendees": [], "projects": [], "minutes": "",
+    }  # fmt: skip
+    assert meeting_update(user=users["admin"], meeting=meeting, **values).title == "补记"
+    Leader.objects.filter(name="冯某", region__code="410403").update(is_active=False)
+    with pytest.raises(ValidationError, match="在任领导"):
+        meeting_update(user=users["admin"], meeting=meeting, **{**values, "chair": leader("冯某")})
+    with pytest.raises(ValidationError, match="在任领导"):
+        record(users["admin"], chair=leader("郑某"))  # not for a new meeting
