@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 
 from dispatch.choices import MeetingKind, TaskSource, TaskStatus
 from dispatch.models import Meeting, Task, TaskReply, TaskStep
+from projects.freshness import data_changed
 from projects.models import Leader, Problem, Project, Region, Unit
 from projects.services.audit import audited_save
 from projects.workdays import workdays_after
@@ -228,6 +229,7 @@ class _DispatchDemo:
         task.projects.set([self.projects[name] for name in spec["projects"]])
         TaskStep.objects.bulk_create(steps)
         TaskReply.objects.bulk_create(replies)
+        data_changed()  # bulk_create sends no model signal (docs/architecture.md)
         self.count(Task)
         self.count(TaskStep, len(steps))
         self.count(TaskReply, len(replies))
