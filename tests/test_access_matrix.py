@@ -223,6 +223,89 @@ def profiles(o):
     return list(User.objects.order_by("pk").values_list("pk", "email", "mobile"))
 
 
+# --- dispatch (调度会议、交办事项) ---------------------------------------------------------------------
+# The demo's meetings: 王某 (leader) chaired the weekly one, which 北环路 (staff_a) and 东安路 (staff_b)
+# attended; 郑某 chaired the monthly one, which 北环路 attended, on projects neither leader follows.
+
+
+def matrix_meeting(title="9月第3周重点项目周调度会", *, with_file=False):
+    from django.core.files.base import ContentFile
+
+    from dispatch.models import Meeting
+
+    meeting = Meeting.objects.get(title=title)
+    if with_file and not meeting.minutes_file:
+        meeting.minutes_file_name = "纪要.pdf"
+        meeting.minutes_file.save("document.pdf", ContentFile(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"), save=True)
+    return meeting
+
+
+MONTHLY_MEETING = "9月份重点项目月调度会"
+
+
+def matrix_task(project, *, replied=False):
+    """A task of 北环路街道办事处 (staff_a's) on ``project``, assigned by the office; replied with a
+    document when asked. Created on first use."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import User
+    from dispatch.models import Task
+    from dispatch.services.tasks import task_assign, task_reply
+    from projects.models import Unit
+    from projects.services.documents import document_check
+
+    content = f"矩阵测试事项：{project.name}" + ("（已回复）" if replied else "")
+    task = Task.objects.filter(content=content).first()
+    if task is None:
+        task = task_assign(
+            user=User.objects.get(username="admin"),
+            owner=Unit.objects.get(name="北环路街道办事处"),
+            content=content,
+            workdays=10,
+            projects=[project],
+        )
+        if replied:
+            document = document_check(SimpleUploadedFile("回复.pdf", b"%PDF-1.4\n%%EOF\n"), label="回复附件")
+            task = task_reply(user=staff_a(), task=task, text="已办结。", attachments=[document])
+    return Task.objects.get(pk=task.pk)
+
+
+def task_state(o):
+    from dispatch.models import Task, TaskReply, TaskStep
+
+    matrix_task(o.project_a), matrix_task(o.project_l, replied=True)  # the tasks the requests name exist before
+    tasks = list(Task.objects.order_by("pk").values_list("pk", "status", "content"))
+    return tasks, TaskStep.objects.count(), TaskReply.objects.count()
+
+
+def meeting_state(o):
+    from dispatch.models import Meeting
+
+    return list(Meeting.objects.order_by("pk").values_list("pk", "title", "kind", "minutes"))
+
+
+def meeting_post(o):
+    from projects.models import Leader, Unit
+
+    meeting = matrix_meeting()
+    return {
+        "date": "2015-10-19", "kind": "topic", "title": "矩阵测试会议", "chair": Leader.objects.get(name="王某").pk,
+        "attendees": [Unit.objects.get(name="建设路街道办事处").pk], "projects": [o.project_l.pk],
+        "minutes": "矩阵测试纪要", "updated_at": meeting.updated_at.isoformat(),
+    }  # fmt: skip
+
+
+def task_post(o):
+    from projects.models import Unit
+
+    return {"owner": Unit.objects.get(name="建设路街道办事处").pk, "content": "矩阵交办", "workdays": "5",
+            "projects": [o.project_l.pk]}  # fmt: skip
+
+
+def move_post(task, **data):
+    return {"updated_at": task.updated_at.isoformat(), **data}
+
+
 @dataclass
 class Case:
     name: str
@@ -795,6 +878,145 @@ CASES = [
         data=lambda o: {"year": 2015, "month": 9},
         state=lambda o: len(CHASED),
         writers={"admin"},
+    ),
+    # dispatch: meetings (a leader records and changes those they chair), tasks (the owner's staff
+    # start and reply, the office closes and returns), the documents served only to those who see them
+    Case("meeting list", "get", lambda o: reverse("dispatch:meeting_list"), status(200, anonymous=LOGIN)),
+    Case(
+        "meeting form",
+        "get",
+        lambda o: reverse("dispatch:meeting_create"),
+        status(200, anonymous=LOGIN, staff_a=403, staff_b=403),
+    ),
+    Case(  # other_leader may not record a meeting 王某 chaired: the form says so, nothing is written
+        "meeting recorded",
+        "post",
+        lambda o: reverse("dispatch:meeting_create"),
+        status(403, anonymous=LOGIN, admin=302, leader=302, other_leader=200),
+        data=meeting_post,
+        state=meeting_state,
+        writers={"admin", "leader"},
+    ),
+    Case(
+        "meeting chaired by leader",
+        "get",
+        lambda o: matrix_meeting().get_absolute_url(),
+        status(200, anonymous=LOGIN, other_leader=404),
+    ),
+    Case(
+        "meeting staff_a attended",
+        "get",
+        lambda o: matrix_meeting(MONTHLY_MEETING).get_absolute_url(),
+        status(404, anonymous=LOGIN, admin=200, staff_a=200),
+    ),
+    Case(
+        "meeting edit form",
+        "get",
+        lambda o: reverse("dispatch:meeting_edit", args=[matrix_meeting().pk]),
+        status(403, anonymous=LOGIN, admin=200, leader=200, other_leader=404),
+    ),
+    Case(
+        "meeting changed",
+        "post",
+        lambda o: reverse("dispatch:meeting_edit", args=[matrix_meeting().pk]),
+        status(403, anonymous=LOGIN, admin=302, leader=302, other_leader=404),
+        data=meeting_post,
+        state=meeting_state,
+        writers={"admin", "leader"},
+    ),
+    Case(
+        "meeting minutes document",
+        "get",
+        lambda o: reverse("dispatch:meeting_minutes_file", args=[matrix_meeting(with_file=True).pk]),
+        status(200, anonymous=LOGIN, other_leader=404),
+    ),
+    Case("task board", "get", lambda o: reverse("dispatch:task_board"), status(200, anonymous=LOGIN)),
+    Case(
+        "task assign form",
+        "get",
+        lambda o: reverse("dispatch:task_create"),
+        status(200, anonymous=LOGIN, staff_a=403, staff_b=403),
+    ),
+    Case(
+        "task assign form from leader's meeting",
+        "get",
+        lambda o: reverse("dispatch:task_create") + f"?meeting={matrix_meeting().pk}",
+        status(200, anonymous=LOGIN, staff_a=403, staff_b=403, other_leader=404),
+    ),
+    Case(  # other_leader does not follow project_l: the form refuses it, nothing is written
+        "task assigned on leader's project",
+        "post",
+        lambda o: reverse("dispatch:task_create"),
+        status(403, anonymous=LOGIN, admin=302, leader=302, other_leader=200),
+        data=task_post,
+        state=task_state,
+        writers={"admin", "leader"},
+    ),
+    Case("task of staff_a's unit", "get", lambda o: matrix_task(o.project_a).get_absolute_url(), IN_A),
+    Case(
+        "replied task on leader's project",
+        "get",
+        lambda o: matrix_task(o.project_l, replied=True).get_absolute_url(),
+        status(404, anonymous=LOGIN, admin=200, staff_a=200, leader=200),
+    ),
+    Case(
+        "task started",
+        "post",
+        lambda o: reverse("dispatch:task_start", args=[matrix_task(o.project_a).pk]),
+        status(404, anonymous=LOGIN, admin=403, staff_a=302),
+        data=lambda o: move_post(matrix_task(o.project_a)),
+        state=task_state,
+        writers={"staff_a"},
+    ),
+    Case(
+        "task start by GET",
+        "get",
+        lambda o: reverse("dispatch:task_start", args=[matrix_task(o.project_a).pk]),
+        status(405, anonymous=LOGIN),
+    ),
+    Case(
+        "task replied",
+        "post",
+        lambda o: reverse("dispatch:task_reply", args=[matrix_task(o.project_a).pk]),
+        status(404, anonymous=LOGIN, admin=403, staff_a=302),
+        data=lambda o: move_post(matrix_task(o.project_a), text="矩阵回复"),
+        state=task_state,
+        writers={"staff_a"},
+    ),
+    Case(
+        "task closed",
+        "post",
+        lambda o: reverse("dispatch:task_close", args=[matrix_task(o.project_l, replied=True).pk]),
+        status(404, anonymous=LOGIN, admin=302, staff_a=403, leader=403),
+        data=lambda o: move_post(matrix_task(o.project_l, replied=True)),
+        state=task_state,
+        writers={"admin"},
+    ),
+    Case(
+        "task returned",
+        "post",
+        lambda o: reverse("dispatch:task_return", args=[matrix_task(o.project_l, replied=True).pk]),
+        status(404, anonymous=LOGIN, admin=302, staff_a=403, leader=403),
+        data=lambda o: move_post(matrix_task(o.project_l, replied=True), reason="矩阵退回"),
+        state=task_state,
+        writers={"admin"},
+    ),
+    Case(
+        "reply's document",
+        "get",
+        lambda o: reverse(
+            "dispatch:reply_attachment",
+            args=[matrix_task(o.project_l, replied=True).replies.get().attachments.get().pk],
+        ),
+        status(404, anonymous=LOGIN, admin=200, staff_a=200, leader=200),
+    ),
+    Case("admin meeting list", "get", lambda o: reverse("admin:dispatch_meeting_changelist"), ADMIN_ONLY),
+    Case("admin task list", "get", lambda o: reverse("admin:dispatch_task_changelist"), ADMIN_ONLY),
+    Case(
+        "admin task page",
+        "get",
+        lambda o: reverse("admin:dispatch_task_change", args=[matrix_task(o.project_a).pk]),
+        ADMIN_ONLY,
     ),
 ]
 
