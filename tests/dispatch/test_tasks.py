@@ -339,11 +339,6 @@ def test_a_problem_is_escalated_by_the_office_or_its_project_leader_only(users):
     assert state() == before
 
 
-@pytest.mark.xfail(
-    not hasattr(problem_services, "problem_confirm"),
-    reason="projects.services.problems.problem_confirm lands with the problems' 销号 (issue #21, another part)",
-    strict=True,
-)
 def test_closing_a_task_from_a_problem_resolves_the_problem_with_the_latest_reply(users):
     problem = coordinating_problem()
     task = task_assign(
