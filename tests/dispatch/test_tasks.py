@@ -20,7 +20,6 @@ from dispatch.services.tasks import (
 )
 from projects.choices import ProblemStatus
 from projects.models import Problem, Project, Unit
-from projects.services import problems as problem_services
 from projects.services.documents import document_check
 from projects.services.errors import PermissionDenied, ValidationError
 
