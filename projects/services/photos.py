@@ -29,7 +29,8 @@ class CheckedPhoto:
 def decoded_image(upload, name):
     """(format, width, height) of an image Pillow decodes whole, or None for anything else; a
     ValidationError naming the file when it has more pixels than KP_PHOTO_MAX_PIXELS. Site photos
-    and scanned approvals (approvals.services.attachments) are checked by it."""
+    and every uploaded document (services.documents: approvals' scans, meetings' minutes, replies'
+    attachments) are checked by it."""
     try:
         upload.seek(0)
         with Image.open(upload) as image:
