@@ -93,6 +93,10 @@ class ProblemStatus(models.TextChoices):
     RESOLVED = "resolved", "已解决"
 
 
+# Problems the street still works on (neither solved nor waiting for the office's 销号).
+UNSOLVED_PROBLEM_STATUSES = (ProblemStatus.OPEN, ProblemStatus.COORDINATING)
+
+
 class WarningLight(models.TextChoices):
     """预警: how far a listing is behind the time schedule (selectors.figures.with_figures)."""
 

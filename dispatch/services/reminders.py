@@ -31,7 +31,7 @@ from dispatch.models import Notification, Task
 from dispatch.selectors.people import district_admins, project_keepers, unit_staff
 from dispatch.services.notify import notify
 from projects import clock
-from projects.choices import ProblemStatus
+from projects.choices import UNSOLVED_PROBLEM_STATUSES
 from projects.models import Problem
 from projects.periods import Period
 from projects.selectors.reporting import missing_reports
@@ -47,7 +47,6 @@ KINDS = (
     NotificationKind.APPROVAL_RED,
 )
 # A problem the street still has to solve (待销号 waits for the office, not for the keepers).
-PROBLEM_UNSOLVED = (ProblemStatus.OPEN, ProblemStatus.COORDINATING)
 
 
 def day_label(day: date):
@@ -75,7 +74,7 @@ def _remind(users, *, kind, key, **fields):
 
 
 def _problems(today, horizon):
-    due = Problem.objects.filter(status__in=PROBLEM_UNSOLVED, deadline__gte=today, deadline__lte=horizon)
+    due = Problem.objects.filter(status__in=UNSOLVED_PROBLEM_STATUSES, deadline__gte=today, deadline__lte=horizon)
     for problem in due.select_related("project").order_by("deadline", "pk"):
         yield (
             NotificationKind.PROBLEM_DUE,

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from accounts.roles import is_office_admin
 from projects import clock
 from projects.choices import (
+    UNSOLVED_PROBLEM_STATUSES,
     ProblemKind,
     ProblemStatus,
 )
@@ -25,7 +26,7 @@ class ProblemQuerySet(StaffKeptQuerySet):
     def movable_by(self, user):
         """Problems the user may move on (to 协调解决中 or 已解决): not resolved and not waiting for
         the office's 销号, on projects they keep."""
-        return self.kept_by(user).exclude(status__in=[ProblemStatus.RESOLVED, ProblemStatus.PENDING_CLOSE])
+        return self.kept_by(user).filter(status__in=UNSOLVED_PROBLEM_STATUSES)
 
     def closable_by(self, user):
         """Problems waiting for 销号 that the user's office confirms or sends back (office admins only)."""
