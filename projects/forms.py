@@ -224,6 +224,7 @@ class ProblemConfirmForm(forms.Form):
     """The office's 确认销号 of a problem a street reports solved."""
 
     note = forms.CharField(label="销号说明", required=False, max_length=1000)
+    seen = forms.DateTimeField(widget=forms.HiddenInput, required=False)  # the problem as the page showed it
 
 
 class ProblemSendBackForm(forms.Form):
@@ -235,6 +236,7 @@ class ProblemSendBackForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "请填写退回原因。"},
     )
+    seen = forms.DateTimeField(widget=forms.HiddenInput, required=False)  # the problem as the page showed it
 
 
 class VisitForm(forms.Form):

@@ -44,10 +44,13 @@ def _check_step(problem, to_status):
         )
 
 
-def _locked(problem):
-    """The problem's row under lock, refused when someone moved it since ``problem`` was read."""
+def _locked(problem, expected_updated_at=None):
+    """The problem's row under lock, refused when someone moved it since ``problem`` was read, or
+    changed it at all since the page the user acts from showed it (``expected_updated_at``)."""
     locked = Problem.objects.select_for_update().get(pk=problem.pk)
     if locked.status != problem.status:
+        raise ValidationError(STALE)
+    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
         raise ValidationError(STALE)
     return locked
 
@@ -141,13 +144,18 @@ def problem_solve(*, user, problem, resolution, note=""):
     return locked
 
 
-def problem_confirm(*, user, problem, note="", resolution=""):
+def problem_confirm(*, user, problem, note="", resolution="", pending_only=False, expected_updated_at=None):
     """销号: the office confirms ``problem`` resolved (confirmed today, by ``user``).
 
     A 待销号 problem keeps the street's resolution and date unless ``resolution`` gives the office's
     own wording. An open or coordinated problem is resolved by the office itself, which needs the
-    resolution (dispatch calls this when it closes a task linked to the problem)."""
+    resolution (dispatch calls this when it closes a task linked to the problem). The 确认销号
+    button confirms only what a street reported solved (``pending_only``), as the page showed it
+    (``expected_updated_at``): a problem sent back and solved again meanwhile is refused, not
+    confirmed on a resolution nobody at the office has read."""
     _check_office(user, problem, "确认销号")
+    if pending_only and problem.status != ProblemStatus.PENDING_CLOSE:
+        raise ValidationError(f"问题当前为「{problem.get_status_display()}」，只有待销号的问题可以确认销号。")
     _check_step(problem, ProblemStatus.RESOLVED)
     resolution = (resolution or "").strip()
     if problem.status != ProblemStatus.PENDING_CLOSE and not resolution:
@@ -155,7 +163,7 @@ def problem_confirm(*, user, problem, note="", resolution=""):
     note = (note or "").strip()
     today = clock.today()
     with transaction.atomic():
-        locked = _locked(problem)
+        locked = _locked(problem, expected_updated_at)
         if resolution:
             locked.resolution = resolution
         if locked.status != ProblemStatus.PENDING_CLOSE:
@@ -167,7 +175,7 @@ def problem_confirm(*, user, problem, note="", resolution=""):
     return locked
 
 
-def problem_send_back(*, user, problem, reason):
+def problem_send_back(*, user, problem, reason, expected_updated_at=None):
     """退回: the office refuses a 待销号 problem, with the reason (kept in the step's note); it is
     being coordinated again, its resolution and date cleared, and overdue again past its deadline."""
     _check_office(user, problem, "退回")
@@ -177,7 +185,7 @@ def problem_send_back(*, user, problem, reason):
     if not reason:
         raise ValidationError({"reason": "请填写退回原因。"})
     with transaction.atomic():
-        locked = _locked(problem)
+        locked = _locked(problem, expected_updated_at)
         locked.resolution = ""
         locked.resolved_on = None
         _move(user, locked, ProblemStatus.COORDINATING, note=reason, reason=f"退回：{reason}")

@@ -143,7 +143,14 @@ class ProblemConfirmView(ProblemWriteView):
     form_class, form_name = ProblemConfirmForm, "confirm_form"
 
     def act(self, problem, form):
-        problem_confirm(user=self.request.user, problem=problem, note=form.cleaned_data["note"])
+        data = form.cleaned_data
+        problem_confirm(
+            user=self.request.user,
+            problem=problem,
+            note=data["note"],
+            pending_only=True,
+            expected_updated_at=data["seen"],
+        )
         return "已确认销号，问题计为已解决。"
 
 
@@ -153,7 +160,10 @@ class ProblemSendBackView(ProblemWriteView):
     form_class, form_name = ProblemSendBackForm, "send_back_form"
 
     def act(self, problem, form):
-        problem_send_back(user=self.request.user, problem=problem, reason=form.cleaned_data["reason"])
+        data = form.cleaned_data
+        problem_send_back(
+            user=self.request.user, problem=problem, reason=data["reason"], expected_updated_at=data["seen"]
+        )
         return "已退回，问题重新协调解决。"
 
 

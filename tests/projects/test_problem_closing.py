@@ -317,4 +317,40 @@ def test_the_office_confirms_or_sends_back_on_the_page(client_for, users, projec
     assert "已确认销号，问题计为已解决。" in text and "待销号 → 已解决" in text
     assert stored(problem).status == "resolved"
     again = admin.post(reverse("projects:problem_confirm", args=[problem.pk]), {"note": ""}, follow=True)
-    assert "不能改为「已解决」" in again.content.decode() and problem.steps.filter(to_status="resolved").count() == 1
+    assert "只有待销号的问题可以确认销号" in again.content.decode()
+    assert problem.steps.filter(to_status="resolved").count() == 1
+
+
+def seen(problem):
+    return stored(problem).updated_at.isoformat()
+
+
+def test_a_confirmation_from_a_page_that_went_stale_is_refused_with_a_message(client_for, users, project):
+    admin = client_for("admin")
+    problem = solved(users, project)
+    shown = seen(problem)  # the office opens the page while the problem waits for 销号
+    problem = problem_send_back(user=users["admin"], problem=stored(problem), reason="资料不全")
+    # sent back meanwhile: the refusal is said on the page (the 销号 card is gone with the state)
+    response = admin.post(
+        reverse("projects:problem_confirm", args=[problem.pk]), {"note": "", "seen": shown}, follow=True
+    )
+    assert "只有待销号的问题可以确认销号" in response.content.decode()
+    assert stored(problem).status == "coordinating"
+    # and solved again: the page the office read showed another resolution, so nothing is confirmed
+    problem = problem_transition(
+        user=users["staff_a"], problem=stored(problem), to_status=ProblemStatus.RESOLVED, resolution="另一种说法"
+    )
+    response = admin.post(
+        reverse("projects:problem_confirm", args=[problem.pk]), {"note": "", "seen": shown}, follow=True
+    )
+    assert "该问题的状态刚被其他人修改，请刷新后再操作。" in response.content.decode()
+    assert stored(problem).status == "pending_close" and stored(problem).confirmed_on is None
+    response = admin.post(
+        reverse("projects:problem_send_back", args=[problem.pk]), {"reason": "再核实", "seen": shown}, follow=True
+    )
+    assert "该问题的状态刚被其他人修改" in response.content.decode() and stored(problem).status == "pending_close"
+    # from the page as it now stands, it goes through
+    response = admin.post(
+        reverse("projects:problem_confirm", args=[problem.pk]), {"note": "", "seen": seen(problem)}, follow=True
+    )
+    assert "已确认销号" in response.content.decode() and stored(problem).status == "resolved"
