@@ -1,12 +1,14 @@
-"""Sections that the apps above projects add to its pages — the project page, the overview — so
-that projects shows them without importing those apps (docs/architecture.md: approvals adds 前期手续
-and 要素保障). An app registers its functions in its AppConfig.ready(); each returns the section's
-HTML for the request, or "" when it has nothing to show. The demo's loaders are registered the
-same way: each app adds its part of the 2015 demo at the end of projects' demo load."""
+"""Sections that the apps above projects add to its pages — the project page, the problem page, the
+overview — so that projects shows them without importing those apps (docs/architecture.md:
+approvals adds 前期手续 and 要素保障, dispatch 交办事项). An app registers its functions in its
+AppConfig.ready(); each returns the section's HTML for the request, or "" when it has nothing to
+show. The demo's loaders are registered the same way: each app adds its part of the 2015 demo at
+the end of projects' demo load."""
 
 from collections import Counter
 
 _project_sections = []
+_problem_sections = []
 _overview_panels = []
 _demo_loaders = []
 
@@ -14,6 +16,13 @@ _demo_loaders = []
 def project_section(func):
     """Register ``func(request, project) -> str`` as a section of the project page."""
     _project_sections.append(func)
+    return func
+
+
+def problem_section(func):
+    """Register ``func(request, problem) -> str`` as a section of the problem page (dispatch: the
+    tasks a problem was escalated into, and the link to escalate it)."""
+    _problem_sections.append(func)
     return func
 
 
@@ -33,6 +42,10 @@ def demo_loader(func):
 
 def project_sections(request, project):
     return [html for func in _project_sections if (html := func(request, project))]
+
+
+def problem_sections(request, problem):
+    return [html for func in _problem_sections if (html := func(request, problem))]
 
 
 def overview_panels(request, *, year, month, level, region):

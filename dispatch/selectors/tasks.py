@@ -74,3 +74,15 @@ def project_tasks(user, project):
 def reply_attachment(user, pk):
     """The reply's attachment ``pk`` if ``user`` sees its task (None otherwise)."""
     return ReplyAttachment.objects.filter(pk=pk, reply__task__in=Task.objects.visible_to(user).values("pk")).first()
+
+
+def problem_tasks(user, problem):
+    """The tasks ``problem`` was escalated into that ``user`` sees, open ones first, with ``is_overdue``."""
+    return (
+        Task.objects.visible_to(user)
+        .filter(problem=problem)
+        .with_overdue()
+        .annotate(closed=Case(When(status=TaskStatus.CLOSED, then=Value(1)), default=Value(0)))
+        .select_related("owner")
+        .order_by("closed", "deadline", "pk")
+    )

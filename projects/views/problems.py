@@ -14,6 +14,7 @@ from accounts.roles import is_office_admin
 from projects import clock
 from projects.choices import ProblemStatus
 from projects.exporters.names import default_period
+from projects.extensions import problem_sections
 from projects.filtersets import ProblemFilterSet, active_filters
 from projects.forms import (
     InstructionForm,
@@ -87,6 +88,7 @@ class ProblemDetailView(LoginRequiredMixin, TemplateView):
             confirm_form=kwargs.pop("confirm_form", None) or ProblemConfirmForm(),
             send_back_form=kwargs.pop("send_back_form", None) or ProblemSendBackForm(),
             instruction_form=InstructionForm(),
+            sections=problem_sections(self.request, problem),  # 交办事项 (projects.extensions)
             **kwargs,
         )
 
