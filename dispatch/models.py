@@ -306,7 +306,9 @@ class Notification(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """A notification waiting to leave (or gone) through one outbound channel."""
+    """A notification waiting to leave (or gone) through one outbound channel. An email is one
+    person's; a group robot's post is one per event, on the first recipient's notification, naming
+    every recipient who chose that robot (``addressees``) and @-ing their mobiles (``mentions``)."""
 
     notification = models.ForeignKey(Notification, models.CASCADE, related_name="deliveries", verbose_name="消息")
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
@@ -316,6 +318,8 @@ class OutboxMessage(models.Model):
     last_error = models.TextField("最近失败原因", blank=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
+    addressees = models.TextField("接收人", blank=True, help_text="群机器人消息：所有接收人的姓名，以“、”分隔。")
+    mentions = models.TextField("@的手机号", blank=True, help_text="群机器人消息：接收人的手机号，以英文逗号分隔。")
 
     class Meta:
         verbose_name = "待发消息"
@@ -333,3 +337,10 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} · {self.notification}"
+
+    def robot_recipients(self):
+        """(names, mobiles) a group robot's post is for; (None, None) for a row that names no one
+        (written before posts were shared): the sender then addresses its notification's user."""
+        if not self.addressees:
+            return None, None
+        return self.addressees.split("、"), [mobile for mobile in self.mentions.split(",") if mobile]

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 
 from dispatch.choices import NotificationKind
-from dispatch.selectors.people import district_admins, project_keepers
+from dispatch.selectors.people import acting_admins, project_keepers
 from dispatch.services.notify import notify
 from projects import events
 from projects.selectors.timeliness import report_due_date
@@ -52,7 +52,7 @@ def instruction_added(sender, *, instruction, **kwargs):
 def problem_solved(sender, *, problem, by=None, **kwargs):
     """The district's office: a problem reported solved waits for its 销号."""
     notify(
-        _except(district_admins(problem.project.district_id), by),
+        _except(acting_admins(problem.project.district_id), by),
         kind=NotificationKind.PROBLEM_SOLVED,
         title=f"问题待销号：{problem.project.name}",
         body=f"{problem.description}\n解决情况：{problem.resolution}" if problem.resolution else problem.description,

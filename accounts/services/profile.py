@@ -15,19 +15,29 @@ MOBILE = re.compile(r"1\d{10}")
 MOBILE_RULE = "手机号应为以 1 开头的 11 位数字。"
 # The profile's channel fields: the dispatch channel (dispatch.choices.Channel) each stands for, and its name.
 CHANNEL_FIELDS = {
-    "notify_by_email": ("email", "邮件"),
+    "notify_by_email": ("email", "邮件发送服务器"),  # unconfigured: mail would reach no mailbox
     "notify_by_dingtalk": ("dingtalk", "钉钉群机器人"),
     "notify_by_wecom": ("wecom", "企业微信群机器人"),
 }
 EMAIL_MAX = User._meta.get_field("email").max_length
 
 
+# Email backends that deliver nothing to anyone: the console (development) prints, the dummy drops.
+UNDELIVERED_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
 def configured_channels():
-    """The channels this installation sends through, by their codes: email always (Django's email
-    framework; the console in development), a group robot when its webhook is set. The settings
-    decide, so accounts reads them itself rather than asking dispatch, the app above it that sends
+    """The channels this installation sends through, by their codes: email when Django's email
+    backend really delivers (SMTP, a file or memory store; not the console nor the dummy, which
+    reach no one's mailbox), a group robot when its webhook is set. The settings decide, so
+    accounts reads them itself rather than asking dispatch, the app above it that sends
     (dispatch.services.channels.configured_channels is this list as its Channel values)."""
-    channels = ["email"]
+    channels = []
+    if settings.EMAIL_BACKEND not in UNDELIVERED_EMAIL_BACKENDS:
+        channels.append("email")
     if settings.KP_DINGTALK_WEBHOOK:
         channels.append("dingtalk")
     if settings.KP_WECOM_WEBHOOK:

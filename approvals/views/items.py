@@ -231,7 +231,11 @@ class ItemAttachmentView(LoginRequiredMixin, View):
         item = get_object_or_404(ApprovalItem.objects.visible_to(request.user), pk=pk)
         if not item.attachment or item.attachment_extension not in CONTENT_TYPES:
             raise Http404("该事项没有批复文件。")
-        response = FileResponse(item.attachment.open("rb"), content_type=CONTENT_TYPES[item.attachment_extension])
+        try:
+            attachment = item.attachment.open("rb")
+        except FileNotFoundError:  # the storage lost it (removed by hand, restored without media)
+            raise Http404("批复文件已不在服务器上，请重新上传。") from None
+        response = FileResponse(attachment, content_type=CONTENT_TYPES[item.attachment_extension])
         response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(_download_name(item))}"
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from accounts.models import Role
-from projects.scoping import regions_above
+from projects.models import Region
 
 
 def _active():
@@ -27,15 +27,15 @@ def unit_staff(unit):
     return _active().filter(served, role=Role.STAFF, is_superuser=False).distinct()
 
 
-def office_admins(district):
-    """The admins of the offices ``district`` (a Region or its id) lies under: its own, its city's, its
-    province's. The district's own office acts on its work; the offices above read it."""
-    district_id = getattr(district, "pk", district)
-    return _active().filter(
-        Q(region_id=district_id) | Q(region__in=regions_above(district_id)), role=Role.ADMIN, is_superuser=False
-    )
-
-
-def district_admins(district):
-    """The admins of ``district``'s own office: those who close its tasks and problems."""
-    return _active().filter(region_id=getattr(district, "pk", district), role=Role.ADMIN, is_superuser=False)
+def acting_admins(district):
+    """The admins who act on ``district``'s work (a Region or its id: close its tasks and problems):
+    its own office's active admins, or, when it has none, those of the nearest office above it that
+    has any (its city's, then its province's); none when no office has an active admin."""
+    admins = _active().filter(role=Role.ADMIN, is_superuser=False)
+    region_id = getattr(district, "pk", district)
+    while region_id is not None:  # three tiers at most: district, city, province
+        found = admins.filter(region_id=region_id)
+        if found.exists():
+            return found
+        region_id = Region.objects.filter(pk=region_id).values_list("parent_id", flat=True).first()
+    return admins.none()

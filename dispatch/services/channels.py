@@ -56,14 +56,28 @@ def message_text(notification):
     return "\n".join(lines)
 
 
-def send(channel, notification):
-    """Deliver ``notification`` to its user through ``channel``; DeliveryError when it did not leave."""
-    senders = {Channel.EMAIL: send_email, Channel.DINGTALK: send_dingtalk, Channel.WECOM: send_wecom}
-    if channel not in senders:
+def send(channel, notification, *, names=None, mobiles=None):
+    """Deliver ``notification`` through ``channel``; DeliveryError when it did not leave. An email
+    goes to the notification's user; a robot's post names ``names`` and @s ``mobiles`` (everyone
+    the post is for: OutboxMessage.robot_recipients), by default the notification's user."""
+    if channel not in (Channel.EMAIL, Channel.DINGTALK, Channel.WECOM):
         raise DeliveryError(f"未知的发送渠道：{channel}")
     if channel not in configured_channels():
         raise DeliveryError(f"本系统未配置{Channel(channel).label}。")
-    senders[channel](notification)
+    if channel == Channel.EMAIL:
+        send_email(notification)
+        return
+    if names is None:
+        user = notification.user
+        names, mobiles = [user.get_full_name() or user.username], [user.mobile] if user.mobile else []
+    robot = send_dingtalk if channel == Channel.DINGTALK else send_wecom
+    robot(notification, names=names, mobiles=mobiles or [])
+
+
+def robot_text(notification, names):
+    """A robot post's text: the message, and whom it is for (a group reads it)."""
+    text = message_text(notification)
+    return f"{text}\n接收人：{'、'.join(names)}" if names else text
 
 
 def send_email(notification):
@@ -102,25 +116,26 @@ def dingtalk_url(webhook, secret, timestamp=None):
     return f"{webhook}{joiner}timestamp={timestamp}&sign={dingtalk_sign(secret, timestamp)}"
 
 
-def send_dingtalk(notification):
-    """A text message to the DingTalk group robot, @-ing the user by mobile when it is known."""
-    mobile = notification.user.mobile
-    content = message_text(notification) + (f"\n@{mobile}" if mobile else "")
+def send_dingtalk(notification, *, names, mobiles):
+    """A text message to the DingTalk group robot naming ``names``, @-ing ``mobiles`` (DingTalk
+    highlights an @ only when the text carries it too)."""
+    content = robot_text(notification, names)
+    if mobiles:
+        content += "\n" + " ".join(f"@{mobile}" for mobile in mobiles)
     payload = {
         "msgtype": "text",
         "text": {"content": content},
-        "at": {"atMobiles": [mobile] if mobile else [], "isAtAll": False},
+        "at": {"atMobiles": list(mobiles), "isAtAll": False},
     }
     url = dingtalk_url(settings.KP_DINGTALK_WEBHOOK, settings.KP_DINGTALK_SECRET)
     _post_robot(url, payload, name="钉钉")
 
 
-def send_wecom(notification):
-    """A text message to the WeCom (企业微信) group robot, mentioning the user by mobile when known."""
-    mobile = notification.user.mobile
+def send_wecom(notification, *, names, mobiles):
+    """A text message to the WeCom (企业微信) group robot naming ``names``, mentioning ``mobiles``."""
     payload = {
         "msgtype": "text",
-        "text": {"content": message_text(notification), "mentioned_mobile_list": [mobile] if mobile else []},
+        "text": {"content": robot_text(notification, names), "mentioned_mobile_list": list(mobiles)},
     }
     _post_robot(settings.KP_WECOM_WEBHOOK, payload, name="企业微信")
 

@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dispatch.choices import DeliveryStatus
+from dispatch.choices import Channel, DeliveryStatus
 from dispatch.models import OutboxMessage
 from dispatch.services import channels
 from dispatch.services.channels import DeliveryError
@@ -120,9 +120,11 @@ def deliver_claimed(message_id, lease_until):
         return None
     reason = None
     try:
-        if not message.notification.user.is_active:
+        if message.channel == Channel.EMAIL and not message.notification.user.is_active:
             raise DeliveryError("接收人账号已停用。")
-        channels.send(message.channel, message.notification)
+        # A robot's post is the group's: it goes though the recipient it hangs on has left since.
+        names, mobiles = message.robot_recipients()
+        channels.send(message.channel, message.notification, names=names, mobiles=mobiles)
     except DeliveryError as error:
         reason = str(error)
     except Exception as error:  # a bug must not leave the row leased and stop the run

@@ -1,12 +1,18 @@
 """Telling people: a notification goes to each recipient's inbox and, for every outbound channel the
 recipient chose and the installation configured, to the outbox — in the caller's transaction, so a
-message exists exactly when the event that causes it was committed (send_notifications delivers)."""
+message exists exactly when the event that causes it was committed (send_notifications delivers).
+
+An email goes to each recipient. A group robot (DingTalk, WeCom) posts to one group, so an event
+makes one post per robot, naming all the recipients who chose it and @-ing their mobiles: five
+staff of a street told of one task are one post, not five (DingTalk allows 20 a minute)."""
 
 from django.db import IntegrityError, transaction
 
 from dispatch.choices import Channel
 from dispatch.models import Notification, OutboxMessage
 from dispatch.services.channels import configured_channels
+
+ROBOTS = (Channel.DINGTALK, Channel.WECOM)  # group robots: one post per event, not one per person
 
 
 def chosen_channels(user):
@@ -20,19 +26,42 @@ def chosen_channels(user):
 
 
 def notify(users, *, kind, title, body="", link="", key=""):
-    """Write one notification per active user in ``users`` (duplicates counted once) and its outbox
-    messages; return the notifications written. With a ``key`` (a reminder), a user who already has a
+    """Write one notification per active user in ``users`` (duplicates counted once) and the outbox
+    messages: an email for each who chose it, one post per robot for all who chose that robot (on the
+    first one's notification); return the notifications written. With a ``key`` (a reminder), a user who already has a
     notification under that key gets nothing new: planning twice writes nothing twice."""
     written = []
     seen = set()
+    robots = {}  # a robot channel: the notifications of the recipients who chose it, in order
     for user in users:
         if user is None or not user.is_active or user.pk in seen:
             continue
         seen.add(user.pk)
         notification = _write(user, kind=kind, title=title[:200], body=body, link=link, key=key)
-        if notification is not None:
-            written.append(notification)
+        if notification is None:
+            continue
+        written.append(notification)
+        channels = chosen_channels(user)
+        OutboxMessage.objects.bulk_create(
+            OutboxMessage(notification=notification, channel=channel) for channel in channels if channel not in ROBOTS
+        )
+        for channel in channels:
+            if channel in ROBOTS:
+                robots.setdefault(channel, []).append(notification)
+    OutboxMessage.objects.bulk_create(
+        OutboxMessage(
+            notification=told[0],
+            channel=channel,
+            addressees="、".join(display_name(n.user) for n in told),
+            mentions=",".join(n.user.mobile for n in told if n.user.mobile),
+        )
+        for channel, told in robots.items()
+    )
     return written
+
+
+def display_name(user):
+    return user.get_full_name() or user.username
 
 
 def _write(user, **fields):
@@ -46,7 +75,4 @@ def _write(user, **fields):
             return None
     else:
         notification = Notification.objects.create(user=user, **fields)
-    OutboxMessage.objects.bulk_create(
-        OutboxMessage(notification=notification, channel=channel) for channel in chosen_channels(user)
-    )
     return notification

@@ -2,9 +2,11 @@
 
 For today (projects.clock) and the horizon KP_REMINDER_WORKDAYS working days ahead (projects.workdays):
 - a problem not yet solved due by the horizon: the project's keepers; a problem overdue (the ledger's
-  one rule, Problem.objects.overdue): the keepers and the district's office;
+  one rule, Problem.objects.overdue): the keepers and the acting office (people.acting_admins), or
+  the office alone when it is 待销号 (solved late: only the office can move it now);
 - a task the owner still has to act on due by the horizon: the owner's staff; a task overdue (the
-  one rule, Task.objects.overdue): the owner's staff and the district's office;
+  one rule, Task.objects.overdue): the owner's staff and the acting office, or the office alone when
+  it is 已回复 (replied late: it waits for the office's 销号 or 退回);
 - the reporting deadline of the month staff report now (the month before today's,
   projects.selectors.timeliness.report_due_date) by the horizon: each staff user who still has
   listings without a submitted report for it (projects.selectors.reporting.missing_reports);
@@ -28,10 +30,10 @@ from approvals.models import ApprovalItem
 from approvals.selectors.figures import with_light
 from dispatch.choices import OWNER_STATUSES, NotificationKind
 from dispatch.models import Notification, Task
-from dispatch.selectors.people import district_admins, project_keepers, unit_staff
+from dispatch.selectors.people import acting_admins, project_keepers, unit_staff
 from dispatch.services.notify import notify
 from projects import clock
-from projects.choices import UNSOLVED_PROBLEM_STATUSES
+from projects.choices import UNSOLVED_PROBLEM_STATUSES, ProblemStatus
 from projects.models import Problem
 from projects.periods import Period
 from projects.selectors.reporting import missing_reports
@@ -87,9 +89,11 @@ def _problems(today, horizon):
             },
         )
     for problem in Problem.objects.overdue(today).select_related("project").order_by("deadline", "pk"):
+        # 待销号 (solved late) waits for the office alone: the keepers can do nothing more about it.
+        keepers = [] if problem.status == ProblemStatus.PENDING_CLOSE else project_keepers(problem.project)
         yield (
             NotificationKind.PROBLEM_OVERDUE,
-            [*project_keepers(problem.project), *district_admins(problem.project.district_id)],
+            [*keepers, *acting_admins(problem.project.district_id)],
             {
                 "key": f"problem:{problem.pk}:overdue:{problem.deadline}",
                 "title": f"问题已超期（期限{day_label(problem.deadline)}）：{problem.project.name}",
@@ -113,9 +117,11 @@ def _tasks(today, horizon):
             },
         )
     for task in Task.objects.overdue(today).select_related("owner").order_by("deadline", "pk"):
+        # 已回复 (replied late) waits for the office's 销号 or 退回 alone, not for the owner.
+        owners_staff = unit_staff(task.owner) if task.status in OWNER_STATUSES else []
         yield (
             NotificationKind.TASK_OVERDUE,
-            [*unit_staff(task.owner), *district_admins(task.district_id)],
+            [*owners_staff, *acting_admins(task.district_id)],
             {
                 "key": f"task:{task.pk}:overdue:{task.deadline}",
                 "title": f"交办事项已超期（期限{day_label(task.deadline)}）：{task.owner}",

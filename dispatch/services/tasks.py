@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from accounts.roles import is_leader, is_office_admin
 from dispatch.choices import OWNER_STATUSES, NotificationKind, TaskSource, TaskStatus
 from dispatch.models import MAX_DEADLINE_WORKDAYS, Meeting, ReplyAttachment, Task, TaskReply, TaskStep
-from dispatch.selectors.people import district_admins, unit_staff
+from dispatch.selectors.people import acting_admins, unit_staff
 from dispatch.services.notify import notify
 from projects import clock
 from projects.choices import ProblemStatus, RegionKind
@@ -30,6 +30,7 @@ REASON_MAX = 1000
 MAX_REPLY_ATTACHMENTS = 10
 TASK_CHANGED = "该事项刚被其他人处理（现为「{status}」），您的操作未保存。请刷新页面，核对最新情况后再操作。"
 TASK_DELETED = "该交办事项已不存在。"
+PROBLEM_RESOLVED = "该问题已销号，不需再交办。"
 
 
 def _day(day):
@@ -76,6 +77,25 @@ def may_assign(user):
     return assign_districts(user).exists()
 
 
+def may_assign_from(user, *, meeting=None, project=None, problem=None):
+    """Whether ``user`` may assign a task from exactly one source — a ``meeting`` (the office's, a
+    leader's own), a ``project`` (one they see) or a ``problem`` (one they may instruct on, not yet
+    resolved) — in a district they may assign in (a leader still in office): the id of the district
+    the task would belong to when they may, None when they may not. The one rule every page that
+    offers to assign, and task_assign itself, ask."""
+    if sum(source is not None for source in (meeting, project, problem)) != 1:
+        raise TypeError("may_assign_from() takes exactly one of meeting, project, problem")
+    if meeting is not None:
+        allowed, district = assignable_meetings(user).filter(pk=meeting.pk), meeting.district_id
+    elif problem is not None:
+        allowed, district = assignable_problems(user).filter(pk=problem.pk), problem.project.district_id
+    else:
+        allowed, district = assignable_projects(user).filter(pk=project.pk), project.district_id
+    if not allowed.exists() or not assign_districts(user).filter(pk=district).exists():
+        return None
+    return district
+
+
 def may_answer(user, task):
     """Whether ``user`` works on ``task`` (starts, replies): the owner's staff."""
     return Task.objects.answerable_by(user).filter(pk=task.pk).exists()
@@ -120,15 +140,19 @@ def _source(user, *, meeting, problem, projects):
     if meeting is not None and problem is not None:
         raise ValidationError("一项交办事项只能来自一个调度会议或一个问题。")
     if meeting is not None:
-        if not assignable_meetings(user).filter(pk=meeting.pk).exists():
+        district = may_assign_from(user, meeting=meeting)
+        if district is None:
             raise PermissionDenied("只有项目办管理员和主持该会议的领导可以从该会议交办事项。")
-        return TaskSource.MEETING, meeting.district_id
+        return TaskSource.MEETING, district
     if problem is not None:
-        if not Problem.objects.instructable_by(user).filter(pk=problem.pk).exists():
-            raise PermissionDenied("只有项目办管理员和该项目的联系领导可以把该问题交办督办。")
-        if problem.status == ProblemStatus.RESOLVED:
-            raise ValidationError("该问题已销号，不需再交办。")
-        return TaskSource.PROBLEM, problem.project.district_id
+        district = may_assign_from(user, problem=problem)
+        if district is None:
+            if not Problem.objects.instructable_by(user).filter(pk=problem.pk).exists():
+                raise PermissionDenied("只有项目办管理员和该项目的联系领导可以把该问题交办督办。")
+            if Problem.objects.filter(pk=problem.pk, status=ProblemStatus.RESOLVED).exists():
+                raise ValidationError(PROBLEM_RESOLVED)
+            raise PermissionDenied("您不能在该区县交办事项。")
+        return TaskSource.PROBLEM, district
     if is_office_admin(user):
         if not projects:
             districts = list(assign_districts(user)[:2])
@@ -181,6 +205,13 @@ def task_assign(*, user, owner, content, deadline=None, workdays=None, projects=
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        if problem is not None:
+            # The problem may have been resolved since it was read: look again under its lock.
+            current = Problem.objects.select_for_update().filter(pk=problem.pk).first()
+            if current is None:
+                raise ValidationError("该问题已不存在。")
+            if current.status == ProblemStatus.RESOLVED:
+                raise ValidationError(PROBLEM_RESOLVED)
         task = Task(
             district_id=district,
             source=source,
@@ -276,7 +307,7 @@ def task_reply(*, user, task, text, attachments=(), expected_updated_at=None):
             locked.replied_on = clock.today()
             _move(user, locked, TaskStatus.REPLIED, reason="回复交办事项")
             notify(
-                [locked.assigned_by, *district_admins(locked.district_id)],
+                [locked.assigned_by, *acting_admins(locked.district_id)],
                 kind=NotificationKind.TASK_REPLIED,
                 title=f"交办事项已回复：{_short(locked.content)}",
                 body=f"{locked.owner}回复：{text}",
@@ -295,8 +326,9 @@ def _office_only(user, task, doing):
 
 def task_close(*, user, task, note="", expected_updated_at=None):
     """销号 (office admins only): a replied task is closed today. A task escalated from a problem
-    resolves that problem too (projects.services.problems.problem_confirm), with the latest reply as
-    its resolution. The owner's staff are told."""
+    resolves that problem too (projects.services.problems.problem_confirm): an open or coordinated
+    one with the latest reply as its resolution; a 待销号 one keeps the street's own 解决情况; one
+    resolved meanwhile is left as it is. The owner's staff are told."""
     _office_only(user, task, "销号")
     _check_state(task, (TaskStatus.REPLIED,), "销号（只有已回复的事项可以销号）")
     note = (note or "").strip()
@@ -307,10 +339,14 @@ def task_close(*, user, task, note="", expected_updated_at=None):
         locked.closed_on, locked.closed_by = clock.today(), user
         _move(user, locked, TaskStatus.CLOSED, note=note, reason=f"销号：{note}" if note else "销号")
         if locked.problem_id is not None:
-            problem = Problem.objects.get(pk=locked.problem_id)
+            # Locked, so that an office admin confirming the problem at this moment is waited for and
+            # then seen: the problem is confirmed once, and this close does not fail over it.
+            problem = Problem.objects.select_for_update().get(pk=locked.problem_id)
             if problem.status != ProblemStatus.RESOLVED:
-                latest = locked.replies.order_by("-at", "-id").first()
-                problem_services.problem_confirm(user=user, problem=problem, resolution=latest.text)
+                resolution = ""  # 待销号: the street's own 解决情况 stands
+                if problem.status != ProblemStatus.PENDING_CLOSE:
+                    resolution = locked.replies.order_by("-at", "-id").first().text
+                problem_services.problem_confirm(user=user, problem=problem, resolution=resolution)
         notify(
             unit_staff(locked.owner),
             kind=NotificationKind.TASK_CLOSED,

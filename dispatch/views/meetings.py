@@ -16,7 +16,8 @@ from dispatch.forms import MeetingForm, TaskAssignForm
 from dispatch.models import Meeting
 from dispatch.selectors.meetings import meeting_page, meeting_projects_seen, meeting_rows, meeting_tasks
 from dispatch.services.meetings import meeting_record, meeting_recordable, meeting_update
-from dispatch.services.tasks import assignable_meetings
+from dispatch.services.tasks import may_assign_from
+from dispatch.views.files import open_stored
 from projects import clock
 from projects.filtersets import active_filters
 from projects.services.documents import CONTENT_TYPES, download_name, stored_extension
@@ -120,7 +121,7 @@ def render_meeting(request, meeting, *, assign_form=None, status=200):
     for those who may assign from it the form to do so (posted to the assign page)."""
     user = request.user
     projects, hidden = meeting_projects_seen(user, meeting)
-    can_assign = assignable_meetings(user).filter(pk=meeting.pk).exists()
+    can_assign = may_assign_from(user, meeting=meeting) is not None
     if can_assign and assign_form is None:
         assign_form = TaskAssignForm(user=user, district=meeting.district_id, initial={"projects": projects})
     context = {
@@ -148,7 +149,8 @@ class MeetingMinutesFileView(LoginRequiredMixin, View):
         extension = stored_extension(meeting.minutes_file.name)
         if not meeting.minutes_file or extension is None:
             raise Http404("该会议没有纪要附件。")
-        response = FileResponse(meeting.minutes_file.open("rb"), content_type=CONTENT_TYPES[extension])
+        minutes = open_stored(meeting.minutes_file, "纪要附件的文件已不在服务器上，请联系项目办重新上传。")
+        response = FileResponse(minutes, content_type=CONTENT_TYPES[extension])
         name = download_name(meeting.minutes_file_name, extension, default="会议纪要")
         response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
         response["X-Content-Type-Options"] = "nosniff"

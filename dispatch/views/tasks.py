@@ -30,6 +30,7 @@ from dispatch.services.tasks import (
     assignable_projects,
     may_answer,
     may_assign,
+    may_assign_from,
     may_close,
     task_actions,
     task_assign,
@@ -38,6 +39,7 @@ from dispatch.services.tasks import (
     task_return,
     task_start,
 )
+from dispatch.views.files import open_stored
 from projects import clock
 from projects.filtersets import active_filters
 from projects.models import Problem
@@ -100,15 +102,13 @@ class TaskCreateView(LoginRequiredMixin, View):
             raise Http404("没有这个会议、问题或项目，或您不能就其交办事项。")
         source = form.cleaned_data
         meeting, problem, project = source["meeting"], source["problem"], source["project"]
-        district = (
-            meeting.district_id
-            if meeting
-            else problem.project.district_id
-            if problem
-            else project.district_id
-            if project
-            else None
-        )
+        district = None  # on its own: the form offers the user's districts
+        if meeting or problem or project:
+            # A meeting or problem wins over a project named with it, as task_assign has it.
+            named = {"meeting": meeting} if meeting else {"problem": problem} if problem else {"project": project}
+            district = may_assign_from(request.user, **named)
+            if district is None:
+                raise Http404("没有这个会议、问题或项目，或您不能就其交办事项。")
         return meeting, problem, project, district
 
     def render_form(self, request, form, meeting, problem, project):
@@ -274,7 +274,8 @@ class ReplyAttachmentView(LoginRequiredMixin, View):
         extension = stored_extension(attachment.file.name) if attachment is not None else None
         if extension is None:
             raise Http404("没有这个附件，或不在您的范围内。")
-        response = FileResponse(attachment.file.open("rb"), content_type=CONTENT_TYPES[extension])
+        stored = open_stored(attachment.file, "该附件的文件已不在服务器上，请联系承办单位重新上传。")
+        response = FileResponse(stored, content_type=CONTENT_TYPES[extension])
         name = download_name(attachment.original_name, extension, default="回复附件")
         response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
         response["X-Content-Type-Options"] = "nosniff"
@@ -286,7 +287,7 @@ def tasks_section(request, project):
     flag, and for those who may assign on it a link to do so. A constant number of queries."""
     user = request.user
     tasks = list(project_tasks(user, project))
-    can_assign = assignable_projects(user).filter(pk=project.pk).exists()
+    can_assign = may_assign_from(user, project=project) is not None
     return render_to_string(
         "dispatch/_project_tasks.html",
         {

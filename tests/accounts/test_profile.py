@@ -116,3 +116,25 @@ def test_only_ones_own_account_changes_whatever_the_post_says(client_for, users,
 def test_the_page_needs_signing_in(client):
     response = client.get(PROFILE)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("backend", ["console", "dummy"])
+def test_email_printed_to_the_console_is_not_offered(client_for, users, settings, no_robots, backend):
+    settings.EMAIL_BACKEND = f"django.core.mail.backends.{backend}.EmailBackend"
+    staff = users["staff_a"]
+    page = client_for("staff_a").get(PROFILE).content.decode()
+    assert "邮件发送服务器：本系统尚未配置，暂不能选择（请联系系统管理员）" in page
+    assert 'name="notify_by_email" disabled' in page
+    before = saved(staff)
+    with pytest.raises(ValidationError) as refused:
+        profile_update(
+            user=staff, email="zhang@example.gov.cn", mobile="", notify_by_email=True,
+            notify_by_dingtalk=False, notify_by_wecom=False,
+        )  # fmt: skip
+    assert refused.value.message_dict == {"notify_by_email": ["本系统尚未配置邮件发送服务器，暂不能选择。"]}
+    assert saved(staff) == before
+
+
+def test_email_through_a_real_backend_is_offered(client_for, settings, no_robots):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert "邮件发送服务器：本系统已配置" in client_for("staff_a").get(PROFILE).content.decode()

@@ -229,3 +229,16 @@ def test_an_attachment_is_removed_on_the_page_and_its_file_goes_after_commit(
     assert (saved.attachment.name, saved.attachment_extension, saved.attachment_name) == ("", "", "")
     assert not storage().exists(name)
     assert saved.history.first().attachment_name == ""  # audited like every change
+
+
+def test_an_attachment_whose_file_is_gone_from_storage_answers_404(users, client_for, project_a):  # noqa: F811
+    item = make_item(project_a, "立项备案")
+    item_update(
+        user=users["admin"],
+        item=item,
+        expected_updated_at=item.updated_at,
+        attachment=attachment_check(upload("批复.pdf", PDF)),
+    )
+    item.refresh_from_db()
+    storage().delete(item.attachment.name)  # removed by hand, or a restore without the media folder
+    assert client_for("admin").get(reverse("approvals:item_attachment", args=[item.pk])).status_code == 404

@@ -28,9 +28,18 @@ def no_site_url(settings):
 
 def test_only_the_configured_robots_are_channels(settings):
     settings.KP_DINGTALK_WEBHOOK = settings.KP_WECOM_WEBHOOK = ""
-    assert configured_channels() == [Channel.EMAIL]
+    assert configured_channels() == [Channel.EMAIL]  # pytest-django's locmem backend: mail is kept
     settings.KP_WECOM_WEBHOOK = "http://127.0.0.1:9/wecom"
     assert configured_channels() == [Channel.EMAIL, Channel.WECOM]
+
+
+@pytest.mark.parametrize("backend", ["console", "dummy"])
+def test_email_that_reaches_no_mailbox_is_not_a_channel(settings, backend):
+    settings.KP_DINGTALK_WEBHOOK = settings.KP_WECOM_WEBHOOK = ""
+    settings.EMAIL_BACKEND = f"django.core.mail.backends.{backend}.EmailBackend"
+    assert configured_channels() == []
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert configured_channels() == [Channel.EMAIL]
 
 
 def test_dingtalk_signs_each_request_and_ats_the_user(settings, no_site_url):
@@ -43,8 +52,19 @@ def test_dingtalk_signs_each_request_and_ats_the_user(settings, no_site_url):
     assert request.payload["msgtype"] == "text"
     assert request.payload["at"] == {"atMobiles": ["13800138000"], "isAtAll": False}
     assert request.payload["text"]["content"] == (
-        "交办事项将于2015年10月22日到期\n请按期回复。\n查看详情：/dispatch/tasks/7/\n@13800138000"
+        "交办事项将于2015年10月22日到期\n请按期回复。\n查看详情：/dispatch/tasks/7/\n接收人：zhang\n@13800138000"
     )
+
+
+def test_dingtalk_names_and_ats_everyone_a_shared_post_is_for(settings, no_site_url):
+    with FakeRobot() as robot:
+        settings.KP_DINGTALK_WEBHOOK, settings.KP_DINGTALK_SECRET = robot.url, ""
+        channels.send(
+            Channel.DINGTALK, message(), names=["张三", "李四", "王五"], mobiles=["13800138001", "13800138003"]
+        )
+    (request,) = robot.received
+    assert request.payload["at"] == {"atMobiles": ["13800138001", "13800138003"], "isAtAll": False}
+    assert request.payload["text"]["content"].endswith("\n接收人：张三、李四、王五\n@13800138001 @13800138003")
 
 
 def test_dingtalk_with_a_wrong_secret_is_refused_by_the_robot(settings):
@@ -81,7 +101,7 @@ def test_wecom_mentions_the_user_by_mobile(settings, no_site_url):
     assert first == {
         "msgtype": "text",
         "text": {
-            "content": "交办事项将于2015年10月22日到期\n请按期回复。\n查看详情：/dispatch/tasks/7/",
+            "content": "交办事项将于2015年10月22日到期\n请按期回复。\n查看详情：/dispatch/tasks/7/\n接收人：zhang",
             "mentioned_mobile_list": ["13800138000"],
         },
     }

@@ -5,15 +5,16 @@ send_notifications and by every event, do not."""
 import pytest
 from django.db import transaction
 
-from dispatch.choices import NotificationKind
+from dispatch.choices import DeliveryStatus, NotificationKind
 from dispatch.models import Notification, OutboxMessage
+from dispatch.services.delivery import deliver_due
 from dispatch.services.notify import notify
 from projects.freshness import data_version
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_notifications_and_their_delivery_leave_the_data_version_alone(users):
+def test_notifications_and_their_delivery_leave_the_data_version_alone(users, mailoutbox):
     staff = users["staff_a"]
     staff.notify_by_email = True
     staff.email = "staff@example.com"
@@ -23,6 +24,11 @@ def test_notifications_and_their_delivery_leave_the_data_version_alone(users):
         notify([staff], kind=NotificationKind.TASK_ASSIGNED, title="新交办事项")
     assert Notification.objects.filter(user=staff).count() == 1
     assert OutboxMessage.objects.filter(notification__user=staff).count() == 1
+    assert data_version() == before
+    assert deliver_due().sent == 1  # email, through pytest-django's locmem backend
+    assert [mail.to for mail in mailoutbox] == [["staff@example.com"]]
+    assert OutboxMessage.objects.get(notification__user=staff).status == DeliveryStatus.SENT
+    assert data_version() == before
     Notification.objects.filter(user=staff).get().delete()
     assert data_version() == before
 

@@ -59,7 +59,7 @@ def counts(result):
 
 
 def test_a_failing_robot_then_recovering_delivers_the_message_once(robot):
-    message = queued("新交办事项：清理施工围挡")
+    message = queued("新交办事项：清理施工围挡", username="zhang")
     robot.mode = "fail"
     before = timezone.now()
     assert counts(deliver_due()) == {"sent": 0, "failed": 0, "retrying": 1}
@@ -82,7 +82,7 @@ def test_a_failing_robot_then_recovering_delivers_the_message_once(robot):
     message.refresh_from_db()
     assert (message.status, message.attempts, message.last_error) == (DeliveryStatus.SENT, 2, "")
     assert message.sent_at is not None
-    assert [r.payload["text"]["content"] for r in robot.accepted()] == ["新交办事项：清理施工围挡"]
+    assert [r.payload["text"]["content"] for r in robot.accepted()] == ["新交办事项：清理施工围挡\n接收人：zhang"]
     assert len(robot.received) == 2
 
 
@@ -137,14 +137,46 @@ def test_a_deactivated_recipient_is_not_sent_to(mailoutbox):
     assert mailoutbox == []
 
 
+def test_one_post_per_event_reaches_the_robot_naming_everyone_who_chose_it(robot, mailoutbox):
+    staff = [
+        User.objects.create_user(
+            f"street-{i}",
+            role=Role.STAFF,
+            first_name=name,
+            mobile=mobile,
+            notify_by_wecom=True,
+            notify_by_email=True,
+            email=f"street-{i}@example.gov.cn",
+        )
+        for i, (name, mobile) in enumerate([("张三", "13800138001"), ("李四", ""), ("王五", "13800138003")])
+    ]
+    written = notify(staff, kind=NotificationKind.TASK_ASSIGNED, title="新交办事项：清理施工围挡")
+    assert len(written) == 3
+    assert OutboxMessage.objects.filter(channel="wecom").count() == 1
+    assert OutboxMessage.objects.filter(channel="email").count() == 3
+    assert counts(deliver_due()) == {"sent": 4, "failed": 0, "retrying": 0}
+    (post,) = robot.accepted()
+    assert post.payload["text"] == {
+        "content": "新交办事项：清理施工围挡\n接收人：张三、李四、王五",
+        "mentioned_mobile_list": ["13800138001", "13800138003"],
+    }
+    assert sorted(mail.to[0] for mail in mailoutbox) == [f"street-{i}@example.gov.cn" for i in range(3)]
+
+
+def test_a_robot_post_leaves_though_the_recipient_it_hangs_on_has_left(robot):
+    message = queued("督办意见")
+    User.objects.filter(pk=message.notification.user_id).update(is_active=False)
+    assert counts(deliver_due()) == {"sent": 1, "failed": 0, "retrying": 0}
+
+
 def test_an_unexpected_error_is_recorded_and_the_run_goes_on(robot, monkeypatch, mailoutbox):
     broken, fine = queued("坏消息"), queued("好消息", channel="email")
     real_send = channels.send
 
-    def send(channel, notification):
+    def send(channel, notification, **recipients):
         if notification.title == "坏消息":
             raise RuntimeError("bug")
-        real_send(channel, notification)
+        real_send(channel, notification, **recipients)
 
     monkeypatch.setattr(channels, "send", send)
     assert counts(deliver_due()) == {"sent": 1, "failed": 0, "retrying": 1}

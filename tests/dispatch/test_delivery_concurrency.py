@@ -10,10 +10,13 @@ from django.db import connection
 from accounts.models import Role, User
 from dispatch.choices import DeliveryStatus, NotificationKind
 from dispatch.models import Notification, OutboxMessage
+from dispatch.services import reminders
 from dispatch.services.delivery import deliver_due
 from dispatch.services.notify import notify
 from dispatch.services.reminders import plan_reminders
+from tests.dispatch.test_tasks_races import wait_until_someone_waits_for_a_lock
 from tests.dispatch.webhook_server import FakeRobot
+from tests.projects.test_write_races import run_in_thread
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -55,7 +58,7 @@ def test_two_senders_at_once_deliver_each_message_exactly_once(settings):
         for user, title in zip(users, titles, strict=True):
             notify([user], kind=NotificationKind.TASK_ASSIGNED, title=title)
         results = run_together(deliver_due)
-        received = robot.contents()
+        received = [content.split("\n")[0] for content in robot.contents()]  # the title: its first line
     assert all(not isinstance(result, Exception) for result in results.values()), results
     assert sorted(received) == sorted(titles)  # every message arrived, none twice
     assert sum(result.sent for result in results.values()) == MESSAGES
@@ -63,11 +66,34 @@ def test_two_senders_at_once_deliver_each_message_exactly_once(settings):
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
 
 
-def test_two_planners_at_once_write_each_reminder_once(settings, demo):
+def test_two_planners_at_once_write_each_reminder_once(settings, demo, monkeypatch):
+    """The first planner is held inside the transaction of its first reminder, written but not
+    committed; the second runs meanwhile and must wait for that reminder's (user, key), then write
+    nothing twice."""
     settings.KP_TODAY = date(2015, 10, 20)
-    results = run_together(plan_reminders)
-    assert all(not isinstance(result, Exception) for result in results.values()), results
-    written = sum(sum(result.values()) for result in results.values())
+    inside, release, original, held = threading.Event(), threading.Event(), reminders.notify, []
+
+    def notify_then_hold(*args, **kwargs):
+        written = original(*args, **kwargs)
+        if written and not held:  # the first reminder written, by the first planner
+            held.append(written)
+            inside.set()
+            assert release.wait(30)
+        return written
+
+    monkeypatch.setattr(reminders, "notify", notify_then_hold)
+    outcomes = {}
+    first = run_in_thread(outcomes, "first", plan_reminders)
+    assert inside.wait(30)
+    second = run_in_thread(outcomes, "second", plan_reminders)
+    assert wait_until_someone_waits_for_a_lock()  # the second planner waits on the first's reminder
+    release.set()
+    first.join(120)
+    second.join(120)
+    assert [outcomes[name][0] for name in ("first", "second")] == ["ok", "ok"], outcomes
+    written = sum(sum(outcomes[name][1].values()) for name in ("first", "second"))
     keyed = Notification.objects.exclude(key="")
     assert written == keyed.count() > 0
-    assert keyed.values("user", "key").distinct().count() == keyed.count()
+    assert keyed.values("user", "key").distinct().count() == keyed.count()  # each reminder exists once
+    held_key = held[0][0].key
+    assert Notification.objects.filter(user=held[0][0].user, key=held_key).count() == 1

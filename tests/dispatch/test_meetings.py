@@ -209,6 +209,13 @@ def test_the_minutes_document_is_served_only_to_those_who_see_the_meeting(
         assert b"".join(response.streaming_content) == PDF
 
 
+def test_minutes_whose_file_is_gone_from_storage_answer_404(client_for, weekly_with_minutes):
+    storage = weekly_with_minutes.minutes_file.storage
+    storage.delete(weekly_with_minutes.minutes_file.name)  # removed by hand, or a restore without media
+    url = reverse("dispatch:meeting_minutes_file", args=[weekly_with_minutes.pk])
+    assert client_for("admin").get(url).status_code == 404
+
+
 def test_a_meeting_the_staff_did_not_attend_is_not_theirs(client_for):
     monthly = Meeting.objects.get(title=MONTHLY)
     assert client_for("staff_b").get(monthly.get_absolute_url()).status_code == 404
@@ -243,6 +250,8 @@ def test_the_meeting_page_shows_its_tasks_and_the_assign_form_to_those_who_may(c
         response = client_for(role).get(meeting.get_absolute_url())
         assert response.status_code == 200
         assert (response.context["assign_form"] is not None) == assigns
+    Leader.objects.filter(user__username="leader").update(is_active=False)  # 王某 has left office
+    assert client_for("leader").get(meeting.get_absolute_url()).context["assign_form"] is None
     staff = client_for("staff_a").get(meeting.get_absolute_url())
     assert [task.owner.name for task in staff.context["tasks"]] == ["北环路街道办事处"]  # its own only
     assert client_for("admin").get(meeting.get_absolute_url()).context["tasks"].count() == 2

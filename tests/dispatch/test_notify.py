@@ -36,6 +36,22 @@ def test_each_chosen_and_configured_channel_gets_an_outbox_row(robots):
     assert chosen_channels(wecom_only) == [] and chosen_channels(no_address) == []
 
 
+def test_a_robot_gets_one_post_per_event_for_everyone_who_chose_it(robots):
+    first = person("first", first_name="张三", mobile="13800138001", notify_by_dingtalk=True)
+    emailed = person("emailed", email="e@example.gov.cn", notify_by_email=True)
+    no_mobile = person("nomobile", first_name="李四", notify_by_dingtalk=True, notify_by_email=True)
+    third = person("third", first_name="王五", mobile="13800138003", notify_by_dingtalk=True)
+    written = notify([first, emailed, no_mobile, third], kind=NotificationKind.TASK_ASSIGNED, title="新交办事项")
+    assert len(written) == 4
+    (post,) = OutboxMessage.objects.filter(channel=Channel.DINGTALK)
+    assert post.notification == written[0]  # on the first recipient's notification
+    assert (post.addressees, post.mentions) == ("张三、李四、王五", "13800138001,13800138003")
+    assert post.robot_recipients() == (["张三", "李四", "王五"], ["13800138001", "13800138003"])
+    assert sorted(
+        OutboxMessage.objects.filter(channel=Channel.EMAIL).values_list("notification__user__username", flat=True)
+    ) == ["emailed"]
+
+
 def test_a_person_named_twice_is_told_once_and_the_inactive_not_at_all():
     active, gone = person("active"), person("gone", is_active=False)
     written = notify([active, None, active, gone], kind=NotificationKind.REPORT_CHASED, title="催报")

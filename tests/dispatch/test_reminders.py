@@ -182,3 +182,16 @@ def test_an_inactive_keeper_is_not_reminded(today, people, project_a):
     due = problem(project_a, date(2015, 10, 22))
     plan_reminders()
     assert not Notification.objects.filter(key=f"problem:{due.pk}:due:2015-10-22").exists()
+
+
+def test_what_only_the_office_can_move_now_reminds_the_office_alone_when_overdue(today, people, project_a):
+    Task.objects.all().delete()  # the demo's tasks (dispatch.devdata) are not this scenario's
+    solved_late = problem(
+        project_a, date(2015, 10, 14), ProblemStatus.PENDING_CLOSE, resolved_on=date(2015, 10, 16), resolution="已解决"
+    )
+    replied_late = task(people["department"], date(2015, 10, 14), TaskStatus.REPLIED, replied_on=date(2015, 10, 16))
+    plan_reminders()
+    problem_told = Notification.objects.filter(key=f"problem:{solved_late.pk}:overdue:2015-10-14")
+    assert set(problem_told.values_list("user__username", flat=True)) == {"admin"}  # not the keepers
+    task_told = Notification.objects.filter(key=f"task:{replied_late.pk}:overdue:2015-10-14")
+    assert set(task_told.values_list("user__username", flat=True)) == {"admin"}  # not the owner's staff

@@ -11,6 +11,7 @@ from dispatch.choices import NotificationKind, TaskSource, TaskStatus
 from dispatch.models import Meeting, Notification, ReplyAttachment, Task, TaskReply, TaskStep
 from dispatch.services.tasks import (
     TASK_CHANGED,
+    may_assign_from,
     task_actions,
     task_assign,
     task_close,
@@ -19,7 +20,8 @@ from dispatch.services.tasks import (
     task_start,
 )
 from projects.choices import ProblemStatus
-from projects.models import Problem, Project, Unit
+from projects.models import Leader, Problem, Project, Unit
+from projects.services import problems as problem_services
 from projects.services.documents import document_check
 from projects.services.errors import PermissionDenied, ValidationError
 
@@ -352,6 +354,52 @@ def test_closing_a_task_from_a_problem_resolves_the_problem_with_the_latest_repl
     problem.refresh_from_db()
     assert (problem.status, problem.resolution) == (ProblemStatus.RESOLVED, "用地指标已获市政府批复，批复文件已上传。")
     assert (problem.confirmed_on, problem.confirmed_by) == (TODAY, users["admin"])
+
+
+def test_closing_a_task_from_a_problem_awaiting_its_销号_keeps_the_streets_own_resolution(users):
+    problem = Problem.objects.filter(project__street__name="北环路街道", status=ProblemStatus.COORDINATING).first()
+    task = task_assign(user=users["admin"], owner=unit(BEIHUAN), content="协调线路迁改。", workdays=10, problem=problem)
+    problem_services.problem_solve(user=users["staff_a"], problem=problem, resolution="街道已协调供电公司完成迁改。")
+    task = task_reply(user=users["staff_a"], task=task, text="已协调。")
+    task_close(user=users["admin"], task=task)
+    problem.refresh_from_db()
+    assert (problem.status, problem.resolution) == (ProblemStatus.RESOLVED, "街道已协调供电公司完成迁改。")
+    assert problem.confirmed_by == users["admin"]
+
+
+def resolve_behind_its_back(problem):
+    Problem.objects.filter(pk=problem.pk).update(
+        status=ProblemStatus.RESOLVED, resolution="已解决。", resolved_on=TODAY, confirmed_on=TODAY
+    )
+
+
+def test_a_problem_resolved_since_it_was_read_is_not_escalated(users):
+    problem = coordinating_problem()  # read while still being coordinated ...
+    resolve_behind_its_back(problem)  # ... resolved meanwhile
+    before = state()
+    with pytest.raises(ValidationError, match="该问题已销号，不需再交办。"):
+        task_assign(user=users["admin"], owner=unit("区国土资源局"), content="协调", workdays=10, problem=problem)
+    assert state() == before
+
+
+def test_may_assign_from_is_the_one_rule_and_names_the_district(users):
+    meeting, problem = weekly_meeting(), coordinating_problem()
+    district = meeting.district_id
+    assert may_assign_from(users["admin"], meeting=meeting) == district
+    assert may_assign_from(users["leader"], meeting=meeting) == district  # 王某 chaired it
+    assert may_assign_from(users["leader"], problem=problem) == problem.project.district_id
+    assert may_assign_from(users["leader"], project=project(HENGYU)) == district
+    assert may_assign_from(users["leader"], project=project(TIANAN)) is None  # not a project 王某 follows
+    assert may_assign_from(users["other_leader"], meeting=meeting) is None
+    assert may_assign_from(users["staff_a"], project=project(TIANAN)) is None
+    Leader.objects.filter(user=users["leader"]).update(is_active=False)  # 王某 has left office
+    assert may_assign_from(users["leader"], meeting=meeting) is None
+    assert may_assign_from(users["leader"], problem=problem) is None
+    assert may_assign_from(users["leader"], project=project(HENGYU)) is None
+    resolve_behind_its_back(problem)
+    assert may_assign_from(users["admin"], problem=Problem.objects.get(pk=problem.pk)) is None
+    with pytest.raises(TypeError):
+        may_assign_from(users["admin"], meeting=meeting, project=project(HENGYU))
 
 
 # --- attachments ----------------------------------------------------------------------------------

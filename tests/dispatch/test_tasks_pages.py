@@ -11,7 +11,7 @@ from django.urls import reverse
 from dispatch.choices import TaskStatus
 from dispatch.models import Meeting, ReplyAttachment, Task
 from dispatch.services.tasks import task_assign, task_reply
-from projects.models import Problem, Project, Unit
+from projects.models import Leader, Problem, Project, Unit
 from tests.dispatch.test_tasks import BEIHUAN, HENGYU, PDF, TIANAN, png
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -266,3 +266,18 @@ def test_the_project_page_lists_only_tasks_the_viewer_sees(client_for, users):
     assert "剩余12户拆迁户签约" in staff  # the street office's own task
     assert "整理签约台账。" not in staff  # a department's task on the street's project
     assert f"{reverse('dispatch:task_create')}?project=" not in staff  # staff do not assign
+
+
+def test_a_replys_attachment_whose_file_is_gone_from_storage_answers_404(client_for, reply_file):
+    reply_file.file.storage.delete(reply_file.file.name)  # removed by hand, or a restore without media
+    assert client_for("admin").get(reverse("dispatch:reply_attachment", args=[reply_file.pk])).status_code == 404
+
+
+def test_a_leader_who_has_left_office_is_offered_no_assigning(client_for, users):
+    Leader.objects.filter(user=users["leader"]).update(is_active=False)
+    project = Project.objects.get(name=HENGYU)  # 王某 follows it
+    page = client_for("leader").get(project.get_absolute_url()).content.decode()
+    assert f"{reverse('dispatch:task_create')}?project=" not in page
+    meeting = Meeting.objects.get(title="9月第3周重点项目周调度会")  # 王某 chaired it
+    url = f"{reverse('dispatch:task_create')}?meeting={meeting.pk}"
+    assert client_for("leader").get(url).status_code == 403
