@@ -14,7 +14,9 @@ from projects.selectors.timeliness import report_due_date
 
 
 def _except(users, by):
-    return [user for user in users if by is None or user.pk != by.pk]
+    """``users`` without the one who acted, and without the empty places (a report nobody is recorded
+    as having submitted: an imported month, a reporter since deleted)."""
+    return [user for user in users if user is not None and (by is None or user.pk != by.pk)]
 
 
 def _name(user):

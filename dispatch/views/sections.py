@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from dispatch.choices import TaskStatus
 from dispatch.selectors.tasks import problem_tasks
-from dispatch.services.tasks import assignable_problems, may_assign
+from dispatch.services.tasks import may_assign_from
 
 
 def problem_tasks_section(request, problem):
@@ -14,7 +14,7 @@ def problem_tasks_section(request, problem):
     admin or a leader who may instruct on it — while it is not resolved — the link to assign one."""
     user = request.user
     tasks = list(problem_tasks(user, problem))
-    can_assign = may_assign(user) and assignable_problems(user).filter(pk=problem.pk).exists()
+    can_assign = may_assign_from(user, problem=problem) is not None
     if not tasks and not can_assign:
         return ""
     return render_to_string(

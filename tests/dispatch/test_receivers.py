@@ -38,6 +38,15 @@ def test_a_returned_report_tells_its_reporter_and_the_keepers_not_the_office(use
     assert note.link == reverse("projects:report_edit", args=[report.listing_id, 9])
 
 
+def test_a_returned_report_nobody_is_recorded_as_having_submitted_tells_the_keepers(users):
+    report = MonthlyReport.objects.select_related("listing__project").get(listing__project__name=PROJECT_A, month=9)
+    MonthlyReport.objects.filter(pk=report.pk).update(reported_by=None)  # an imported month
+    report.refresh_from_db()
+    with transaction.atomic():
+        events.report_returned.send(sender=MonthlyReport, report=report, by=users["admin"], reason="请核实")
+    assert set(told(NotificationKind.REPORT_RETURNED)) == {"staff"}
+
+
 def test_a_leaders_instruction_tells_the_keepers(users, problem_a):
     instruction = Instruction.objects.create(problem=problem_a, author=users["leader"], text="请本周内协调解决。")
     with transaction.atomic():
