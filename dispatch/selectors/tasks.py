@@ -59,16 +59,22 @@ def latest_reply(task):
     return TaskReply.objects.filter(task=task).order_by("-at", "-pk").first()
 
 
-def project_tasks(user, project):
-    """The tasks on ``project`` that ``user`` sees, most pressing first, with ``is_overdue``."""
+def _listed(user, **where):
+    """The tasks ``user`` sees among ``where``, open ones first by deadline, with ``is_overdue``: the
+    cards of a project's or a problem's page."""
     return (
         Task.objects.visible_to(user)
-        .filter(projects=project)
+        .filter(**where)
         .with_overdue()
         .annotate(closed=Case(When(status=TaskStatus.CLOSED, then=Value(1)), default=Value(0)))
         .select_related("owner")
         .order_by("closed", "deadline", "pk")
     )
+
+
+def project_tasks(user, project):
+    """The tasks on ``project`` that ``user`` sees, most pressing first, with ``is_overdue``."""
+    return _listed(user, projects=project)
 
 
 def reply_attachment(user, pk):
@@ -78,11 +84,4 @@ def reply_attachment(user, pk):
 
 def problem_tasks(user, problem):
     """The tasks ``problem`` was escalated into that ``user`` sees, open ones first, with ``is_overdue``."""
-    return (
-        Task.objects.visible_to(user)
-        .filter(problem=problem)
-        .with_overdue()
-        .annotate(closed=Case(When(status=TaskStatus.CLOSED, then=Value(1)), default=Value(0)))
-        .select_related("owner")
-        .order_by("closed", "deadline", "pk")
-    )
+    return _listed(user, problem=problem)
