@@ -11,7 +11,8 @@ For today (projects.clock) and the horizon KP_REMINDER_WORKDAYS working days ahe
   projects.selectors.timeliness.report_due_date) by the horizon: each staff user who still has
   listings without a submitted report for it (projects.selectors.reporting.missing_reports);
 - an approval item whose light turned red (approvals.selectors.figures.with_light: open and past its
-  due date): the owning department's staff and the project's keepers.
+  due date): the owning department's staff, the project's keepers and the acting office (it runs
+  联审联批, and nobody else may be there to tell: a department or street no user serves).
 
 Each reminder carries a key naming the thing and its deadline ("task:12:due:2015-10-22"); the inbox's
 unique (user, key) makes a second run write nothing, and a moved deadline is a new key: reminded again."""
@@ -166,7 +167,7 @@ def _approvals(today, horizon):
         department_staff = unit_staff(item.department) if item.department_id else []
         yield (
             NotificationKind.APPROVAL_RED,
-            [*department_staff, *project_keepers(item.project)],
+            [*department_staff, *project_keepers(item.project), *acting_admins(item.project.district_id)],
             {
                 "key": f"approval:{item.pk}:red:{item.due_date}",
                 "title": f"前期手续超期：{item.project.name} · {item.name}",

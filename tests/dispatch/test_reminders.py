@@ -122,7 +122,7 @@ def test_planning_twice_writes_nothing_new_and_a_moved_deadline_reminds_again(to
     }
 
 
-def test_an_approval_item_gone_red_reminds_the_department_and_the_keepers(today, people, project_a):
+def test_an_approval_item_gone_red_reminds_the_department_the_keepers_and_the_office(today, people, project_a):
     red = ApprovalItem.objects.create(
         project=project_a, name="提醒测试事项", department=people["department"], planned_date=date(2015, 10, 19)
     )
@@ -131,7 +131,7 @@ def test_an_approval_item_gone_red_reminds_the_department_and_the_keepers(today,
     )
     plan_reminders()
     told = Notification.objects.filter(key=f"approval:{red.pk}:red:2015-10-19")
-    assert set(told.values_list("user__username", flat=True)) == {"dept_staff", "staff"}
+    assert set(told.values_list("user__username", flat=True)) == {"dept_staff", "staff", "admin"}
     assert told.first().title == f"前期手续超期：{PROJECT_A} · 提醒测试事项"
     assert not Notification.objects.filter(key__startswith=f"approval:{due_today.pk}:").exists()  # yellow, not red
 
