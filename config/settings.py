@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "bulletins",
     "approvals",
     "dispatch",
+    "scoring",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("bulletins/", include("bulletins.urls")),
     path("approvals/", include("approvals.urls")),
     path("dispatch/", include("dispatch.urls")),
+    path("scoring/", include("scoring.urls")),
     path("admin/", admin.site.urls),
     path("healthz", errors.healthz, name="healthz"),
     path("favicon.ico", FaviconView.as_view()),

@@ -82,6 +82,7 @@ class TimelinessRow:
     due: int  # listings whose report for the month was due
     on_time: int
     late: int
+    key: object = None  # the street's or unit's id (None for projects without one, and the total)
 
     @property
     def missing(self):
@@ -156,6 +157,7 @@ def listing_timeliness(listings, *, year, month, by):
             due=row["due"],
             on_time=row["on_time"],
             late=row["late"],
+            key=row[key],
         )
         for row in grouped
     )
