@@ -194,7 +194,9 @@ def compute(scheme, period, kind, *, criteria=None, today=None):
         base = sum((s.points for s in scores if not s.criterion.is_bonus), ZERO)
         bonus = sum((s.points for s in scores if s.criterion.is_bonus), ZERO)
         adjustment = sum((line.points for line in lines), ZERO)
-        measured = any(s.value.measured for s in scores) or bool(lines)
+        # Ranked on what was measured: a subject with nothing measured would rank on full marks (不涉及)
+        # it never earned, adjustment or not.
+        measured = any(s.value.measured for s in scores)
         rows.append(
             SubjectScore(
                 kind=kind,

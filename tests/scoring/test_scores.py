@@ -154,15 +154,16 @@ def test_subjects_with_nothing_measured_are_unranked_and_listed_last(scenario):
     assert all(not s.value.measured for row in unranked for s in row.criteria)
 
 
-def test_an_adjustment_alone_ranks_a_subject(scenario, admin_user):
-    """Nothing measured is full marks on every base criterion (不涉及): with an adjustment, SE is scored
-    on that: 60 + 20 − 2 = 78.00, ahead of SA."""
+def test_an_adjustment_alone_does_not_rank_a_subject(scenario, admin_user):
+    """Nothing measured is full marks on every base criterion (不涉及): a street with nothing to score
+    and an adjustment would rank on full marks it never earned, so it stays unranked, its adjustment
+    shown with it."""
     adjust(scenario["scheme"], scenario["SE"], "-2", user=admin_user)
     board = ranking(scheme=scenario["scheme"], period=JUNE, kind="street", today=TODAY)
-    assert [line(row) for row in board.ranked][:2] == [
-        ("考核E街道", 1, "80.00", "0.00", "-2.00", "78.00"),
-        ("考核A街道", 2, "75.00", "0.00", "0.00", "75.00"),
-    ]
+    assert board.ranked[0].name == "考核A街道"
+    se = board.row(scenario["SE"].pk)
+    assert se.rank is None and str(se.adjustment) == "-2.00"
+    assert [(str(a.points), a.reason) for a in se.adjustments] == [("-2.00", se.adjustments[0].reason)]
 
 
 def test_criteria_for_one_kind_of_subject_only(scenario):
