@@ -8,6 +8,7 @@ from django.conf import settings
 
 from projects.devdata.demo import demo_load
 from projects.models import Region
+from tests.snapshot import DatabaseSnapshot, deleting_flush
 
 # Cheap hashing for every password the tests create, the demo accounts included; set before
 # anything is hashed, so no hash is ever upgraded mid-test (which would end the session).
@@ -40,15 +41,22 @@ def figures_cache(request, settings):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    DatabaseOperations.sql_flush = deleting_flush(DatabaseOperations.sql_flush)
     with django_db_blocker.unblock():
         demo_load()
+        DEMO_SNAPSHOT.take()
 
 
 @pytest.fixture
 def demo(db):
-    """The 2015 卫东区 demo data; reloaded if a transactional test flushed it."""
+    """The 2015 卫东区 demo data; put back if a transactional test flushed it."""
     if not Region.objects.exists():
-        demo_load()
+        DEMO_SNAPSHOT.restore()
+
+
+DEMO_SNAPSHOT = DatabaseSnapshot()
 
 
 @pytest.fixture
