@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from projects.models import MonthlyReport
-from projects.services.cumulatives import cumulatives_refresh
+from projects.services.cumulatives import cumulatives_refresh, cumulatives_refresh_later
 
 
 @receiver(pre_save, sender=MonthlyReport)
@@ -23,4 +23,5 @@ def refresh_cumulatives(sender, instance, raw=False, **kwargs):
     if raw:  # loaddata: run `manage.py refresh_cumulatives` after loading fixtures
         return
     listings = {instance.listing_id, getattr(instance, "_listing_before", None)} - {None}
-    cumulatives_refresh(listings)
+    if not cumulatives_refresh_later(listings):
+        cumulatives_refresh(listings)

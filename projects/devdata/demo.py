@@ -36,6 +36,7 @@ from projects.models import (
     Unit,
 )
 from projects.periods import Period
+from projects.services.cumulatives import cumulatives_deferred
 from projects.services.photos import photo_add, photo_check
 from projects.services.regions import regions_load
 
@@ -136,7 +137,8 @@ class _Loader:
             for order, row in enumerate(self.data["leaders"], start=1)
         }
         self.load_accounts()
-        self.projects = {row["name"]: self.load_project(row) for row in self.data["projects"]}
+        with cumulatives_deferred():  # one rebuild of every listing's month-end totals, not one per report
+            self.projects = {row["name"]: self.load_project(row) for row in self.data["projects"]}
         for row in self.data["problems"]:
             self.load_problem(row)
         for row in self.data["visits"]:

@@ -8,6 +8,8 @@ call ``cumulatives_refresh`` themselves.
 """
 
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.db import transaction
@@ -16,6 +18,8 @@ from projects.freshness import data_changed
 from projects.models import COUNTED_REPORT, ListingCumulative, MonthlyReport
 
 CHUNK = 500  # listing ids per statement, well under SQLite's variable limit
+# The listings whose rebuild waits for the end of a cumulatives_deferred() block (None: none open).
+_waiting = ContextVar("cumulatives_waiting", default=None)
 
 
 def running_totals(reports):
@@ -75,3 +79,30 @@ def _rebuild(report_model, cumulative_model, listing_model, chunk):
 def cumulatives_refresh(listing_ids=None):
     """Bring the cumulatives of these listings (all when None) back in line with their reports."""
     cumulatives_rebuild(MonthlyReport, ListingCumulative, listing_ids)
+
+
+@contextmanager
+def cumulatives_deferred():
+    """Inside this block report saves only note their listings (projects.signals); leaving it
+    rebuilds them all at once. For a loader writing hundreds of reports through the ORM (the demo),
+    which otherwise rebuilds a listing once per report. Nothing inside may read the cumulatives."""
+    if _waiting.get() is not None:  # nested: the outer block rebuilds
+        yield
+        return
+    waiting = set()
+    token = _waiting.set(waiting)
+    try:
+        yield
+    finally:
+        _waiting.reset(token)
+    if waiting:
+        cumulatives_refresh(waiting)
+
+
+def cumulatives_refresh_later(listing_ids):
+    """Note ``listing_ids`` for the open cumulatives_deferred() block; False when none is open."""
+    waiting = _waiting.get()
+    if waiting is None:
+        return False
+    waiting.update(listing_ids)
+    return True
