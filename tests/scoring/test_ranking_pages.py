@@ -343,8 +343,8 @@ def test_a_frozen_breakdown_reads_the_sheet(client_for, scheme, users):
 @pytest.mark.parametrize(
     "kind, subject, linked",
     [
-        ("street", "北环路街道", 9),
-        ("street", "申楼街道", 8),
+        ("street", "北环路街道", 8),
+        ("street", "申楼街道", 7),
         ("unit", "区工业和信息化局", 6),
         ("unit", "区国土资源局", 1),
     ],
