@@ -103,7 +103,8 @@ class RankingView(LoginRequiredMixin, View):
         if region is None:
             return render(request, "scoring/ranking.html", {"no_region": True})
         if region.kind != RegionKind.DISTRICT:
-            return self.districts(request, region, year or figures_period(region=region.pk).year)
+            year = year or figures_period(region=region.pk).year
+            return self.districts(request, region, year, form.cleaned_data.get("period"))
         period = parsed_period(request, form, default_period(year, region.pk))
         scheme = visible_schemes(user).select_related("district").filter(district=region, year=period.year).first()
         context = {
@@ -131,14 +132,17 @@ class RankingView(LoginRequiredMixin, View):
         )
         return render(request, "scoring/ranking.html", context)
 
-    def districts(self, request, region, year):
+    def districts(self, request, region, year, period):
+        """A node above a district: its districts with a scheme of ``year``, each a link to its ranking
+        (of ``period`` when one was asked for)."""
         schemes = (
             visible_schemes(request.user)
             .filter(year=year, district__in=districts_under(region))
             .select_related("district")
             .order_by("district__code")
         )
-        context = {"region": region, "year": year, "district_schemes": schemes, "picking": True}
+        query = urlencode({"year": year, **({"period": period} if period else {})})
+        context = {"region": region, "year": year, "district_schemes": schemes, "picking": True, "query": query}
         return render(request, "scoring/ranking.html", context)
 
 

@@ -154,6 +154,8 @@ def test_a_city_office_picks_one_of_its_districts_with_a_scheme(client, scheme, 
     html = response.content.decode()
     assert f'href="{reverse("scoring:ranking")}?region=410403&amp;year=2015">卫东区</a>' in html
     assert "新华区" not in html  # no scheme there
+    quarter = client.get(reverse("scoring:ranking"), {"year": 2015, "period": "quarter-3"}).content.decode()
+    assert "?region=410403&amp;year=2015&amp;period=quarter-3" in quarter  # the period asked for goes along
     picked = client.get(reverse("scoring:ranking"), {"region": "410403", "year": 2015, "period": "month-9"})
     assert page_ranks(picked, "street") == page_ranks(ranking_page(client), "street")
     assert "平顶山市考核排名" in picked.content.decode()  # the way back to the districts
