@@ -44,12 +44,17 @@ def breakdown_url(scheme, kind, key, period):
     return f"{reverse('scoring:subject_score', args=[scheme.pk, kind, key])}?{period_query(period)}"
 
 
+def warn_of_errors(request, form):
+    """Name each wrong value of ``form`` in a message: the page shows its default instead."""
+    for field, errors in form.errors.items():
+        messages.warning(request, f"参数「{form.fields[field].label}」有误：{'；'.join(errors)}已使用默认值。")
+
+
 def parsed_period(request, form, default):
     """The period ``form`` asks for, ``default`` filling what it lacks; a wrong value is named in a
     message and replaced by its default."""
     period = form.score_period(default)
-    for field, errors in form.errors.items():
-        messages.warning(request, f"参数「{form.fields[field].label}」有误：{'；'.join(errors)}已使用默认值。")
+    warn_of_errors(request, form)
     return period
 
 
@@ -99,10 +104,11 @@ class RankingView(LoginRequiredMixin, View):
         region = region_from(request)
         form = ScorePeriodForm(request.GET)
         form.is_valid()
-        year = form.cleaned_data.get("year") if hasattr(form, "cleaned_data") else None
+        year = form.cleaned_data.get("year")
         if region is None:
             return render(request, "scoring/ranking.html", {"no_region": True})
         if region.kind != RegionKind.DISTRICT:
+            warn_of_errors(request, form)
             year = year or figures_period(region=region.pk).year
             return self.districts(request, region, year, form.cleaned_data.get("period"))
         period = parsed_period(request, form, default_period(year, region.pk))
