@@ -1,11 +1,12 @@
 """Filters of the dispatch list pages, from GET parameters: one FilterSet per listed model."""
 
 import django_filters
+from django.db.models import F, Q
 
 from dispatch.choices import MeetingKind, TaskSource, TaskStatus
 from dispatch.models import Meeting, Task, task_overdue_condition
 from projects.forms import DATE_INPUT
-from projects.models import FIRST_YEAR, LAST_YEAR, Leader, Unit
+from projects.models import FIRST_YEAR, LAST_YEAR, Leader, Street, Unit
 from projects.scoping import visible_regions
 
 MONTHS = [(month, f"{month}月") for month in range(1, 13)]
@@ -76,15 +77,39 @@ class TaskFilterSet(django_filters.FilterSet):
         empty_label="不限",
         error_messages={"invalid_choice": "请选择已超期或未超期。"},
     )
+    # What a 考核 breakdown's counts of tasks link to (scoring.selectors.links): a street's tasks
+    # (those of its street office), answered by their deadline or not.
+    street = django_filters.ModelChoiceFilter(
+        label="街道",
+        field_name="owner__street",
+        queryset=Street.objects.none(),
+        empty_label="全部街道",
+        error_messages={"invalid_choice": "没有这个街道，或不在您的范围内。"},
+    )
+    on_time = django_filters.ChoiceFilter(
+        label="是否按期办结",
+        choices=[("true", "按期办结"), ("false", "未按期办结")],
+        method="filter_on_time",
+        empty_label="不限",
+        error_messages={"invalid_choice": "请选择按期办结或未按期办结。"},
+    )
 
     class Meta:
         model = Task
-        fields = ["owner", "status", "source", "due_after", "due_before", "overdue"]
+        fields = ["owner", "status", "source", "due_after", "due_before", "overdue", "street", "on_time"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["owner"].queryset = Unit.objects.filter(district__in=visible_regions(user))
+        regions = visible_regions(user)
+        self.filters["owner"].queryset = Unit.objects.filter(district__in=regions)
+        self.filters["street"].queryset = Street.objects.filter(district__in=regions)
 
     def filter_overdue(self, queryset, name, value):
         overdue = task_overdue_condition()
         return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
+
+    def filter_on_time(self, queryset, name, value):
+        """Answered by the deadline: replied (已回复 or 已销号) on or before it — the rule of
+        交办事项按期办结率 (scoring.selectors.measures.task_closure)."""
+        on_time = Q(status__in=[TaskStatus.REPLIED, TaskStatus.CLOSED], replied_on__lte=F("deadline"))
+        return queryset.filter(on_time) if value == "true" else queryset.exclude(on_time)

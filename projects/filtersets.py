@@ -1,7 +1,7 @@
 """Filters of the list pages, from GET parameters; one FilterSet per model, free text in ``q``."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 
 from projects.choices import (
     Batch,
@@ -14,7 +14,7 @@ from projects.choices import (
     Stage,
     WarningLight,
 )
-from projects.forms import PeriodForm, form_errors
+from projects.forms import DATE_INPUT, PeriodForm, form_errors
 from projects.models import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -88,10 +88,30 @@ class ProblemFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
         method="filter_overdue",
         empty_label="不限",
     )
+    # What a 考核 breakdown's counts of problems link to (scoring.selectors.links): the problems due
+    # in a period, of the projects on a year's lists, solved by their deadline or not.
+    due_after = django_filters.DateFilter(
+        label="办结期限从", field_name="deadline", lookup_expr="gte", widget=DATE_INPUT
+    )
+    due_before = django_filters.DateFilter(label="至", field_name="deadline", lookup_expr="lte", widget=DATE_INPUT)
+    on_time = django_filters.ChoiceFilter(
+        label="是否按期解决",
+        choices=[("true", "按期解决"), ("false", "未按期解决")],
+        method="filter_on_time",
+        empty_label="不限",
+        error_messages={"invalid_choice": "请选择按期解决或未按期解决。"},
+    )
+    listed_year = django_filters.NumberFilter(
+        label="清单年度", method="filter_listed", min_value=FIRST_YEAR, max_value=LAST_YEAR
+    )
+    listed_level = django_filters.ChoiceFilter(
+        label="清单级别", choices=Level.choices, method="filter_listed", empty_label="全部级别"
+    )
 
     class Meta:
         model = Problem
-        fields = ["q", "status", "kind", "district", "street", "unit", "leader", "overdue"]
+        fields = ["q", "status", "kind", "district", "street", "unit", "leader", "overdue", "due_after", "due_before",
+                  "on_time", "listed_year", "listed_level"]  # fmt: skip
 
     def search(self, queryset, name, value):
         return matching_every_word(queryset, value, ["description", "project__name", "resolution"])
@@ -101,6 +121,23 @@ class ProblemFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_condition()) if value == "true" else queryset.exclude(overdue_condition())
+
+    def filter_on_time(self, queryset, name, value):
+        """Solved by the deadline: reported solved (待销号 or 已销号) on or before it — the rule of
+        问题按期办结率 (scoring.selectors.measures.problem_closure)."""
+        on_time = Q(status__in=[ProblemStatus.RESOLVED, ProblemStatus.PENDING_CLOSE], resolved_on__lte=F("deadline"))
+        return queryset.filter(on_time) if value == "true" else queryset.exclude(on_time)
+
+    def filter_listed(self, queryset, name, value):
+        """Problems of projects on a list of ``listed_year`` (at ``listed_level`` when given); a level
+        alone narrows nothing."""
+        data = self.form.cleaned_data
+        if name == "listed_level" or data.get("listed_year") is None:
+            return queryset
+        listed = Listing.objects.filter(year=int(data["listed_year"]))
+        if data.get("listed_level"):
+            listed = listed.filter(level=data["listed_level"])
+        return queryset.filter(project_id__in=listed.values("project_id"))
 
 
 class ListingFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from projects import events
-from projects.models import Assignment, ImportRecord, Instruction, Listing, Problem, Project, Rollover
+from projects.models import Assignment, ImportRecord, Instruction, Listing, Problem, Project, Region, Rollover
 
 ROLES = ["anonymous", "admin", "staff_a", "staff_b", "leader", "other_leader"]
 SIGNED_IN = ROLES[1:]
@@ -1018,6 +1018,42 @@ CASES = [
         lambda o: reverse("admin:dispatch_task_change", args=[matrix_task(o.project_a).pk]),
         ADMIN_ONLY,
     ),
+    # --- scoring: ranking, breakdown, freeze ---
+    # staff_b and other_leader belong to no district in the shared fixture: 卫东区's scheme is out of
+    # their sight (404); a street's staff read their own street's breakdown only; freezing is the office's.
+    Case(
+        "scoring ranking",
+        "get",
+        lambda o: matrix_ranking(),
+        status(404, anonymous=LOGIN, admin=200, staff_a=200, leader=200),
+    ),
+    Case(
+        "scoring breakdown of staff_a's street",
+        "get",
+        lambda o: matrix_breakdown("北环路街道"),
+        status(404, anonymous=LOGIN, admin=200, staff_a=200, leader=200),
+    ),
+    Case(
+        "scoring breakdown of another street",
+        "get",
+        lambda o: matrix_breakdown("东安路街道"),
+        status(404, anonymous=LOGIN, admin=200, leader=200),
+    ),
+    Case(
+        "scoring freeze",
+        "post",
+        lambda o: reverse("scoring:sheet_freeze", args=[matrix_scheme().pk]),
+        status(404, anonymous=LOGIN, admin=302, staff_a=403, leader=403),
+        data=lambda o: {"year": 2015, "period": "month-8"},
+        state=lambda o: score_sheets(),
+        writers={"admin"},
+    ),
+    Case(
+        "scoring freeze by GET",
+        "get",
+        lambda o: reverse("scoring:sheet_freeze", args=[matrix_scheme().pk]),
+        status(405, anonymous=LOGIN),
+    ),
 ]
 
 
@@ -1126,3 +1162,35 @@ def _heard_chase(sender, users, **kwargs):
 
 
 events.reports_chased.connect(_heard_chase, dispatch_uid="test_access_matrix.chases")
+
+
+# --- scoring: ranking, breakdown, freeze ---
+
+
+def matrix_scheme():
+    """卫东区's 2015 scheme for the matrix (in place of the demo's, whose periods may be frozen),
+    built on first use."""
+    from scoring.models import Scheme
+    from tests.scoring.conftest import build_scheme
+
+    found = Scheme.objects.filter(district__code="410403", year=2015, name="矩阵测试考核方案").first()
+    return found or build_scheme(Region.objects.get(code="410403"), name="矩阵测试考核方案")
+
+
+def matrix_ranking():
+    matrix_scheme()  # the district has a scheme of the year: the page shows its ranking
+    return f"{reverse('scoring:ranking')}?region=410403&year=2015&period=month-9"
+
+
+def matrix_breakdown(street):
+    from projects.models import Street
+
+    subject = Street.objects.get(district__code="410403", name=street)
+    return f"{reverse('scoring:subject_score', args=[matrix_scheme().pk, 'street', subject.pk])}?period=month-9"
+
+
+def score_sheets():
+    from scoring.models import ScoreSheet
+
+    matrix_scheme()  # exists before the request
+    return list(ScoreSheet.objects.order_by("pk").values_list("scheme_id", "period_kind", "number"))
