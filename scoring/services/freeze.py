@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from projects import clock
 from projects.models import ClosedMonth
+from projects.selectors.timeliness import report_due
 from scoring.models import Scheme, ScoreSheet
 from scoring.selectors.access import may_manage
 from scoring.selectors.scores import frozen_content
@@ -28,7 +30,8 @@ def open_months(scheme, period):
 
 def sheet_freeze(*, user, scheme, period, today=None):
     """Freeze ``period`` of ``scheme``: refused unless the user manages the district, the period is
-    of the scheme's year, every month of it is closed, and it is not frozen yet."""
+    of the scheme's year, every month of it is closed, the reports of its last month were due
+    before today (a report still missing then is late for good), and it is not frozen yet."""
     if not may_manage(user, scheme):
         raise PermissionDenied("只有本区项目办管理员可以定稿。")
     if period.year != scheme.year:
@@ -41,6 +44,13 @@ def sheet_freeze(*, user, scheme, period, today=None):
         if still_open:
             months = "、".join(f"{m}月" for m in still_open)
             raise ValidationError(f"{months}尚未锁定，{period.label}的考核结果还不能定稿。")
+        due = report_due(period.year, period.end_month)
+        today = today or clock.today()
+        if due.date >= today:
+            raise ValidationError(
+                f"{period.end_month}月报表的报送截止日（{due.date:%Y-%m-%d}）还未过，"
+                f"{period.label}的报送及时率尚未确定，请截止日之后再定稿。"
+            )
         snapshot, rows = frozen_content(scheme, period, today=today)
         try:
             with transaction.atomic():

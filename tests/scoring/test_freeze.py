@@ -2,10 +2,11 @@
 once, only when every month of the period is closed; afterwards neither a corrected report nor a
 changed scheme moves the frozen scores, while an open period's move with the data."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from projects.models import ClosedMonth, Listing, Street
@@ -188,3 +189,15 @@ def test_changing_the_scheme_after_freezing_leaves_the_frozen_ranking(scheme, us
     live_after = ranking(scheme=scheme, period=SEPTEMBER, kind="street", today=TODAY)
     assert [row.total for row in live_after.rows] != [row.total for row in live_before.rows]
     assert [c.weight for c in live_after.criteria if c.name == "投资完成"] == [Decimal("30")]
+
+
+def test_freezing_before_the_last_months_reports_are_due_is_refused(scheme, users):
+    """September closed on 20 October, before its reports are due (the 26th: the 25th is a Sunday):
+    a report still missing would never count as late, so the period waits for the due day."""
+    ClosedMonth.objects.create(district=scheme.district, year=2015, month=9)
+    september = ScorePeriod("month", 2015, 9)
+    with pytest.raises(ValidationError, match="报送截止日（2015-10-26）还未过"):
+        sheet_freeze(user=users["admin"], scheme=scheme, period=september, today=TODAY)
+    assert not ScoreSheet.objects.filter(scheme=scheme).exists()
+    sheet_freeze(user=users["admin"], scheme=scheme, period=september, today=TODAY + timedelta(days=7))
+    assert ScoreSheet.objects.filter(scheme=scheme, period_kind="month", number=9).exists()
