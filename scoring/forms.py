@@ -154,7 +154,6 @@ class CriterionForm(forms.Form):
         required=False,
         min_value=0,
         max_value=SORT_ORDER_MAX,
-        help_text="小的在前；新增的留空排在最后。",
         error_messages={"invalid": "排序须为整数。"},
     )
     name = forms.CharField(label="指标名称", max_length=50, error_messages={"required": "请填写指标名称。"})
@@ -173,7 +172,6 @@ class CriterionForm(forms.Form):
         label="分值",
         max_digits=6,
         decimal_places=2,
-        help_text="该项满分；加分项为加分上限。",
         error_messages={"required": "请填写分值。", "invalid": "分值须为数字。"},
     )
     formula = forms.ChoiceField(

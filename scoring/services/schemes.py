@@ -347,6 +347,8 @@ class SchemeChange:
 
 
 def _shown(field, value):
+    if field.name == "level" and value == "":
+        return "全部清单"
     if value is None or value == "":
         return "（空）"
     if field.choices:

@@ -173,6 +173,7 @@ def test_a_weight_change_is_saved_and_recorded_with_the_user(users, scheme):
         scheme,
         inputs(scheme, MOVED_FIVE),
         notes="2015年修订",
+        level="city",
     )
     scheme.refresh_from_db()
     assert weights(scheme)["投资完成"] == Decimal("35.00")
@@ -190,7 +191,7 @@ def test_a_weight_change_is_saved_and_recorded_with_the_user(users, scheme):
     lines = [c.text for c in scheme_changes(user=users["staff_a"], scheme=scheme)]
     assert "投资完成 分值 40.00 → 35.00" in lines
     assert "新开工 分值 15.00 → 20.00" in lines
-    assert "方案 说明 （空） → 2015年修订" in lines
+    assert "方案 考核范围 全部清单 → 市重点；说明 （空） → 2015年修订" in lines
     named = {c.who for c in scheme_changes(user=users["staff_a"], scheme=scheme) if "→" in c.text}
     assert named == {"卫东区项目办管理员（示例）"}
 
