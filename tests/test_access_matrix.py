@@ -1194,3 +1194,158 @@ def score_sheets():
 
     matrix_scheme()  # exists before the request
     return list(ScoreSheet.objects.order_by("pk").values_list("scheme_id", "period_kind", "number"))
+
+
+# --- scoring: schemes and adjustments ----------------------------------------------------------------
+# 卫东区's scheme is read by its office, its staff (staff_a) and its leader; staff_b and other_leader
+# have no district, so it is out of their reach (404). Only the office writes (others 403).
+
+MATRIX_SCHEME = "矩阵考核方案"
+MATRIX_NEW_YEAR = 2031  # a year no scheme of 卫东区's has: the create form's POST makes one
+
+
+def weidong_row(model, **lookup):
+    """A row of 卫东区's: the district itself (projects.Region) or one of its streets."""
+    from projects.models import Region, Street
+
+    if model == "district":
+        return Region.objects.get(code="410403")
+    return Street.objects.get(district__code="410403", **lookup)
+
+
+def matrix_rules_scheme():
+    """卫东区's 2015 scheme of the scoring tests' criteria (in place of any other), made on first use."""
+    from scoring.models import Scheme
+    from tests.scoring.conftest import build_scheme
+
+    found = Scheme.objects.filter(district__code="410403", year=2015, name=MATRIX_SCHEME).first()
+    return found or build_scheme(weidong_row("district"), name=MATRIX_SCHEME)
+
+
+def matrix_adjustment():
+    """+2 for 北环路街道 in September 2015, made on first use."""
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from scoring.models import Adjustment
+    from scoring.periods import ScorePeriod
+    from scoring.services.adjustments import adjustment_add
+
+    scheme = matrix_rules_scheme()
+    found = Adjustment.objects.filter(scheme=scheme, reason="矩阵加分").first()
+    return found or adjustment_add(
+        user=get_user_model().objects.get(username="admin"),
+        scheme=scheme,
+        period=ScorePeriod("month", 2015, 9),
+        subject_kind="street",
+        subject=weidong_row("street", name="北环路街道"),
+        points=Decimal("2"),
+        reason="矩阵加分",
+    )
+
+
+def scheme_state(o):
+    from scoring.models import Criterion, Scheme
+
+    scheme = matrix_rules_scheme()
+    weights = list(Criterion.objects.filter(scheme=scheme).order_by("pk").values_list("pk", "name", "weight"))
+    return Scheme.objects.get(pk=scheme.pk).updated_at, weights
+
+
+def scheme_post(o):
+    """The scheme's form with 投资完成 40 → 35 and 新开工 15 → 20 (the base still 100)."""
+    scheme = matrix_rules_scheme()
+    data = {"name": scheme.name, "level": "", "notes": "", "updated_at": scheme.updated_at.isoformat()}
+    criteria = list(scheme.criteria.order_by("sort_order", "id"))
+    changed = {"投资完成": "35", "新开工": "20"}
+    for index, c in enumerate(criteria):
+        row = {"id": c.pk, "sort_order": c.sort_order, "name": c.name, "measure": c.measure, "formula": c.formula}
+        row |= {"applies_to": c.applies_to, "weight": changed.get(c.name, c.weight)}
+        row |= {key: getattr(c, key) for key in ("lower", "upper", "target", "per_item") if getattr(c, key) is not None}
+        data |= {f"criteria-{index}-{key}": value for key, value in row.items()}
+    data |= {"criteria-TOTAL_FORMS": len(criteria), "criteria-INITIAL_FORMS": len(criteria)}
+    return data | {"criteria-MIN_NUM_FORMS": 0, "criteria-MAX_NUM_FORMS": 30}
+
+
+def new_scheme_state(o):
+    from scoring.models import Scheme
+
+    return list(Scheme.objects.filter(district__code="410403", year=MATRIX_NEW_YEAR).values_list("pk", flat=True))
+
+
+def adjustment_state(o):
+    from scoring.models import Adjustment
+
+    matrix_adjustment()
+    return list(Adjustment.objects.order_by("pk").values_list("pk", "points", "withdrawn_at"))
+
+
+SCHEME_READERS = status(404, anonymous=LOGIN, admin=200, staff_a=200, leader=200)
+SCHEME_WRITE = status(404, anonymous=LOGIN, admin=302, staff_a=403, leader=403)
+
+SCORING_RULES_CASES = [
+    Case("scheme list", "get", lambda o: reverse("scoring:scheme_list"), status(200, anonymous=LOGIN)),
+    Case("scheme create form", "get", lambda o: reverse("scoring:scheme_create"), ADMIN_ONLY),
+    Case(
+        "scheme created",
+        "post",
+        lambda o: reverse("scoring:scheme_create"),
+        status(403, anonymous=LOGIN, admin=302),
+        data=lambda o: {"district": weidong_row("district").pk, "year": MATRIX_NEW_YEAR, "name": "矩阵新建"},
+        state=new_scheme_state,
+        writers={"admin"},
+    ),
+    Case(
+        "scheme page", "get", lambda o: reverse("scoring:scheme_edit", args=[matrix_rules_scheme().pk]), SCHEME_READERS
+    ),
+    Case(
+        "scheme saved",
+        "post",
+        lambda o: reverse("scoring:scheme_edit", args=[matrix_rules_scheme().pk]),
+        SCHEME_WRITE,
+        data=scheme_post,
+        state=scheme_state,
+        writers={"admin"},
+    ),
+    Case(
+        "adjustments page",
+        "get",
+        lambda o: reverse("scoring:adjustments", args=[matrix_rules_scheme().pk]) + "?period=month-9",
+        SCHEME_READERS,
+    ),
+    Case(
+        "adjustment added",
+        "post",
+        lambda o: reverse("scoring:adjustments", args=[matrix_rules_scheme().pk]) + "?period=month-9",
+        SCHEME_WRITE,
+        data=lambda o: {
+            "subject": f"street-{weidong_row('street', name='东安路街道').pk}",
+            "points": "-1.5",
+            "reason": "矩阵减分",
+        },
+        state=adjustment_state,
+        writers={"admin"},
+    ),
+    Case(
+        "adjustment withdrawn",
+        "post",
+        lambda o: reverse("scoring:adjustment_withdraw", args=[matrix_adjustment().pk]),
+        SCHEME_WRITE,
+        data=lambda o: {"reason": "矩阵撤销", "updated_at": matrix_adjustment().updated_at.isoformat()},
+        state=adjustment_state,
+        writers={"admin"},
+    ),
+    Case(
+        "adjustment withdrawn by GET",
+        "get",
+        lambda o: reverse("scoring:adjustment_withdraw", args=[matrix_adjustment().pk]),
+        status(405, anonymous=LOGIN),
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", SCORING_RULES_CASES, ids=lambda case: case.name)
+def test_access_to_schemes_and_adjustments(client_for, users, case, role):
+    test_access(client_for, None, case, role)
