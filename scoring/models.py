@@ -127,7 +127,7 @@ class Criterion(models.Model):
     def clean(self):
         """The formula fits the measure and has its parameters (messages for the scheme's form)."""
         errors = {}
-        if self.measure and self.formula and self.formula not in formulas_of(self.measure):
+        if self.measure in Measure.values and self.formula and self.formula not in formulas_of(self.measure):
             allowed = "、".join(Formula(f).label.split("：")[0] for f in formulas_of(self.measure))
             errors["formula"] = f"“{Measure(self.measure).label}”只能用以下计分方法：{allowed}。"
         elif self.formula in ITEM_FORMULAS and self.measure not in COUNTED_MEASURES:

@@ -132,8 +132,9 @@ def test_links_to_the_scheme_adjustments_and_export(client_for, scheme):
     assert f'href="{reverse("scoring:ranking_export", args=[scheme.pk])}?year=2015&amp;period=quarter-3"' in html
     staff = ranking_page(client_for("staff_a"), period="quarter-3").content.decode()
     assert reverse("scoring:ranking_export", args=[scheme.pk]) in staff
-    assert f'href="{reverse("scoring:scheme_edit", args=[scheme.pk])}"' not in staff  # the office's to manage
-    assert reverse("scoring:adjustments", args=[scheme.pk]) not in staff
+    # The rules are published: a street reads them and the adjustments it may see (scheme and adjustment pages).
+    assert f'href="{reverse("scoring:scheme_edit", args=[scheme.pk])}"' in staff
+    assert reverse("scoring:adjustments", args=[scheme.pk]) in staff
 
 
 def test_without_a_scheme_the_page_says_so_and_the_office_may_make_one(client_for, weidong):
