@@ -13,7 +13,8 @@ from projects.models import FIRST_YEAR, LAST_YEAR, Region, Street, Unit
 from scoring.choices import Formula, Measure, PeriodKind, SubjectKind
 from scoring.models import MAX_POINTS, Applies
 from scoring.periods import QUARTER_NAMES, ScorePeriod
-from scoring.services.schemes import CRITERION_FIELDS, SCHEME_FIELDS, CriterionInput
+from scoring.selectors.schemes import CRITERION_FIELDS, SCHEME_FIELDS
+from scoring.services.schemes import CriterionInput
 
 SORT_ORDER_MAX = 32767  # Criterion.sort_order, a PositiveSmallIntegerField
 

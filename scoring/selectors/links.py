@@ -18,13 +18,13 @@ figures stored when it was frozen."""
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
 
 from projects import clock
-from scoring.choices import COUNTED_MEASURES, Formula, Measure, SubjectKind
+from scoring.choices import COUNTED_MEASURES, Measure, SubjectKind
+from scoring.selectors.schemes import rule_text
 
 # The words each measure's item counts go by on the breakdown: (应…, 按期…, 未按期…).
 COUNT_WORDS = {
@@ -64,12 +64,6 @@ class BreakdownLine:
         return list(dict.fromkeys(link.note for link in self.links.values() if not link.exact and link.note))
 
 
-def number(value):
-    """A Decimal without trailing zeros: 60.00 → "60", 0.50 → "0.5"."""
-    text = format(Decimal(value), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def value_text(score):
     """What was measured, in words: a rate as "92.5%"; investment as "完成年度计划81.67%，时序进度
     75.00%，占时序进度108.89%"; early milestones as a count; "不涉及" when nothing was measured."""
@@ -83,23 +77,6 @@ def value_text(score):
             return "无年度计划投资（不涉及）"
         return f"完成年度计划{value.percent}%，时序进度{value.schedule}%，占时序进度{value.value}%"
     return "—" if value.value is None else f"{value.value}%"
-
-
-def rule_text(criterion):
-    """The criterion's scoring rule in words (scoring.formulas)."""
-    weight = number(criterion.weight)
-    if criterion.formula == Formula.LINEAR:
-        return (
-            f"{number(criterion.lower)}%及以下得0分，{number(criterion.upper)}%及以上得满分{weight}分，其间按比例计分"
-        )
-    if criterion.formula == Formula.TARGET:
-        per_point = number(criterion.per_item)
-        return f"达到{number(criterion.target)}%得满分{weight}分，每低1个百分点扣{per_point}分，扣完为止"
-    if criterion.formula == Formula.PER_LATE:
-        return f"满分{weight}分，每个逾期（未完成）事项扣{number(criterion.per_item)}分，扣完为止"
-    if criterion.formula == Formula.PER_ITEM_BONUS:
-        return f"每项加{number(criterion.per_item)}分，最多加{weight}分"
-    return Formula(criterion.formula).label
 
 
 def _url(name, params):

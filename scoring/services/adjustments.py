@@ -1,26 +1,20 @@
 """加分/减分: points an office adds to or takes from a street or a department for one period, with
 the reason; withdrawn with a reason, never deleted. Both writes take the scoring lock (the scheme's
 row) and are refused once the period is frozen (定稿), so an adjustment is either inside the frozen
-sheet or refused, never added after it.
+sheet or refused, never added after it."""
 
-Also the read of the adjustments page (it would sit in scoring/selectors/; kept with the writes
-whose rows it reads): the period's adjustments as the user may see them."""
-
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from projects.choices import UnitKind
 from projects.models import Street, Unit
-from projects.scoping import known_people
 from projects.services.audit import audited_save
 from scoring.choices import SubjectKind
 from scoring.models import MAX_POINTS, Adjustment, ScoreSheet
-from scoring.selectors.access import EVERY, breakdown_keys, may_manage
+from scoring.selectors.access import may_manage
 from scoring.services.freeze import lock_scheme
 
 FROZEN = "该周期的考核结果已定稿，不能再加减分。"
@@ -124,58 +118,3 @@ def adjustment_withdraw(*, user, adjustment, reason, expected_updated_at=None):
         stored.withdraw_reason = reason
         stored.full_clean(exclude=["scheme", "street", "unit", "created_by", "withdrawn_by"])
         return audited_save(stored, user=user, reason=f"撤销加减分：{reason}")
-
-
-# --- the adjustments page's read -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AdjustmentRow:
-    adjustment: Adjustment
-    subject: str
-    kind_label: str
-    created_by: str
-    withdrawn_by: str
-
-    @property
-    def withdrawn(self):
-        return self.adjustment.withdrawn_at is not None
-
-    @property
-    def points_text(self):
-        return f"{self.adjustment.points:+}"
-
-
-def _name(users, user_id):
-    if user_id is None:
-        return ""
-    person = users.get(user_id)
-    return (person.get_full_name() or person.username) if person is not None else "其他用户"
-
-
-def period_adjustments(*, user, scheme, period):
-    """(in force, withdrawn): the period's adjustments the user may see, in the order they were
-    made — all of them for the offices and the district's leaders, a staff user's only for the
-    streets and units whose breakdown they may see (scoring.selectors.access). People are named
-    where the user may read them (scoping.known_people). A constant number of queries."""
-    keys = {kind: breakdown_keys(user, scheme, kind) for kind in SubjectKind.values}
-    rows = list(
-        Adjustment.objects.filter(scheme=scheme, period_kind=period.kind, number=period.number)
-        .select_related("street", "unit")
-        .order_by("created_at", "pk")
-    )
-    rows = [r for r in rows if keys[r.subject_kind] is EVERY or r.subject_id in keys[r.subject_kind]]
-    ids = {r.created_by_id for r in rows} | {r.withdrawn_by_id for r in rows if r.withdrawn_by_id}
-    people = get_user_model().objects.filter(known_people(user), pk__in=ids) if ids else []
-    users = {person.pk: person for person in people}
-    shown = [
-        AdjustmentRow(
-            adjustment=r,
-            subject=str(r.subject),
-            kind_label=SubjectKind(r.subject_kind).label,
-            created_by=_name(users, r.created_by_id),
-            withdrawn_by=_name(users, r.withdrawn_by_id),
-        )
-        for r in rows
-    ]
-    return [row for row in shown if not row.withdrawn], [row for row in shown if row.withdrawn]

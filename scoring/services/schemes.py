@@ -1,36 +1,28 @@
 """Writes to the office's scoring rules (考核方案): creating a district's scheme for a year, and
 changing it with its criteria in one step — every criterion valid, names unique, each kind's base
 weights adding up to 100, never over a change someone else saved meanwhile. Frozen periods
-(ScoreSheet) keep the scheme they used, so nothing here touches them.
-
-Also the reads the scheme's page needs beside the rules themselves: what each formula means in
-words and the change record (they would sit in scoring/selectors/; kept with the writes whose
-rows they read)."""
+(ScoreSheet) keep the scheme they used, so nothing here touches them."""
 
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts.roles import is_office_admin
 from projects.choices import Level
 from projects.models import FIRST_YEAR, LAST_YEAR
-from projects.scoping import known_people, office_districts
+from projects.scoping import office_districts
 from projects.services.audit import audited_save
 from scoring.choices import Formula, Measure, SubjectKind
-from scoring.models import MAX_POINTS, Applies, Criterion, Scheme
+from scoring.models import MAX_POINTS, Criterion, Scheme
 from scoring.selectors.access import may_manage
+from scoring.selectors.schemes import CRITERION_FIELDS, SCHEME_FIELDS, base_weights
 from scoring.services.freeze import lock_scheme
 
 FULL_MARKS = Decimal("100")
 STALE_SCHEME = "该方案已被他人修改，请刷新页面后重新编辑。"
-SCHEME_FIELDS = ("name", "level", "notes")
-CRITERION_FIELDS = ("name", "measure", "applies_to", "weight", "formula", "lower", "upper", "target", "per_item")
-CRITERION_FIELDS += ("sort_order",)
 # The parameters each formula reads (scoring.models.Criterion); the others are cleared on save, so a
 # rule never carries a number it does not use.
 PARAMETERS = {
@@ -135,14 +127,6 @@ def scheme_create(*, user, district, year, name, level, notes, copy_previous):
 
 
 # --- changing ------------------------------------------------------------------------------------
-
-
-def base_weights(criteria, kind):
-    """The sum of the base (non-bonus) weights of ``criteria`` that apply to ``kind``."""
-    return sum(
-        (c.weight or 0 for c in criteria if c.formula != Formula.PER_ITEM_BONUS and c.applies(kind)),
-        Decimal("0"),
-    )
 
 
 def _row_label(position, name):
@@ -281,137 +265,3 @@ def scheme_update(*, user, scheme, fields, criteria, expected_updated_at):
         # Always saved: its updated_at is what the next form's save is checked against.
         audited_save(locked, user=user, reason=reason)
     return locked
-
-
-# --- reads for the scheme's page -----------------------------------------------------------------
-
-
-def number(value):
-    """A Decimal as the rules read it: 60, 0.5, 12.25 (no trailing zeros, never an exponent)."""
-    if value is None:
-        return ""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def rule_text(criterion):
-    """What ``criterion``'s formula does, in the words of a published rulebook."""
-    formula, weight, per_item = criterion.formula, number(criterion.weight), number(criterion.per_item)
-    if formula == Formula.LINEAR:
-        lower, upper = number(criterion.lower), number(criterion.upper)
-        return f"{lower}%及以下得0分，{upper}%及以上得满分，其间按比例计分"
-    if formula == Formula.TARGET:
-        return f"达到{number(criterion.target)}%得满分，每低1个百分点扣{per_item}分，扣完为止"
-    if formula == Formula.PER_LATE:
-        return f"每有1项逾期扣{per_item}分，扣完为止"
-    if formula == Formula.PER_ITEM_BONUS:
-        return f"每有1项加{per_item}分，最多加{weight}分"
-    return Formula(formula).label if formula in Formula.values else ""
-
-
-@dataclass(frozen=True)
-class RuleRow:
-    criterion: Criterion
-    measure: str
-    applies_to: str
-    rule: str
-
-    @property
-    def is_bonus(self):
-        return self.criterion.is_bonus
-
-
-def rulebook(scheme):
-    """The scheme's criteria in order, each with its measure, subjects and formula in words; and the
-    base weights per kind ({kind label: sum}) and the bonus caps' sum."""
-    criteria = list(scheme.criteria.order_by("sort_order", "id"))
-    rows = [
-        RuleRow(
-            criterion=c,
-            measure=Measure(c.measure).label,
-            applies_to=Applies(c.applies_to).label,
-            rule=rule_text(c),
-        )
-        for c in criteria
-    ]
-    totals = {SubjectKind(kind).label: base_weights(criteria, kind) for kind in SubjectKind.values}
-    bonus = sum((c.weight for c in criteria if c.is_bonus), Decimal("0"))
-    return rows, totals, bonus
-
-
-@dataclass(frozen=True)
-class SchemeChange:
-    when: object
-    who: str
-    text: str
-
-
-def _shown(field, value):
-    if field.name == "level" and value == "":
-        return "全部清单"
-    if value is None or value == "":
-        return "（空）"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return str(value)
-
-
-def _person(users, record):
-    if record.history_user_id is None:
-        return "系统"
-    person = users.get(record.history_user_id)
-    return (person.get_full_name() or person.username) if person is not None else "其他用户"
-
-
-def scheme_changes(*, user, scheme, limit=20):
-    """The scheme's latest recorded changes, newest first: who (named where the user may read the
-    person: scoping.known_people), when and what ("投资完成 分值 40.00 → 35.00"). Three queries."""
-    raw = []
-    for model, records in (
-        (Scheme, Scheme.history.filter(id=scheme.pk)),
-        (Criterion, Criterion.history.filter(scheme_id=scheme.pk)),
-    ):
-        previous = {}
-        for record in records.order_by("id", "history_date", "history_id"):
-            raw.append((model, record, previous.get(record.id)))
-            previous[record.id] = record
-    raw.sort(key=lambda item: (item[1].history_date, item[1].history_id), reverse=True)
-    lines = []
-    for model, record, before in raw:
-        text = _change_text(model, record, before)
-        if text:
-            lines.append((record, text))
-        if len(lines) == limit:
-            break
-    ids = {record.history_user_id for record, _ in lines if record.history_user_id}
-    users = {u.pk: u for u in get_user_model().objects.filter(known_people(user), pk__in=ids)} if ids else {}
-    return [
-        SchemeChange(timezone.localtime(record.history_date), _person(users, record), text) for record, text in lines
-    ]
-
-
-def _change_text(model, record, before):
-    if model is Scheme:
-        if record.history_type == "+":
-            return f"新建方案「{record.name}」"
-        if before is None:
-            return ""
-        fields = [Scheme._meta.get_field(name) for name in SCHEME_FIELDS]
-        prefix = "方案"
-    else:
-        if record.history_type == "+":
-            return f"新增指标「{record.name}」，分值 {record.weight:.2f}"
-        if record.history_type == "-":
-            return f"删除指标「{record.name}」"
-        if before is None:
-            return ""
-        fields = [Criterion._meta.get_field(name) for name in CRITERION_FIELDS]
-        prefix = before.name
-    parts = []
-    for field in fields:
-        old, new = getattr(before, field.attname), getattr(record, field.attname)
-        if old != new:
-            parts.append(f"{field.verbose_name} {_shown(field, old)} → {_shown(field, new)}")
-    return f"{prefix} {'；'.join(parts)}" if parts else ""

@@ -7,7 +7,6 @@ write by someone who may only read it 403."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
@@ -17,7 +16,7 @@ from projects.forms import form_errors
 from projects.scoping import office_districts
 from projects.selectors.reporting import figures_period
 from projects.views.mixins import add_service_errors
-from scoring.choices import Formula, PeriodKind
+from scoring.choices import PeriodKind
 from scoring.forms import (
     AdjustmentForm,
     AdjustmentWithdrawForm,
@@ -32,20 +31,10 @@ from scoring.forms import (
 from scoring.models import Adjustment, ScoreSheet
 from scoring.periods import ScorePeriod
 from scoring.selectors.access import managed_schemes, may_manage, visible_schemes
-from scoring.services.adjustments import adjustment_add, adjustment_withdraw, period_adjustments
-from scoring.services.schemes import (
-    CriteriaInvalid,
-    SchemeConflict,
-    rulebook,
-    scheme_changes,
-    scheme_create,
-    scheme_update,
-)
-
-
-def _base_sum(kind):
-    applies = Q(criteria__applies_to__in=["both", kind]) & ~Q(criteria__formula=Formula.PER_ITEM_BONUS)
-    return Sum("criteria__weight", filter=applies)
+from scoring.selectors.adjustments import period_adjustments
+from scoring.selectors.schemes import rulebook, scheme_changes, scheme_list
+from scoring.services.adjustments import adjustment_add, adjustment_withdraw
+from scoring.services.schemes import CriteriaInvalid, SchemeConflict, scheme_create, scheme_update
 
 
 class SchemeListView(LoginRequiredMixin, View):
@@ -53,12 +42,7 @@ class SchemeListView(LoginRequiredMixin, View):
 
     def get(self, request):
         user = request.user
-        schemes = (
-            visible_schemes(user)
-            .select_related("district")
-            .annotate(criteria_count=Count("criteria"), street_base=_base_sum("street"), unit_base=_base_sum("unit"))
-            .order_by("-year", "district__code")
-        )
+        schemes = scheme_list(user=user)
         managed = set(managed_schemes(user).values_list("pk", flat=True))
         context = {
             "schemes": schemes,

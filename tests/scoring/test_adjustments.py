@@ -12,8 +12,9 @@ from accounts.models import Role
 from projects.models import Region, Street, Unit
 from scoring.models import Adjustment
 from scoring.periods import ScorePeriod
+from scoring.selectors.adjustments import period_adjustments
 from scoring.selectors.scores import ranking
-from scoring.services.adjustments import adjustment_add, adjustment_withdraw, period_adjustments
+from scoring.services.adjustments import adjustment_add, adjustment_withdraw
 from scoring.services.freeze import sheet_freeze
 from tests.scoring.conftest import TODAY
 

@@ -206,7 +206,7 @@ def test_the_admin_sees_the_rules_the_form_and_the_frozen_note(as_user, scheme, 
         response = client.get(edit_url(scheme))
     html = page(response)
     assert response.status_code == 200
-    assert "60%及以下得0分，120%及以上得满分，其间按比例计分" in html
+    assert "60%及以下得0分，120%及以上得满分40分，其间按比例计分" in html
     assert "投资完成率（占时序进度）" in html
     assert "已定稿的考核周期按定稿时的方案计分" in html and "2015年8月" in html
     assert response.context["form"] is not None
@@ -218,7 +218,7 @@ def test_the_admin_sees_the_rules_the_form_and_the_frozen_note(as_user, scheme, 
 def test_staff_and_leaders_read_the_rules_without_a_form(as_user, scheme, role):
     response = as_user(role).get(edit_url(scheme))
     assert response.status_code == 200
-    assert "达到90%得满分，每低1个百分点扣0.5分，扣完为止" in page(response)
+    assert "达到90%得满分15分，每低1个百分点扣0.5分，扣完为止" in page(response)
     assert response.context["form"] is None
     assert 'name="criteria-0-weight"' not in page(response)
 

@@ -12,6 +12,7 @@ from accounts.models import Role
 from projects.models import Region
 from scoring.models import Criterion, Scheme
 from scoring.periods import ScorePeriod
+from scoring.selectors.schemes import rule_text, rulebook, scheme_changes
 from scoring.selectors.scores import ranking
 from scoring.services.freeze import sheet_freeze
 from scoring.services.schemes import (
@@ -19,9 +20,6 @@ from scoring.services.schemes import (
     CriteriaInvalid,
     CriterionInput,
     SchemeConflict,
-    rule_text,
-    rulebook,
-    scheme_changes,
     scheme_create,
     scheme_update,
 )
@@ -416,11 +414,11 @@ def test_deleting_a_criterion_leaves_a_frozen_sheet_whole(users, scheme):
 
 def test_each_formula_is_explained_in_words(scheme):
     rules = {row.criterion.name: row for row in rulebook(scheme)[0]}
-    assert rules["投资完成"].rule == "60%及以下得0分，120%及以上得满分，其间按比例计分"
+    assert rules["投资完成"].rule == "60%及以下得0分，120%及以上得满分40分，其间按比例计分"
     assert rules["投资完成"].measure == "投资完成率（占时序进度）"
-    assert rules["新开工"].rule == "达到100%得满分，每低1个百分点扣0.2分，扣完为止"
-    assert rules["问题办结"].rule == "每有1项逾期扣2分，扣完为止"
-    assert rules["节点提前"].rule == "每有1项加1分，最多加5分"
+    assert rules["新开工"].rule == "达到100%得满分15分，每低1个百分点扣0.2分，扣完为止"
+    assert rules["问题办结"].rule == "满分10分，每个逾期（未完成）事项扣2分，扣完为止"
+    assert rules["节点提前"].rule == "每项加1分，最多加5分"
     assert rules["节点提前"].applies_to == "街道和责任单位"
     _, totals, bonus = rulebook(scheme)
     assert totals == {"街道": Decimal("100"), "责任单位": Decimal("100")}
@@ -429,7 +427,7 @@ def test_each_formula_is_explained_in_words(scheme):
 
 def test_rule_text_reads_decimals_as_written(scheme):
     criterion = Criterion(formula="linear", weight=Decimal("12.50"), lower=Decimal("60.50"), upper=Decimal("100.00"))
-    assert rule_text(criterion) == "60.5%及以下得0分，100%及以上得满分，其间按比例计分"
+    assert rule_text(criterion) == "60.5%及以下得0分，100%及以上得满分12.5分，其间按比例计分"
 
 
 def test_names_in_the_change_record_stay_hidden_from_another_office(users, scheme, other_admin):
