@@ -20,7 +20,7 @@ FIGURE_KEYS = {SubjectKind.STREET: "streets", SubjectKind.UNIT: "units"}
 # (header, width) of the columns every reader gets; the criteria's columns go between 名称 and 基本分.
 LEADING = [("名次", 6), ("名称", 24)]
 TOTALS = [("基本分", 10), ("加分", 9), ("加减分", 9), ("总分", 10)]
-CRITERION_WIDTH = 12
+CRITERION_WIDTH = 14
 
 
 def export_title(scheme, period):
@@ -86,15 +86,16 @@ def _write_kind(workbook, ranking, *, title, breakdown):
     text = style(valign="top", text_wrap=True, **THIN_BORDER)
     points = style(num_format=POINTS_FORMAT, **THIN_BORDER)
     total = style(num_format=POINTS_FORMAT, bold=True, **THIN_BORDER)
-    muted = style(align="center", valign="vcenter", text_wrap=True, font_color="#666666", **THIN_BORDER)
+    muted = style(align="center", valign="top", font_color="#666666", **THIN_BORDER)
 
     sheet.merged(f"{title}（{KIND_WORDS[ranking.kind]}）", title_format, width)
     sheet.append([basis_line(ranking)] + [None] * (width - 2) + [f"制表日期：{clock.today():%Y-%m-%d}"], [None] * width)
     sheet.append([header for header, _ in columns], [style(**HEADER)] * width)
-    blanks = [None] * (width - 3)
     for row in ranking.rows:
         if not row.ranked:
-            sheet.append(["—", row.name, NOTHING_TO_SCORE, *blanks], [muted, text, muted] + [text] * len(blanks))
+            # Unranked, after the ranked: the reason across the points' columns.
+            sheet.append(["—", row.name], [muted, text])
+            sheet.worksheet.merge_range(sheet.row - 1, 2, sheet.row - 1, width - 1, NOTHING_TO_SCORE, muted)
             continue
         by_criterion = {score.criterion.id: score.points for score in row.criteria}
         sheet.append(

@@ -201,3 +201,18 @@ def test_a_bad_period_sends_no_file_and_says_why(scheme, client_for, params, wor
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('scoring:ranking')}?region=410403&year=2015"
     assert any(words in str(message) for message in get_messages(response.wsgi_request))
+
+
+def test_the_exports_queries_do_not_grow_with_the_subjects(adjusted, client_for, django_assert_max_num_queries):
+    client = client_for("admin")
+    export(client, adjusted, year=2015, period="month-9")  # the session and the user, once
+    with django_assert_max_num_queries(40) as queries:
+        workbook(export(client, adjusted, year=2015, period="month-9"))
+    before = len(queries)
+    district = adjusted.district
+    for number in range(1, 21):
+        Street.objects.create(district=district, name=f"新增街道{number}", sort_order=100 + number)
+        Unit.objects.create(district=district, name=f"新增部门{number}", kind="department", sort_order=100 + number)
+    with django_assert_max_num_queries(before):
+        book = workbook(export(client, adjusted, year=2015, period="month-9"))
+    assert len(cells(book["街道"])) == 3 + 13 + 20
