@@ -10,6 +10,10 @@ class ScoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from projects.extensions import demo_loader
         from projects.freshness import watch_models
+        from scoring.devdata import load_scoring_demo
 
         watch_models("scoring")
+        # The scoring part of the 2015 demo, after approvals' and dispatch's (it scores their data).
+        demo_loader(load_scoring_demo)

@@ -19,6 +19,7 @@ from projects.choices import Level
 from projects.models import FIRST_YEAR, LAST_YEAR, TimestampedModel
 from projects.models.organisation import district_key
 from scoring.choices import COUNTED_MEASURES, ITEM_FORMULAS, Formula, Measure, PeriodKind, SubjectKind
+from scoring.periods import ScorePeriod
 
 MAX_POINTS = Decimal("100")
 POINTS = {"max_digits": 6, "decimal_places": 2}
@@ -225,4 +226,5 @@ class ScoreSheet(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.scheme} · {self.period_kind} {self.number}"
+        # "卫东区2015年重点项目建设考核办法 · 2015年第二季度": the period as the pages name it.
+        return f"{self.scheme.name} · {ScorePeriod(self.period_kind, self.scheme.year, self.number).label}"

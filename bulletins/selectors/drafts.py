@@ -2,6 +2,9 @@
 table reads better, built from the overview's own selector (projects.selectors.dashboard.overview),
 so every figure in it is the overview's to the cent.
 
+A district's bulletin with a scoring scheme for its year also ranks its streets and units by the
+month's 考核 scores in section 三 (scoring.selectors.scores.ranking, figures["scoring"]).
+
 The phrasing is the offices' own (DOMAIN.md, "How offices report these figures"): the percentage set
 against the time schedule in points ("超过时间进度18.58个百分点"), the start rate against the projects
 planned to start by the month, planned completions counted as completed and not completed on time,
@@ -16,13 +19,18 @@ from django.db.models import Count, Q
 
 from approvals.selectors.figures import node_items, rate_by_department, rate_total
 from projects import clock
-from projects.choices import Category, Level, ProblemStatus, ProjectStatus
+from projects.choices import Category, Level, ProblemStatus, ProjectStatus, RegionKind
 from projects.models import Listing, Problem, overdue_condition
 from projects.scoping import node_projects
 from projects.selectors.dashboard import overview
 from projects.selectors.figures import investment_summary, with_figures
 from projects.selectors.problems import problem_figures
 from projects.selectors.timeliness import listing_timeliness
+from scoring.choices import PeriodKind, SubjectKind
+from scoring.exporters import ranking_figures
+from scoring.periods import ScorePeriod
+from scoring.selectors.access import visible_schemes
+from scoring.selectors.scores import ranking
 
 PLACES, LAGGING = "三、各街道、各责任单位", "四、滞后项目"
 APPROVALS, NEXT = "六、前期手续", "七、下步工作"  # 下步工作 is 六 when there is no 前期手续 section
@@ -376,6 +384,74 @@ def _approvals(figures):
     return Section("approvals", APPROVALS, [text], [table])
 
 
+def scoring_rankings(*, user, year, month, region, street):
+    """The month's rankings (streets, then units) by the district's scheme of ``year``
+    (scoring.selectors.scores.ranking: frozen when the month is, else computed now); None unless the
+    bulletin is a whole district's and that district has a scheme the user may read."""
+    if street is not None or region is None or region.kind != RegionKind.DISTRICT:
+        return None
+    scheme = visible_schemes(user).filter(district=region, year=year).select_related("district").first()
+    if scheme is None:
+        return None
+    period = ScorePeriod(PeriodKind.MONTH, year, month)
+    return [ranking(scheme=scheme, period=period, kind=kind) for kind in SubjectKind.values]
+
+
+SCORED = {"streets": "街道", "units": "责任单位"}
+
+
+def _scoring_ends(rows):
+    """The ranked rows ([rank, name, total]) a sentence names: those placed first to TOP-th, and the
+    last TOP (more when tied), never naming one twice."""
+    top = [row for row in rows if row[0] <= TOP]
+    if len(rows) <= TOP:
+        return top, []
+    cutoff = Decimal(rows[-TOP][2])
+    return top, [row for row in rows if Decimal(row[2]) <= cutoff and row[0] > TOP]
+
+
+def _scored_names(rows):
+    """ "A（98.66分）、B、C（并列，100.00分）": each name with its score, those tied sharing one."""
+    groups = []
+    for rank, name, total in rows:
+        if groups and groups[-1][0] == rank:
+            groups[-1][1].append(name)
+        else:
+            groups.append((rank, [name], total))
+    return "、".join(
+        f"{'、'.join(names)}（并列，{total}分）" if len(names) > 1 else f"{names[0]}（{total}分）"
+        for _, names, total in groups
+    )
+
+
+def _scoring(figures, rankings):
+    """三's 考核 paragraph and its tables: "按《…》，2015年9月各街道得分前三名为……，后三名为……；
+    各责任单位……。", those with nothing scored, and whether the scores are final."""
+    parts = []
+    for key, noun in SCORED.items():
+        top, bottom = _scoring_ends(figures[key])
+        if not top:
+            parts.append(f"各{noun}本期均无考核内容")
+            continue
+        text = f"各{noun}得分前三名为{_scored_names(top)}"
+        parts.append(text + (f"，后三名为{_scored_names(bottom)}" if bottom else ""))
+    text = f"按《{figures['scheme']}》，{figures['period']}" + "；".join(parts) + "。"
+    unranked = [row.name for r in rankings for row in r.rows if not row.ranked]
+    if unranked:
+        text += f"{'、'.join(unranked)}本期无考核内容，不参加排名。"
+    if figures["frozen"]:
+        text += "以上得分已定稿。"
+    else:
+        today = clock.today()
+        text += f"以上得分尚未定稿，按截至{today.month}月{today.day}日的数据计算。"
+    tables = [
+        Table(["名次", noun, "得分"], [[str(rank), name, total] for rank, name, total in figures[key]])
+        for key, noun in SCORED.items()
+        if figures[key]
+    ]
+    return text, tables
+
+
 def bulletin_draft(*, user, year, month, level=Level.CITY, region=None, street=None):
     """The bulletin of ``region`` (the user's own node by default; the caller has checked the user
     may read it) for ``year``, months 1..``month``, ``level``'s list, optionally one ``street``.
@@ -401,6 +477,9 @@ def bulletin_draft(*, user, year, month, level=Level.CITY, region=None, street=N
     year_projects = node_listings(year)
     problems = Problem.objects.filter(project_id__in=year_projects.values("project_id"))
     timeliness = timeliness_figures(node_listings(year, level), year=year, month=month)
+    # 考核: a district's bulletin carries the month's ranking by its scheme, when it has one.
+    rankings = scoring_rankings(user=user, year=year, month=month, region=region, street=street)
+    scoring = ranking_figures(rankings) if rankings is not None else None
     if not o.summary.listings:
         sections = [Section("general", "一、总体情况", [f"{year}年没有{place}{level_label}项目清单。"])]
     else:
@@ -409,6 +488,10 @@ def bulletin_draft(*, user, year, month, level=Level.CITY, region=None, street=N
             if street is None
             else Section("places", "三、各街道、各责任单位", ["本期为单个街道的通报，不排名。"])
         )
+        if scoring is not None:
+            text, tables = _scoring(scoring, rankings)
+            places.paragraphs.append(text)
+            places.tables.extend(tables)
         reporting = _timeliness_text(timeliness, month, name_streets=street is None)
         if reporting:
             places.paragraphs.append(reporting)
@@ -448,6 +531,8 @@ def bulletin_draft(*, user, year, month, level=Level.CITY, region=None, street=N
     }
     if approvals is not None:
         figures["approvals"] = approvals
+    if scoring is not None:
+        figures["scoring"] = scoring
     title = f"{place}{year}年1-{month}月{level_label}项目建设进展情况通报"
     return BulletinDraft(year, month, level, level_label, place, title, sections, figures)
 

@@ -65,7 +65,7 @@ def test_starts_and_completions_name_the_late_ones(users):
 
 def test_streets_and_units_are_ranked_by_completion_rate_naming_both_ends(users):
     places = section(draft(users["admin"]), "places")
-    streets, units = places.tables
+    streets, units = places.tables[:2]  # by completion rate; a scoring scheme adds its ranking after
     percents = [Decimal(row[5].rstrip("%")) for row in streets.rows]
     assert percents == sorted(percents, reverse=True)
     assert [row[0] for row in streets.rows] == [str(n) for n in range(1, len(streets.rows) + 1)]
