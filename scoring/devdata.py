@@ -26,13 +26,13 @@ NAME = "卫东区2015年重点项目建设考核办法"
 REASON = "演示数据：2015年重点项目建设考核"
 NOTES = (
     "按月、季度和年度考核各街道和区直部门；基本分满分100分，另设节点提前完成加分（最高5分）。"
-    "投资完成以占时序进度计：达到时序进度的60%得0分，达到120%及以上得满分。"
+    "投资完成以占时序进度计：达到时序进度的80%得0分，达到140%及以上得满分，其间按比例计分。"
     "加减分由区项目办研究确定，逐项注明理由。"
 )
 
 # (name, measure, weight, formula, parameters): the base weights add up to 100, the bonus caps at 5.
 CRITERIA = [
-    ("投资完成", Measure.INVESTMENT, "40", Formula.LINEAR, {"lower": "60", "upper": "120"}),
+    ("投资完成", Measure.INVESTMENT, "40", Formula.LINEAR, {"lower": "80", "upper": "140"}),
     ("新开工项目开工", Measure.START_RATE, "15", Formula.TARGET, {"target": "100", "per_item": "0.2"}),
     ("联审联批", Measure.APPROVAL_RATE, "15", Formula.TARGET, {"target": "90", "per_item": "0.5"}),
     ("问题按期办结", Measure.PROBLEM_CLOSURE, "10", Formula.PER_LATE, {"per_item": "2"}),

@@ -16,7 +16,6 @@ PAPER_A4 = 9  # XlsxWriter's paper index (projects.exporters.progress.PAPER_A3 i
 POINTS_FORMAT = "0.00"
 NOTHING_TO_SCORE = "本期无考核内容"
 KIND_WORDS = {SubjectKind.STREET: "街道", SubjectKind.UNIT: "责任单位"}
-FIGURE_KEYS = {SubjectKind.STREET: "streets", SubjectKind.UNIT: "units"}
 # (header, width) of the columns every reader gets; the criteria's columns go between 名称 and 基本分.
 LEADING = [("名次", 6), ("名称", 24)]
 TOTALS = [("基本分", 10), ("加分", 9), ("加减分", 9), ("总分", 10)]
@@ -26,11 +25,6 @@ CRITERION_WIDTH = 14
 def export_title(scheme, period):
     """ "卫东区2015年9月重点项目考核排名": the workbook's title and the file's name."""
     return f"{scheme.district.name}{period.label}重点项目考核排名"
-
-
-def scheme_name(ranking):
-    """The name of the scheme the scores used: a frozen sheet's own, else the scheme's today."""
-    return ranking.sheet.scheme_snapshot["name"] if ranking.frozen else ranking.scheme.name
 
 
 def frozen_on(ranking):
@@ -55,22 +49,7 @@ def basis_line(ranking, *, as_of="制表日期"):
     《…》；已定稿（2015-09-28），得分不再随数据变化", or "…；未定稿，得分按``as_of``的数据计算"."""
     day = frozen_on(ranking)
     state = f"已定稿（{day:%Y-%m-%d}），得分不再随数据变化" if day else f"未定稿，得分按{as_of}的数据计算"
-    return f"考核办法：《{scheme_name(ranking)}》；{state}"
-
-
-def ranking_figures(rankings):
-    """The rankings (one per kind, of one scheme and period) as the bulletin stores them: the
-    scheme's name, the period, whether frozen, and [rank, name, total] of each ranked subject, the
-    total as text (Decimal kept exact)."""
-    first = rankings[0]
-    figures = {
-        "scheme": scheme_name(first),
-        "period": first.period.label,
-        "frozen": first.frozen,
-    }
-    for ranking in rankings:
-        figures[FIGURE_KEYS[ranking.kind]] = [[row.rank, row.name, str(row.total)] for row in ranking.ranked]
-    return figures
+    return f"考核办法：《{ranking.scheme_name}》；{state}"
 
 
 def _write_kind(workbook, ranking, *, title, breakdown):

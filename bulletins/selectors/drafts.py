@@ -27,10 +27,9 @@ from projects.selectors.figures import investment_summary, with_figures
 from projects.selectors.problems import problem_figures
 from projects.selectors.timeliness import listing_timeliness
 from scoring.choices import PeriodKind, SubjectKind
-from scoring.exporters import ranking_figures
 from scoring.periods import ScorePeriod
 from scoring.selectors.access import visible_schemes
-from scoring.selectors.scores import ranking
+from scoring.selectors.scores import ranking, ranking_figures
 
 PLACES, LAGGING = "三、各街道、各责任单位", "四、滞后项目"
 APPROVALS, NEXT = "六、前期手续", "七、下步工作"  # 下步工作 is 六 when there is no 前期手续 section

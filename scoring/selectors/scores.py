@@ -122,11 +122,30 @@ class Ranking:
         return self.sheet is not None
 
     @property
+    def scheme_name(self):
+        """The name of the scheme the scores used: a frozen sheet's own, else the scheme's today."""
+        return self.sheet.scheme_snapshot["name"] if self.frozen else self.scheme.name
+
+    @property
     def ranked(self):
         return [row for row in self.rows if row.ranked]
 
     def row(self, key):
         return next((row for row in self.rows if row.key == key), None)
+
+
+FIGURE_KEYS = {SubjectKind.STREET: "streets", SubjectKind.UNIT: "units"}
+
+
+def ranking_figures(rankings):
+    """The rankings (one per kind, of one scheme and period) as the bulletin stores them: the
+    scheme's name, the period, whether frozen, and [rank, name, total] of each ranked subject, the
+    total as text (Decimal kept exact)."""
+    first = rankings[0]
+    figures = {"scheme": first.scheme_name, "period": first.period.label, "frozen": first.frozen}
+    for ranking in rankings:
+        figures[FIGURE_KEYS[ranking.kind]] = [[row.rank, row.name, str(row.total)] for row in ranking.ranked]
+    return figures
 
 
 def subjects(district_id, kind):

@@ -40,8 +40,8 @@ def test_the_demo_scheme_scores_every_list_out_of_100_with_a_5_point_bonus(demo_
     assert (heaviest.measure, heaviest.formula, heaviest.lower, heaviest.upper) == (
         Measure.INVESTMENT,
         Formula.LINEAR,
-        Decimal("60"),
-        Decimal("120"),
+        Decimal("80"),
+        Decimal("140"),
     )
     formulas = {c.measure: c.formula for c in criteria}
     assert formulas[Measure.START_RATE] == formulas[Measure.APPROVAL_RATE] == Formula.TARGET

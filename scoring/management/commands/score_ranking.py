@@ -10,10 +10,10 @@ from projects import clock
 from projects.choices import RegionKind
 from projects.management.commands.export_progress import acting_user, region_option
 from scoring.choices import SubjectKind
-from scoring.exporters import KIND_WORDS, NOTHING_TO_SCORE, basis_line, export_title, ranking_figures
+from scoring.exporters import KIND_WORDS, NOTHING_TO_SCORE, basis_line, export_title
 from scoring.forms import ScorePeriodForm
 from scoring.selectors.access import visible_schemes
-from scoring.selectors.scores import ranking
+from scoring.selectors.scores import ranking, ranking_figures
 
 PERIODS = "month-9（9月）、quarter-3（第三季度）、year-1（全年）"
 
