@@ -216,3 +216,31 @@ def test_the_exports_queries_do_not_grow_with_the_subjects(adjusted, client_for,
     with django_assert_max_num_queries(before):
         book = workbook(export(client, adjusted, year=2015, period="month-9"))
     assert len(cells(book["街道"])) == 3 + 13 + 20
+
+
+@pytest.mark.parametrize("role", ["admin", "staff_a"])
+def test_the_exports_rows_are_the_pages_rows(adjusted, client_for, role):
+    """The issue's "export totals equal the page": the ranking page and the download, asked for the
+    same period by the same user, list the same subjects with the same ranks and points."""
+    client = client_for(role)
+    page = client.get(reverse("scoring:ranking"), {"region": "410403", "year": "2015", "period": "month-9"})
+    assert page.status_code == 200
+    book = workbook(export(client, adjusted, year="2015", period="month-9"))
+    for shown, sheet in zip(page.context["tables"], book.worksheets, strict=True):
+        _, rows = table(sheet)
+        page_rows = [item.score for item in shown.rows]
+        assert list(rows) == [row.name for row in page_rows]
+        for row in page_rows:
+            rank, values = rows[row.name]
+            if row.ranked:
+                assert (rank, values["总分"], values["基本分"], values["加分"], values["加减分"]) == (
+                    row.rank,
+                    row.total,
+                    row.base,
+                    row.bonus,
+                    row.adjustment,
+                )
+                criteria = [h for h in values if h not in ("基本分", "加分", "加减分", "总分")]
+                assert len(criteria) == (len(row.criteria) if shown.show_criteria else 0)
+            else:
+                assert rank is None
