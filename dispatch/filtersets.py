@@ -1,10 +1,9 @@
 """Filters of the dispatch list pages, from GET parameters: one FilterSet per listed model."""
 
 import django_filters
-from django.db.models import F, Q
 
 from dispatch.choices import MeetingKind, TaskSource, TaskStatus
-from dispatch.models import Meeting, Task, task_overdue_condition
+from dispatch.models import Meeting, Task, answered_on_time_condition, task_overdue_condition
 from projects.forms import DATE_INPUT
 from projects.models import FIRST_YEAR, LAST_YEAR, Leader, Street, Unit
 from projects.scoping import visible_regions
@@ -111,5 +110,5 @@ class TaskFilterSet(django_filters.FilterSet):
     def filter_on_time(self, queryset, name, value):
         """Answered by the deadline: replied (已回复 or 已销号) on or before it — the rule of
         交办事项按期办结率 (scoring.selectors.measures.task_closure)."""
-        on_time = Q(status__in=[TaskStatus.REPLIED, TaskStatus.CLOSED], replied_on__lte=F("deadline"))
+        on_time = answered_on_time_condition()
         return queryset.filter(on_time) if value == "true" else queryset.exclude(on_time)

@@ -102,6 +102,12 @@ def task_overdue_condition(on=None):
     return Q(deadline__lt=on or clock.today()) & ~Q(status=TaskStatus.CLOSED) & ~replied_in_time
 
 
+def answered_on_time_condition():
+    """Answered by the deadline: replied (已回复 or 已销号) on or before it — the rule of 交办事项按期办结率
+    (scoring's task closure) and the task board's 是否按期办结 filter."""
+    return Q(status__in=[TaskStatus.REPLIED, TaskStatus.CLOSED], replied_on__lte=F("deadline"))
+
+
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The office's tasks; a unit's or street's staff their own; a leader those on their

@@ -1,7 +1,7 @@
 """Filters of the list pages, from GET parameters; one FilterSet per model, free text in ``q``."""
 
 import django_filters
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from projects.choices import (
     Batch,
@@ -26,6 +26,7 @@ from projects.models import (
     Street,
     Unit,
     overdue_condition,
+    solved_on_time_condition,
 )
 from projects.periods import Period
 from projects.scoping import home_region_id, visible_regions
@@ -125,7 +126,7 @@ class ProblemFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
     def filter_on_time(self, queryset, name, value):
         """Solved by the deadline: reported solved (待销号 or 已销号) on or before it — the rule of
         问题按期办结率 (scoring.selectors.measures.problem_closure)."""
-        on_time = Q(status__in=[ProblemStatus.RESOLVED, ProblemStatus.PENDING_CLOSE], resolved_on__lte=F("deadline"))
+        on_time = solved_on_time_condition()
         return queryset.filter(on_time) if value == "true" else queryset.exclude(on_time)
 
     def filter_listed(self, queryset, name, value):

@@ -12,6 +12,7 @@ from projects.models.problems import (
     ProblemStep,
     SupervisionVisit,
     overdue_condition,
+    solved_on_time_condition,
 )
 from projects.models.projects import Assignment, Listing, Milestone, Project
 from projects.models.reporting import (
@@ -57,6 +58,7 @@ __all__ = [
     "Unit",
     "import_upload_to",
     "overdue_condition",
+    "solved_on_time_condition",
     "photo_upload_to",
     "thumbnail_upload_to",
 ]

@@ -54,6 +54,12 @@ def overdue_condition(on=None):
     return Q(deadline__lt=on or clock.today()) & ~Q(status=ProblemStatus.RESOLVED) & ~solved_in_time
 
 
+def solved_on_time_condition():
+    """Solved by the deadline: reported solved (待销号 or 已销号) on or before it — the rule of
+    问题按期办结率 (scoring's problem closure) and the ledger's 是否按期解决 filter."""
+    return Q(status__in=[ProblemStatus.RESOLVED, ProblemStatus.PENDING_CLOSE], resolved_on__lte=F("deadline"))
+
+
 class Problem(TimestampedModel):
     """A problem found on a project (问题台账), chased until resolved."""
 

@@ -22,10 +22,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 
 from approvals.models import ApprovalItem
 from approvals.selectors.figures import rate_by_department, rate_by_street
-from dispatch.choices import TaskStatus
-from dispatch.models import Task
-from projects.choices import Category, Level, ProblemStatus
-from projects.models import Listing, Milestone, Problem
+from dispatch.models import Task, answered_on_time_condition
+from projects.choices import Category, Level
+from projects.models import Listing, Milestone, Problem, solved_on_time_condition
 from projects.selectors.figures import PLACE_KEYS, figure_groups, percent_of, schedule_percent, with_figures
 from projects.selectors.timeliness import listing_timeliness, report_due
 from scoring.choices import Measure, SubjectKind
@@ -202,8 +201,7 @@ def problem_closure(ctx, kind):
     problems = Problem.objects.filter(
         project_id__in=ctx.projects, deadline__gte=ctx.period.first_day, deadline__lte=ctx.passed_until
     )
-    on_time = Q(status__in=[ProblemStatus.RESOLVED, ProblemStatus.PENDING_CLOSE], resolved_on__lte=F("deadline"))
-    return _closure(problems, "project__street" if kind == SubjectKind.STREET else "unit", on_time)
+    return _closure(problems, "project__street" if kind == SubjectKind.STREET else "unit", solved_on_time_condition())
 
 
 def task_closure(ctx, kind):
@@ -212,8 +210,7 @@ def task_closure(ctx, kind):
     tasks = Task.objects.filter(
         district_id=ctx.scheme.district_id, deadline__gte=ctx.period.first_day, deadline__lte=ctx.passed_until
     )
-    on_time = Q(status__in=[TaskStatus.REPLIED, TaskStatus.CLOSED], replied_on__lte=F("deadline"))
-    return _closure(tasks, "owner__street" if kind == SubjectKind.STREET else "owner", on_time)
+    return _closure(tasks, "owner__street" if kind == SubjectKind.STREET else "owner", answered_on_time_condition())
 
 
 def report_timeliness(ctx, kind):
