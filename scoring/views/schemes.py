@@ -216,8 +216,13 @@ class AdjustmentListView(LoginRequiredMixin, View):
         scheme = _scheme_or_404(request.user, pk)
         if not may_manage(request.user, scheme):
             raise PermissionDenied("只有本区项目办管理员可以加减分。")
-        period = self.period(request, scheme)
         form = AdjustmentForm(request.POST, scheme=scheme)
+        asked = ScorePeriodForm(request.GET)
+        if not request.GET.get("period") or not asked.is_valid():
+            # Never into a period the page did not name: a default would move with the calendar.
+            messages.error(request, "考核周期缺失或有误，未记加减分。请在加减分页面选择周期后重新提交。")
+            return self.render(request, scheme, self.period(request, scheme), form=form, status=400)
+        period = self.period(request, scheme)
         if form.is_valid():
             try:
                 adjustment = adjustment_add(user=request.user, scheme=scheme, period=period, **form.service_kwargs())

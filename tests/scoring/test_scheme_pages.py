@@ -380,6 +380,16 @@ def test_bad_adjustments_are_refused_on_the_form(as_user, scheme, data, message)
     assert not Adjustment.objects.filter(scheme=scheme).exists()
 
 
+@pytest.mark.parametrize("query", ["", "?period=month-13", "?period=month-9&year=abc", "?period=week-1"])
+def test_an_adjustment_posted_without_a_valid_period_is_refused(as_user, scheme, query):
+    """A good adjustment posted to a missing or bad period is not written into the default month."""
+    data = {"subject": f"street-{street().pk}", "points": "2", "reason": "协调有力"}
+    response = as_user("admin").post(reverse("scoring:adjustments", args=[scheme.pk]) + query, data)
+    assert response.status_code == 400
+    assert "考核周期缺失或有误，未记加减分" in page(response)
+    assert not Adjustment.objects.filter(scheme=scheme).exists()
+
+
 def test_a_street_of_another_district_is_not_offered(as_user, scheme):
     elsewhere = Street.objects.create(district=Region.objects.get(code="410402"), name="新华区某街道")
     data = {"subject": f"street-{elsewhere.pk}", "points": "2", "reason": "无"}
