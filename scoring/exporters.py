@@ -54,8 +54,11 @@ def basis_line(ranking, *, as_of="制表日期"):
 
 def _write_kind(workbook, ranking, *, title, breakdown):
     sheet = Sheet(workbook, KIND_WORDS[ranking.kind])
+    # Per-criterion points and the parts of a total are a breakdown: a reader who may not see every
+    # subject's gets rank, name and total (scoring.selectors.access, as on the ranking page).
     criteria = ranking.criteria if breakdown else ()
-    columns = LEADING + [(criterion_header(c), CRITERION_WIDTH) for c in criteria] + TOTALS
+    totals = TOTALS if breakdown else TOTALS[-1:]
+    columns = LEADING + [(criterion_header(c), CRITERION_WIDTH) for c in criteria] + totals
     width = len(columns)
     sheet.widths([column_width for _, column_width in columns])
     sheet.print_setup(header_rows=3, freeze=(3, 2), paper=PAPER_A4)
@@ -73,21 +76,17 @@ def _write_kind(workbook, ranking, *, title, breakdown):
     for row in ranking.rows:
         if not row.ranked:
             # Unranked, after the ranked: the reason across the points' columns.
-            sheet.append(["—", row.name], [muted, text])
-            sheet.worksheet.merge_range(sheet.row - 1, 2, sheet.row - 1, width - 1, NOTHING_TO_SCORE, muted)
+            if width > 3:
+                sheet.append(["—", row.name], [muted, text])
+                sheet.worksheet.merge_range(sheet.row - 1, 2, sheet.row - 1, width - 1, NOTHING_TO_SCORE, muted)
+            else:
+                sheet.append(["—", row.name, NOTHING_TO_SCORE], [muted, text, muted])
             continue
         by_criterion = {score.criterion.id: score.points for score in row.criteria}
+        parts = [row.base, row.bonus, row.adjustment] if breakdown else []
         sheet.append(
-            [
-                row.rank,
-                row.name,
-                *(by_criterion.get(c.id) for c in criteria),
-                row.base,
-                row.bonus,
-                row.adjustment,
-                row.total,
-            ],
-            [rank, text] + [points] * (len(criteria) + 3) + [total],
+            [row.rank, row.name, *(by_criterion.get(c.id) for c in criteria), *parts, row.total],
+            [rank, text] + [points] * (len(criteria) + len(parts)) + [total],
         )
 
 

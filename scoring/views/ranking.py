@@ -78,7 +78,7 @@ class RankingTable:
     label: str
     ranking: object  # Ranking
     rows: list  # TableRow
-    show_criteria: bool  # the per-criterion points: only for those who read every breakdown
+    show_criteria: bool  # the per-criterion points and a total's parts: only for those who read every breakdown
 
     @property
     def ranked_count(self):

@@ -64,6 +64,7 @@ def test_a_streets_staff_read_every_total_and_only_their_own_breakdown(client_fo
     assert all(row.score.total is not None for row in streets.rows)
     assert str(streets.ranking.row(Street.objects.get(name="东安路街道").pk).total) in html
     assert CRITERION_HEADER not in html  # nobody else's points per criterion
+    assert ">加减分<" not in html and ">基本分<" not in html  # nor the parts of their totals (adjustments)
     assert not any(table.show_criteria for table in response.context["tables"])
     assert linked_names(response, "street") == {"北环路街道"}
     assert linked_names(response, "unit") == set()
