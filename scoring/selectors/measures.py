@@ -11,8 +11,11 @@ from the selector the pages show it from, grouped by the subject in one query.
 | report timeliness | projects.selectors.timeliness (报送及时率) | its projects | projects it is responsible for |
 | early milestones | the projects' milestones (节点) | its projects | projects it is responsible for |
 
-Investment, starts and completions are read at the end of the period's last month; items with a
-deadline (problems, tasks, reports) count when their deadline falls in the period and has passed."""
+Investment and starts are read at the end of the period's last month — for a period still running,
+at the end of its latest month with reports (scored_month), so a year is not held to December's
+schedule in October; completions are the projects' status today (as the overview's 建成率). Items
+with a deadline (problems, tasks, reports) count when their deadline falls in the period and has
+passed."""
 
 import datetime
 from dataclasses import asdict, dataclass
@@ -26,7 +29,8 @@ from dispatch.models import Task, answered_on_time_condition
 from projects.choices import Category, Level
 from projects.models import Listing, Milestone, Problem, solved_on_time_condition
 from projects.selectors.figures import PLACE_KEYS, figure_groups, percent_of, schedule_percent, with_figures
-from projects.selectors.timeliness import listing_timeliness, report_due
+from projects.selectors.reporting import latest_reported_month
+from projects.selectors.timeliness import listing_timeliness, report_due, timeliness_rate
 from scoring.choices import Measure, SubjectKind
 
 HUNDREDTH = Decimal("0.01")
@@ -82,13 +86,24 @@ def scored_listings(scheme):
     return listings.exclude(shadowed)
 
 
+def scored_month(scheme, period, today):
+    """The month whose cumulative figures ``period`` is scored on: its last month once it has ended;
+    while it runs, its latest month with a submitted report in the district (its first month when
+    none has come in yet)."""
+    if period.last_day < today:
+        return period.end_month
+    latest = latest_reported_month(period.year, region=scheme.district_id) or 0
+    return max(period.months[0], min(period.end_month, latest))
+
+
 class Context:
     """One scheme, period and day, with the queries several measures share."""
 
-    def __init__(self, scheme, period, today):
+    def __init__(self, scheme, period, today, month=None):
         self.scheme = scheme
         self.period = period
         self.today = today
+        self.month = month or scored_month(scheme, period, today)
         self.listings = scored_listings(scheme)
         self._groups = None
 
@@ -104,7 +119,7 @@ class Context:
     def groups(self):
         """The overview's grouped pass over the listings at the period's end (figure_groups)."""
         if self._groups is None:
-            month = self.period.end_month
+            month = self.month
             self._groups = figure_groups(with_figures(self.listings, month=month), month, places=PLACE_KEYS)
         return self._groups
 
@@ -130,7 +145,7 @@ def investment(ctx, kind):
     percentage and schedule, each already rounded (5/12 shows as 41.67), which would put a street
     exactly 20 % ahead in May at 119.99 and cost it points at a bound."""
     key = LISTING_KEYS[kind]
-    month = ctx.period.end_month
+    month = ctx.month
     schedule = schedule_percent(month)
     values = {}
     for subject, (plan, done) in _summed(ctx.groups(), key, lambda g: True, "plan", "done").items():
@@ -177,7 +192,7 @@ def approval_rate(ctx, kind):
     """联审联批办结率 (approvals.selectors.figures): items counted by the period's end, and those done."""
     items = ApprovalItem.objects.filter(project_id__in=ctx.projects)
     grouped = rate_by_street if kind == SubjectKind.STREET else rate_by_department
-    rows = grouped(items, year=ctx.period.year, month=ctx.period.end_month, today=ctx.today)
+    rows = grouped(items, year=ctx.period.year, month=ctx.month, today=ctx.today)
     return {
         row.key: Value(value=row.percent, due=row.counted, done=row.done, late=row.counted - row.done)
         for row in rows
@@ -225,12 +240,7 @@ def report_timeliness(ctx, kind):
             due, on_time = sums.get(row.key, (0, 0))
             sums[row.key] = (due + (row.due if passed else row.on_time), on_time + row.on_time)
     return {
-        subject: Value(
-            value=(Decimal(on_time) * 100 / Decimal(due)).quantize(HUNDREDTH, ROUND_HALF_UP),
-            due=due,
-            done=on_time,
-            late=due - on_time,
-        )
+        subject: Value(value=timeliness_rate(on_time, due), due=due, done=on_time, late=due - on_time)
         for subject, (due, on_time) in sums.items()
         if due
     }

@@ -12,13 +12,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from projects import clock
-from projects.choices import UnitKind
+from projects.choices import Level, UnitKind
 from projects.models import Street, Unit
 from scoring.choices import Formula, SubjectKind
 from scoring.formulas import Rule, points
 from scoring.models import Adjustment, ScoreSheet
 from scoring.periods import ScorePeriod
-from scoring.selectors.measures import NOTHING, Context, Value, measure_values
+from scoring.selectors.measures import NOTHING, Context, Value, measure_values, scored_month
 
 ZERO = Decimal("0.00")
 
@@ -116,6 +116,19 @@ class Ranking:
     criteria: tuple  # CriterionSnapshot applying to this kind
     rows: tuple  # SubjectScore: ranked ones by rank, then the unranked
     sheet: ScoreSheet | None  # the frozen sheet it was read from; None: computed now
+    as_of_month: int | None = None  # the month the figures were read at (a running period's latest reported)
+
+    @property
+    def scheme_level_label(self):
+        """The lists the scores covered ("市重点"; "" for all of them), as the scheme stood when they were
+        frozen, else today."""
+        level = self.sheet.scheme_snapshot.get("level", "") if self.frozen else self.scheme.level
+        return dict(Level.choices).get(level, "")
+
+    @property
+    def running(self):
+        """Scored before the period's end, on the figures of an earlier month."""
+        return self.as_of_month is not None and self.as_of_month != self.period.end_month
 
     @property
     def frozen(self):
@@ -196,11 +209,12 @@ def ranked(rows):
     return tuple(out) + tuple(SubjectScore(**{**r.__dict__, "rank": None}) for r in rows if r.rank == -1)
 
 
-def compute(scheme, period, kind, *, criteria=None, today=None):
-    """The live scores of every street or unit (``kind``) of the scheme's district for ``period``."""
+def compute(scheme, period, kind, *, criteria=None, today=None, month=None):
+    """The live scores of every street or unit (``kind``) of the scheme's district for ``period``
+    (read at ``month``, measures.scored_month, when the caller knows it already)."""
     today = today or clock.today()
     criteria = tuple(c for c in (criteria or scheme_criteria(scheme)) if c.applies(kind))
-    ctx = Context(scheme, period, today)
+    ctx = Context(scheme, period, today, month)
     values = {c.id: measure_values(c.measure, ctx, kind) for c in criteria}
     adjustments = adjustment_lines(scheme, period, kind)
     rows = []
@@ -239,8 +253,10 @@ def ranking(*, scheme, period, kind, today=None):
     sheet = ScoreSheet.objects.filter(scheme=scheme, period_kind=period.kind, number=period.number).first()
     if sheet is not None:
         return thawed(sheet, kind)
-    criteria, rows = compute(scheme, period, kind, today=today)
-    return Ranking(scheme=scheme, period=period, kind=kind, criteria=criteria, rows=rows, sheet=None)
+    today = today or clock.today()
+    month = scored_month(scheme, period, today)
+    criteria, rows = compute(scheme, period, kind, today=today, month=month)
+    return Ranking(scheme=scheme, period=period, kind=kind, criteria=criteria, rows=rows, sheet=None, as_of_month=month)
 
 
 # Frozen sheets: the rankings of both kinds as JSON, read back into the same dataclasses.

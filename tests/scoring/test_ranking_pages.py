@@ -272,7 +272,9 @@ def test_the_query_count_does_not_grow_with_the_district(
     with django_assert_max_num_queries(before):
         response = ranking_page(client, period=period)
     assert "考核测试5街道" in response.content.decode()
-    assert before <= 120
+    # The year, still running on the pinned day, also reads its latest reported month once per table
+    # (measures.scored_month; cached by the figures cache in production, off in these tests).
+    assert before <= (122 if period == "year-1" else 120)
 
 
 def test_the_breakdown_query_count_does_not_grow_with_the_district(client_for, scheme, weidong):

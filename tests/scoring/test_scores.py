@@ -305,3 +305,22 @@ def test_an_empty_scheme_ranks_nobody(weidong):
     board = ranking(scheme=scheme, period=JUNE, kind="street", today=TODAY)
     assert board.criteria == () and board.ranked == [] and len(board.rows) == 13
     assert {str(row.total) for row in board.rows} == {"0.00"}
+
+
+def test_a_running_period_is_scored_on_its_latest_reported_month(scheme):
+    """On 20 October 2015 the year and the fourth quarter are still running: investment and starts are
+    scored on September's figures (the latest reported), against September's schedule, not on
+    December's — so the year reads as September's investment, not a collapse."""
+    from scoring.selectors.measures import Context, investment, scored_month
+
+    today = datetime.date(2015, 10, 20)
+    year = ScorePeriod("year", 2015, 1)
+    september = ScorePeriod("month", 2015, 9)
+    assert scored_month(scheme, year, today) == 9
+    assert scored_month(scheme, ScorePeriod("quarter", 2015, 4), today) == 10  # none of its months reported yet
+    assert scored_month(scheme, september, today) == 9  # ended
+    assert scored_month(scheme, year, datetime.date(2016, 1, 5)) == 12  # ended: December, reported or not
+    board = ranking(scheme=scheme, period=year, kind="street", today=today)
+    assert board.as_of_month == 9 and board.running
+    assert investment(Context(scheme, year, today), "street") == investment(Context(scheme, september, today), "street")
+    assert not ranking(scheme=scheme, period=september, kind="street", today=today).running
