@@ -433,7 +433,9 @@ def _scoring(figures, rankings):
             parts.append(f"各{noun}本期均无考核内容")
             continue
         text = f"各{noun}得分前三名为{_scored_names(top)}"
-        parts.append(text + (f"，后三名为{_scored_names(bottom)}" if bottom else ""))
+        # "后三名" only when three (or more, tied) are named; fewer left after the first three: "其后为".
+        tail = "后三名为" if len(bottom) >= TOP else "其后为"
+        parts.append(text + (f"，{tail}{_scored_names(bottom)}" if bottom else ""))
     text = f"按《{figures['scheme']}》，{figures['period']}" + "；".join(parts) + "。"
     unranked = [row.name for r in rankings for row in r.rows if not row.ranked]
     if unranked:
