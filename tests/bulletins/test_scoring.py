@@ -155,14 +155,14 @@ def test_a_streets_bulletin_and_a_citys_have_no_ranking(scheme, users, django_us
 
 def test_fewer_than_three_after_the_first_three_are_not_called_the_last_three():
     """Five streets: the first three, then 其后为 the other two (not "后三名" naming two)."""
-    from bulletins.selectors.drafts import _scoring
+    from bulletins.selectors.scoring import scoring_text
 
     rows = [[1, "甲街道", "99.00"], [2, "乙街道", "98.00"], [3, "丙街道", "97.00"], [4, "丁街道", "96.00"]]
     rows.append([5, "戊街道", "95.00"])
     figures = {"scheme": "考核办法", "period": "2015年9月", "frozen": True, "streets": rows, "units": []}
-    text, tables = _scoring(figures, [])
+    text, tables = scoring_text(figures, [])
     assert "各街道得分前三名为甲街道（99.00分）、乙街道（98.00分）、丙街道（97.00分），其后为丁街道" in text
     assert "后三名" not in text
     six = [*rows, [6, "己街道", "94.00"]]
-    text, _ = _scoring({**figures, "streets": six}, [])
+    text, _ = scoring_text({**figures, "streets": six}, [])
     assert "后三名为丁街道（96.00分）、戊街道（95.00分）、己街道（94.00分）" in text
