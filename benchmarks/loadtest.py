@@ -31,7 +31,7 @@ django.setup()  # for the demo's password only; the servers run in their own pro
 from benchmarks.report import machine_line, replace_section  # noqa: E402
 from tests.deploy.servers import Server, Site, Visitor, manage, sql  # noqa: E402
 
-DATABASE = "kploadtest"
+DATABASE = os.environ.get("LOADTEST_DATABASE", "kploadtest")  # another name lets two runs share a server
 YEAR = 2016
 LISTINGS = 1000
 CONNECTIONS = (1, 8, 32)
