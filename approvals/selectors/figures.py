@@ -18,6 +18,7 @@ from approvals.selectors.lights import yellow_horizon
 from projects import clock
 from projects.models import Listing
 from projects.scoping import node_projects
+from projects.selectors.figures import listed_in
 
 TENTH = Decimal("0.1")
 # A light's rank: the worst light of a set of items is the highest rank.
@@ -107,7 +108,7 @@ def node_items(user, *, year, region=None, level=None, street=None):
     listed = Listing.objects.filter(year=year)
     if level:
         listed = listed.filter(level=level)
-    items = ApprovalItem.objects.visible_to(user).filter(project_id__in=listed.values("project_id"))
+    items = ApprovalItem.objects.visible_to(user).filter(listed_in(listed))
     if region is not None:
         # scoping.node_projects; without a node, visible_to alone (node_projects would drop the items
         # a department's staff keep on other streets' projects).

@@ -13,7 +13,15 @@ from approvals.models import Funding, LandSupply, StatisticsFigure, StatisticsRe
 from projects.choices import Level
 from projects.models import Listing
 from projects.scoping import node_projects
-from projects.selectors.figures import AMOUNT_FIELD, HUNDREDTH, ZERO, counted_reports, percent_of, with_cumulative
+from projects.selectors.figures import (
+    AMOUNT_FIELD,
+    HUNDREDTH,
+    ZERO,
+    counted_reports,
+    listed_in,
+    percent_of,
+    with_cumulative,
+)
 
 # When a project is on more than one list in a year, its reported figures are read from the
 # highest one (the province's, then the city's, then the district's).
@@ -218,13 +226,15 @@ def node_resources(*, user, year, level, region):
     special bonds on their own, land needed and supplied, and how many of the listed are 入统.
     Three grouped queries."""
     listings = Listing.objects.filter(node_projects(user, region, "project__"), year=year, level=level)
-    projects = listings.values("project_id")
+    projects = listed_in(listings)
+    # A project is listed once a year at a level (listing_unique_project_year_level) and registered
+    # at most once (a one-to-one row): counting listings counts projects.
     counts = listings.aggregate(
-        listed=Count("project_id", distinct=True),
-        registered=Count("project_id", distinct=True, filter=Q(project__statistics__registered=True)),
+        listed=Count("pk"),
+        registered=Count("pk", filter=Q(project__statistics__registered=True)),
     )
     by_source = (
-        Funding.objects.filter(year=year, project_id__in=projects)
+        Funding.objects.filter(projects, year=year)
         .order_by()
         .values("source")
         .annotate(
@@ -245,7 +255,7 @@ def node_resources(*, user, year, level, region):
         )
         for group in sorted(by_source, key=lambda group: SOURCE_ORDER.get(group["source"], 99))
     ]
-    land = LandSupply.objects.filter(year=year, project_id__in=projects).aggregate(
+    land = LandSupply.objects.filter(projects, year=year).aggregate(
         needed=Coalesce(Sum("needed"), Value(ZERO), output_field=AMOUNT_FIELD),
         supplied=Coalesce(Sum("supplied"), Value(ZERO), output_field=AMOUNT_FIELD),
         latest=Max("supplied_on"),

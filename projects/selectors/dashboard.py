@@ -10,6 +10,7 @@ from projects.models import Listing, Problem, overdue_condition
 from projects.scoping import home_region, home_region_id, node_projects, scope_description, visible_regions
 from projects.selectors.figures import (
     CHILD_KEYS,
+    LAGGING,
     PLACE_KEYS,
     Rate,
     breakdown_from,
@@ -18,7 +19,9 @@ from projects.selectors.figures import (
     counted_reports,
     figure_groups,
     investment_summary,
-    monthly_series,
+    lagging_condition,
+    listed_in,
+    monthly_series_from,
     summary_from,
     with_figures,
 )
@@ -107,16 +110,16 @@ def overview(*, user, year, month, level, region=None, street=None):
     reported = year_reported(year, region=region)
     figured = with_figures(listings, month=month, reported=reported)
     child = child_node(region)
-    groups = figure_groups(figured, month, places=PLACE_KEYS if child is None else (), child=child)
+    groups = figure_groups(figured, month, places=PLACE_KEYS if child is None else (), child=child, months=True)
     coverage = scope_description(user)
     new_starts = [g for g in groups if g["category"] == Category.NEW_START]
     completions = [g for g in groups if g["category"] == Category.COMPLETION]
-    year_projects = Listing.objects.filter(in_node, year=year).values("project_id")
-    lagging = (
-        figured.visible_to(user)
-        .filter(warning__in=[WarningLight.RED, WarningLight.YELLOW])
-        .order_by("-warning_rank", "percent_sort", "project__name")
-    )
+    # An office admin sees every project of a node it may read (scoping.visible_projects): its
+    # lagging listings are the node's, which the groups have counted. Anyone else sees a share.
+    whole_node = not coverage
+    seen = figured if whole_node else figured.visible_to(user)
+    lagging_total = sum(g["n"] for g in groups if g["warning"] in LAGGING) if whole_node else None
+    warnings, warnings_total = _most_urgent(seen, month=month, reported=reported, total=lagging_total)
     return Overview(
         year=year,
         month=month,
@@ -127,11 +130,11 @@ def overview(*, user, year, month, level, region=None, street=None):
         by_batch=breakdown_from(groups, "batch", labels=dict(Batch.choices)),
         by_street=breakdown_from(groups, "project__street", "project__street__name") if child is None else [],
         by_unit=breakdown_from(groups, "project__unit", "project__unit__name") if child is None else [],
-        monthly=monthly_series(listings, month=month),
+        monthly=monthly_series_from(groups, month),
         warning_counts={key: sum(g["n"] for g in groups if g["warning"] == key) for key in LIGHTS},
-        warnings=list(lagging.select_related("project__district", "project__street", "project__unit")[:WARNINGS_SHOWN]),
-        warnings_total=lagging.count(),
-        problems=problem_figures(Problem.objects.filter(project_id__in=year_projects)),
+        warnings=warnings,
+        warnings_total=warnings_total,
+        problems=problem_figures(Problem.objects.filter(in_node, listed_in(Listing.objects.filter(year=year)))),
         start_rate=Rate(
             planned=sum(g["n"] for g in new_starts if g["planned_by_month"]),
             done=sum(g["n"] for g in new_starts if g["started"]),
@@ -145,6 +148,26 @@ def overview(*, user, year, month, level, region=None, street=None):
         children=None if child is None else _ranked(breakdown_from(groups, *CHILD_KEYS), by_percent=True),
         trail=region_trail(user=user, region=region),
     )
+
+
+def _most_urgent(seen, *, month, reported, total=None):
+    """The lagging listings among ``seen`` (figured listings the user may see), the most urgent
+    first (red, then the furthest behind), at most WARNINGS_SHOWN, and how many there are
+    (``total`` when the caller knows).
+
+    The order is found over the listings' ids and sort keys only, and the rows shown are read by
+    id afterwards: sorting the lagging listings with every column of their projects (the texts of
+    建设内容 among them) cost more than the rest of the page at 50,000 listings in one year."""
+    if not reported or total == 0:  # before the year's first report no light is judged
+        return [], 0
+    lagging = seen.filter(lagging_condition(month))
+    if total is None:
+        total = lagging.count()
+    order = ("-warning_rank", "percent_sort", "project__name", "pk")
+    ids = list(lagging.order_by(*order).values_list("pk", flat=True)[:WARNINGS_SHOWN])
+    shown = seen.filter(pk__in=ids).select_related("project__district", "project__street", "project__unit")
+    by_id = {listing.pk: listing for listing in shown}
+    return [by_id[pk] for pk in ids], total
 
 
 TIER_ORDER = {kind: order for order, kind in enumerate(RegionKind.values)}  # province, city, district

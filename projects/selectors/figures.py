@@ -11,9 +11,11 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     F,
     FloatField,
     IntegerField,
+    OuterRef,
     Q,
     Subquery,
     Sum,
@@ -110,6 +112,20 @@ def _behind(month, points):
     )
 
 
+def _not_started(month):
+    """A new start due to have started by the end of ``month`` with nothing invested yet (red)."""
+    return Q(
+        category=Category.NEW_START, planned_start_month__isnull=False, planned_start_month__lte=month, cumulative=0
+    )
+
+
+def lagging_condition(month):
+    """Yellow or red at the end of ``month`` (over listings annotated with ``cumulative``), without
+    the warning's CASE: not started, or behind by the smaller of the two lights' points."""
+    points = min(settings.KP_WARNING_YELLOW_POINTS, settings.KP_WARNING_RED_POINTS)
+    return _not_started(month) | _behind(month, points)
+
+
 # For ordering only (never shown): a float, so SQLite does not divide integers as integers.
 PERCENT_SORT = Cast("cumulative", FloatField()) * 100 / NullIf(Cast("annual_plan", FloatField()), 0.0)
 
@@ -124,13 +140,7 @@ def with_figures(listings, *, month, reported=True):
         return with_cumulative(listings, month=month).annotate(
             warning=Value(WarningLight.NOT_JUDGED), warning_rank=Value(0), percent_sort=PERCENT_SORT
         )
-    not_started = Q(
-        category=Category.NEW_START,
-        planned_start_month__isnull=False,
-        planned_start_month__lte=month,
-        cumulative=0,
-    )
-    red = not_started | _behind(month, settings.KP_WARNING_RED_POINTS)
+    red = _not_started(month) | _behind(month, settings.KP_WARNING_RED_POINTS)
     yellow = _behind(month, settings.KP_WARNING_YELLOW_POINTS)
     return with_cumulative(listings, month=month).annotate(
         warning=Case(
@@ -175,14 +185,27 @@ class MonthPoint:
     planned: Decimal  # the time-proportional plan at the end of the month
 
 
+def _month_sums(month):
+    """The sums of the listings' month-end cumulatives, January to ``month``, as m1 … m<month>."""
+    return {f"m{m}": Sum(f"cumulative_row__{ListingCumulative.field_for(m)}") for m in range(1, month + 1)}
+
+
 def monthly_series(listings, *, month):
     """Investment per month (counted reports), its running total, and the planned line."""
     totals = listings.aggregate(
-        plan=Coalesce(Sum("annual_plan"), Value(ZERO), output_field=AMOUNT_FIELD),
-        **{f"m{m}": Sum(f"cumulative_row__{ListingCumulative.field_for(m)}") for m in range(1, month + 1)},
+        plan=Coalesce(Sum("annual_plan"), Value(ZERO), output_field=AMOUNT_FIELD), **_month_sums(month)
     )
-    plan = totals["plan"]
-    running_total = {m: totals[f"m{m}"] or ZERO for m in range(1, month + 1)}
+    return series_of(totals["plan"], {m: totals[f"m{m}"] or ZERO for m in range(1, month + 1)}, month)
+
+
+def monthly_series_from(groups, month):
+    """monthly_series from figure_groups(..., months=True): the groups' sums summed."""
+    running_total = {m: sum((g[f"m{m}"] or ZERO for g in groups), ZERO) for m in range(1, month + 1)}
+    return series_of(sum((g["plan"] for g in groups), ZERO), running_total, month)
+
+
+def series_of(plan, running_total, month):
+    """The twelve MonthPoints from the plan and the running totals at each month's end."""
     per_month = {m: running_total[m] - running_total.get(m - 1, ZERO) for m in range(1, month + 1)}
     points, running = [], ZERO
     for m in range(1, 13):
@@ -225,11 +248,12 @@ def child_node(region):
     return None
 
 
-def figure_groups(figured, month, *, places=PLACE_KEYS, child=None):
+def figure_groups(figured, month, *, places=PLACE_KEYS, child=None, months=False):
     """One aggregate query over the listings, grouped by everything the page breaks down by:
     category, batch, warning, the start and completion flags, ``places`` (grouping keys such as a
     district's streets and units) and ``child`` (child_node: the code and name of the node one tier
-    down, as "child" and "child_name").
+    down, as "child" and "child_name"). ``months``: each group's sums of the month-end cumulatives too
+    (m1 … m<month>, for monthly_series_from), in the same pass.
 
     Each listing's cumulative is a correlated subquery; computed in one GROUP BY instead of once
     per breakdown, the page reads the listings once. The groups (a few hundred per district or
@@ -251,6 +275,7 @@ def figure_groups(figured, month, *, places=PLACE_KEYS, child=None):
             n=Count("id"),
             plan=Coalesce(Sum("annual_plan"), Value(ZERO), output_field=AMOUNT_FIELD),
             done=Coalesce(Sum("cumulative"), Value(ZERO), output_field=AMOUNT_FIELD),
+            **(_month_sums(month) if months else {}),
         )
     )
 
@@ -283,6 +308,14 @@ def breakdown_from(groups, key, label_key=None, labels=None):
         )
         for value, (n, plan, done, lagging, label) in rows.items()
     ]
+
+
+def listed_in(listings, field="project_id"):
+    """A filter over rows whose project (``field``) is on one of ``listings``: a correlated EXISTS
+    that starts from the rows (a year's problems, fundings, approval items) and probes the
+    listings' (project, year, level) index. `project_id__in=listings` made SQLite list every
+    listing of the year first, as many as 50,000, for a table of a few hundred rows."""
+    return Exists(listings.filter(project_id=OuterRef(field)))
 
 
 def correlated_count(queryset, group):

@@ -12,7 +12,7 @@ from projects.choices import WarningLight
 from projects.devdata.scale import scale_data_generate
 from projects.models import Listing, MonthlyReport, Project, Region
 from projects.selectors.dashboard import leader_projects
-from projects.selectors.figures import with_figures
+from projects.selectors.figures import lagging_condition, with_figures
 from projects.selectors.reporting import latest_reported_period
 
 GREEN, YELLOW, RED = WarningLight.GREEN, WarningLight.YELLOW, WarningLight.RED
@@ -266,3 +266,33 @@ def test_a_past_year_opens_at_its_latest_reported_month(client_for):
 def test_a_bad_parameter_is_named_in_chinese(client_for):
     html = page(client_for("admin"), "/overview/", month="13").content.decode()
     assert "参数「月份」有误" in html and "参数 month" not in html
+
+
+def test_a_street_staff_users_lagging_list_is_their_own_share_most_urgent_first(client_for, users):
+    """Staff see a share of the node: their lagging listings are counted by a query of their own,
+    not read off the node's groups, and come in the same order as the plain sorted query."""
+    scale_data_generate(listings=60, seed=3, years=(2015,), months=2)
+    staff = users["staff_a"]
+    figured = with_figures(Listing.objects.filter(year=2015, level="city", project__district__code=WEIDONG), month=9)
+    theirs = figured.visible_to(staff).filter(warning__in=[RED, YELLOW])
+    node_total = figured.filter(warning__in=[RED, YELLOW]).count()
+    assert 0 < theirs.count() < node_total
+    o = page(client_for("staff_a"), "/overview/", year=2015, month=9, level="city").context["o"]
+    assert o.warnings_total == theirs.count()
+    assert o.warning_counts[RED] + o.warning_counts[YELLOW] == node_total  # the totals stay the node's
+    expected = theirs.order_by("-warning_rank", "percent_sort", "project__name", "pk")[:20]
+    assert [w.pk for w in o.warnings] == [w.pk for w in expected]
+
+
+@pytest.mark.parametrize("yellow, red", [(10, 30), (30, 10), (20, 20)])
+def test_the_lagging_condition_is_exactly_a_yellow_or_red_light(demo, settings, yellow, red):
+    """lagging_condition (the overview's filter, without the light's CASE) selects exactly the
+    listings whose light is yellow or red, whichever of the two thresholds is the larger."""
+    settings.KP_WARNING_YELLOW_POINTS, settings.KP_WARNING_RED_POINTS = Decimal(yellow), Decimal(red)
+    scale_data_generate(listings=60, seed=3, years=(2015,), months=2)
+    for month in (3, 6, 9, 12):
+        figured = with_figures(Listing.objects.filter(year=2015), month=month)
+        by_light = set(figured.filter(warning__in=[RED, YELLOW]).values_list("pk", flat=True))
+        by_condition = set(figured.filter(lagging_condition(month)).values_list("pk", flat=True))
+        assert by_condition == by_light
+        assert by_light  # the data has lagging listings at every month tested
