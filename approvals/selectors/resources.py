@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from approvals.choices import FundingSource
@@ -204,7 +204,7 @@ def reported_by_month(*, project, year):
 @dataclass
 class NodeResources:
     year: int
-    listed: int  # projects on the year's list (of the level) in the node
+    listed: int | None  # projects on the year's list (of the level) in the node; None: not counted (empty)
     registered: int  # of which 入统
     land: LandLine
     fundings: list  # FundingLine per source with a row, in FundingSource order
@@ -224,15 +224,11 @@ def node_resources(*, user, year, level, region):
     """The overview panel's figures: over the projects of the node's list of ``year`` and ``level``
     (scoping.node_projects, as the overview's totals), funding by source planned and secured,
     special bonds on their own, land needed and supplied, and how many of the listed are 入统.
-    Three grouped queries."""
+    Each starts from the resources' own rows; the listings are counted only for a panel that has
+    something to show."""
     listings = Listing.objects.filter(node_projects(user, region, "project__"), year=year, level=level)
     projects = listed_in(listings)
-    # A project is listed once a year at a level (listing_unique_project_year_level) and registered
-    # at most once (a one-to-one row): counting listings counts projects.
-    counts = listings.aggregate(
-        listed=Count("pk"),
-        registered=Count("pk", filter=Q(project__statistics__registered=True)),
-    )
+    registered = StatisticsRegistration.objects.filter(projects, registered=True).count()
     by_source = (
         Funding.objects.filter(projects, year=year)
         .order_by()
@@ -261,10 +257,10 @@ def node_resources(*, user, year, level, region):
         latest=Max("supplied_on"),
         n=Count("project_id", distinct=True),
     )
-    return NodeResources(
+    figures = NodeResources(
         year=year,
-        listed=counts["listed"],
-        registered=counts["registered"],
+        listed=None,
+        registered=registered,
         land=LandLine(
             needed=land["needed"].quantize(HUNDREDTH),
             supplied=land["supplied"].quantize(HUNDREDTH),
@@ -275,3 +271,6 @@ def node_resources(*, user, year, level, region):
         total=_total(fundings),
         special_bond=next((line for line in fundings if line.is_special_bond), None),
     )
+    if not figures.empty:  # the one count over every listing of the node, for a panel that is shown
+        figures.listed = listings.count()  # a project is listed once a year at a level
+    return figures
