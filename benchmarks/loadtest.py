@@ -83,7 +83,7 @@ def main():
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk 未安装：apt-get install wrk")
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
     rows, day = [], None
     with tempfile.TemporaryDirectory(prefix="kploadtest-") as folder:
         folder = Path(folder)
@@ -104,7 +104,7 @@ def main():
         lines = reporting_day_lines(day, listings=LISTINGS, seconds=options.seconds) if day else page_lines(rows)
         print("\n".join(lines))
     else:
-        write_report(rows, day, options.seconds, elapsed)
+        write_report(rows, day, options.seconds, elapsed, load=(load_before, os.getloadavg()[0]))
 
 
 def run_pages(server, site, admin, seconds):
@@ -142,7 +142,7 @@ def page_lines(rows):
     ]
 
 
-def write_report(rows, day, seconds, elapsed):
+def write_report(rows, day, seconds, elapsed, load):
     overview = next(result for name, connections, result in rows if name == "总览" and connections == 8)
     met = overview["rps"] >= TARGET["rps"] and overview["p95_us"] / 1000 <= TARGET["p95_ms"]
     errors = sum(result["socket_errors"] + result["status_errors"] for _, _, result in rows)
@@ -152,6 +152,7 @@ def write_report(rows, day, seconds, elapsed):
         f"{date.today():%Y-%m-%d}，{machine_line(f'Django {django.get_version()}；PostgreSQL')}。",
         f"`make serve`（生产配置，gunicorn 2 个同步 worker）；{YEAR} 年 {LISTINGS:,} 个市级清单项目（另有演示数据）；",
         f"管理员登录后由 wrk 经本机回环访问，每种并发运行 {seconds} 秒（先预热 3 秒）；wrk 与服务器共用 2 个核。",
+        f"本机 1 分钟平均负载：开始时 {load[0]:.1f}，结束时 {load[1]:.1f}（高于核数时有其他任务争用，各数值偏慢）。",
         "",
         *page_lines(rows),
         "",

@@ -1,9 +1,10 @@
 -- Requests taken from a list that benchmarks/loadtest.py writes (a Lua file returning
--- {{method, path, headers, body}, ...}): `wrk --script wrk-requests.lua URL -- LIST MODE THREADS`.
+-- {{method, path, headers, body}, ...}): `wrk --script wrk-requests.lua URL -- LIST MODE THREADS [PAUSE]`.
 -- MODE "cycle" repeats the list (each thread from its own place in it); "once" sends each request
 -- once, every thread its own share (list items THREAD+1, THREAD+1+THREADS, ...), so no two
 -- connections ever send the same one. Counts the responses by status, the requests sent and, in
 -- "once" mode, the requests wanted after the list ran out; all go into the JSON summary line.
+-- PAUSE (milliseconds): each connection waits that long before each request, as a person would.
 local folder = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 dofile(folder .. "wrk-report.lua")
 
@@ -25,6 +26,10 @@ function init(args)
     for _ = 1, thread_number % #mine do table.insert(mine, table.remove(mine, 1)) end
   end
   position, sent, ran_out, statuses = 0, 0, 0, {}
+  local pause = tonumber(args[4] or "0")
+  if pause > 0 then  -- wrk looks for delay() after init, in its first thread
+    delay = function() return pause end
+  end
 end
 
 function request()
