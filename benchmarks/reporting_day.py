@@ -74,6 +74,10 @@ class Slot:
     investment: Decimal
 
     @property
+    def key(self):
+        return (self.listing, self.month)
+
+    @property
     def path(self):
         return f"/reports/{self.listing}/{self.month}/"
 
@@ -175,27 +179,25 @@ def new_rows(site):
     return {(listing, month): (amount, status) for listing, month, amount, status in site.sql(NEW_ROWS, (YEAR, 10))}
 
 
-def settled_rows(site, wait=10.0):
-    """The report rows once the saves still in flight when wrk stopped have landed."""
-    rows, deadline = new_rows(site), time.monotonic() + wait
-    while time.monotonic() < deadline:
+def settled_rows(site, quiet=3, wait=60.0):
+    """The report rows once the saves still in flight when wrk stopped have landed: no new row for
+    ``quiet`` seconds (a save on a busy machine can take seconds)."""
+    rows, still, deadline = new_rows(site), 0, time.monotonic() + wait
+    while still < quiet and time.monotonic() < deadline:
         time.sleep(1.0)
         again = new_rows(site)
-        if len(again) == len(rows):
-            return again
+        still = still + 1 if len(again) == len(rows) else 0
         rows = again
     return rows
 
 
-def check_rows(before, after, slots, saves, unanswered):
-    """No lost save: every 302 has its row, with the amount sent and submitted; rows beyond the 302s
-    only from requests still unanswered when wrk stopped (the server finishes those)."""
-    sent = {(slot.listing, slot.month): slot.investment for slot in slots}
-    added = {key: value for key, value in after.items() if key not in before}
-    wrong = [key for key, (amount, status) in added.items() if sent.get(key) != amount or status != "submitted"]
+def check_rows(before, after, share, saves, unanswered):
+    """No lost save in a round: every 302 has its row, with the amount sent and submitted; rows beyond
+    the 302s only from requests still unanswered when wrk stopped (the server finishes those)."""
+    sent = {slot.key: slot.investment for slot in share}
+    added = {key: value for key, value in after.items() if key in sent and key not in before}
+    wrong = [key for key, (amount, status) in added.items() if sent[key] != amount or status != "submitted"]
     return {
-        "rows_before": len(before),
-        "rows_after": len(after),
         "added": len(added),
         "wrong": len(wrong),
         "complete": not wrong and saves <= len(added) <= saves + unanswered,
@@ -225,19 +227,25 @@ def run(site, server, reader, read_paths, seconds):
         wrk_result(start(reads, "cycle", 3))  # warm-up
         day = {"reads_alone": wrk_result(start(reads, "cycle", seconds)), "rounds": []}
         day["accounts"], day["slots"] = len(reporters.sessions), len(todo)
+        before = new_rows(site)
         for pause, share in shares.items():
-            before = new_rows(site)
             writing = start([reporters.request(slot) for slot in share], "once", seconds, pause)
             reading = start(reads, "cycle", seconds)
             writes, reads_then = wrk_result(writing), wrk_result(reading)
             saves = writes["statuses"].get("302", 0)
             # wrk calls request() once before the run to check the script (in its first thread): not sent.
             unanswered = writes["sent"] - 1 - sum(writes["statuses"].values())
-            rows = check_rows(before, settled_rows(site), share, saves, unanswered)
             day["rounds"].append(
                 {"pause_ms": pause, "reads": reads_then, "writes": writes, "saves": saves, "unanswered": unanswered}
-                | rows
+                | {"share": share}
             )
+    # Counted once all rounds are over: a save still in flight when its round ended lands later.
+    after = settled_rows(site)
+    day["rows_before"], day["rows_after"] = len(before), len(after)
+    wanted = {slot.key for slot in todo}
+    day["stray"] = sum(1 for key in after if key not in before and key not in wanted)
+    for part in day["rounds"]:
+        part.update(check_rows(before, after, part.pop("share"), part["saves"], part["unanswered"]))
     return day
 
 
@@ -262,7 +270,7 @@ def report_lines(day, *, listings, seconds):
         read_errors, write_errors = failures(reads, "200"), failures(writes, "302") + writes["ran_out"]
         pace = f"每连接每 {part['pause_ms'] / 1000:g} 秒报送 1 次" if part["pause_ms"] else "全速报送"
         reads_met = reads["p95_us"] / 1000 <= TARGET_P95_MS
-        met = met and reads_met and write_errors == 0 and part["complete"]
+        met = met and reads_met and write_errors == 0 and part["complete"] and not day["stray"]
         rows += [
             f"| 读（同时{pace}） | {CONNECTIONS} | {result_cells(reads)} | {read_errors} |",
             f"| 写：{pace}（302 为成功） | {CONNECTIONS} | {result_cells(writes)} | {write_errors} |",
@@ -272,7 +280,7 @@ def report_lines(day, *, listings, seconds):
             f"- {pace}：成功 {part['saves']:,} 次，每秒 {part['saves'] / seconds:.1f} 次（每次都换新数据版本，"
             f"总览缓存随之失效）；其他应答 {json.dumps(other) if other else '无'}，连接错误 {writes['socket_errors']}"
             + (f"，清单月份用尽后又请求 {writes['ran_out']} 次" if writes["ran_out"] else "")
-            + f"。月报行数 {part['rows_before']:,} → {part['rows_after']:,}，新增 {part['added']:,}"
+            + f"。本轮清单月份新增月报 {part['added']:,} 行"
             f"（wrk 计到成功 {part['saves']:,}，结束时未应答 {part['unanswered']}，服务器仍会做完），"
             f"金额或状态不符 {part['wrong']} 行 —— {'无丢失' if part['complete'] else '有丢失或不符'}；"
             f"读 p95 {reads['p95_us'] / 1000:.0f} ms，{'达标' if reads_met else '未达标'}。"
@@ -292,6 +300,8 @@ def report_lines(day, *, listings, seconds):
         *rows,
         "",
         *notes,
+        f"- 月报行数（{YEAR} 年 {OPEN_MONTHS[0]} 月起，各轮结束且服务器做完后）：{day['rows_before']:,} → "
+        f"{day['rows_after']:,}；不属于任何一轮的新行 {day['stray']}。",
         "",
         f"目标：读 p95 ≤ {TARGET_P95_MS} ms，写错误 0，新增行数与成功报送相符 —— "
         f"{'全部达标' if met else '未全部达标'}。",
