@@ -2,17 +2,17 @@
 """Load test (`make loadtest`): the real production server — `make serve`, gunicorn with 2 sync
 workers, production settings — on PostgreSQL with a city-scale year (1,000 listings), loaded over
 loopback by wrk (Debian's package) at 1, 8 and 32 connections on the overview, the filtered
-project list and a project page. Prints the table and writes its section of docs/benchmarks.md.
+project list and a project page; then a reporting day (benchmarks/reporting_day.py): staff saving
+reports through the form while others read. Prints the tables and writes their section of
+docs/benchmarks.md (a run with --only prints its table and leaves the file alone).
 
 The database (kploadtest on the PostgreSQL that DATABASE_URL names, by default the local one) is
 dropped and rebuilt each run. wrk runs on the same 2 cores as the server, so it takes its share.
 """
 
 import argparse
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +28,10 @@ import django  # noqa: E402
 
 django.setup()  # for the demo's password only; the servers run in their own processes
 
+from benchmarks import reporting_day  # noqa: E402
 from benchmarks.report import machine_line, replace_section  # noqa: E402
+from benchmarks.reporting_day import report_lines as reporting_day_lines  # noqa: E402
+from benchmarks.wrk import result_cells, wrk  # noqa: E402
 from tests.deploy.servers import Server, Site, Visitor, manage, sql  # noqa: E402
 
 DATABASE = os.environ.get("LOADTEST_DATABASE", "kploadtest")  # another name lets two runs share a server
@@ -36,7 +39,7 @@ YEAR = 2016
 LISTINGS = 1000
 CONNECTIONS = (1, 8, 32)
 TARGET = {"rps": 100, "p95_ms": 200}  # the overview at 8 connections
-LUA = BASE / "benchmarks" / "wrk-report.lua"
+SCENARIOS = ("pages", "reporting-day")
 
 
 def build_site(folder):
@@ -62,24 +65,10 @@ def pages(site):
     }
 
 
-def wrk(server, visitor, path, connections, seconds):
+def load(server, visitor, path, connections, seconds):
     cookie = "; ".join(f"{name}={value}" for name, value in visitor.cookies.items())
-    command = [
-        "wrk",
-        f"--threads={min(connections, 2)}",
-        f"--connections={connections}",
-        f"--duration={seconds}s",
-        "--timeout=10s",
-        f"--script={LUA}",
-        "--header=X-Forwarded-Proto: https",
-        f"--header=Cookie: {cookie}",
-        server.url + path,
-    ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("LOADTEST "))
-    result = json.loads(line.removeprefix("LOADTEST "))
-    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
-    return result
+    headers = ("X-Forwarded-Proto: https", f"Cookie: {cookie}")
+    return wrk(server.url + path, connections=connections, seconds=seconds, headers=headers)
 
 
 def check_page(server, visitor, path):
@@ -90,10 +79,12 @@ def check_page(server, visitor, path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run (default 10)")
+    parser.add_argument("--only", choices=SCENARIOS, help="one scenario, printed (docs/benchmarks.md unchanged)")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk 未安装：apt-get install wrk")
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
+    rows, day = [], None
     with tempfile.TemporaryDirectory(prefix="kploadtest-") as folder:
         folder = Path(folder)
         site = build_site(folder)
@@ -101,22 +92,57 @@ def main():
         server.start()
         try:
             admin = Visitor().login(server, "admin")
-            rows = []
-            for name, path in pages(site).items():
-                check_page(server, admin, path)
-                wrk(server, admin, path, 8, 3)  # warm-up: connections, caches, the workers' first imports
-                for connections in CONNECTIONS:
-                    result = wrk(server, admin, path, connections, options.seconds)
-                    rows.append((name, connections, result))
-                    print(f"{name} ×{connections}: {result['rps']:.1f} 次/秒, p95 {result['p95_us'] / 1000:.0f} ms")
-                check_page(server, admin, path)  # still signed in: no run measured the login page
+            if options.only in (None, "pages"):
+                rows = run_pages(server, site, admin, options.seconds)
+            if options.only in (None, "reporting-day"):
+                day = run_reporting_day(server, site, admin, options.seconds)
         finally:
             server.stop()
             sql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    write_report(rows, options.seconds, time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    if options.only:
+        lines = reporting_day_lines(day, listings=LISTINGS, seconds=options.seconds) if day else page_lines(rows)
+        print("\n".join(lines))
+    else:
+        write_report(rows, day, options.seconds, elapsed, load=(load_before, os.getloadavg()[0]))
 
 
-def write_report(rows, seconds, elapsed):
+def run_pages(server, site, admin, seconds):
+    rows = []
+    for name, path in pages(site).items():
+        check_page(server, admin, path)
+        load(server, admin, path, 8, 3)  # warm-up: connections, caches, the workers' first imports
+        for connections in CONNECTIONS:
+            result = load(server, admin, path, connections, seconds)
+            rows.append((name, connections, result))
+            print(f"{name} ×{connections}: {result['rps']:.1f} 次/秒, p95 {result['p95_us'] / 1000:.0f} ms")
+        check_page(server, admin, path)  # still signed in: no run measured the login page
+    return rows
+
+
+def run_reporting_day(server, site, admin, seconds):
+    """After the pages, so that their data stays as it was: the reporting day's year is added now."""
+    reporting_day.build(site, LISTINGS, seed=reporting_day.YEAR)
+    paths = reporting_day.read_paths(site)
+    for path in paths:
+        check_page(server, admin, path)
+    day = reporting_day.run(site, server, admin, paths, seconds)
+    check_page(server, admin, paths[0])
+    return day
+
+
+def page_lines(rows):
+    return [
+        "| 页面 | 并发连接 | 请求/秒 | p50 | p95 | p99 | 请求数 | 错误 |",
+        "|---|---|---|---|---|---|---|---|",
+        *(
+            f"| {name} | {connections} | {result_cells(result)} | {result['socket_errors'] + result['status_errors']} |"
+            for name, connections, result in rows
+        ),
+    ]
+
+
+def write_report(rows, day, seconds, elapsed, load):
     overview = next(result for name, connections, result in rows if name == "总览" and connections == 8)
     met = overview["rps"] >= TARGET["rps"] and overview["p95_us"] / 1000 <= TARGET["p95_ms"]
     errors = sum(result["socket_errors"] + result["status_errors"] for _, _, result in rows)
@@ -126,20 +152,15 @@ def write_report(rows, seconds, elapsed):
         f"{date.today():%Y-%m-%d}，{machine_line(f'Django {django.get_version()}；PostgreSQL')}。",
         f"`make serve`（生产配置，gunicorn 2 个同步 worker）；{YEAR} 年 {LISTINGS:,} 个市级清单项目（另有演示数据）；",
         f"管理员登录后由 wrk 经本机回环访问，每种并发运行 {seconds} 秒（先预热 3 秒）；wrk 与服务器共用 2 个核。",
+        f"本机 1 分钟平均负载：开始时 {load[0]:.1f}，结束时 {load[1]:.1f}（高于核数时有其他任务争用，各数值偏慢）。",
         "",
-        "| 页面 | 并发连接 | 请求/秒 | p50 | p95 | p99 | 请求数 | 错误 |",
-        "|---|---|---|---|---|---|---|---|",
-        *(
-            f"| {name} | {connections} | {result['rps']:.1f} | {result['p50_us'] / 1000:.0f} ms"
-            f" | {result['p95_us'] / 1000:.0f} ms | {result['p99_us'] / 1000:.0f} ms | {result['requests']:,}"
-            f" | {result['socket_errors'] + result['status_errors']} |"
-            for name, connections, result in rows
-        ),
+        *page_lines(rows),
         "",
         f"目标：总览在 8 个并发连接下 ≥ {TARGET['rps']} 次/秒且 p95 ≤ {TARGET['p95_ms']} ms —— "
         f"实测 {overview['rps']:.1f} 次/秒、p95 {overview['p95_us'] / 1000:.0f} ms，{'达标' if met else '未达标'}。"
         f"全部请求错误数：{errors}。全部运行用时 {elapsed:.0f} 秒。",
         "",
+        *reporting_day_lines(day, listings=LISTINGS, seconds=seconds),
     ]
     section = "\n".join(lines)
     replace_section("负载测试", section)

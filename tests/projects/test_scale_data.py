@@ -53,6 +53,14 @@ def test_the_command_spreads_listings_over_the_years_with_their_reports(demo):
     assert not Assignment.objects.filter(project__listings__in=created).exclude(leader__region__code="410403").exists()
 
 
+def test_months_leaves_the_later_months_to_report(demo):
+    before = Listing.objects.values_list("pk", flat=True).order_by("-pk").first()
+    call_command("generate_scale_data", listings=4, seed=7, years="2016", months=9, stdout=io.StringIO())
+    reports = MonthlyReport.objects.filter(listing__pk__gt=before)
+    assert reports.count() == 4 * 9
+    assert set(reports.values_list("month", flat=True)) == set(range(1, 10))
+
+
 def test_regions_spread_the_listings_over_the_districts_of_an_invented_province(demo):
     before = Listing.objects.values_list("pk", flat=True).order_by("-pk").first()
     output = io.StringIO()
@@ -132,6 +140,8 @@ def test_the_same_seed_gives_the_same_data(demo):
         ({"listings": 5, "years": "2015,去年"}, "逗号分隔的年度"),
         ({"listings": 5, "regions": 0}, "区县数应在 1 到 990 之间"),
         ({"listings": 5, "regions": 991}, "区县数应在 1 到 990 之间"),
+        ({"listings": 5, "months": 13}, "--months 应在 0 到 12 之间"),
+        ({"listings": 5, "months": -1}, "--months 应在 0 到 12 之间"),
     ],
 )
 def test_bad_arguments_are_refused_in_chinese(demo, options, message):
