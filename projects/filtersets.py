@@ -10,7 +10,6 @@ from projects.choices import (
     ProblemKind,
     ProblemStatus,
     ProjectStatus,
-    RegionKind,
     Stage,
     WarningLight,
 )
@@ -29,16 +28,32 @@ from projects.models import (
     solved_on_time_condition,
 )
 from projects.periods import Period
-from projects.scoping import home_region_id, visible_regions
+from projects.scoping import home_region_id
 from projects.search import matching_every_word
+from projects.selectors.choices import user_choices
 from projects.selectors.projects import listing_rows
 from projects.selectors.reporting import REPORT_STATE_LABELS, figures_period, year_reported
+from projects.widgets import QuickSelect, show_choices
 
 # The lights a list can be filtered by, named by colour and meaning: 红灯（严重滞后）.
 WARNING_FILTER = [
     (light, f"{colour}灯（{light.label}）")
     for light, colour in ((WarningLight.GREEN, "绿"), (WarningLight.YELLOW, "黄"), (WarningLight.RED, "红"))
 ]
+
+
+class ChoiceFilter(django_filters.ChoiceFilter):
+    """A choice filter whose select is rendered without a template per option (widgets.QuickSelect)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, widget=kwargs.pop("widget", QuickSelect), **kwargs)
+
+
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A model choice filter rendered as ChoiceFilter is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, widget=kwargs.pop("widget", QuickSelect), **kwargs)
 
 
 def followed_by(leader):
@@ -49,41 +64,56 @@ def followed_by(leader):
 class PeopleOfTheNodeMixin:
     """The district, street, unit and leader choices are those of the nodes the user may read
     (scoping.visible_regions): 卫东区's office never lists 新华区's streets. The 区县 filter is there
-    only for a user who reads several districts (a city's or province's office)."""
+    only for a user who reads several districts (a city's or province's office). The choices are
+    read once per data version (selectors.choices), not on each page view."""
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        regions = visible_regions(user)
-        districts = regions.filter(kind=RegionKind.DISTRICT)
-        self.several_districts = districts.count() > 1
+        self.user_choices = user_choices(user)
+        self.choices = self.user_choices.visible
+        self.several_districts = self.choices.several_districts
         if self.several_districts:
-            self.filters["district"].queryset = districts
+            self.filters["district"].queryset = self.choices.district_rows()
         else:
             del self.filters["district"]
-        self.filters["street"].queryset = Street.objects.filter(district__in=regions)
-        self.filters["unit"].queryset = Unit.objects.filter(district__in=regions)
-        self.filters["leader"].queryset = Leader.objects.filter(region__in=regions)
+        self.filters["street"].queryset = self.choices.street_rows()
+        self.filters["unit"].queryset = self.choices.unit_rows()
+        self.filters["leader"].queryset = self.choices.leader_rows()
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            fields = super().form.fields
+            for name, options in (
+                ("district", self.choices.districts),
+                ("street", self.choices.streets),
+                ("unit", self.choices.units),
+                ("leader", self.choices.leaders),
+            ):
+                if name in fields:
+                    show_choices(fields[name], options)
+        return self._form
 
 
 def district_filter():
-    return django_filters.ModelChoiceFilter(
+    return ModelChoiceFilter(
         label="区县", field_name="project__district", queryset=Region.objects.none(), empty_label="全部区县"
     )
 
 
 class ProblemFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键字", method="search")
-    status = django_filters.ChoiceFilter(label="状态", choices=ProblemStatus.choices, empty_label="全部状态")
-    kind = django_filters.ChoiceFilter(label="问题类型", choices=ProblemKind.choices, empty_label="全部类型")
+    status = ChoiceFilter(label="状态", choices=ProblemStatus.choices, empty_label="全部状态")
+    kind = ChoiceFilter(label="问题类型", choices=ProblemKind.choices, empty_label="全部类型")
     district = district_filter()
-    street = django_filters.ModelChoiceFilter(
+    street = ModelChoiceFilter(
         label="街道", field_name="project__street", queryset=Street.objects.all(), empty_label="全部街道"
     )
-    unit = django_filters.ModelChoiceFilter(label="责任单位", queryset=Unit.objects.all(), empty_label="全部单位")
-    leader = django_filters.ModelChoiceFilter(
+    unit = ModelChoiceFilter(label="责任单位", queryset=Unit.objects.all(), empty_label="全部单位")
+    leader = ModelChoiceFilter(
         label="联系领导", queryset=Leader.objects.all(), method="filter_leader", empty_label="全部领导"
     )
-    overdue = django_filters.ChoiceFilter(
+    overdue = ChoiceFilter(
         label="是否逾期",
         choices=[("true", "已逾期"), ("false", "未逾期")],
         method="filter_overdue",
@@ -95,7 +125,7 @@ class ProblemFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
         label="办结期限从", field_name="deadline", lookup_expr="gte", widget=DATE_INPUT
     )
     due_before = django_filters.DateFilter(label="至", field_name="deadline", lookup_expr="lte", widget=DATE_INPUT)
-    on_time = django_filters.ChoiceFilter(
+    on_time = ChoiceFilter(
         label="是否按期解决",
         choices=[("true", "按期解决"), ("false", "未按期解决")],
         method="filter_on_time",
@@ -105,9 +135,7 @@ class ProblemFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
     listed_year = django_filters.NumberFilter(
         label="清单年度", method="filter_listed", min_value=FIRST_YEAR, max_value=LAST_YEAR
     )
-    listed_level = django_filters.ChoiceFilter(
-        label="清单级别", choices=Level.choices, method="filter_listed", empty_label="全部级别"
-    )
+    listed_level = ChoiceFilter(label="清单级别", choices=Level.choices, method="filter_listed", empty_label="全部级别")
 
     class Meta:
         model = Problem
@@ -146,27 +174,25 @@ class ListingFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
 
     q = django_filters.CharFilter(label="关键字", method="search", help_text="项目名称、建设单位、街道或项目代码")
     year = django_filters.NumberFilter(label="年度", min_value=FIRST_YEAR, max_value=LAST_YEAR)
-    level = django_filters.ChoiceFilter(label="级别", choices=Level.choices, empty_label="全部级别")
-    batch = django_filters.ChoiceFilter(label="批次", choices=Batch.choices, empty_label="全部批次")
-    category = django_filters.ChoiceFilter(label="类别", choices=Category.choices, empty_label="全部类别")
+    level = ChoiceFilter(label="级别", choices=Level.choices, empty_label="全部级别")
+    batch = ChoiceFilter(label="批次", choices=Batch.choices, empty_label="全部批次")
+    category = ChoiceFilter(label="类别", choices=Category.choices, empty_label="全部类别")
     district = district_filter()
-    street = django_filters.ModelChoiceFilter(
+    street = ModelChoiceFilter(
         label="街道", field_name="project__street", queryset=Street.objects.all(), empty_label="全部街道"
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = ModelChoiceFilter(
         label="责任单位", field_name="project__unit", queryset=Unit.objects.all(), empty_label="全部单位"
     )
-    leader = django_filters.ModelChoiceFilter(
+    leader = ModelChoiceFilter(
         label="联系领导", queryset=Leader.objects.all(), method="filter_leader", empty_label="全部领导"
     )
-    stage = django_filters.ChoiceFilter(
-        label="五个一批", field_name="project__stage", choices=Stage.choices, empty_label="全部阶段"
-    )
-    status = django_filters.ChoiceFilter(
+    stage = ChoiceFilter(label="五个一批", field_name="project__stage", choices=Stage.choices, empty_label="全部阶段")
+    status = ChoiceFilter(
         label="项目状态", field_name="project__status", choices=ProjectStatus.choices, empty_label="全部状态"
     )
-    warning = django_filters.ChoiceFilter(label="预警", choices=WARNING_FILTER, empty_label="全部")
-    open_problems = django_filters.ChoiceFilter(
+    warning = ChoiceFilter(label="预警", choices=WARNING_FILTER, empty_label="全部")
+    open_problems = ChoiceFilter(
         label="未解决问题",
         choices=[("true", "有"), ("false", "无")],
         method="filter_open_problems",
@@ -265,14 +291,14 @@ class ReportSheetFilterSet(django_filters.FilterSet):
     """The month's reporting sheet narrowed by the state of each report and by street; the streets
     offered are those of the user's own sheet (selectors.reporting.sheet_streets)."""
 
-    state = django_filters.ChoiceFilter(
+    state = ChoiceFilter(
         label="填报状态",
         field_name="report_status",
         choices=list(REPORT_STATE_LABELS.items()),
         empty_label="全部状态",
         error_messages={"invalid_choice": "没有这个填报状态。"},
     )
-    street = django_filters.ModelChoiceFilter(
+    street = ModelChoiceFilter(
         label="街道",
         field_name="project__street",
         queryset=Street.objects.none(),

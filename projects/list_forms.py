@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from projects.choices import Batch, Category
 from projects.forms import AmountFormField, parse_id
 from projects.models import FIRST_YEAR, LAST_YEAR, Leader, Street, Unit
-from projects.scoping import managed_rows
+from projects.selectors.choices import user_choices
 from projects.services.bulk_assign import BulkChanges
 from projects.services.rollover import RowChoice
+from projects.widgets import QuickSelect, show_choices
 
 YEAR_MESSAGES = {
     "required": "请填写年度。",
@@ -122,6 +123,7 @@ class ListingBulkForm(forms.Form):
     unit = forms.ModelChoiceField(
         label="责任单位",
         queryset=Unit.objects.none(),
+        widget=QuickSelect,
         required=False,
         empty_label=_empty_label("责任单位"),
         error_messages={"invalid_choice": "没有这个责任单位，或不在您的管理范围内。"},
@@ -129,6 +131,7 @@ class ListingBulkForm(forms.Form):
     leader = forms.ModelChoiceField(
         label="联系领导",
         queryset=Leader.objects.none(),
+        widget=QuickSelect,
         required=False,
         empty_label=_empty_label("联系领导"),
         error_messages={"invalid_choice": "没有这位联系领导，或不在您的管理范围内。"},
@@ -136,6 +139,7 @@ class ListingBulkForm(forms.Form):
     street = forms.ModelChoiceField(
         label="所在街道",
         queryset=Street.objects.none(),
+        widget=QuickSelect,
         required=False,
         empty_label=_empty_label("所在街道"),
         error_messages={"invalid_choice": "没有这个街道，或不在您的管理范围内。"},
@@ -143,6 +147,7 @@ class ListingBulkForm(forms.Form):
     batch = forms.TypedChoiceField(
         label="批次",
         choices=[("", _empty_label("批次")), *Batch.choices],
+        widget=QuickSelect,
         coerce=int,
         empty_value=None,
         required=False,
@@ -151,11 +156,19 @@ class ListingBulkForm(forms.Form):
     digest = forms.CharField(required=False, widget=forms.HiddenInput)
     query = forms.CharField(required=False, widget=forms.HiddenInput)  # the list's filters, to go back to
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, choices=None, **kwargs):
+        """``choices``: the user's selectors.choices.user_choices, when the page has them already."""
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(managed_rows(user, "district"))
-        self.fields["street"].queryset = Street.objects.filter(managed_rows(user, "district"))
-        self.fields["leader"].queryset = Leader.objects.filter(managed_rows(user, "region"), is_active=True)
+        # Of the nodes the user manages (scoping.managed_rows), read once per data version; a
+        # chosen value is checked against the same rows.
+        choices = (choices or user_choices(user)).managed
+        for name, rows, options in (
+            ("unit", choices.unit_rows(), choices.units),
+            ("street", choices.street_rows(), choices.streets),
+            ("leader", choices.leader_rows().filter(is_active=True), choices.active_leaders),
+        ):
+            self.fields[name].queryset = rows
+            show_choices(self.fields[name], options)
         for name in ("unit", "leader", "street", "batch"):  # the selects stand without <label>s in the bar
             self.fields[name].widget.attrs["aria-label"] = self.fields[name].label
 

@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.utils.html import format_html
 
 from projects.choices import WarningLight
 from projects.selectors.figures import percent_of
@@ -47,3 +48,9 @@ def listing_percent(listing):
 def warning_label(warning):
     """green / yellow / red / none → 正常 / 滞后 / 严重滞后 / 尚未填报."""
     return WarningLight(warning).label if warning in WarningLight.values else ""
+
+
+@register.filter
+def light(warning):
+    """The warning as the tables show it: a coloured light and its label."""
+    return format_html('<span class="light light-{}">{}</span>', warning, warning_label(warning))

@@ -85,11 +85,14 @@ class ForgivingPaginationMixin:
     """For a ListView: a page past the end shows the last page, and a page below 1 or not a number
     the first, so a stale or edited link still lands on the list instead of a 404."""
 
+    def requested_page(self):
+        """The page number asked for: 1 when none was, or one below 1 or not a number."""
+        requested = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg)
+        return parse_int(requested, min_value=1) or 1
+
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(
             queryset, page_size, orphans=self.get_paginate_orphans(), allow_empty_first_page=self.get_allow_empty()
         )
-        requested = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg)
-        number = parse_int(requested, min_value=1) or 1
-        page = paginator.page(min(number, paginator.num_pages))
+        page = paginator.page(min(self.requested_page(), paginator.num_pages))
         return paginator, page, page.object_list, page.has_other_pages()

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
@@ -15,11 +16,11 @@ from projects.filtersets import active_filters, filter_errors, listing_filterset
 from projects.forms import InstructionForm
 from projects.list_forms import ListingBulkForm
 from projects.models import Problem, Project, ReportPhoto
-from projects.scoping import home_region, scope_description
+from projects.scoping import scope_description
 from projects.selectors.empty_states import EmptyList, empty_list_reason, no_listings_text
 from projects.selectors.history import project_history
 from projects.selectors.printing import print_heading
-from projects.selectors.projects import project_listing_figures, project_problems, project_reports
+from projects.selectors.projects import listing_page, project_listing_figures, project_problems, project_reports
 from projects.services.instructions import instruction_add
 from projects.views.dashboard import OverviewView
 from projects.views.mixins import ForgivingPaginationMixin
@@ -50,6 +51,21 @@ class ProjectListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
             messages.warning(self.request, "筛选条件有误：" + filter_errors(self.filterset) + "已忽略无效的条件。")
         return self.filterset.qs
 
+    def paginate_queryset(self, queryset, page_size):
+        """As ForgivingPaginationMixin's, with the page and the count read together
+        (selectors.projects.listing_page); the count alone only for a page past the end."""
+        number = min(self.requested_page(), 2**31 // page_size)  # past any list, and an offset SQL takes
+        listings, count = listing_page(queryset, start=(number - 1) * page_size, size=page_size)
+        if count is None:
+            count = queryset.count() if number > 1 else 0
+            number = max(1, -(-count // page_size))  # the last page
+            if count:
+                listings, count = listing_page(queryset, start=(number - 1) * page_size, size=page_size)
+        paginator = self.get_paginator(queryset, page_size)
+        paginator.count = count  # known already: no COUNT query
+        page = Page(listings, number, paginator)
+        return paginator, page, listings, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -59,7 +75,7 @@ class ProjectListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
         chosen = getattr(self.filterset.form, "cleaned_data", {})
         year = int(chosen["year"]) if chosen.get("year") else None  # NumberFilter gives a Decimal
         level = chosen.get("level")
-        region = chosen.get("district") or home_region(user)
+        region = chosen.get("district") or self.filterset.user_choices.home_region
         context = super().get_context_data(**kwargs)
         empty = {}
         if not context["listings"]:
@@ -84,8 +100,8 @@ class ProjectListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
             sort_query=sort_query.urlencode(),
             ordering=self.request.GET.get("ordering", ""),
             # 批量修改: admins tick listings and set them in one action (views.bulk_assign)
-            bulk_form=ListingBulkForm(user=self.request.user, auto_id="bulk_%s")
-            if is_office_admin(self.request.user)
+            bulk_form=ListingBulkForm(user=user, choices=self.filterset.user_choices, auto_id="bulk_%s")
+            if is_office_admin(user)
             else None,
         )
         return context
@@ -104,7 +120,7 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
         listing_figures = project_listing_figures(project=project)
         latest = listing_figures[0] if listing_figures else None  # the year the page's figures open with
         context.update(
-            listings=project.listings.order_by("-year", "level"),
+            listings=[figures.listing for figures in listing_figures],  # all of them, in that order
             reports=project_reports(project=project),
             problems=project_problems(project=project, user=user),
             milestones=project.milestones.all(),
