@@ -24,6 +24,7 @@ YEAR = 2017
 REPORTED_MONTHS = 9  # generated as submitted; the reporting day fills in the months after
 OPEN_MONTHS = (10, 11, 12)
 CONNECTIONS = 8  # on each side
+SAVED = "/reports/?year="  # where a save goes on to (views.reports.sheet_url); any other redirect saved nothing
 TARGET_P95_MS = 200  # the reads, while the writes go on
 PAUSES_MS = (0, 1000)  # writers flat out, then each pausing a second between saves (≤ 8 saves a second)
 PROGRESS = "主体结构施工中，完成本月计划（负载测试）"
@@ -210,18 +211,20 @@ def run(site, server, reader, read_paths, seconds):
     todo = slots(site)
     reporters = Reporters(server, todo)
     first, todo = todo[0], todo[1:]
-    answer = reporters.submit(first)  # the form as wrk sends it is accepted: a 302, not a re-render
-    assert answer.status_code == 302, f"{first.path}: {answer.status_code} (expected 302 after 报送)"
+    answer = reporters.submit(first)  # the form as wrk sends it is accepted: a 302 to the sheet, not a re-render
+    assert answer.status_code == 302 and SAVED in answer.headers.get("Location", ""), (
+        f"{first.path}: {answer.status_code} {answer.headers.get('Location')} (expected 302 to the sheet after 报送)"
+    )
     cookie = "; ".join(f"{name}={value}" for name, value in reader.cookies.items())
     reads = [["GET", path, {"X-Forwarded-Proto": "https", "Cookie": cookie}] for path in read_paths]
     shares = {pause: todo[index :: len(PAUSES_MS)] for index, pause in enumerate(PAUSES_MS)}
     with tempfile.TemporaryDirectory(prefix="kploadtest-lua-") as folder:
 
-        def start(items, mode, seconds, pause=0):
+        def start(items, mode, seconds, pause=0, expect=""):
             path = f"{folder}/{mode}-{pause}.lua"
             with open(path, "w", encoding="utf-8") as file:
                 file.write(lua_list(items))
-            args = (path, mode, str(min(CONNECTIONS, 2)), str(pause))
+            args = (path, mode, str(min(CONNECTIONS, 2)), str(pause), expect)
             return wrk_start(server.url, connections=CONNECTIONS, seconds=seconds, script="wrk-requests.lua", args=args)
 
         wrk_result(start(reads, "cycle", 3))  # warm-up
@@ -229,12 +232,12 @@ def run(site, server, reader, read_paths, seconds):
         day["accounts"], day["slots"] = len(reporters.sessions), len(todo)
         before = new_rows(site)
         for pause, share in shares.items():
-            writing = start([reporters.request(slot) for slot in share], "once", seconds, pause)
+            writing = start([reporters.request(slot) for slot in share], "once", seconds, pause, SAVED)
             reading = start(reads, "cycle", seconds)
             writes, reads_then = wrk_result(writing), wrk_result(reading)
             saves = writes["statuses"].get("302", 0)
             # wrk calls request() once before the run to check the script (in its first thread): not sent.
-            unanswered = writes["sent"] - 1 - sum(writes["statuses"].values())
+            unanswered = writes["sent"] - 1 - sum(writes["statuses"].values()) - writes["misdirected"]
             day["rounds"].append(
                 {"pause_ms": pause, "reads": reads_then, "writes": writes, "saves": saves, "unanswered": unanswered}
                 | {"share": share}
@@ -250,7 +253,8 @@ def run(site, server, reader, read_paths, seconds):
 
 
 def failures(result, expected):
-    """Socket errors and answers other than ``expected`` (a form re-rendered with errors is a 200)."""
+    """Socket errors and answers other than ``expected`` (a form re-rendered with errors is a 200; a
+    redirect elsewhere than the sheet, counted by the script as misdirected, is not a 302 here)."""
     return result["socket_errors"] + result["requests"] - result["statuses"].get(expected, 0)
 
 
@@ -280,6 +284,7 @@ def report_lines(day, *, listings, seconds):
             f"- {pace}：成功 {part['saves']:,} 次，每秒 {part['saves'] / seconds:.1f} 次（每次都换新数据版本，"
             f"总览缓存随之失效）；其他应答 {json.dumps(other) if other else '无'}，连接错误 {writes['socket_errors']}"
             + (f"，清单月份用尽后又请求 {writes['ran_out']} 次" if writes["ran_out"] else "")
+            + (f"，重定向到报送表以外 {writes['misdirected']} 次（未保存）" if writes["misdirected"] else "")
             + f"。本轮清单月份新增月报 {part['added']:,} 行"
             f"（wrk 计到成功 {part['saves']:,}，结束时未应答 {part['unanswered']}，服务器仍会做完），"
             f"金额或状态不符 {part['wrong']} 行 —— {'无丢失' if part['complete'] else '有丢失或不符'}；"

@@ -5,6 +5,8 @@
 -- connections ever send the same one. Counts the responses by status, the requests sent and, in
 -- "once" mode, the requests wanted after the list ran out; all go into the JSON summary line.
 -- PAUSE (milliseconds): each connection waits that long before each request, as a person would.
+-- EXPECT: a redirect counts as a 302 only when its Location holds this text (the page a save goes
+-- on to); any other redirect (the form refused, the session gone) is counted as misdirected.
 local folder = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 dofile(folder .. "wrk-report.lua")
 
@@ -25,7 +27,8 @@ function init(args)
   if mode == "cycle" then  -- start at the thread's own place, so the threads alternate too
     for _ = 1, thread_number % #mine do table.insert(mine, table.remove(mine, 1)) end
   end
-  position, sent, ran_out, statuses = 0, 0, 0, {}
+  position, sent, ran_out, misdirected, statuses = 0, 0, 0, 0, {}
+  expect = args[5] ~= "" and args[5] or nil
   local pause = tonumber(args[4] or "0")
   if pause > 0 then  -- wrk looks for delay() after init, in its first thread
     delay = function() return pause end
@@ -48,18 +51,23 @@ function request()
 end
 
 function response(status, headers, body)
+  if status == 302 and expect and not (headers["Location"] or ""):find(expect, 1, true) then
+    misdirected = misdirected + 1
+    return
+  end
   statuses[status] = (statuses[status] or 0) + 1
 end
 
 done = function(summary, latency, requests)
-  local totals, sent, ran_out = {}, 0, 0
+  local totals, sent, ran_out, misdirected = {}, 0, 0, 0
   for _, thread in ipairs(threads) do
     for status, n in pairs(thread:get("statuses")) do totals[status] = (totals[status] or 0) + n end
     sent = sent + thread:get("sent")
     ran_out = ran_out + thread:get("ran_out")
+    misdirected = misdirected + thread:get("misdirected")
   end
   local parts = {}
   for status, n in pairs(totals) do table.insert(parts, string.format('"%d": %d', status, n)) end
-  io.write(string.format('LOADTEST {%s, "sent": %d, "ran_out": %d, "statuses": {%s}}\n',
-    summary_fields(summary, latency), sent, ran_out, table.concat(parts, ", ")))
+  io.write(string.format('LOADTEST {%s, "sent": %d, "ran_out": %d, "misdirected": %d, "statuses": {%s}}\n',
+    summary_fields(summary, latency), sent, ran_out, misdirected, table.concat(parts, ", ")))
 end

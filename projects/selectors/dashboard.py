@@ -167,7 +167,7 @@ def _most_urgent(seen, *, month, reported, total=None):
     ids = list(lagging.order_by(*order).values_list("pk", flat=True)[:WARNINGS_SHOWN])
     shown = seen.filter(pk__in=ids).select_related("project__district", "project__street", "project__unit")
     by_id = {listing.pk: listing for listing in shown}
-    return [by_id[pk] for pk in ids], total
+    return [by_id[pk] for pk in ids if pk in by_id], total  # one deleted between the two queries: not shown
 
 
 TIER_ORDER = {kind: order for order, kind in enumerate(RegionKind.values)}  # province, city, district

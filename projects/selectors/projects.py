@@ -69,7 +69,9 @@ def listing_page(rows, *, start, size):
     listings = _with_places(Listing.objects.filter(pk__in=[row["pk"] for row in page])).in_bulk()
     result = []
     for row in page:
-        listing = listings[row["pk"]]
+        listing = listings.get(row["pk"])
+        if listing is None:  # deleted between the two queries: the page shows one row fewer
+            continue
         for name in ROW_FIGURES:
             setattr(listing, name, row[name])
         result.append(listing)

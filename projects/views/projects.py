@@ -59,8 +59,10 @@ class ProjectListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
         if count is None:
             count = queryset.count() if number > 1 else 0
             number = max(1, -(-count // page_size))  # the last page
-            if count:
+            if count:  # rows deleted meanwhile may leave this page empty too: then it is empty
                 listings, count = listing_page(queryset, start=(number - 1) * page_size, size=page_size)
+                count = count or 0
+            number = number if count else 1
         paginator = self.get_paginator(queryset, page_size)
         paginator.count = count  # known already: no COUNT query
         page = Page(listings, number, paginator)
