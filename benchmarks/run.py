@@ -399,6 +399,7 @@ def write_report(rows, elapsed, query_counts, quick):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
+    parser.add_argument("--only", choices=["import"], help="run only this part (prints, writes no report)")
     options = parser.parse_args()
     setup_test_environment()
     # Pages are timed computing their figures every time, as after each write: with the figures
@@ -408,6 +409,8 @@ def main():
     reset_database()
     rows, query_counts = [], {}
     bench_import(rows, count=500 if options.quick else 5000)
+    if options.only:
+        return
     page_sizes = [1000, 2000] if options.quick else [1000, 10000, 50000]
     for size in page_sizes:
         bench_pages(rows, size, query_counts)
