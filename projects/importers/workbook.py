@@ -1,5 +1,6 @@
-"""Opening an uploaded .xlsx safely: refuse what is not a plain workbook before openpyxl parses
-it, read with openpyxl in read-only mode (defusedxml guards the XML), and never read more rows
+"""Opening an uploaded .xlsx safely: refuse what is not a plain workbook before any parser sees it,
+then read it with python-calamine (importers.calamine_rows) when the bytes show its cells are where
+a list's are, else with openpyxl in read-only mode (defusedxml guards the XML); never read more rows
 than a key-project list can have."""
 
 import codecs
@@ -12,6 +13,8 @@ from functools import lru_cache
 
 import openpyxl
 from defusedxml import DefusedXmlException
+
+from projects.importers.calamine_rows import CalamineUnreadable, calamine_sheets
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_DATA_ROWS = 20_000
@@ -45,6 +48,22 @@ UNFINISHED_NAME = re.compile(rb"<[^" + _NOT_NAME + rb"]*\Z")
 UNFINISHED_R = re.compile(rb"\s(?:r\s*(?:=\s*)?)?\Z")
 # Character references, with no more digits than a character can need.
 REFERENCE = re.compile(r"&(?:#([0-9]{1,10})|#x([0-9a-fA-F]{1,8})|(lt|gt|amp|quot|apos));")
+# What python-calamine needs to read a part exactly as openpyxl does, in bounded memory (it builds
+# a sheet as one dense grid placed by the cells' own references): every cell states its reference,
+# first, within the first CALAMINE_MAX_COLUMNS columns and above row CALAMINE_MAX_ROW; no row
+# numbered further down (openpyxl numbers rows by them); no r attribute in another form; no cached
+# error values (calamine reads them as blanks); UTF-8. Any other file is read by openpyxl.
+CALAMINE_MAX_ROW = 25_000
+CALAMINE_MAX_COLUMNS = 60  # what openpyxl is asked for (MAX_COLUMNS): A to BH
+_FAR_ROW = rb"[A-Za-z]{0,3}(?:[3-9][0-9]|2[5-9])[0-9]{3}"  # 25,000 to 99,999; longer ones are odd
+_FAR_COLUMN = rb"(?:[A-Za-z]{3}|[C-Zc-z][A-Za-z]|[Bb][I-Zi-z])[0-9]"  # BI (61) and on
+_ATTRIBUTE = rb"""\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*')"""
+CELL_TAG = re.compile(rb"<" + _PREFIX + rb"c(?=[\s/>])")
+CELL_WITH_REFERENCE = re.compile(rb"<" + _PREFIX + rb"c\s+r\s*=")
+UNFINISHED_CELL = re.compile(rb"<" + _PREFIX + rb"""c\s+(?:r\s*(?:=\s*(?:["'][^"'<>]*)?)?)?\Z""")
+FAR_CELL = re.compile(rb"<" + _PREFIX + rb"""c\s+r\s*=\s*["'](?:""" + _FAR_COLUMN + rb"|" + _FAR_ROW + rb")")
+FAR_ROW = re.compile(rb"<" + _PREFIX + rb"row(?:" + _ATTRIBUTE + rb""")*?\s+r\s*=\s*["']""" + _FAR_ROW)
+ERROR_VALUE = re.compile(rb"""\st\s*=\s*(["'])e\1""")
 XML_DECLARATION = re.compile(
     rb"""\A(?:\xef\xbb\xbf)?<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']"""
 )
@@ -73,6 +92,7 @@ class SheetRows:
 
 
 def _check_package(upload):
+    """Refuse, on the bytes, what no parser may see; say whether python-calamine may read the rest."""
     size = getattr(upload, "size", None)
     if size is None:
         upload.seek(0, 2)
@@ -107,10 +127,12 @@ def _check_package(upload):
                     raise WorkbookRefused(f"文件内部数据异常庞大（{info.filename}），已拒绝读取。")
             # Every part, whatever its name: the workbook's relationships may point a sheet anywhere.
             rows = sheet_tags = 0
+            calamine_readable = True
             for info in infos:
                 scan = _scan_part(package, info, MAX_ROW_ELEMENTS - rows)
                 rows += scan.rows
                 sheet_tags += scan.sheets
+                calamine_readable &= scan.calamine_readable and scan.cells == scan.cells_with_reference
                 if rows > MAX_ROW_ELEMENTS or scan.highest_row > MAX_ROW_NUMBER:
                     raise WorkbookRefused(_too_many_rows())
             _check_sheet_count(sheet_tags)
@@ -121,6 +143,7 @@ def _check_package(upload):
             "文件已加密或使用了不支持的压缩方式，无法读取。请在 Excel 中另存为普通的 .xlsx 文件后再导入。"
         ) from None
     upload.seek(0)
+    return calamine_readable
 
 
 def _is_sheet_name(name):
@@ -138,6 +161,9 @@ class _PartScan:
     rows: int = 0  # row elements
     highest_row: int = 0  # the highest row number an r attribute states
     sheets: int = 0  # sheet elements (a workbook's list of sheets)
+    cells: int = 0  # c elements
+    cells_with_reference: int = 0  # c elements whose first attribute is r
+    calamine_readable: bool = True  # see CALAMINE_MAX_ROW
 
 
 def _scan_part(package, info, rows_allowed):
@@ -146,13 +172,15 @@ def _scan_part(package, info, rows_allowed):
     ``rows_allowed``. A DOCTYPE is refused: an attribute default in it could number the rows."""
     scan, pending = _PartScan(), b""
     encoding, chunks = _utf8_chunks(package, info)
+    scan.calamine_readable = encoding.lower().replace("_", "-") in ("utf-8", "utf8")
     for chunk, last in chunks:
         data = pending + chunk
         if b"<!DOCTYPE" in data:
             raise WorkbookRefused(UNSAFE_XML)
         cut = len(data)  # what is read now; the rest waits for the next read
         if not last:
-            for unfinished in (UNFINISHED_NAME.search(data), UNFINISHED_R.search(data)):
+            unfinished_tags = (UNFINISHED_NAME.search(data), UNFINISHED_R.search(data), UNFINISHED_CELL.search(data))
+            for unfinished in unfinished_tags:
                 if unfinished is not None:
                     cut = min(cut, unfinished.start())
         for attribute in ODD_R_ATTRIBUTE.finditer(data):
@@ -163,10 +191,15 @@ def _scan_part(package, info, rows_allowed):
                 cut = attribute.start()
                 break
             value = data[attribute.end() : close if close >= 0 else len(data)]
+            scan.calamine_readable = False
             scan.highest_row = max(scan.highest_row, _row_number(_decode(value, encoding)))
         # A name ending just before the cut is whole: its next byte decides whether it is a row.
         scan.rows += len(ROW_TAG.findall(data, 0, min(cut + 1, len(data))))
         scan.sheets += len(SHEET_TAG.findall(data, 0, min(cut + 1, len(data))))
+        scan.cells += len(CELL_TAG.findall(data, 0, min(cut + 1, len(data))))
+        scan.cells_with_reference += len(CELL_WITH_REFERENCE.findall(data, 0, cut))
+        if any(far.search(data, 0, cut) for far in (FAR_CELL, FAR_ROW, ERROR_VALUE)):
+            scan.calamine_readable = False
         if scan.rows > rows_allowed or scan.highest_row > MAX_ROW_NUMBER:
             break
         pending = data[cut:]
@@ -193,11 +226,11 @@ def _utf8_chunks(package, info):
     head = first[:2]
     decoder, encoding = None, "utf-8"
     if head in (b"\xff\xfe", b"\xfe\xff"):
-        decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+        decoder, encoding = codecs.getincrementaldecoder("utf-16")(errors="replace"), "utf-16"
     elif len(head) == 2 and head[0] == 0:
-        decoder = codecs.getincrementaldecoder("utf-16-be")(errors="replace")
+        decoder, encoding = codecs.getincrementaldecoder("utf-16-be")(errors="replace"), "utf-16"
     elif len(head) == 2 and head[1] == 0:
-        decoder = codecs.getincrementaldecoder("utf-16-le")(errors="replace")
+        decoder, encoding = codecs.getincrementaldecoder("utf-16-le")(errors="replace"), "utf-16"
     elif declared := XML_DECLARATION.match(first):
         encoding = declared.group(1).decode("ascii")
 
@@ -268,9 +301,39 @@ def _too_many_rows():
     return f"文件超过 {MAX_DATA_ROWS:,} 行数据，已停止读取。请确认是否为重点项目清单，或拆分后导入。"
 
 
+def _has_data(values):
+    return any(value not in (None, "") and str(value).strip() for value in values)
+
+
 def read_rows(upload):
     """Every non-empty row of every visible sheet, as (row number, values), after the checks."""
-    _check_package(upload)
+    if _check_package(upload):
+        try:
+            return _calamine_rows(upload)
+        except CalamineUnreadable:
+            pass  # openpyxl reads it, or says in its words why not
+    return _openpyxl_rows(upload)
+
+
+def _calamine_rows(upload):
+    sheets, data_rows, walked = [], 0, 0
+    try:
+        for title, grid_rows, rows in calamine_sheets(upload, max_columns=MAX_COLUMNS):
+            walked += grid_rows
+            rows = [(number, values) for number, values in rows if _has_data(values)]
+            data_rows += len(rows)
+            if walked > MAX_ROWS_WALKED or data_rows > MAX_DATA_ROWS:
+                raise WorkbookRefused(_too_many_rows())
+            sheets.append(SheetRows(title=title, rows=rows))
+    finally:
+        upload.seek(0)
+    if not sheets:
+        raise WorkbookRefused("文件中没有可见的工作表。")
+    return sheets
+
+
+def _openpyxl_rows(upload):
+    upload.seek(0)
     try:
         workbook = openpyxl.load_workbook(upload, read_only=True, data_only=True)
     except Exception as error:
@@ -288,7 +351,7 @@ def read_rows(upload):
                 walked += 1  # empty rows too: openpyxl pads up to each row's number
                 if walked > MAX_ROWS_WALKED:
                     raise WorkbookRefused(_too_many_rows())
-                if not any(value not in (None, "") and str(value).strip() for value in values):
+                if not _has_data(values):
                     continue
                 data_rows += 1
                 if data_rows > MAX_DATA_ROWS:

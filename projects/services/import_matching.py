@@ -54,7 +54,7 @@ class RowMatcher:
         self.by_name = {}
         for pk, district_id, name in Project.objects.filter(district__in=under).values_list("pk", "district", "name"):
             self.by_name.setdefault((district_id, normalize_text(name)), pk)  # in name order
-        self._named_cache = {}
+        self._named_cache, self._streets_cache = {}, {}
         self.row_districts = {(row.sheet, row.row): self._district_of(row.values) for row in rows}
         self.row_projects = {}
         for row in rows:
@@ -155,13 +155,17 @@ class RowMatcher:
         return [street for _, street in self.streets.get(district.pk, [])]
 
     def streets_in(self, district, text):
-        """The district's streets a location names: by full name, else by name without 街道."""
-        key = normalize_text(text)
-        streets = self.streets.get(district.pk, [])
-        matches = [street for name, street in streets if name in key]
-        if not matches:
-            matches = [street for name, street in streets if name.removesuffix("街道") in key]
-        return matches
+        """The district's streets a location names: by full name, else by name without 街道 (a
+        location repeats row after row: each is looked up once)."""
+        found = self._streets_cache.get((district.pk, text))
+        if found is None:
+            key = normalize_text(text)
+            streets = self.streets.get(district.pk, [])
+            found = [street for name, street in streets if name in key]
+            if not found:
+                found = [street for name, street in streets if name.removesuffix("街道") in key]
+            self._streets_cache[(district.pk, text)] = found
+        return list(found)
 
     def names_only_its_district(self, district, text):
         """Whether a location says no more than its district (卫东区, 410403)."""

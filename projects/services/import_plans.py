@@ -5,7 +5,6 @@ projects (services.import_matching), and planned as new, changed (with the field
 unchanged, with its errors in the file's order."""
 
 import hashlib
-import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -126,22 +125,23 @@ class ImportPlan:
         return [tuple(group) for group in groups.values() if group[1]]
 
     def digest(self):
-        """What confirming will do, as a fingerprint: the data and the database as previewed."""
+        """What confirming will do, as a fingerprint: the data and the database as previewed (rows
+        by their ids and values, named objects by id, amounts by value whatever their places)."""
         canonical = [
-            [
+            (
                 row.sheet,
                 row.row,
                 row.status,
                 row.project.pk if row.project else None,
                 row.listing.pk if row.listing else None,
-            ]
-            + [[f, old, new] for f, old, new in row.changes]
-            + [[k, _text(v)] for k, v in sorted(row.values.items())]
+                tuple(row.changes),
+                tuple([(key, _digest_value(value)) for key, value in sorted(row.values.items())]),
+            )
             for row in self.rows
         ]
-        units = [[district.code, name] for district, name in self.units_to_create]
+        units = [(district.code, name) for district, name in self.units_to_create]
         region = self.region.code if self.region is not None else None
-        payload = json.dumps([self.year, self.level, region, canonical, units], ensure_ascii=False, default=str)
+        payload = repr((self.year, self.level, region, canonical, units))
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def districts(self):
@@ -188,6 +188,20 @@ class ImportPlan:
             "warnings": [warning.as_dict() for warning in self.warnings],
             "rows": [row.as_dict() for row in self.rows],
         }
+
+
+def _digest_value(value):
+    """A value as plain data, the same whether planned from the file or from the kept preview
+    (where a category or batch is a plain str or int, an amount has no trailing zeros)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return str(value)  # a choice's str() is its value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, Decimal):
+        return value.normalize()
+    return value.pk  # a district, street or unit
 
 
 def _jsonable(values):

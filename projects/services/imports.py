@@ -38,6 +38,7 @@ from projects.services.import_plans import (
     parsed_list_from,
     plan_parsed,
 )
+from projects.services.import_writes import insert_created
 from projects.services.locks import lock_list_import
 from projects.services.offices import acting_office
 
@@ -145,6 +146,7 @@ def _apply(plan, *, user, reason):
         unit.save()
         units[(district.pk, normalize_text(name))] = unit
     history = {"default_user": user, "default_change_reason": reason}
+    audit = {"user": user, "reason": reason}
 
     def unit_for(row):
         """The unit found in the row's district, or the one this import has just created there."""
@@ -152,53 +154,55 @@ def _apply(plan, *, user, reason):
             return row.values["unit"]
         return units.get((row.values["district"].pk, normalize_text(row.unit_name)))
 
-    new_projects, changed_projects = [], []
+    new_rows, changed_projects = [], []
     for row in plan.rows:
         if row.project is None:
-            row.project = Project(
-                name=row.values["name"],
-                district=row.values["district"],
-                **{name: row.values[name] for name in PROJECT_FIELDS if name != "unit"},
-                unit=unit_for(row),
-            )
-            row.project.code = row.project.code or None
-            row.project.owner = row.project.owner or ""
-            row.project.content = row.project.content or ""
-            row.project.total_investment = row.project.total_investment or Decimal(0)
-            new_projects.append(row.project)
+            new_rows.append(row)
         elif any(f in PROJECT_FIELDS for f, _, _ in row.changes):
             for name in PROJECT_FIELDS:
                 value = unit_for(row) if name == "unit" else row.values[name]
                 if value not in (None, ""):
                     setattr(row.project, name, value)
             changed_projects.append(row.project)
-    bulk_create_audited(new_projects, Project, user=user, reason=reason)
+    new_ids = iter(insert_created(Project, [_new_project(row, unit_for(row)) for row in new_rows], **audit))
     if changed_projects:
         bulk_update_with_history(changed_projects, Project, PROJECT_FIELDS, batch_size=500, **history)
 
     new_listings, changed_listings, assignments = [], [], []
     for row in plan.rows:
+        project_id = row.project.pk if row.project is not None else next(new_ids)  # in plan.rows' order
         if row.listing is None:
-            new_listings.append(
-                Listing(
-                    project=row.project,
-                    year=plan.year,
-                    level=row.values["level"],
-                    **{name: row.values[name] for name in LISTING_FIELDS},
-                )
-            )
+            listing = {name: row.values[name] for name in LISTING_FIELDS}
+            new_listings.append({**listing, "project_id": project_id, "year": plan.year, "level": row.values["level"]})
         elif any(f in LISTING_FIELDS for f, _, _ in row.changes):
             for name in LISTING_FIELDS:
                 setattr(row.listing, name, row.values[name])
             changed_listings.append(row.listing)
         if any(f == "leader" for f, _, _ in row.changes):
-            assignments.append(Assignment(leader=row.leader, project=row.project, since=clock.today()))
-    bulk_create_audited(new_listings, Listing, user=user, reason=reason)
+            assignments.append(Assignment(leader=row.leader, project_id=project_id, since=clock.today()))
+    insert_created(Listing, new_listings, **audit)
     if changed_listings:
         bulk_update_with_history(changed_listings, Listing, LISTING_FIELDS, batch_size=500, **history)
     if assignments:
         bulk_create_audited(assignments, Assignment, user=user, reason=reason)
-    data_changed()  # bulk_update_with_history sends no model signal
+    data_changed()  # raw inserts and bulk_update_with_history send no model signal
+
+
+def _new_project(row, unit):
+    """A new project's columns (by attname) as the file gives them; the model's defaults fill the rest."""
+    values = row.values
+    fields = {name: values[name] for name in PROJECT_FIELDS if name not in ("street", "unit")}
+    fields.update(
+        name=values["name"],
+        district_id=values["district"].pk,
+        street_id=values["street"].pk if values["street"] is not None else None,
+        unit_id=unit.pk if unit is not None else None,
+        code=values["code"] or None,  # an empty code is NULL (Project.save)
+        owner=values["owner"] or "",
+        content=values["content"] or "",
+        total_investment=values["total_investment"] or Decimal(0),
+    )
+    return fields
 
 
 def error_rows(record):

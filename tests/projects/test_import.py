@@ -394,14 +394,14 @@ def _failing_on_listings(monkeypatch, error):
     """Projects are written, then the listings' insert fails with ``error``: mid-import."""
     from projects.services import imports
 
-    original = imports.bulk_create_audited
+    original = imports.insert_created  # the new rows' bulk insert (COPY on PostgreSQL)
 
-    def failing(objs, model, **kwargs):
+    def failing(model, rows, **kwargs):
         if model is Listing:
             raise error
-        return original(objs, model, **kwargs)
+        return original(model, rows, **kwargs)
 
-    monkeypatch.setattr(imports, "bulk_create_audited", failing)
+    monkeypatch.setattr(imports, "insert_created", failing)
 
 
 def previewed_sample(user):
