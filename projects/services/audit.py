@@ -54,3 +54,4 @@ def copy_created_history(model, pks, *, user, reason, batch_size=500):
             for start in range(0, len(pks), batch_size):
                 chunk = pks[start : start + batch_size]
                 cursor.execute(insert + f"IN ({', '.join(['%s'] * len(chunk))})", [*common, *chunk])
+    data_changed(connection.alias)  # history rows beside rows written without signals: once a transaction
