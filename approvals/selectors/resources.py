@@ -123,16 +123,17 @@ def _latest_month(listing="pk"):
 CUMULATIVE_COLUMNS = [f"cumulative_row__month_{month}" for month in range(1, 13)]
 
 
-def _reported_by_year(*, project, years):
-    """{year: {month: reported cumulative}} of the project's listing of each of ``years`` its
-    reported figures are read from (the highest level's), for the months that listing has reported
-    so far (a year on no list, or with no counted report yet, is left out): one query, built from
-    plain columns (a month's cumulative is read from the listing's month-end totals)."""
-    if not years:
-        return {}
+def _reported_by_year(*, project, years=None):
+    """{year: {month: reported cumulative}} of the project's listing of each of ``years`` (every
+    year for None) its reported figures are read from (the highest level's), for the months that
+    listing has reported so far (a year on no list, or with no counted report yet, is left out):
+    one query, built from plain columns (a month's cumulative is read from the listing's month-end
+    totals)."""
+    listings = Listing.objects.filter(project=project)
+    if years is not None:
+        listings = listings.filter(year__in=years)
     rows = (
-        Listing.objects.filter(project=project, year__in=years)
-        .annotate(rank=LEVEL_RANK, reported_through=_latest_month())
+        listings.annotate(rank=LEVEL_RANK, reported_through=_latest_month())
         .order_by("year", "rank", "pk")
         .values("year", "reported_through", *CUMULATIVE_COLUMNS)
     )
@@ -146,7 +147,7 @@ def _reported_by_year(*, project, years):
 
 
 def project_resources(*, project):
-    """Everything the project page's 要素保障 section shows, in at most five queries whatever the years:
+    """Everything the project page's 要素保障 section shows, in five queries whatever the years:
     land and funding by year, the 入统 flag, and each month's statistics cumulative beside the
     reported one."""
     years = {}
@@ -167,7 +168,7 @@ def project_resources(*, project):
             )
         )
     figures = list(StatisticsFigure.objects.filter(project=project).order_by("-year", "month"))
-    reported = _reported_by_year(project=project, years={row.year for row in figures})
+    reported = _reported_by_year(project=project)  # every year, so that the queries are as many without figures
     gaps = [
         GapRow(
             year=row.year,
