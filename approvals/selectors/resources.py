@@ -20,7 +20,6 @@ from projects.selectors.figures import (
     counted_reports,
     listed_in,
     percent_of,
-    with_cumulative,
 )
 
 # When a project is on more than one list in a year, its reported figures are read from the
@@ -115,49 +114,40 @@ class ProjectResources:
         return not (self.years or registered or self.gaps)
 
 
-def _listing_of_year(*, project, year):
-    """The project's listing of the year its reported figures are read from (the highest level's),
-    as a queryset on the outer row's ``project`` and ``year``: every reported figure of a gap comes
-    from this one listing, its cumulative and how far it has reported alike."""
-    return Listing.objects.filter(project=OuterRef(project), year=OuterRef(year)).order_by(LEVEL_RANK, "pk")
-
-
 def _latest_month(listing="pk"):
     """A subquery: the latest month the outer row's listing has a counted report for (None: none)."""
     months = counted_reports().filter(listing=OuterRef(listing)).order_by("-month").values("month")[:1]
     return Subquery(months, output_field=IntegerField())
 
 
-def reported_cumulative(month, *, project="project_id", year="year"):
-    """A subquery: the counted cumulative to the end of ``month`` of the project's listing of the
-    year (both taken from the outer row by name), from its month-end totals (ListingCumulative)."""
-    listing = _listing_of_year(project=project, year=year)
-    return Subquery(with_cumulative(listing, month=month).values("cumulative")[:1], output_field=AMOUNT_FIELD)
+CUMULATIVE_COLUMNS = [f"cumulative_row__month_{month}" for month in range(1, 13)]
 
 
-def latest_counted_month(*, project="project_id", year="year"):
-    """A subquery: the latest month the same listing (reported_cumulative's) has a counted report for;
-    None when it has none, though another list of the year may have."""
-    listing = _listing_of_year(project=project, year=year).annotate(latest=_latest_month())
-    return Subquery(listing.values("latest")[:1], output_field=IntegerField())
-
-
-def with_reported(figures):
-    """StatisticsFigure rows annotated with ``reported``: the reported cumulative of their month, and
-    ``reported_through``: the latest month reported (a later month's cumulative is not yet known)."""
-    return figures.annotate(
-        reported=Case(*(When(month=month, then=reported_cumulative(month)) for month in range(1, 13)), default=None),
-        reported_through=latest_counted_month(),
+def _reported_by_year(*, project, years=None):
+    """{year: {month: reported cumulative}} of the project's listing of each of ``years`` (every
+    year for None) its reported figures are read from (the highest level's), for the months that
+    listing has reported so far (a year on no list, or with no counted report yet, is left out):
+    one query, built from plain columns (a month's cumulative is read from the listing's month-end
+    totals)."""
+    listings = Listing.objects.filter(project=project)
+    if years is not None:
+        listings = listings.filter(year__in=years)
+    rows = (
+        listings.annotate(rank=LEVEL_RANK, reported_through=_latest_month())
+        .order_by("year", "rank", "pk")
+        .values("year", "reported_through", *CUMULATIVE_COLUMNS)
     )
-
-
-def _known(row):
-    """The reported cumulative of a figure's month, once the project has reported that far."""
-    return row.reported if row.reported_through is not None and row.reported_through >= row.month else None
+    result = {}
+    for row in rows:
+        if row["year"] in result:  # a lower list of a year already read
+            continue
+        through = row["reported_through"] or 0
+        result[row["year"]] = {month: row[CUMULATIVE_COLUMNS[month - 1]] or ZERO for month in range(1, through + 1)}
+    return {year: months for year, months in result.items() if months}
 
 
 def project_resources(*, project):
-    """Everything the project page's 要素保障 section shows, in four queries whatever the years:
+    """Everything the project page's 要素保障 section shows, in five queries whatever the years:
     land and funding by year, the 入统 flag, and each month's statistics cumulative beside the
     reported one."""
     years = {}
@@ -177,9 +167,16 @@ def project_resources(*, project):
                 projects=1,
             )
         )
+    figures = list(StatisticsFigure.objects.filter(project=project).order_by("-year", "month"))
+    reported = _reported_by_year(project=project)  # every year, so that the queries are as many without figures
     gaps = [
-        GapRow(year=row.year, month=row.month, statistics=row.cumulative, reported=_known(row))
-        for row in with_reported(StatisticsFigure.objects.filter(project=project)).order_by("-year", "month")
+        GapRow(
+            year=row.year,
+            month=row.month,
+            statistics=row.cumulative,
+            reported=reported.get(row.year, {}).get(row.month),
+        )
+        for row in figures
     ]
     return ProjectResources(
         years=[years[year] for year in sorted(years, reverse=True)],
@@ -192,13 +189,7 @@ def reported_by_month(*, project, year):
     """{month: reported cumulative} of the project's listing of ``year``, for the months it has
     reported so far (one query; {} when it is on no list that year): shown beside the statistics
     inputs."""
-    listing = Listing.objects.filter(project=project, year=year).order_by(LEVEL_RANK, "pk")
-    columns = [f"cumulative_row__month_{month}" for month in range(1, 13)]
-    row = listing.annotate(reported_through=_latest_month())
-    row = row.values("reported_through", *columns).first()
-    if row is None or row["reported_through"] is None:
-        return {}
-    return {month: row[columns[month - 1]] or ZERO for month in range(1, row["reported_through"] + 1)}
+    return _reported_by_year(project=project, years=[year]).get(year, {})
 
 
 @dataclass

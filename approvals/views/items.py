@@ -29,6 +29,7 @@ from approvals.services.items import (
     template_apply,
 )
 from projects import clock
+from projects.access import project_access
 from projects.models import Project
 from projects.views.mixins import add_service_errors
 
@@ -254,7 +255,7 @@ def approvals_section(request, project):
             "items": items,
             "done": sum(1 for item in items if item.status == ItemStatus.DONE),
             "needed": sum(1 for item in items if item.status != ItemStatus.NOT_NEEDED),
-            "manages": is_office_admin(user) and items_manageable(user, project),
+            "manages": is_office_admin(user) and project_access(request, project).edits,  # items_manageable's rule
         },
         request=request,
     )

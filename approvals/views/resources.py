@@ -15,6 +15,7 @@ from approvals.resource_forms import ResourcesForm, StatisticsForm, YearForm
 from approvals.selectors.resources import node_resources, project_resources, reported_by_month
 from approvals.services.resources import StaleEdit, listed_years, resources_save, resources_version
 from approvals.services.statistics import statistics_save, statistics_version
+from projects.access import project_access
 from projects.forms import form_errors
 from projects.freshness import cached_figure
 from projects.models import Project
@@ -194,14 +195,14 @@ def resources_section(request, project):
     """The project page's 要素保障 card: land and funding by year (专项债 on its own line), 入统 and the
     statistics' cumulative beside the reported one; edit links for those who may edit. A fixed
     number of queries."""
-    user = request.user
+    access = project_access(request, project)
     return render_to_string(
         "approvals/_project_resources.html",
         {
             "project": project,
             "r": project_resources(project=project),
-            "may_edit": Project.objects.kept_by(user).filter(pk=project.pk).exists(),
-            "may_edit_statistics": Project.objects.editable_by(user).filter(pk=project.pk).exists(),
+            "may_edit": access.keeps,
+            "may_edit_statistics": access.edits,
         },
         request=request,
     )

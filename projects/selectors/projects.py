@@ -20,10 +20,11 @@ from projects.models import (
     Assignment,
     Instruction,
     Listing,
+    ListingCumulative,
     MonthlyReport,
     Problem,
 )
-from projects.selectors.figures import ZERO, correlated_count, monthly_series, percent_of, with_figures
+from projects.selectors.figures import ZERO, correlated_count, percent_of, series_of, with_figures
 from projects.selectors.reporting import figures_period, year_reported
 
 
@@ -90,16 +91,34 @@ class ListingFigures:
 
 
 def project_listing_figures(*, project):
-    """For each of the project's listings: plan vs actual per month and the warning, at the month
-    that listing's year stands in the project's district (selectors.reporting.figures_period)."""
+    """For each of the project's listings, latest year first: plan vs actual per month and the
+    warning, at the month that listing's year stands in the project's district
+    (selectors.reporting.figures_period). One query for the years, then one per year: a listing's
+    month-end totals are read with its figures (_series_of_row)."""
     result = []
     district = project.district_id
-    for listing in project.listings.order_by("-year", "level"):
-        month = figures_period(listing.year, region=district).month
-        one = Listing.objects.filter(pk=listing.pk)
-        figured = with_figures(one, month=month, reported=year_reported(listing.year, region=district)).get()
-        result.append(ListingFigures(listing=figured, month=month, series=monthly_series(one, month=month)))
+    years = project.listings.order_by("-year").values_list("year", flat=True).distinct()
+    for year in list(years):
+        month = figures_period(year, region=district).month
+        listings = with_figures(
+            project.listings.filter(year=year), month=month, reported=year_reported(year, region=district)
+        )
+        for listing in _with_month_ends(listings, month=month).order_by("level"):
+            result.append(ListingFigures(listing=listing, month=month, series=_series_of_row(listing, month=month)))
     return result
+
+
+def _with_month_ends(listings, *, month):
+    """Listings annotated with their month-end cumulatives, January to ``month``, as month_end_<m>."""
+    return listings.annotate(
+        **{f"month_end_{m}": F(f"cumulative_row__{ListingCumulative.field_for(m)}") for m in range(1, month + 1)}
+    )
+
+
+def _series_of_row(listing, *, month):
+    """figures.monthly_series of one listing, from _with_month_ends' columns."""
+    running_total = {m: getattr(listing, f"month_end_{m}") or ZERO for m in range(1, month + 1)}
+    return series_of(listing.annual_plan, running_total, month)
 
 
 def leader_assignments(*, user):

@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView
 
 from accounts.roles import is_leader, is_office_admin, is_staff_reporter
 from projects import clock
+from projects.access import project_access
 from projects.extensions import project_sections
 from projects.filtersets import active_filters, filter_errors, listing_filterset, narrowing_filters
 from projects.forms import InstructionForm
@@ -140,7 +141,7 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
             .filter(report__listing__project=project)
             .select_related("report__listing")
             .order_by("-report__listing__year", "-report__month", "id"),
-            keeps=Project.objects.kept_by(user).filter(pk=project.pk).exists(),
+            keeps=project_access(self.request, project).keeps,
             instruction_form=InstructionForm(),
             sections=project_sections(self.request, project),  # 前期手续、要素保障 … (projects.extensions)
         )

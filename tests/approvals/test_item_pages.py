@@ -281,10 +281,9 @@ def test_the_project_page_shows_the_approvals_card(client_for, project_a, projec
 
 
 def test_the_cards_queries_do_not_grow_with_its_items(users, project_a):  # noqa: F811
-    request = RequestFactory().get("/")
-    request.user = users["admin"]
-
     def queries():
+        request = RequestFactory().get("/")  # a new page each time: a request remembers its access answers
+        request.user = users["admin"]
         with CaptureQueriesContext(connection) as captured:
             approvals_section(request, project_a)
         return len(captured)
