@@ -127,18 +127,7 @@ class ImportPlan:
     def digest(self):
         """What confirming will do, as a fingerprint: the data and the database as previewed (rows
         by their ids and values, named objects by id, amounts by value whatever their places)."""
-        canonical = [
-            (
-                row.sheet,
-                row.row,
-                row.status,
-                row.project.pk if row.project else None,
-                row.listing.pk if row.listing else None,
-                tuple(row.changes),
-                tuple([(key, _digest_value(value)) for key, value in sorted(row.values.items())]),
-            )
-            for row in self.rows
-        ]
+        canonical = [_row_digest(row) for row in self.rows]
         units = [(district.code, name) for district, name in self.units_to_create]
         region = self.region.code if self.region is not None else None
         payload = repr((self.year, self.level, region, canonical, units))
@@ -190,18 +179,32 @@ class ImportPlan:
         }
 
 
-def _digest_value(value):
-    """A value as plain data, the same whether planned from the file or from the kept preview
-    (where a category or batch is a plain str or int, an amount has no trailing zeros)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return str(value)  # a choice's str() is its value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, Decimal):
-        return value.normalize()
-    return value.pk  # a district, street or unit
+# A planned row's values (RowPlan.values, built by _plan_row), each as plain data in the digest.
+PLAIN_VALUES = ("name", "code", "owner", "content", "start_year", "end_year")  # str, int or None
+OBJECT_VALUES = ("district", "street", "unit")  # by id
+AMOUNT_VALUES = ("total_investment", "annual_plan")  # by value, whatever their places
+CHOICE_VALUES = ("batch", "category", "level")  # by value: a choice from the file, plain from the preview
+DIGESTED_VALUES = frozenset(PLAIN_VALUES + OBJECT_VALUES + AMOUNT_VALUES + CHOICE_VALUES)
+
+
+def _row_digest(row):
+    """A planned row as plain data, the same whether planned from the file or from the kept
+    preview (where a category or batch is a plain str or int, an amount has no trailing zeros)."""
+    values = row.values
+    if values.keys() != DIGESTED_VALUES:  # a value added to the plan must be added to the digest
+        raise ValueError(f"digest: unexpected planned values {sorted(values.keys() ^ DIGESTED_VALUES)}")
+    return (
+        row.sheet,
+        row.row,
+        row.status,
+        row.project.pk if row.project is not None else None,
+        row.listing.pk if row.listing is not None else None,
+        tuple(row.changes),
+        tuple([values[key] for key in PLAIN_VALUES]),
+        tuple([None if (value := values[key]) is None else value.pk for key in OBJECT_VALUES]),
+        tuple([None if (value := values[key]) is None else value.normalize() for key in AMOUNT_VALUES]),
+        tuple([None if (value := values[key]) is None else str(value) for key in CHOICE_VALUES]),
+    )
 
 
 def _jsonable(values):

@@ -102,7 +102,8 @@ def import_confirm(*, user, record):
     try:
         with transaction.atomic():
             lock_list_import()
-            locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
+            # Without the summary: ``parsed`` is read from it above, and decoding it again is costly.
+            locked = ImportRecord.objects.select_for_update().defer("summary").get(pk=record.pk)
             if locked.status != ImportStatus.PREVIEWED:
                 raise ValidationError("该导入已被确认过。")
             # Planned again against the database as it is now: the digest shows whether that is
