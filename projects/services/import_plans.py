@@ -18,6 +18,7 @@ from projects.scoping import regions_under
 from projects.services.import_matching import RowMatcher
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+PARSED_KEY = "parsed_table"  # the summary's key for the parsed rows (ImportPlan.parsed_rows)
 STATUS_LABELS = {NEW: "新增", CHANGED: "有变化", UNCHANGED: "无变化"}
 PROJECT_FIELDS = ["code", "owner", "content", "street", "unit", "total_investment", "start_year", "end_year"]
 LISTING_FIELDS = ["batch", "category", "annual_plan"]
@@ -139,8 +140,17 @@ class ImportPlan:
 
     def parsed_rows(self):
         """The file's rows as parsed, kept with the preview so that confirming need not read the
-        file again (the file is kept too, and its digest recorded)."""
-        return [{"sheet": row.sheet, "row": row.row, "values": _jsonable(row.source)} for row in self.rows]
+        file again (the file is kept too, and its digest recorded): a table of the values by the
+        columns all rows have, [sheet, row, [value, …]] for each row (parsed_list_from)."""
+        columns = list(self.rows[0].source) if self.rows else []
+        rows = []
+        for row in self.rows:
+            source = row.source
+            if list(source) == columns:
+                rows.append([row.sheet, row.row, [_jsonable(value) for value in source.values()]])
+            else:  # a row with other values keeps them by name
+                rows.append([row.sheet, row.row, {key: _jsonable(value) for key, value in source.items()}])
+        return {"columns": columns, "rows": rows}
 
     def summary(self):
         return {
@@ -207,15 +217,11 @@ def _row_digest(row):
     )
 
 
-def _jsonable(values):
-    return {key: _decimal(value) if isinstance(value, Decimal) else value for key, value in values.items()}
+def _jsonable(value):
+    return _decimal(value) if isinstance(value, Decimal) else value
 
 
-def _from_json(values):
-    return {
-        key: Decimal(value) if key in ("total", "plan") and value is not None else value
-        for key, value in values.items()
-    }
+PARSED_AMOUNTS = ("total", "plan")  # the parsed values kept as text (_decimal)
 
 
 def _decimal(value):
@@ -462,11 +468,16 @@ def _display(name, value):
 
 
 def parsed_list_from(summary):
-    """The rows a preview parsed, as kept in its record's summary: confirming plans them again
-    without reading the file a second time."""
-    return ParsedList(
-        rows=[
-            ParsedRow(sheet=item["sheet"], row=item["row"], values=_from_json(item["values"]))
-            for item in (summary or {}).get("parsed", [])
-        ]
-    )
+    """The rows a preview parsed, as kept in its record's summary (ImportPlan.parsed_rows):
+    confirming plans them again without reading the file a second time. A preview kept before
+    this form has none, and is refused as changed since (to be uploaded again)."""
+    kept = (summary or {}).get(PARSED_KEY) or {}
+    columns = kept.get("columns", [])
+    rows = []
+    for sheet, number, values in kept.get("rows", []):
+        values = dict(zip(columns, values, strict=True)) if isinstance(values, list) else values
+        for key in PARSED_AMOUNTS:
+            if values.get(key) is not None:
+                values[key] = Decimal(values[key])
+        rows.append(ParsedRow(sheet=sheet, row=number, values=values))
+    return ParsedList(rows=rows)
