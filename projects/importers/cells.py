@@ -81,6 +81,8 @@ MAX_AMOUNT = Decimal("999999999999.99")  # what the database column holds (14 di
 UNIT_RE = re.compile(r"[(（]?(万元|亿元)[)）]?")
 YEAR_PREFIX_RE = re.compile(r"^(\d{4})年(?=度?计划|度?投资)")
 YEARS_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+SPACES_RE = re.compile(r"\s+")
+FOLDED_RE = re.compile(r"[\s\u3000]+")
 
 
 @lru_cache(maxsize=8192, typed=True)  # streets, owners and units repeat row after row
@@ -89,7 +91,7 @@ def normalize_text(value):
     if value is None:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", "", text)
+    return SPACES_RE.sub("", text)
 
 
 def clean_text(value):
@@ -97,7 +99,7 @@ def clean_text(value):
     line breaks folded and the ends stripped."""
     if value is None:
         return ""
-    return re.sub(r"[\s\u3000]+", " ", str(value)).strip()
+    return FOLDED_RE.sub(" ", str(value)).strip()
 
 
 def normalize_header(value):

@@ -18,6 +18,7 @@ from projects.scoping import regions_under
 from projects.services.import_matching import RowMatcher
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+PARSED_KEY = "parsed_table"  # the summary's key for the parsed rows (ImportPlan.parsed_rows)
 STATUS_LABELS = {NEW: "新增", CHANGED: "有变化", UNCHANGED: "无变化"}
 PROJECT_FIELDS = ["code", "owner", "content", "street", "unit", "total_investment", "start_year", "end_year"]
 LISTING_FIELDS = ["batch", "category", "annual_plan"]
@@ -127,18 +128,7 @@ class ImportPlan:
     def digest(self):
         """What confirming will do, as a fingerprint: the data and the database as previewed (rows
         by their ids and values, named objects by id, amounts by value whatever their places)."""
-        canonical = [
-            (
-                row.sheet,
-                row.row,
-                row.status,
-                row.project.pk if row.project else None,
-                row.listing.pk if row.listing else None,
-                tuple(row.changes),
-                tuple([(key, _digest_value(value)) for key, value in sorted(row.values.items())]),
-            )
-            for row in self.rows
-        ]
+        canonical = [_row_digest(row) for row in self.rows]
         units = [(district.code, name) for district, name in self.units_to_create]
         region = self.region.code if self.region is not None else None
         payload = repr((self.year, self.level, region, canonical, units))
@@ -150,8 +140,17 @@ class ImportPlan:
 
     def parsed_rows(self):
         """The file's rows as parsed, kept with the preview so that confirming need not read the
-        file again (the file is kept too, and its digest recorded)."""
-        return [{"sheet": row.sheet, "row": row.row, "values": _jsonable(row.source)} for row in self.rows]
+        file again (the file is kept too, and its digest recorded): a table of the values by the
+        columns all rows have, [sheet, row, [value, …]] for each row (parsed_list_from)."""
+        columns = list(self.rows[0].source) if self.rows else []
+        rows = []
+        for row in self.rows:
+            source = row.source
+            if list(source) == columns:
+                rows.append([row.sheet, row.row, [_jsonable(value) for value in source.values()]])
+            else:  # a row with other values keeps them by name
+                rows.append([row.sheet, row.row, {key: _jsonable(value) for key, value in source.items()}])
+        return {"columns": columns, "rows": rows}
 
     def summary(self):
         return {
@@ -190,29 +189,39 @@ class ImportPlan:
         }
 
 
-def _digest_value(value):
-    """A value as plain data, the same whether planned from the file or from the kept preview
-    (where a category or batch is a plain str or int, an amount has no trailing zeros)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return str(value)  # a choice's str() is its value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, Decimal):
-        return value.normalize()
-    return value.pk  # a district, street or unit
+# A planned row's values (RowPlan.values, built by _plan_row), each as plain data in the digest.
+PLAIN_VALUES = ("name", "code", "owner", "content", "start_year", "end_year")  # str, int or None
+OBJECT_VALUES = ("district", "street", "unit")  # by id
+AMOUNT_VALUES = ("total_investment", "annual_plan")  # by value, whatever their places
+CHOICE_VALUES = ("batch", "category", "level")  # by value: a choice from the file, plain from the preview
+DIGESTED_VALUES = frozenset(PLAIN_VALUES + OBJECT_VALUES + AMOUNT_VALUES + CHOICE_VALUES)
 
 
-def _jsonable(values):
-    return {key: _decimal(value) if isinstance(value, Decimal) else value for key, value in values.items()}
+def _row_digest(row):
+    """A planned row as plain data, the same whether planned from the file or from the kept
+    preview (where a category or batch is a plain str or int, an amount has no trailing zeros)."""
+    values = row.values
+    if values.keys() != DIGESTED_VALUES:  # a value added to the plan must be added to the digest
+        raise ValueError(f"digest: unexpected planned values {sorted(values.keys() ^ DIGESTED_VALUES)}")
+    return (
+        row.sheet,
+        row.row,
+        row.status,
+        row.project.pk if row.project is not None else None,
+        row.listing.pk if row.listing is not None else None,
+        tuple(row.changes),
+        tuple([values[key] for key in PLAIN_VALUES]),
+        tuple([None if (value := values[key]) is None else value.pk for key in OBJECT_VALUES]),
+        tuple([None if (value := values[key]) is None else value.normalize() for key in AMOUNT_VALUES]),
+        tuple([None if (value := values[key]) is None else str(value) for key in CHOICE_VALUES]),
+    )
 
 
-def _from_json(values):
-    return {
-        key: Decimal(value) if key in ("total", "plan") and value is not None else value
-        for key, value in values.items()
-    }
+def _jsonable(value):
+    return _decimal(value) if isinstance(value, Decimal) else value
+
+
+PARSED_AMOUNTS = ("total", "plan")  # the parsed values kept as text (_decimal)
 
 
 def _decimal(value):
@@ -459,11 +468,16 @@ def _display(name, value):
 
 
 def parsed_list_from(summary):
-    """The rows a preview parsed, as kept in its record's summary: confirming plans them again
-    without reading the file a second time."""
-    return ParsedList(
-        rows=[
-            ParsedRow(sheet=item["sheet"], row=item["row"], values=_from_json(item["values"]))
-            for item in (summary or {}).get("parsed", [])
-        ]
-    )
+    """The rows a preview parsed, as kept in its record's summary (ImportPlan.parsed_rows):
+    confirming plans them again without reading the file a second time. A preview kept before
+    this form has none, and is refused as changed since (to be uploaded again)."""
+    kept = (summary or {}).get(PARSED_KEY) or {}
+    columns = kept.get("columns", [])
+    rows = []
+    for sheet, number, values in kept.get("rows", []):
+        values = dict(zip(columns, values, strict=True)) if isinstance(values, list) else values
+        for key in PARSED_AMOUNTS:
+            if values.get(key) is not None:
+                values[key] = Decimal(values[key])
+        rows.append(ParsedRow(sheet=sheet, row=number, values=values))
+    return ParsedList(rows=rows)

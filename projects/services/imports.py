@@ -31,6 +31,7 @@ from projects.services.import_plans import (
     CHANGED,
     LISTING_FIELDS,
     NEW,
+    PARSED_KEY,
     PROJECT_FIELDS,
     UNCHANGED,
     ImportPlan,
@@ -59,7 +60,7 @@ def _store(upload, user, year, level, plan):
         updated=plan.count(CHANGED),
         unchanged=plan.count(UNCHANGED),
         error_count=len(plan.errors),
-        summary={**plan.summary(), "parsed": plan.parsed_rows() if plan.ok else []},
+        summary={**plan.summary(), PARSED_KEY: plan.parsed_rows() if plan.ok else {}},
     )
     if plan.ok:  # a refused file is not kept: its errors, in the summary, are what is shown
         record.file.save("list.xlsx", ContentFile(content), save=False)
@@ -102,7 +103,8 @@ def import_confirm(*, user, record):
     try:
         with transaction.atomic():
             lock_list_import()
-            locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
+            # Without the summary: ``parsed`` is read from it above, and decoding it again is costly.
+            locked = ImportRecord.objects.select_for_update().defer("summary").get(pk=record.pk)
             if locked.status != ImportStatus.PREVIEWED:
                 raise ValidationError("该导入已被确认过。")
             # Planned again against the database as it is now: the digest shows whether that is

@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from projects.importers import calamine_rows, workbook
 from projects.models import Listing, Project, Region
 from projects.services.audit import bulk_create_audited
+from projects.services.errors import ValidationError
+from projects.services.import_plans import PARSED_KEY, parsed_list_from
 from projects.services.import_writes import insert_created
 from projects.services.imports import import_confirm, import_read, import_upload
 from tests.conftest import SAMPLE_LIST
@@ -199,3 +201,18 @@ def test_a_whole_import_then_again_all_unchanged(users):
     with SAMPLE_LIST.open("rb") as handle:
         again = import_read(File(handle, name="a.xlsx"), year=2016, level="city", region=record.region)
     assert again.ok and [row.status for row in again.rows] == ["unchanged"] * 20
+
+
+def test_the_kept_rows_give_back_the_parsed_values_and_an_older_preview_is_refused(users):
+    with SAMPLE_LIST.open("rb") as handle:
+        record, plan = import_upload(user=users["admin"], upload=File(handle, name="a.xlsx"), year=2016, level="city")
+    record.refresh_from_db()
+    kept = parsed_list_from(record.summary).rows
+    assert [(row.sheet, row.row, row.values) for row in kept] == [(r.sheet, r.row, r.source) for r in plan.rows]
+    # A preview stored before the compact table (each row a dict under "parsed") is not applied.
+    record.summary = {key: value for key, value in record.summary.items() if key != PARSED_KEY}
+    record.summary["parsed"] = [{"sheet": r.sheet, "row": r.row, "values": {}} for r in plan.rows]
+    record.save()
+    with pytest.raises(ValidationError, match="重新上传并预览"):
+        import_confirm(user=users["admin"], record=record)
+    assert not Listing.objects.filter(year=2016).exists()
