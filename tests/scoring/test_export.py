@@ -9,6 +9,7 @@ from urllib.parse import unquote
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
@@ -148,7 +149,8 @@ def test_the_frozen_export_is_the_sheets_whatever_changed_since(scheme, users, c
         assert frozen.frozen
         assert_equals_ranking(worksheet, frozen)
         assert cells(worksheet)[1][0] == (
-            f"考核办法：《重点项目考核办法》；已定稿（{sheet.frozen_at:%Y-%m-%d}），得分不再随数据变化"
+            # The office's day (Asia/Shanghai), not UTC's: from 16:00 UTC they differ.
+            f"考核办法：《重点项目考核办法》；已定稿（{timezone.localtime(sheet.frozen_at):%Y-%m-%d}），得分不再随数据变化"
         )
     _, streets = table(book["街道"])
     assert any(streets[name][1]["总分"] != total for name, total in live.items() if streets[name][0] is not None)
