@@ -74,7 +74,9 @@ def insert_created(model, rows, *, user, reason):
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            # psycopg's own cursor, past Django's wrapper: its errors are translated here, so that a
+            # connection cut off mid-COPY is Django's OperationalError, which the confirm view answers.
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in values:
                     copy.write_row(row)
         else:

@@ -86,7 +86,9 @@ def waiting_on_listings(site, timeout=30):
     while time.monotonic() < deadline:
         rows = sql(
             "SELECT pid, backend_xid IS NOT NULL FROM pg_stat_activity WHERE datname = %s"
-            " AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO \"projects_listing\"%%'",
+            " AND wait_event_type = 'Lock'"
+            # the import writes its listings with one COPY (services.import_writes); others INSERT
+            " AND (query LIKE 'COPY \"projects_listing\"%%' OR query LIKE 'INSERT INTO \"projects_listing\"%%')",
             (site.database,),
         )
         if rows:
