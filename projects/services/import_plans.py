@@ -16,6 +16,7 @@ from projects.importers.workbook import WorkbookRefused, read_rows
 from projects.models import Listing
 from projects.scoping import regions_under
 from projects.services.import_matching import RowMatcher
+from projects.services.import_values import PARSED_AMOUNTS, jsonable, plain_decimal, row_digest, shown_text
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 PARSED_KEY = "parsed_table"  # the summary's key for the parsed rows (ImportPlan.parsed_rows)
@@ -72,11 +73,11 @@ class RowPlan:
             "name": self.name,
             "status": self.status,
             "district": self.values["district"].name,
-            "street": _text(self.values["street"]),
+            "street": shown_text(self.values["street"]),
             "category": _display("category", self.values["category"]),
             "batch": _display("batch", self.values["batch"]),
-            "total_investment": _text(self.values["total_investment"]),
-            "annual_plan": _text(self.values["annual_plan"]),
+            "total_investment": shown_text(self.values["total_investment"]),
+            "annual_plan": shown_text(self.values["annual_plan"]),
             "unfilled": self.unfilled(),
             "changes": [[FIELD_LABELS[f], old, new] for f, old, new in self.changes],
         }
@@ -128,7 +129,7 @@ class ImportPlan:
     def digest(self):
         """What confirming will do, as a fingerprint: the data and the database as previewed (rows
         by their ids and values, named objects by id, amounts by value whatever their places)."""
-        canonical = [_row_digest(row) for row in self.rows]
+        canonical = [row_digest(row) for row in self.rows]
         units = [(district.code, name) for district, name in self.units_to_create]
         region = self.region.code if self.region is not None else None
         payload = repr((self.year, self.level, region, canonical, units))
@@ -147,9 +148,9 @@ class ImportPlan:
         for row in self.rows:
             source = row.source
             if list(source) == columns:
-                rows.append([row.sheet, row.row, [_jsonable(value) for value in source.values()]])
+                rows.append([row.sheet, row.row, [jsonable(value) for value in source.values()]])
             else:  # a row with other values keeps them by name
-                rows.append([row.sheet, row.row, {key: _jsonable(value) for key, value in source.items()}])
+                rows.append([row.sheet, row.row, {key: jsonable(value) for key, value in source.items()}])
         return {"columns": columns, "rows": rows}
 
     def summary(self):
@@ -158,16 +159,18 @@ class ImportPlan:
             "created": self.count(NEW),
             "updated": self.count(CHANGED),
             "unchanged": self.count(UNCHANGED),
-            "total_investment": _decimal(self.total_investment),
-            "annual_plan": _decimal(self.annual_plan),
+            "total_investment": plain_decimal(self.total_investment),
+            "annual_plan": plain_decimal(self.annual_plan),
             "by_category": [
-                [label, n, _decimal(t), _decimal(p)] for label, n, t, p in self.totals_by("category", Category.choices)
+                [label, n, plain_decimal(t), plain_decimal(p)]
+                for label, n, t, p in self.totals_by("category", Category.choices)
             ],
             "by_batch": [
-                [label, n, _decimal(t), _decimal(p)] for label, n, t, p in self.totals_by("batch", Batch.choices)
+                [label, n, plain_decimal(t), plain_decimal(p)]
+                for label, n, t, p in self.totals_by("batch", Batch.choices)
             ],
             "by_district": [
-                [label, n, _decimal(t), _decimal(p)]
+                [label, n, plain_decimal(t), plain_decimal(p)]
                 for label, n, t, p in self.totals_by("district", [(d, d.name) for d in self.districts()])
             ],
             "subtotals": [
@@ -176,8 +179,8 @@ class ImportPlan:
                     "row": s.row,
                     "label": s.label,
                     "column": s.column,
-                    "stated": _decimal(s.stated),
-                    "computed": _decimal(s.computed),
+                    "stated": plain_decimal(s.stated),
+                    "computed": plain_decimal(s.computed),
                     "ok": s.ok,
                 }
                 for s in self.subtotals
@@ -187,56 +190,6 @@ class ImportPlan:
             "warnings": [warning.as_dict() for warning in self.warnings],
             "rows": [row.as_dict() for row in self.rows],
         }
-
-
-# A planned row's values (RowPlan.values, built by _plan_row), each as plain data in the digest.
-PLAIN_VALUES = ("name", "code", "owner", "content", "start_year", "end_year")  # str, int or None
-OBJECT_VALUES = ("district", "street", "unit")  # by id
-AMOUNT_VALUES = ("total_investment", "annual_plan")  # by value, whatever their places
-CHOICE_VALUES = ("batch", "category", "level")  # by value: a choice from the file, plain from the preview
-DIGESTED_VALUES = frozenset(PLAIN_VALUES + OBJECT_VALUES + AMOUNT_VALUES + CHOICE_VALUES)
-
-
-def _row_digest(row):
-    """A planned row as plain data, the same whether planned from the file or from the kept
-    preview (where a category or batch is a plain str or int, an amount has no trailing zeros)."""
-    values = row.values
-    if values.keys() != DIGESTED_VALUES:  # a value added to the plan must be added to the digest
-        raise ValueError(f"digest: unexpected planned values {sorted(values.keys() ^ DIGESTED_VALUES)}")
-    return (
-        row.sheet,
-        row.row,
-        row.status,
-        row.project.pk if row.project is not None else None,
-        row.listing.pk if row.listing is not None else None,
-        tuple(row.changes),
-        tuple([values[key] for key in PLAIN_VALUES]),
-        tuple([None if (value := values[key]) is None else value.pk for key in OBJECT_VALUES]),
-        tuple([None if (value := values[key]) is None else value.normalize() for key in AMOUNT_VALUES]),
-        tuple([None if (value := values[key]) is None else str(value) for key in CHOICE_VALUES]),
-    )
-
-
-def _jsonable(value):
-    return _decimal(value) if isinstance(value, Decimal) else value
-
-
-PARSED_AMOUNTS = ("total", "plan")  # the parsed values kept as text (_decimal)
-
-
-def _decimal(value):
-    """Decimal as plain text without an exponent or trailing zeros: 2758000, 12.5."""
-    text = format(Decimal(value).quantize(Decimal("0.01")), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _text(value):
-    """A value as the preview shows it: amounts without trailing zeros, objects by their name."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return _decimal(value)
-    return str(value)
 
 
 def import_read(upload, *, year, level, region):
@@ -441,13 +394,13 @@ def _plan_row(row, matcher, listings, new_units, plan, refused_rows):
             if name == "unit" and new is None and values["unit"]:
                 new_text = values["unit"]  # a unit to be created
                 if project.unit is None or normalize_text(project.unit.name) != normalize_text(new_text):
-                    plan_row.changes.append((name, _text(project.unit), new_text))
+                    plan_row.changes.append((name, shown_text(project.unit), new_text))
                 continue
             if new in (None, ""):
                 continue  # an empty cell never erases what the office already has
             old = getattr(project, name)
             if old != new:
-                plan_row.changes.append((name, _text(old), _text(new)))
+                plan_row.changes.append((name, shown_text(old), shown_text(new)))
     if listing is not None:
         for name in LISTING_FIELDS:
             if getattr(listing, name) != wanted[name]:
@@ -464,7 +417,7 @@ def _display(name, value):
         return Category(value).label if value else ""
     if name == "batch":
         return Batch(value).label if value else ""
-    return _text(value)
+    return shown_text(value)
 
 
 def parsed_list_from(summary):
