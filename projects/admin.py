@@ -280,11 +280,11 @@ class ListingYearLevelFilter(admin.SimpleListFilter):
 class ProjectAdmin(OfficePermissionsMixin, AuditedAdmin, nested_admin.NestedModelAdmin):
     list_display = ["name", "code", "district", "street", "unit", "total_investment", "stage", "status"]
     list_filter = [ListingYearLevelFilter, "status", "stage", "sector", only_theirs("district"), only_theirs("street")]
-    search_fields = ["name", "code", "owner"]
+    search_fields = ["name", "former_names", "code", "owner"]
     autocomplete_fields = ["district", "street", "unit"]
     list_select_related = ["district", "street", "unit"]
     fieldsets = [
-        (None, {"fields": [("name", "code"), "owner", "content"]}),
+        (None, {"fields": [("name", "code"), "former_names", "owner", "content"]}),
         ("属地与责任", {"fields": ["district", ("street", "unit")]}),
         ("投资与进度", {"fields": [("total_investment", "start_year", "end_year"), ("sector", "stage", "status")]}),
     ]

@@ -172,7 +172,9 @@ class ProblemFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
 class ListingFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
     """The project list: one row per listing (a project on a year's list at one level)."""
 
-    q = django_filters.CharFilter(label="关键字", method="search", help_text="项目名称、建设单位、街道或项目代码")
+    q = django_filters.CharFilter(
+        label="关键字", method="search", help_text="项目名称（含曾用名）、建设单位、街道或项目代码"
+    )
     year = django_filters.NumberFilter(label="年度", min_value=FIRST_YEAR, max_value=LAST_YEAR)
     level = ChoiceFilter(label="级别", choices=Level.choices, empty_label="全部级别")
     batch = ChoiceFilter(label="批次", choices=Batch.choices, empty_label="全部批次")
@@ -227,7 +229,9 @@ class ListingFilterSet(PeopleOfTheNodeMixin, django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return matching_every_word(
-            queryset, value, ["project__name", "project__owner", "project__code", "project__street__name"]
+            queryset,
+            value,
+            ["project__name", "project__former_names", "project__owner", "project__code", "project__street__name"],
         )
 
     def filter_leader(self, queryset, name, leader):

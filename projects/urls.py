@@ -48,6 +48,7 @@ urlpatterns = [
     path("imports/template.xlsx", imports.ImportTemplateView.as_view(), name="import_template"),
     path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import_detail"),
     path("imports/<int:pk>/confirm/", imports.ImportConfirmView.as_view(), name="import_confirm"),
+    path("imports/<int:pk>/matches/", imports.ImportMatchesView.as_view(), name="import_matches"),
     path("imports/<int:pk>/errors.xlsx", imports.ImportErrorsView.as_view(), name="import_errors"),
     path("imports/<int:pk>/file/", imports.ImportFileView.as_view(), name="import_file"),
     path("lists/rollover/", rollover.RolloverStartView.as_view(), name="rollover_start"),

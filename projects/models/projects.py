@@ -42,6 +42,11 @@ class Project(TimestampedModel):
         help_text="全国投资项目在线审批监管平台赋予的 24 位代码，如 2015-410403-47-01-012345；可为空，填写时不得重复。",
     )
     name = models.CharField("项目名称", max_length=200)
+    former_names = models.TextField(
+        "曾用名",
+        blank=True,
+        help_text="以前各年清单上的名称，每行一个；导入时按新名称认出同一项目后自动记入，可按曾用名搜索。",
+    )
     owner = models.CharField("建设单位", max_length=200, blank=True)
     content = models.TextField("建设内容及规模", blank=True)
     district = district_key(
@@ -105,6 +110,19 @@ class Project(TimestampedModel):
 
     def get_absolute_url(self):
         return reverse("projects:project_detail", args=[self.pk])
+
+    @property
+    def former_name_list(self):
+        return [name for name in self.former_names.splitlines() if name.strip()]
+
+    def rename(self, new_name):
+        """Take ``new_name``, keeping the current one among the former names (and dropping the new
+        one from them: a project may go back to an earlier name)."""
+        kept = [name for name in self.former_name_list if name != new_name]
+        if self.name and self.name != new_name and self.name not in kept:
+            kept.append(self.name)
+        self.former_names = "\n".join(kept)
+        self.name = new_name
 
 
 class Listing(TimestampedModel):

@@ -3,7 +3,7 @@
 from projects.search import matching_every_word
 
 PICKER_LIMIT = 20  # suggestions at most; typing more words narrows them
-SEARCHED_FIELDS = ["name", "code", "street__name"]
+SEARCHED_FIELDS = ["name", "former_names", "code", "street__name"]
 
 
 def project_matches(projects, text):

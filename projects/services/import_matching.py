@@ -2,15 +2,42 @@
 district among those under the importing office, everything else within the row's district."""
 
 import re
+from dataclasses import dataclass
 
 from projects.choices import RegionKind
 from projects.importers.cells import normalize_text
+from projects.importers.names import PROPOSAL_SCORE, likeness, name_key, owner_key
 from projects.models import Assignment, Leader, Project, Region, Street, Unit
 from projects.scoping import regions_under
 
 DISTRICT_CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
 # What follows a county's name when it names a road instead (叶县路, 宝丰大街): not the district.
 ROAD_WORDS = ("路", "街", "大道")
+
+
+@dataclass(frozen=True)
+class KnownProject:
+    pk: int
+    name: str
+    code: str
+    street_id: int
+    unit_id: int
+    owner: str  # importers.names.owner_key
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An existing project proposed as the one a row names under another name (RowMatcher._propose),
+    with how alike the names are and the admin's decision (the project's id accepted, 0 rejected,
+    None not yet decided)."""
+
+    project: KnownProject
+    score: int
+    decision: int = None
+
+    @property
+    def accepted(self):
+        return self.decision == self.project.pk
 
 
 class RowMatcher:
@@ -22,7 +49,7 @@ class RowMatcher:
     Every project's name and code are read as plain values; only the projects the file names
     are loaded as objects (a province holds tens of thousands)."""
 
-    def __init__(self, rows, office):
+    def __init__(self, rows, office, decisions=None):
         self.office = office
         under = regions_under(office.pk)
         self.scope = {region.pk: region for region in Region.objects.filter(pk__in=under)}
@@ -51,18 +78,37 @@ class RowMatcher:
             .values_list("code", "pk", "district")
             .order_by()
         }
-        self.by_name = {}
-        for pk, district_id, name in Project.objects.filter(district__in=under).values_list("pk", "district", "name"):
-            self.by_name.setdefault((district_id, normalize_text(name)), pk)  # in name order
+        self._index_names(under)
         self._named_cache, self._streets_cache = {}, {}
         self.row_districts = {(row.sheet, row.row): self._district_of(row.values) for row in rows}
-        self.row_projects = {}
+        self.row_projects, self.suggestions = {}, {}
         for row in rows:
             district = self.district(row)
             if district is not None and row.values.get("name"):
                 self.row_projects[(row.sheet, row.row)] = self._project_id(row.values, district)
+        self._propose(rows, decisions or {})
         wanted = {pk for pk, _ in self.row_projects.values()} - {None}
         self.projects = Project.objects.select_related("street", "unit").in_bulk(wanted)
+
+    def _index_names(self, under):
+        """Every project of the office's districts by its name (and its former names), as written
+        (normalize_text) and by its key (importers.names.name_key), read as plain values."""
+        self.by_name, self.by_key, self.by_street, self.known = {}, {}, {}, {}
+        projects = Project.objects.filter(district__in=under).values_list(
+            "pk", "district", "name", "former_names", "code", "street", "unit", "owner"
+        )
+        former = []
+        for pk, district_id, name, former_names, code, street_id, unit_id, owner in projects:  # in name order
+            self.known[pk] = KnownProject(pk, name, code, street_id, unit_id, owner_key(owner))
+            self.by_name.setdefault((district_id, normalize_text(name)), pk)
+            self.by_key.setdefault((district_id, name_key(name)), []).append(pk)
+            self.by_street.setdefault((district_id, street_id), []).append(pk)
+            former += [(district_id, old, pk) for old in former_names.splitlines() if old.strip()]
+        for district_id, old, pk in former:  # a current name wins over another project's former one
+            self.by_name.setdefault((district_id, normalize_text(old)), pk)
+            keyed = self.by_key.setdefault((district_id, name_key(old)), [])
+            if pk not in keyed:
+                keyed.append(pk)
 
     # --- districts ---------------------------------------------------------------------------------
 
@@ -185,7 +231,8 @@ class RowMatcher:
 
     def _project_id(self, values, district):
         """(the existing project a row names, or None; why the row cannot be imported, or None): by
-        its code, which must be the district's own project, else by its name within the district."""
+        its code, which must be the district's own project; else by its name within the district,
+        as written; else by its name's key (name_key) where the street or the unit agrees."""
         code = values.get("code")
         if code and code in self.by_code:
             pk, district_id = self.by_code[code]
@@ -195,7 +242,67 @@ class RowMatcher:
             if other is None:
                 return None, f"项目代码「{code}」已被本项目办管理范围以外的项目使用，不能导入。"
             return None, f"项目代码「{code}」是{other.name}的项目，与本行所在县区「{district.name}」不符。"
-        return self.by_name.get((district.pk, normalize_text(values["name"]))), None
+        pk = self.by_name.get((district.pk, normalize_text(values["name"])))
+        if pk is None:
+            street, unit = self._street_and_unit(values, district)
+            keyed = [
+                candidate
+                for candidate in self.by_key.get((district.pk, name_key(values["name"])), [])
+                if not self._codes_differ(code, candidate)
+            ]
+            agreeing = [
+                candidate
+                for candidate in keyed
+                if (street is not None and self.known[candidate].street_id == street.pk)
+                or (unit is not None and self.known[candidate].unit_id == unit.pk)
+            ]
+            if len(agreeing) == 1:
+                pk = agreeing[0]
+            elif street is None and unit is None and len(keyed) == 1:
+                pk = keyed[0]  # the row says neither: the one project of that name in the district
+        return pk, None
+
+    def _codes_differ(self, code, pk):
+        """Whether the row's code and the project's are both there and not the same: two projects."""
+        known = self.known[pk].code
+        return bool(code and known and code != known)
+
+    def _street_and_unit(self, values, district):
+        """The street and the unit a row names, when it names exactly one of each it can be read as."""
+        streets = self.streets_in(district, values["location"]) if values.get("location") else []
+        unit = self.unit(district, values["unit"]) if values.get("unit") else None
+        return (streets[0] if len(streets) == 1 else None), unit
+
+    def _propose(self, rows, decisions):
+        """For a row naming no project: the project of its district, street and owner whose name is
+        most alike (importers.names.likeness, at least PROPOSAL_SCORE), not named by another row,
+        proposed to the admin; taken as the row's project only where ``decisions`` accepts it."""
+        taken = {pk for pk, _ in self.row_projects.values()} - {None}
+        for row in rows:
+            where = (row.sheet, row.row)
+            pk, problem = self.row_projects.get(where, (None, None))
+            if pk is not None or problem or where not in self.row_projects:
+                continue
+            values, district = row.values, self.district(row)
+            street, _ = self._street_and_unit(values, district)
+            owner = owner_key(values.get("owner") or "")
+            if street is None or not owner:
+                continue
+            key, best = name_key(values["name"]), None
+            for candidate in self.by_street.get((district.pk, street.pk), []):
+                known = self.known[candidate]
+                if candidate in taken or known.owner != owner or self._codes_differ(values.get("code"), candidate):
+                    continue
+                score = likeness(key, name_key(known.name))
+                if score >= PROPOSAL_SCORE and (best is None or score > best[1]):
+                    best = (candidate, score)
+            if best is None:
+                continue
+            self.suggestions[where] = Suggestion(self.known[best[0]], round(best[1]), decisions.get(where))
+            if decisions.get(where) == best[0]:
+                # Not taken from other rows' proposals: two rows accepting one project are refused
+                # by the plan (import_plans._refuse_rows_sharing_a_project), naming both.
+                self.row_projects[where] = (best[0], None)
 
     def project(self, row):
         """(the existing project the row names, or None; why the row cannot be imported, or None)."""

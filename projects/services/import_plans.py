@@ -24,6 +24,7 @@ STATUS_LABELS = {NEW: "新增", CHANGED: "有变化", UNCHANGED: "无变化"}
 PROJECT_FIELDS = ["code", "owner", "content", "street", "unit", "total_investment", "start_year", "end_year"]
 LISTING_FIELDS = ["batch", "category", "annual_plan"]
 FIELD_LABELS = {
+    "name": "项目名称",
     "district": "所在县区",
     "code": "项目代码",
     "owner": "建设单位",
@@ -53,6 +54,7 @@ class RowPlan:
     unit_name: str = ""
     leader: object = None
     source: dict = field(default_factory=dict)  # the parsed row's values, as read from the file
+    suggestion: object = None  # an existing project proposed under another name (import_matching.Suggestion)
 
     def unfilled(self):
         """The shown fields the file left empty (the row then takes a default or keeps what the
@@ -80,7 +82,23 @@ class RowPlan:
             "annual_plan": shown_text(self.values["annual_plan"]),
             "unfilled": self.unfilled(),
             "changes": [[FIELD_LABELS[f], old, new] for f, old, new in self.changes],
+            "suggestion": suggestion_dict(self) if self.suggestion is not None else None,
         }
+
+
+def suggestion_dict(row):
+    """A proposed match as the preview and the command show it."""
+    suggestion = row.suggestion
+    decision = None if suggestion.decision is None else ("accepted" if suggestion.accepted else "rejected")
+    return {
+        "sheet": row.sheet,
+        "row": row.row,
+        "name": row.name,
+        "project_id": suggestion.project.pk,
+        "project_name": suggestion.project.name,
+        "score": suggestion.score,
+        "decision": decision,
+    }
 
 
 @dataclass
@@ -105,6 +123,16 @@ class ImportPlan:
         if self.region is not None and self.region.kind == RegionKind.DISTRICT:
             return [name for _, name in self.units_to_create]
         return [f"{name}（{district.name}）" for district, name in self.units_to_create]
+
+    @property
+    def suggestions(self):
+        """The rows with a proposed match (RowPlan.suggestion), in the file's order."""
+        return [row for row in self.rows if row.suggestion is not None]
+
+    @property
+    def undecided(self):
+        """The proposed matches the admin has neither accepted nor rejected."""
+        return [row for row in self.suggestions if row.suggestion.decision is None]
 
     def count(self, status):
         return sum(1 for row in self.rows if row.status == status)
@@ -132,7 +160,10 @@ class ImportPlan:
         canonical = [row_digest(row) for row in self.rows]
         units = [(district.code, name) for district, name in self.units_to_create]
         region = self.region.code if self.region is not None else None
-        payload = repr((self.year, self.level, region, canonical, units))
+        proposed = [
+            (row.sheet, row.row, row.suggestion.project.pk, row.suggestion.decision) for row in self.suggestions
+        ]
+        payload = repr((self.year, self.level, region, canonical, units, proposed))
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def districts(self):
@@ -186,6 +217,7 @@ class ImportPlan:
                 for s in self.subtotals
             ],  # fmt: skip
             "new_units": self.new_units,
+            "suggested_matches": [suggestion_dict(row) for row in self.suggestions],
             "errors": [error.as_dict() for error in self.errors],
             "warnings": [warning.as_dict() for warning in self.warnings],
             "rows": [row.as_dict() for row in self.rows],
@@ -223,9 +255,10 @@ def _in_file_order(plan, titles):
     plan.warnings.sort(key=key)
 
 
-def plan_parsed(parsed, plan):
+def plan_parsed(parsed, plan, decisions=None):
     """Plan the parsed rows of a file against the database as it is now, writing nothing: every row
-    goes to a district under ``plan.region`` and touches nothing outside it."""
+    goes to a district under ``plan.region`` and touches nothing outside it. ``decisions`` are the
+    admin's answers to the proposed matches ({(sheet, row): project id accepted, or 0})."""
     year = plan.year
     plan.errors.extend(parsed.errors)
     plan.warnings.extend(parsed.warnings)
@@ -233,7 +266,7 @@ def plan_parsed(parsed, plan):
     if plan.region is None:
         plan.errors.append(RowIssue("", 0, "", "未指定导入清单的项目办。"))
         return plan
-    matcher = RowMatcher(parsed.rows, plan.region)
+    matcher = RowMatcher(parsed.rows, plan.region, decisions)
     listings = {
         (listing.project_id, listing.level): listing
         for listing in Listing.objects.filter(year=year, project__district__in=regions_under(plan.region.pk)).only(
@@ -387,7 +420,10 @@ def _plan_row(row, matcher, listings, new_units, plan, refused_rows):
         unit_name=values["unit"],
         leader=leader,
         source=dict(values),
+        suggestion=matcher.suggestions.get((row.sheet, row.row)),
     )
+    if project is not None and normalize_text(project.name) != normalize_text(values["name"]):
+        plan_row.changes.append(("name", project.name, values["name"]))  # renamed: the old name is kept
     if project is not None:
         for name in PROJECT_FIELDS:
             new = wanted[name]

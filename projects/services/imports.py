@@ -100,6 +100,7 @@ def import_confirm(*, user, record):
     if record.status != ImportStatus.PREVIEWED:
         raise ValidationError(f"该导入当前为「{record.get_status_display()}」，不能再确认。")
     parsed = parsed_list_from(record.summary)
+    decisions = match_decisions(record.summary)
     try:
         with transaction.atomic():
             lock_list_import()
@@ -109,9 +110,16 @@ def import_confirm(*, user, record):
                 raise ValidationError("该导入已被确认过。")
             # Planned again against the database as it is now: the digest shows whether that is
             # still exactly what was previewed (someone may have changed or imported in between).
-            plan = plan_parsed(parsed, ImportPlan(year=record.year, level=record.level, region=locked.region))
+            plan = plan_parsed(
+                parsed, ImportPlan(year=record.year, level=record.level, region=locked.region), decisions
+            )
             if not plan.ok or plan.digest() != record.plan_digest:
                 raise ValidationError(_changed_since_preview(plan))
+            if plan.undecided:
+                raise ValidationError(
+                    f"还有 {len(plan.undecided)} 条「可能是同一项目」的匹配建议未确认：请逐条选择"
+                    "「是同一项目」或「不是，新建项目」并保存后，再确认导入。"
+                )
             _apply(plan, user=user, reason=f"导入清单：{record.original_name}（导入记录 #{record.pk}）")
             locked.status = ImportStatus.APPLIED
             locked.applied_by = user
@@ -131,6 +139,72 @@ def import_confirm(*, user, record):
             "导入时数据库拒绝了其中的数据，已全部撤销，未写入任何数据。请核对文件后重新上传。"
         ) from None
     return locked
+
+
+DECISIONS_KEY = "match_decisions"  # the summary's key for the admin's answers to proposed matches
+# What a new plan replaces in a preview's summary; the rest (the file's warnings, its subtotals, the
+# parsed rows) is the file's and stays as read.
+PLANNED_KEYS = (
+    "projects",
+    "created",
+    "updated",
+    "unchanged",
+    "total_investment",
+    "annual_plan",
+    "by_category",
+    "by_batch",
+    "by_district",
+    "new_units",
+    "suggested_matches",
+    "rows",
+)
+
+
+def undecided_matches(summary):
+    """How many of a preview's proposed matches the admin has not answered yet."""
+    return sum(1 for match in (summary or {}).get("suggested_matches", []) if not match["decision"])
+
+
+def match_decisions(summary):
+    """The admin's answers kept with a preview: {(sheet, row): the project's id accepted, or 0}."""
+    return {(sheet, row): decision for sheet, row, decision in (summary or {}).get(DECISIONS_KEY, [])}
+
+
+def decide_matches(*, user, record, answers):
+    """Record the admin's answers to a preview's proposed matches (``answers``: {(sheet, row): True to
+    take the proposed project as the row's, False to import the row as a new project}) and plan the
+    preview again with them; refused whole, changing nothing, when an answer names a row without a
+    proposal, the projects changed since the preview, or two rows would take one project."""
+    _check_admin(user)
+    if user is not None and not ImportRecord.objects.visible_to(user).filter(pk=record.pk).exists():
+        raise PermissionDenied("该导入不在本项目办管理范围内。")
+    with transaction.atomic():
+        locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
+        if locked.status != ImportStatus.PREVIEWED:
+            raise ValidationError(f"该导入当前为「{locked.get_status_display()}」，不能再修改匹配。")
+        proposed = {(item["sheet"], item["row"]): item for item in locked.summary.get("suggested_matches", [])}
+        decisions = match_decisions(locked.summary)
+        for where, accept in answers.items():
+            if where not in proposed:
+                raise ValidationError(f"「{where[0]}」第{where[1]}行没有匹配建议，请刷新预览后再选择。")
+            decisions[where] = proposed[where]["project_id"] if accept else 0
+        parsed = parsed_list_from(locked.summary)
+        plan = plan_parsed(parsed, ImportPlan(year=locked.year, level=locked.level, region=locked.region), decisions)
+        replanned = {(row.sheet, row.row): row.suggestion.project.pk for row in plan.suggestions}
+        if any(replanned.get(where) != item["project_id"] for where, item in proposed.items()):
+            raise ValidationError("预览之后项目数据已有变化，请重新上传并预览后再确认。")
+        if not plan.ok:
+            raise ValidationError("；".join(str(error) for error in plan.errors[:5]))
+        summary = plan.summary()
+        locked.summary = {
+            **locked.summary,
+            **{key: summary[key] for key in PLANNED_KEYS},
+            DECISIONS_KEY: [[sheet, row, pk] for (sheet, row), pk in decisions.items()],
+        }
+        locked.plan_digest = plan.digest()
+        locked.created, locked.updated, locked.unchanged = plan.count(NEW), plan.count(CHANGED), plan.count(UNCHANGED)
+        locked.save(update_fields=["summary", "plan_digest", "created", "updated", "unchanged"])
+    return locked, plan
 
 
 def _changed_since_preview(plan):
@@ -160,15 +234,18 @@ def _apply(plan, *, user, reason):
     for row in plan.rows:
         if row.project is None:
             new_rows.append(row)
-        elif any(f in PROJECT_FIELDS for f, _, _ in row.changes):
+        elif any(f in PROJECT_FIELDS or f == "name" for f, _, _ in row.changes):
             for name in PROJECT_FIELDS:
                 value = unit_for(row) if name == "unit" else row.values[name]
                 if value not in (None, ""):
                     setattr(row.project, name, value)
+            if any(f == "name" for f, _, _ in row.changes):
+                row.project.rename(row.values["name"])  # the old name stays searchable (former_names)
             changed_projects.append(row.project)
     new_ids = iter(insert_created(Project, [_new_project(row, unit_for(row)) for row in new_rows], **audit))
     if changed_projects:
-        bulk_update_with_history(changed_projects, Project, PROJECT_FIELDS, batch_size=500, **history)
+        fields = [*PROJECT_FIELDS, "name", "former_names"]
+        bulk_update_with_history(changed_projects, Project, fields, batch_size=500, **history)
 
     new_listings, changed_listings, assignments = [], [], []
     for row in plan.rows:

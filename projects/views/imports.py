@@ -13,10 +13,17 @@ from projects import clock
 from projects.choices import RegionKind
 from projects.exporters.xlsx import simple_workbook
 from projects.forms import ImportUploadForm
+from projects.import_forms import MatchDecisionsForm
 from projects.importers.template import template_workbook
 from projects.models import ImportRecord, Listing
 from projects.services.import_plans import STATUS_LABELS
-from projects.services.imports import error_rows, import_confirm, import_upload
+from projects.services.imports import (
+    decide_matches,
+    error_rows,
+    import_confirm,
+    import_upload,
+    undecided_matches,
+)
 from projects.views.exports import XLSX, as_attachment, download
 from projects.views.mixins import OfficeAdminRequiredMixin, add_service_errors
 
@@ -84,8 +91,30 @@ class ImportDetailView(OfficeAdminRequiredMixin, TemplateView):
             status=status,
             status_labels=STATUS_LABELS,
             several_districts=record.region is None or record.region.kind != RegionKind.DISTRICT,
+            undecided=undecided_matches(summary),
             **kwargs,
         )
+
+
+class ImportMatchesView(OfficeAdminRequiredMixin, View):
+    """The admin's answers to a preview's proposed matches (同一项目 or a new one), kept with it."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        record = get_object_or_404(ImportRecord.objects.visible_to(request.user), pk=pk)
+        form = MatchDecisionsForm(request.POST, matches=(record.summary or {}).get("suggested_matches", []))
+        if not form.is_valid():
+            messages.error(request, "；".join(message for errors in form.errors.values() for message in errors))
+            return redirect(f"{record.get_absolute_url()}#matches")
+        try:
+            record, plan = decide_matches(user=request.user, record=record, answers=form.answers)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            left = len(plan.undecided)
+            messages.success(request, f"已保存匹配选择{f'，还有 {left} 条未选择' if left else ''}。")
+        return redirect(f"{record.get_absolute_url()}#matches")
 
 
 class ImportConfirmView(OfficeAdminRequiredMixin, View):
