@@ -93,16 +93,16 @@ class RowMatcher:
     def _index_names(self, under):
         """Every project of the office's districts by its name (and its former names), as written
         (normalize_text) and by its key (importers.names.name_key), read as plain values."""
-        self.by_name, self.by_key, self.by_street, self.known = {}, {}, {}, {}
+        self.by_name, self.by_key, self.by_owner, self.known = {}, {}, {}, {}
         projects = Project.objects.filter(district__in=under).values_list(
             "pk", "district", "name", "former_names", "code", "street", "unit", "owner"
         )
         former = []
         for pk, district_id, name, former_names, code, street_id, unit_id, owner in projects:  # in name order
-            self.known[pk] = KnownProject(pk, name, code, street_id, unit_id, owner_key(owner))
+            self.known[pk] = known = KnownProject(pk, name, code, street_id, unit_id, owner_key(owner))
             self.by_name.setdefault((district_id, normalize_text(name)), pk)
             self.by_key.setdefault((district_id, name_key(name)), []).append(pk)
-            self.by_street.setdefault((district_id, street_id), []).append(pk)
+            self.by_owner.setdefault((district_id, street_id, known.owner), []).append(pk)
             former += [(district_id, old, pk) for old in former_names.splitlines() if old.strip()]
         for district_id, old, pk in former:  # a current name wins over another project's former one
             self.by_name.setdefault((district_id, normalize_text(old)), pk)
@@ -289,9 +289,9 @@ class RowMatcher:
             if street is None or not owner:
                 continue
             key, best = name_key(values["name"]), None
-            for candidate in self.by_street.get((district.pk, street.pk), []):
+            for candidate in self.by_owner.get((district.pk, street.pk, owner), []):
                 known = self.known[candidate]
-                if candidate in taken or known.owner != owner or self._codes_differ(values.get("code"), candidate):
+                if candidate in taken or self._codes_differ(values.get("code"), candidate):
                     continue
                 score = likeness(key, name_key(known.name))
                 if score >= PROPOSAL_SCORE and (best is None or score > best[1]):
