@@ -53,6 +53,7 @@ class RowPlan:
     unit_name: str = ""
     leader: object = None
     source: dict = field(default_factory=dict)  # the parsed row's values, as read from the file
+    sub_items: list = field(default_factory=list)  # the parsed row's sub-items: shown, never written
 
     def unfilled(self):
         """The shown fields the file left empty (the row then takes a default or keeps what the
@@ -80,6 +81,10 @@ class RowPlan:
             "annual_plan": shown_text(self.values["annual_plan"]),
             "unfilled": self.unfilled(),
             "changes": [[FIELD_LABELS[f], old, new] for f, old, new in self.changes],
+            "sub_items": [
+                {**item, "total": shown_text(item["total"]), "plan": shown_text(item["plan"])}
+                for item in self.sub_items
+            ],
         }
 
 
@@ -387,6 +392,7 @@ def _plan_row(row, matcher, listings, new_units, plan, refused_rows):
         unit_name=values["unit"],
         leader=leader,
         source=dict(values),
+        sub_items=row.sub_items,
     )
     if project is not None:
         for name in PROJECT_FIELDS:
