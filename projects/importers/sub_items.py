@@ -23,17 +23,20 @@ NAME_RE = re.compile(r"^(?:其中\s*:|\(\s*\d{1,3}\s*\)|\d{1,3}\.\d{1,3}[\s、])
 REFUSED_PROJECT = object()  # stands for a project row refused for want of a name: its sub-items add no error
 
 
+def _as_typed(value):
+    return str(value).strip() if value is not None else ""
+
+
 def _written(value):
-    return unicodedata.normalize("NFKC", str(value)).strip() if value is not None else ""
+    return unicodedata.normalize("NFKC", _as_typed(value))
 
 
 def sub_item_marker(seq_value, name_value):
     """Where a row says it is a sub-item: "seq" or "name", or None for any other row."""
-    seq = _written(seq_value)
-    if (str(seq_value).strip()[:1] in CIRCLED) or (seq and SEQ_RE.match(seq.replace(" ", ""))):
+    seq, name = _written(seq_value), _written(name_value)
+    if _as_typed(seq_value)[:1] in CIRCLED or SEQ_RE.match(seq.replace(" ", "")):
         return "seq"
-    raw_name = str(name_value).strip() if name_value is not None else ""
-    if raw_name[:1] in CIRCLED or NAME_RE.match(_written(name_value)):
+    if _as_typed(name_value)[:1] in CIRCLED or NAME_RE.match(name):
         return "name"
     return None
 

@@ -248,6 +248,7 @@ def test_the_preview_page_shows_the_sub_items_under_their_project(client_for):
         sub_row("（1）", "页面一期工程", "0.06亿元", 200),
         sub_row(None, "其中：页面二期工程", 400),
         project_row(2, "页面后一项目", total=500, plan=100),
+        sub_row("①", "页面后一项目的一期", 100),
     )
     response = client_for("admin").post(
         reverse("projects:import_list"), {"year": 2017, "level": "city", "file": upload}, follow=True
@@ -263,7 +264,8 @@ def test_the_preview_page_shows_the_sub_items_under_their_project(client_for):
     part = table[table.rindex("<tr", 0, first) : table.index("</tr>", first)]
     assert 'class="sub-item"' in part and "子项" in part and "第6行" in part and "600.00" in part
     assert "不计入合计" in part and "属第5行项目" in part
-    assert "子项不单独建项目" in html and "金额不重复计入合计" in html
+    assert html.count("子项不单独建项目") == 1 and "金额不重复计入合计" in html  # said once
+    assert table.index("页面后一项目的一期") > following
     assert "1,500.00" in html  # the total: the projects alone
 
     sample = client_for("admin").post(
