@@ -1,7 +1,7 @@
 """Understanding a municipal key-project list as the city sends it: title and unit rows, one- or
 two-row headers with varying names, section rows giving the category, subtotal and total rows,
-footnotes, one sheet per batch or one sheet, numbers stored as text. Single cells are read by
-importers.cells."""
+sub-item rows under a project (importers.sub_items), a 注： paragraph ending the table, one sheet
+per batch or one sheet, numbers stored as text. Single cells are read by importers.cells."""
 
 import re
 from dataclasses import dataclass, field
