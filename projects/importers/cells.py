@@ -125,9 +125,45 @@ def batch_from_text(text):
     return None
 
 
+# An amount as lists write it in a cell (read after NFKC): "约" before it, a unit after it, and a
+# note in brackets after that ("0.5亿元（其中中央预算内0.2亿）", "1.2亿元(含征地)"): the first amount
+# with its unit is read. The report form stays strict (projects.amounts).
+CELL_AMOUNT_RE = re.compile(r"^(?:约|大约)?\s*(?P<number>.*?)\s*(?P<unit>亿元|亿|万元|万)?\s*(?:\([^()]*\))?$")
+CELL_UNITS = {"亿元": WAN_PER_YI, "亿": WAN_PER_YI, "万元": Decimal(1), "万": Decimal(1)}
+NUMBER_TEXT = r"[0-9][0-9,]*(?:\.[0-9]+)?"
+RANGE_RE = re.compile(rf"{NUMBER_TEXT}\s*(?:亿元|亿|万元|万)?\s*(?:-|~|至|到|—|–|―)\s*{NUMBER_TEXT}")
+NUMBERS_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+AMOUNT_EXAMPLE = "如 3500、3500万元 或 1.2亿元"
+
+
+def _cell_amount_text(value, factor):
+    """(number, factor) of an amount typed in a cell; ValueError saying what was found otherwise."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    match = CELL_AMOUNT_RE.match(text)
+    number_text = match.group("number") if match else text
+    if match and match.group("unit"):
+        factor = CELL_UNITS[match.group("unit")]
+    try:
+        number = parse_amount_text(number_text)
+    except AmountTextError as error:
+        # Said plainly when the cell holds a range or two amounts: which one to take is the office's call.
+        main = re.sub(r"\([^()]*\)$", "", text)
+        if RANGE_RE.search(main):
+            raise ValueError(f"「{clean_text(value)}」是一个范围，请只填一个金额（{AMOUNT_EXAMPLE}）") from None
+        if not error.reason and len(NUMBERS_RE.findall(main)) > 1:
+            raise ValueError(
+                f"「{clean_text(value)}」含有两个金额，请只填一个（{AMOUNT_EXAMPLE}；说明可写在其后的括号中）"
+            ) from None
+        raise ValueError(str(AmountTextError(clean_text(value), error.reason))) from None
+    if number is None:
+        raise ValueError(f"「{clean_text(value)}」不是数字")
+    return number, factor
+
+
 def parse_amount(value, factor):
-    """A number as stored or typed ("36,830", " 1200 ", "１２００", "1.2亿元") → 万元. A unit
-    written in the cell wins over the column's. Text is read by the same rule as the report form."""
+    """A number as stored or typed ("36,830", " 1200 ", "１２００", "1.2亿元", "约 3500 万元",
+    "0.5亿元（其中中央预算内0.2亿）") → 万元. A unit written in the cell wins over the column's; the
+    number itself is read by the same rule as the report form."""
     if value is None or value == "":
         raise ValueError("不能为空")
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
@@ -137,17 +173,7 @@ def parse_amount(value, factor):
     elif isinstance(value, float):
         number = Decimal(repr(value))
     else:
-        text = unicodedata.normalize("NFKC", value).strip()
-        for word, unit_factor in (("亿元", WAN_PER_YI), ("亿", WAN_PER_YI), ("万元", Decimal(1)), ("万", Decimal(1))):
-            if text.endswith(word):
-                text, factor = text[: -len(word)], unit_factor
-                break
-        try:
-            number = parse_amount_text(text)
-        except AmountTextError as error:
-            raise ValueError(str(AmountTextError(clean_text(value), error.reason))) from None
-        if number is None:
-            raise ValueError(f"「{clean_text(value)}」不是数字")
+        number, factor = _cell_amount_text(value, factor)
     if not number.is_finite():
         raise ValueError(f"「{clean_text(value)}」不是数字")
     if number < 0:

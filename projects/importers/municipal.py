@@ -1,7 +1,7 @@
 """Understanding a municipal key-project list as the city sends it: title and unit rows, one- or
 two-row headers with varying names, section rows giving the category, subtotal and total rows,
-footnotes, one sheet per batch or one sheet, numbers stored as text. Single cells are read by
-importers.cells."""
+sub-item rows under a project (importers.sub_items), a 注： paragraph ending the table, one sheet
+per batch or one sheet, numbers stored as text. Single cells are read by importers.cells."""
 
 import re
 from dataclasses import dataclass, field
@@ -23,11 +23,14 @@ from projects.importers.cells import (
     parse_amount,
     parse_years,
 )
+from projects.importers.sub_items import REFUSED_PROJECT, finish_project, place_sub_item, sub_item_marker
 from projects.project_codes import known_divisions, project_code_problem
 
 TOTAL_WORDS = ("小计", "合计", "总计")
 TOTAL_RE = re.compile(r"^(全区|全市|总)?(小计|合计|总计)(\(\d+个\))?[:：]?$")
 SECTION_RE = re.compile(r"^(\(?[一二三四五六七八九十]+[、.．)]|[一二三四五六七八九十]+$)")
+# A note under the table ("注：…", "说明：", "备注：", "注1："): the table ends there.
+NOTE_RE = re.compile(r"^(注|说明|备注)\d*:")
 SIGNATURE_WORDS = ("填表人", "填报人", "联系电话", "审核人", "制表人", "负责人:", "负责人：", "填报单位")
 
 
@@ -51,6 +54,8 @@ class ParsedRow:
     sheet: str
     row: int
     values: dict = field(default_factory=dict)  # canonical column → parsed value
+    # The parts the list breaks the project into (importers.sub_items): shown, never written.
+    sub_items: list = field(default_factory=list)
 
 
 @dataclass
@@ -198,11 +203,22 @@ def _parse_body(layout, result, default_level):
     category, section_rows, sheet_rows = None, [], []
     col = layout.columns
     first_data = True
+    # The project that sub-item rows belong to: None before the first project and after a section
+    # row; the total row above them after a 小计/合计 row ("合计 … 其中：省级项目 …").
+    owner, under_total, note_row = None, None, None
     for number, values in layout.rows[layout.data_start :]:
         texts = [normalize_text(value) for value in values]
         first_text = next((text for text in texts if text), "")
         name_text = normalize_text(_cell(values, col["name"]))
         seq_text = normalize_text(_cell(values, col.get("seq")))
+        if note_row is not None:
+            if name_text and _has_amounts(values, col):
+                layout.warn(number, "", f"在第{note_row}行的说明之后，未作为项目读取；若是项目，请移到说明之前。")
+                break
+            continue
+        if NOTE_RE.match(first_text) and (sheet_rows or not first_data):
+            note_row = number  # "注：…" below the table: nothing after it is a project ("1. 本表…")
+            continue
         if first_text.startswith(("注", "说明", "备注:", "备注：")) and not name_text.startswith("注"):
             continue
         if any(text.startswith(SIGNATURE_WORDS) for text in texts if text):
@@ -216,6 +232,15 @@ def _parse_body(layout, result, default_level):
             covered = section_rows if total_word == "小计" else sheet_rows
             if covered:
                 _check_totals(layout, result, number, values, total_word, covered)
+            owner, under_total = finish_project(layout, owner), total_word
+            continue
+        seq_value, name_value = _cell(values, col.get("seq")), _cell(values, col["name"])
+        marker = sub_item_marker(seq_value, name_value)
+        if marker:
+            amounts = {column: _cell(values, col.get(column)) for column in AMOUNT_COLUMNS if column in col}
+            place_sub_item(
+                layout, number, owner, under_total, marker=marker, seq=seq_value, name=name_value, amounts=amounts
+            )
             continue
         section_text = name_text if SECTION_RE.match(seq_text) or not seq_text else ""
         looks_like_section = (
@@ -237,12 +262,17 @@ def _parse_body(layout, result, default_level):
                     number, "", f"分组行「{clean_text(label)}」不是计划建成、续建或新开工，其下项目须有类别列。"
                 )
             section_rows = []
+            owner, under_total = finish_project(layout, owner), None
             continue
         row = _parse_project(layout, number, values, category, default_level)
+        finish_project(layout, owner)
+        # A row refused for want of a name still owns the sub-items under it (they add no error).
+        owner, under_total = (row if row is not None else REFUSED_PROJECT), None
         if row is not None:
             result.rows.append(row)
             section_rows.append(row)
             sheet_rows.append(row)
+    finish_project(layout, owner)
 
 
 def _has_amounts(values, col):
@@ -340,9 +370,13 @@ def _check_totals(layout, result, number, values, word, covered):
     for column in AMOUNT_COLUMNS:
         if column not in layout.columns:
             continue
+        cell = _cell(values, layout.columns[column])
+        if cell is None or cell == "":
+            continue  # a total row may leave a column out
         try:
-            stated = parse_amount(_cell(values, layout.columns[column]), layout.units[column])
-        except ValueError:
+            stated = parse_amount(cell, layout.units[column])
+        except ValueError as error:
+            layout.warn(number, column, f"{word}行{error}，未核对。")
             continue
         computed = sum((row.values.get(column) or Decimal(0) for row in covered), Decimal(0))
         check = SubtotalCheck(layout.title, number, word, COLUMN_LABELS[column], stated, computed)

@@ -55,6 +55,7 @@ class RowPlan:
     leader: object = None
     source: dict = field(default_factory=dict)  # the parsed row's values, as read from the file
     suggestion: object = None  # an existing project proposed under another name (import_matching.Suggestion)
+    sub_items: list = field(default_factory=list)  # the parsed row's sub-items: shown, never written
 
     def unfilled(self):
         """The shown fields the file left empty (the row then takes a default or keeps what the
@@ -83,6 +84,10 @@ class RowPlan:
             "unfilled": self.unfilled(),
             "changes": [[FIELD_LABELS[f], old, new] for f, old, new in self.changes],
             "suggestion": suggestion_dict(self) if self.suggestion is not None else None,
+            "sub_items": [
+                {**item, "total": shown_text(item["total"]), "plan": shown_text(item["plan"])}
+                for item in self.sub_items
+            ],
         }
 
 
@@ -173,16 +178,20 @@ class ImportPlan:
     def parsed_rows(self):
         """The file's rows as parsed, kept with the preview so that confirming need not read the
         file again (the file is kept too, and its digest recorded): a table of the values by the
-        columns all rows have, [sheet, row, [value, …]] for each row (parsed_list_from)."""
+        columns all rows have, [sheet, row, [value, …]] for each row (parsed_list_from), and the
+        rows' sub-items (shown again when the admin's answers plan the preview anew)."""
         columns = list(self.rows[0].source) if self.rows else []
-        rows = []
+        rows, sub_items = [], []
         for row in self.rows:
             source = row.source
             if list(source) == columns:
                 rows.append([row.sheet, row.row, [jsonable(value) for value in source.values()]])
             else:  # a row with other values keeps them by name
                 rows.append([row.sheet, row.row, {key: jsonable(value) for key, value in source.items()}])
-        return {"columns": columns, "rows": rows}
+            if row.sub_items:
+                items = [{key: jsonable(value) for key, value in item.items()} for item in row.sub_items]
+                sub_items.append([row.sheet, row.row, items])
+        return {"columns": columns, "rows": rows, "sub_items": sub_items}
 
     def summary(self):
         return {
@@ -421,6 +430,7 @@ def _plan_row(row, matcher, listings, new_units, plan, refused_rows):
         leader=leader,
         source=dict(values),
         suggestion=matcher.suggestions.get((row.sheet, row.row)),
+        sub_items=row.sub_items,
     )
     if project is not None and normalize_text(project.name) != normalize_text(values["name"]):
         plan_row.changes.append(("name", project.name, values["name"]))  # renamed: the old name is kept
@@ -469,4 +479,9 @@ def parsed_list_from(summary):
             if values.get(key) is not None:
                 values[key] = Decimal(values[key])
         rows.append(ParsedRow(sheet=sheet, row=number, values=values))
+    parts = {(sheet, number): items for sheet, number, items in kept.get("sub_items", [])}
+    for row in rows:
+        for item in parts.get((row.sheet, row.row), []):
+            amounts = {key: Decimal(item[key]) for key in PARSED_AMOUNTS if item.get(key) is not None}
+            row.sub_items.append({**item, **amounts})
     return ParsedList(rows=rows)

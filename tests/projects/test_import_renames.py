@@ -391,3 +391,22 @@ def test_two_admins_answering_at_once_lose_neither_answer(admin_user):
         [(first.sheet, first.row, first.suggestion.project.pk), (second.sheet, second.row, 0)]
     )
     import_confirm(user=admin_user, record=kept)  # both answered: it confirms
+
+
+def test_sub_items_stay_under_their_project_when_the_answers_plan_the_preview_again(admin_user):
+    project = Project.objects.select_related("street").get(name="河南新吉祥电子科技产业园")
+    rows = [
+        row_for(project, "新吉祥电子科技产业园", number=1),
+        ["", "", "其中：一期厂房", "", "", "", 500, 100],
+    ]
+    upload = xlsx({"2016年": [HEADER, ["一、续建项目"], *rows]})
+    record, plan = import_upload(user=admin_user, upload=upload, year=2016, level="city")
+    assert record.summary["rows"][0]["sub_items"][0]["name"] == "其中：一期厂房"
+    record, plan = decide_matches(user=admin_user, record=record, answers={("2016年", 3): True})
+    kept = ImportRecord.objects.get(pk=record.pk).summary["rows"][0]
+    assert kept["suggestion"]["decision"] == "accepted"
+    assert [(item["name"], item["total"], item["plan"]) for item in kept["sub_items"]] == [
+        ("其中：一期厂房", "500", "100")
+    ]
+    import_confirm(user=admin_user, record=record)
+    assert not Project.objects.filter(name__contains="一期厂房").exists()

@@ -84,6 +84,11 @@ class Command(BaseCommand):
             "by_batch": {label: count for label, count, _, _ in summary["by_batch"]},
             "subtotals": summary["subtotals"],
             "suggested_matches": summary["suggested_matches"],
+            "sub_items": [
+                {"sheet": row["sheet"], "row": row["row"], "name": row["name"], "sub_items": row["sub_items"]}
+                for row in summary["rows"]
+                if row["sub_items"]
+            ],
             "errors": outcome_errors,
             "warnings": summary["warnings"],
         }
