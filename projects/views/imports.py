@@ -92,6 +92,7 @@ class ImportDetailView(OfficeAdminRequiredMixin, TemplateView):
             status_labels=STATUS_LABELS,
             several_districts=record.region is None or record.region.kind != RegionKind.DISTRICT,
             undecided=undecided_matches(summary),
+            has_sub_items=any(row.get("sub_items") for row in rows),
             **kwargs,
         )
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_admin_answers_each_proposed_match_then_confirms(open_page, tmp_path, viewport):
     path = tmp_path / "2016年市重点项目.xlsx"
-    path.write_bytes(renamed_list().read())
+    path.write_bytes(renamed_list(more=[["", "", "其中：标准化厂房", "", "", "", 800, 200]]).read())
     page = open_page("admin", **({"viewport": PHONE} if viewport == "phone" else {}))
     upload(page, path)
     matches = page.locator("#matches")
@@ -22,6 +22,11 @@ def test_admin_answers_each_proposed_match_then_confirms(open_page, tmp_path, vi
     expect(matches).to_contain_text("新吉祥电子科技产业园")
     expect(matches).to_contain_text("河南新吉祥电子科技产业园")
     expect(page.locator("main")).to_contain_text("还有 2 条匹配建议未选择")
+    sub_item = page.locator("#preview-rows tr.sub-item")
+    expect(sub_item).to_have_count(1)
+    expect(sub_item).to_contain_text("子项")
+    expect(sub_item).to_contain_text("其中：标准化厂房")
+    expect(sub_item).to_contain_text("不计入合计")
     confirm = page.get_by_role("button", name="确认导入")
     expect(confirm).to_be_disabled()
     if viewport == "phone":
