@@ -134,15 +134,24 @@ NUMBER_TEXT = r"[0-9][0-9,]*(?:\.[0-9]+)?"
 RANGE_RE = re.compile(rf"{NUMBER_TEXT}\s*(?:亿元|亿|万元|万)?\s*(?:-|~|至|到|—|–|―)\s*{NUMBER_TEXT}")
 NUMBERS_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
 AMOUNT_EXAMPLE = "如 3500、3500万元 或 1.2亿元"
+UNIT_NOTE_RE = re.compile(r"\((亿元|亿|万元|万)\)$")
+COMPOUND_RE = re.compile(r"^(?:约|大约)?\s*([0-9]+)\s*亿\s*([0-9]+(?:\.[0-9]+)?)\s*万元?$")
+FOREIGN_RE = re.compile(r"美元|欧元|港元|港币|日元|英镑|卢布")
 
 
 def _cell_amount_text(value, factor):
     """(number, factor) of an amount typed in a cell; ValueError saying what was found otherwise."""
     text = unicodedata.normalize("NFKC", value).strip()
+    if FOREIGN_RE.search(text):
+        raise ValueError(f"「{clean_text(value)}」不是人民币金额，请折算为人民币万元后填写")
+    if compound := COMPOUND_RE.match(text):  # 1亿2000万
+        return Decimal(compound.group(1)) * WAN_PER_YI + Decimal(compound.group(2)), Decimal(1)
     match = CELL_AMOUNT_RE.match(text)
     number_text = match.group("number") if match else text
     if match and match.group("unit"):
         factor = CELL_UNITS[match.group("unit")]
+    elif match and (bracketed := UNIT_NOTE_RE.search(text)):  # "3500（万元）": the bracket is the unit
+        factor = CELL_UNITS[bracketed.group(1)]
     try:
         number = parse_amount_text(number_text)
     except AmountTextError as error:

@@ -212,9 +212,13 @@ def _parse_body(layout, result, default_level):
         name_text = normalize_text(_cell(values, col["name"]))
         seq_text = normalize_text(_cell(values, col.get("seq")))
         if note_row is not None:
-            if name_text and _has_amounts(values, col):
-                layout.warn(number, "", f"在第{note_row}行的说明之后，未作为项目读取；若是项目，请移到说明之前。")
-                break
+            if name_text and _has_amounts(values, col):  # a project left below the note: never dropped quietly
+                layout.error(
+                    number,
+                    "name",
+                    f"在第{note_row}行的说明之后，却有项目名称和金额：若是项目，请移到说明之前；"
+                    "若是说明的一部分，请删去其中的金额。",
+                )
             continue
         if NOTE_RE.match(first_text) and (sheet_rows or not first_data):
             note_row = number  # "注：…" below the table: nothing after it is a project ("1. 本表…")

@@ -16,8 +16,9 @@ CIRCLED = frozenset(
 # In the 序号 column (after NFKC): (1), 1.1, 1-1, or 其中. A list's own numbering 1, 2, … is a project's
 # and （一） a section's: Arabic numerals in brackets are sub-items, Chinese ones sections.
 SEQ_RE = re.compile(r"^(?:\(\d{1,3}\)|\d{1,3}[.\-]\d{1,3}|其中:?)$")
-# At the start of the name: 其中：, (1) or 1.1 followed by a space or 、 ("1.5万吨/年…" is a name).
-NAME_RE = re.compile(r"^(?:其中\s*:|\(\s*\d{1,3}\s*\)|\d{1,3}\.\d{1,3}[\s、])")
+# At the start of the name: 其中 (with a colon, a comma, a space or none: 其中一期工程; not 其中心…),
+# (1) or 1.1 followed by a space or 、 ("1.5万吨/年…" is a name).
+NAME_RE = re.compile(r"^(?:其中(?!心)|\(\s*\d{1,3}\s*\)|\d{1,3}\.\d{1,3}[\s、])")
 
 
 REFUSED_PROJECT = object()  # stands for a project row refused for want of a name: its sub-items add no error

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from projects.choices import RegionKind
 from projects.importers.cells import normalize_text
 from projects.importers.names import PROPOSAL_SCORE, likeness, name_key, owner_key
-from projects.models import Assignment, Leader, Project, Region, Street, Unit
+from django.db.models import Max
+
+from projects.models import Assignment, Leader, Listing, Project, Region, Street, Unit
 from projects.scoping import regions_under
 
 DISTRICT_CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
@@ -89,6 +91,10 @@ class RowMatcher:
         self._propose(rows, decisions or {})
         wanted = {pk for pk, _ in self.row_projects.values()} - {None}
         self.projects = Project.objects.select_related("street", "unit").in_bulk(wanted)
+        # The latest year each of them is listed in: an older year's list does not rename them back.
+        self.latest_years = dict(
+            Listing.objects.filter(project__in=wanted).values_list("project").annotate(Max("year")).order_by()
+        )
 
     def _index_names(self, under):
         """Every project of the office's districts by its name (and its former names), as written
@@ -286,10 +292,13 @@ class RowMatcher:
             values, district = row.values, self.district(row)
             street, _ = self._street_and_unit(values, district)
             owner = owner_key(values.get("owner") or "")
-            if street is None or not owner:
+            # A district with streets on record needs the row's street (or it is refused); one
+            # without (a county's towns) compares the projects without a street.
+            if (street is None and self.streets.get(district.pk)) or not owner:
                 continue
+            street_id = street.pk if street is not None else None
             key, best = name_key(values["name"]), None
-            for candidate in self.by_owner.get((district.pk, street.pk, owner), []):
+            for candidate in self.by_owner.get((district.pk, street_id, owner), []):
                 known = self.known[candidate]
                 if candidate in taken or self._codes_differ(values.get("code"), candidate):
                     continue

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from projects.choices import Batch, Category, Level, RegionKind
 from projects.importers.cells import COLUMN_LABELS, normalize_text
+from projects.importers.names import name_key
 from projects.importers.municipal import ParsedList, ParsedRow, RowIssue, parse_list
 from projects.importers.workbook import WorkbookRefused, read_rows
 from projects.models import Listing
@@ -168,7 +169,8 @@ class ImportPlan:
         proposed = [
             (row.sheet, row.row, row.suggestion.project.pk, row.suggestion.decision) for row in self.suggestions
         ]
-        payload = repr((self.year, self.level, region, canonical, units, proposed))
+        # The level as text: a command's default is the Level member, a kept record's its value.
+        payload = repr((self.year, str(self.level), region, canonical, units, proposed))
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def districts(self):
@@ -299,8 +301,9 @@ def plan_parsed(parsed, plan, decisions=None):
 
 
 def _refuse_duplicate_rows(parsed, matcher, plan, refused_rows):
-    """Two rows of the file for one project: the same code, or the same name in one district (the
-    same name in two districts is two projects)."""
+    """Two rows of the file for one project: the same code, or the same name in one district, as
+    matching reads names (importers.names.name_key: 新城花园（三期） is 新城花园三期项目); the same
+    name in two districts is two projects."""
     seen = {}
     for row in parsed.rows:
         values = row.values
@@ -312,15 +315,17 @@ def _refuse_duplicate_rows(parsed, matcher, plan, refused_rows):
             district = matcher.district(row)
             if district is None:
                 continue
-            key, column = ("name", district.pk, normalize_text(values["name"])), "name"
+            key, column = ("name", district.pk, name_key(values["name"])), "name"
         first = seen.setdefault(key, row)
         if first is not row:
+            written = first.values["name"] != values["name"] and column == "name"
+            how = f"（「{first.values['name']}」与「{values['name']}」只是写法不同）" if written else ""
             plan.errors.append(
                 RowIssue(
                     row.sheet,
                     row.row,
                     COLUMN_LABELS[column],
-                    f"与「{first.sheet}」第{first.row}行是同一个项目，请删除重复的一行。",
+                    f"与「{first.sheet}」第{first.row}行是同一个项目{how}，请删除重复的一行。",
                 )
             )
             refused_rows.add((row.sheet, row.row))
@@ -432,8 +437,8 @@ def _plan_row(row, matcher, listings, new_units, plan, refused_rows):
         suggestion=matcher.suggestions.get((row.sheet, row.row)),
         sub_items=row.sub_items,
     )
-    if project is not None and normalize_text(project.name) != normalize_text(values["name"]):
-        plan_row.changes.append(("name", project.name, values["name"]))  # renamed: the old name is kept
+    if _renamed(project, values["name"], plan.year, matcher):
+        plan_row.changes.append(("name", project.name, values["name"]))  # the old name is kept (former_names)
     if project is not None:
         for name in PROJECT_FIELDS:
             new = wanted[name]
@@ -456,6 +461,16 @@ def _plan_row(row, matcher, listings, new_units, plan, refused_rows):
     if project is not None and listing is not None:
         plan_row.status = CHANGED if plan_row.changes else UNCHANGED
     return plan_row
+
+
+def _renamed(project, name, year, matcher):
+    """Whether the row renames its project: it names it otherwise (beyond width and spaces) on a
+    list of its latest year or later; an earlier year's list (re-imported to correct a figure)
+    finds it by its former name and leaves its name as it is."""
+    if project is None or normalize_text(project.name) == normalize_text(name):
+        return False
+    latest = matcher.latest_years.get(project.pk)
+    return latest is None or year >= latest
 
 
 def _display(name, value):

@@ -108,6 +108,8 @@ def import_confirm(*, user, record):
             locked = ImportRecord.objects.select_for_update().defer("summary").get(pk=record.pk)
             if locked.status != ImportStatus.PREVIEWED:
                 raise ValidationError("该导入已被确认过。")
+            if locked.plan_digest != record.plan_digest:  # answers saved since this record was read
+                raise ValidationError("预览之后匹配选择已有修改，请刷新页面、核对后再确认。")
             # Planned again against the database as it is now: the digest shows whether that is
             # still exactly what was previewed (someone may have changed or imported in between).
             plan = plan_parsed(
@@ -170,11 +172,13 @@ def match_decisions(summary):
     return {(sheet, row): decision for sheet, row, decision in (summary or {}).get(DECISIONS_KEY, [])}
 
 
-def decide_matches(*, user, record, answers):
-    """Record the admin's answers to a preview's proposed matches (``answers``: {(sheet, row): True to
-    take the proposed project as the row's, False to import the row as a new project}) and plan the
-    preview again with them; refused whole, changing nothing, when an answer names a row without a
-    proposal, the projects changed since the preview, or two rows would take one project."""
+def decide_matches(*, user, record, answers, keep=True):
+    """Record the admin's answers to a preview's proposed matches (``answers``: {(sheet, row):
+    (True to take the proposed project as the row's or False to import the row as a new project,
+    the id of the project proposed as the admin saw it)}) and plan the preview again with them;
+    refused whole, changing nothing, when an answer names a row without that proposal, the data
+    changed since the preview, or two rows would take one project. ``keep=False`` plans without
+    keeping anything (a dry run's answers are not the office's)."""
     _check_admin(user)
     if user is not None and not ImportRecord.objects.visible_to(user).filter(pk=record.pk).exists():
         raise PermissionDenied("该导入不在本项目办管理范围内。")
@@ -184,17 +188,24 @@ def decide_matches(*, user, record, answers):
             raise ValidationError(f"该导入当前为「{locked.get_status_display()}」，不能再修改匹配。")
         proposed = {(item["sheet"], item["row"]): item for item in locked.summary.get("suggested_matches", [])}
         decisions = match_decisions(locked.summary)
-        for where, accept in answers.items():
+        for where, (accept, project_id) in answers.items():
             if where not in proposed:
                 raise ValidationError(f"「{where[0]}」第{where[1]}行没有匹配建议，请刷新预览后再选择。")
-            decisions[where] = proposed[where]["project_id"] if accept else 0
+            if proposed[where]["project_id"] != project_id:
+                raise ValidationError(f"「{where[0]}」第{where[1]}行的匹配建议已更新，请刷新页面、核对后再选择。")
+            decisions[where] = project_id if accept else 0
         parsed = parsed_list_from(locked.summary)
-        plan = plan_parsed(parsed, ImportPlan(year=locked.year, level=locked.level, region=locked.region), decisions)
-        replanned = {(row.sheet, row.row): row.suggestion.project.pk for row in plan.suggestions}
-        if any(replanned.get(where) != item["project_id"] for where, item in proposed.items()):
+        office = {"year": locked.year, "level": locked.level, "region": locked.region}
+        # The data as previewed (the answers kept so far): anything changed since is not taken in quietly.
+        before = plan_parsed(parsed, ImportPlan(**office), match_decisions(locked.summary))
+        if before.digest() != locked.plan_digest:
             raise ValidationError("预览之后项目数据已有变化，请重新上传并预览后再确认。")
+        plan = plan_parsed(parsed_list_from(locked.summary), ImportPlan(**office), decisions)
         if not plan.ok:
             raise ValidationError("；".join(str(error) for error in plan.errors[:5]))
+        if not keep:
+            transaction.set_rollback(True)
+            return locked, plan
         summary = plan.summary()
         locked.summary = {
             **locked.summary,

@@ -77,6 +77,9 @@ def test_sub_item_rows_are_kept_on_the_project_above_and_not_counted_again():
         ("其中", "一期工程"),
         (None, "其中：一期工程"),
         (None, "其中 : 一期工程"),
+        (None, "其中一期工程"),
+        (None, "其中，一期工程"),
+        (None, "其中 一期工程"),
         (None, "（1）一期工程"),
         (None, "(1)一期工程"),
         (None, "①一期工程"),
@@ -293,6 +296,9 @@ def test_the_preview_page_shows_the_sub_items_under_their_project(client_for):
         ("3500（含征地费）", "3500.00"),  # the column's unit
         ("１．２亿元", "12000.00"),
         ("0.123456亿元", "1234.56"),
+        ("1亿2000万", "12000.00"),
+        ("约1亿2000万元", "12000.00"),
+        ("12,000.5万元", "12000.50"),
     ],
 )
 def test_an_amount_with_its_unit_and_a_note_in_the_cell_is_read_in_wan(cell, expected):
@@ -307,6 +313,17 @@ def test_a_cell_unit_wins_over_a_yi_column():
     header = ["项目名称", "建设地点", "总投资（亿元）", "年度计划投资（亿元）", "类别"]
     row = read(xlsx({"清单": [header, ["亿元列项目", "北环路街道", "约3500万元", "0.5（含征地）", "续建"]]})).rows[0]
     assert (row.values["total_investment"], row.values["annual_plan"]) == (Decimal("3500.00"), Decimal("5000.00"))
+    # A unit in brackets after the number is the unit, not a note.
+    row = read(xlsx({"清单": [header, ["亿元列项目", "北环路街道", "3500（万元）", "0.5(亿元)", "续建"]]})).rows[0]
+    assert (row.values["total_investment"], row.values["annual_plan"]) == (Decimal("3500.00"), Decimal("5000.00"))
+
+
+@pytest.mark.parametrize("cell", ["5000万(美元)", "300万美元", "1.2亿港元"])
+def test_an_amount_in_another_currency_is_refused(cell):
+    plan = read(plain(project_row(1, "外币项目", total=cell)))
+    assert [message for message in messages(plan) if "不是人民币金额" in message] == [
+        f"「2017年市重点项目」第5行「总投资」：「{cell}」不是人民币金额，请折算为人民币万元后填写。"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -389,18 +406,21 @@ def test_a_note_paragraph_below_the_table_ends_it(note):
     assert all(check.ok for check in plan.subtotals)
 
 
-def test_a_project_like_row_after_the_note_is_not_read_and_is_named():
+def test_project_like_rows_after_the_note_refuse_the_file_each_named():
     plan = read(
         plain(
             project_row(1, "说明前项目"),
             ["注：以下为储备项目。"],
             project_row(2, "说明后项目"),
+            [None, "1. 本表金额以批复为准。"],
+            project_row(3, "又一个说明后项目"),
         )
     )
-    assert messages(plan) == [] and [row.name for row in plan.rows] == ["说明前项目"]
-    assert "「2017年市重点项目」第7行：在第6行的说明之后，未作为项目读取；若是项目，请移到说明之前。" in warning_texts(
-        plan
-    )
+    assert messages(plan) == [
+        f"「2017年市重点项目」第{row}行「项目名称」：在第6行的说明之后，却有项目名称和金额：若是项目，请移到说明之前；"
+        "若是说明的一部分，请删去其中的金额。"
+        for row in (7, 9)
+    ]
 
 
 def test_a_note_above_the_first_row_does_not_end_the_table():

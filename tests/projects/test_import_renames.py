@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.urls import reverse
 
-from projects.importers.names import likeness, name_key, numbers_in
+from projects.importers.names import PROPOSAL_SCORE, likeness, name_key, numbers_in
 from projects.models import ImportRecord, Project
 from projects.services.errors import ValidationError
 from projects.services.import_plans import NEW
@@ -66,6 +66,11 @@ def renamed_list(renamed=RENAMED, **extra):
     return xlsx({"2016年市重点项目": [["单位：万元"], HEADER, ["一、续建项目"], *rows, *extra.get("more", [])]})
 
 
+def answering(rows, accept):
+    """The answers to the proposals of ``rows``, as the page gives them (with the project proposed)."""
+    return {(row.sheet, row.row): (accept, row.suggestion.project.pk) for row in rows}
+
+
 def plan_of(upload):
     return read(upload, year=2016)
 
@@ -83,6 +88,7 @@ def plan_of(upload):
         ("恒宇・东城国际建设项目", "恒宇东城国际"),
         ("ＡＢＣ物流园工程", "abc物流园"),
         ("市正顺化工公司技改10万吨/年洗油深加工", "市正顺化工公司技改10万吨年洗油深加工项目"),
+        ("道路改造（一期）-东段", "道路改造一期东段"),
     ],
 )
 def test_names_that_differ_only_in_width_spaces_dots_brackets_or_a_trailing_word_have_one_key(one, other):
@@ -97,13 +103,34 @@ def test_names_that_differ_only_in_width_spaces_dots_brackets_or_a_trailing_word
         ("平煤神马集团八矿三号井", "平煤神马集团八矿二号井"),
         ("市现代物流产业集聚区二期", "市现代物流产业集聚区一期"),
         ("5号地块住宅", "6号地块住宅"),
-        ("产业园A区", "产业园"),  # not a number: alike, but the key differs
+        ("产业园A区", "产业园"),
+        ("XX化工年产1.5万吨项目", "XX化工年产15万吨项目"),
+        ("XX小区1-2号楼", "XX小区12号楼"),
+        ("道路Ⅰ标段", "道路Ⅱ标段"),
+        ("产业园A区", "产业园B区"),
+        ("新城东区", "新城西区"),
+        ("A地块住宅", "B地块住宅"),
+        ("2016年城区道路改造", "2017年城区道路改造"),
     ],
 )
 def test_names_that_differ_in_a_phase_or_a_number_are_different(one, other):
     assert name_key(one) != name_key(other)
     if numbers_in(name_key(one)) != numbers_in(name_key(other)):
         assert likeness(name_key(one), name_key(other)) == 0
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("明珠世纪城2期", "明珠世纪城二期"),
+        ("第1标段道路", "第一标段道路"),
+        ("万基铝业技改", "铝业技改"),
+        ("城乡一体化示范区", "城乡示范区"),
+    ],
+)
+def test_a_phase_or_number_written_otherwise_and_numerals_inside_words_still_allow_a_proposal(one, other):
+    assert numbers_in(name_key(one)) == numbers_in(name_key(other))
+    assert likeness(name_key(one), name_key(other)) >= PROPOSAL_SCORE
 
 
 def test_a_name_is_never_cut_to_nothing():
@@ -136,9 +163,7 @@ def test_nine_demo_projects_under_new_names_are_matched_or_proposed_never_silent
 def test_renamed_projects_keep_their_old_names_searchable_with_the_change_in_history(admin_user, client):
     again_upload = renamed_list()  # read again once imported
     record, plan = import_upload(user=admin_user, upload=renamed_list(), year=2016, level="city")
-    record, plan = decide_matches(
-        user=admin_user, record=record, answers={(r.sheet, r.row): True for r in plan.rows if r.suggestion}
-    )
+    record, plan = decide_matches(user=admin_user, record=record, answers=answering(plan.suggestions, True))
     before = Project.objects.count()
     import_confirm(user=admin_user, record=record)
     assert Project.objects.count() == before  # not one project created a second time
@@ -163,7 +188,7 @@ def test_renamed_projects_keep_their_old_names_searchable_with_the_change_in_his
 
 def test_a_rejected_proposal_is_a_new_project_and_the_old_one_is_untouched(admin_user):
     record, plan = import_upload(user=admin_user, upload=renamed_list(), year=2016, level="city")
-    answers = {(r.sheet, r.row): r.name == "新吉祥电子科技产业园" for r in plan.suggestions}
+    answers = {(r.sheet, r.row): (r.name == "新吉祥电子科技产业园", r.suggestion.project.pk) for r in plan.suggestions}
     record, plan = decide_matches(user=admin_user, record=record, answers=answers)
     assert record.summary["suggested_matches"][0]["decision"] == "accepted"
     assert record.summary["suggested_matches"][1]["decision"] == "rejected"
@@ -179,7 +204,7 @@ def test_confirm_is_refused_while_a_proposal_is_unanswered(admin_user):
     with pytest.raises(ValidationError, match="还有 2 条"):
         import_confirm(user=admin_user, record=record)
     first = plan.suggestions[0]
-    record, plan = decide_matches(user=admin_user, record=record, answers={(first.sheet, first.row): True})
+    record, plan = decide_matches(user=admin_user, record=record, answers=answering([first], True))
     with pytest.raises(ValidationError, match="还有 1 条"):
         import_confirm(user=admin_user, record=record)
     assert Project.objects.count() == counts
@@ -190,7 +215,7 @@ def test_answers_the_preview_did_not_ask_for_change_nothing(admin_user):
     record, plan = import_upload(user=admin_user, upload=renamed_list(), year=2016, level="city")
     digest = record.plan_digest
     with pytest.raises(ValidationError, match="第2行没有匹配建议"):
-        decide_matches(user=admin_user, record=record, answers={("2016年市重点项目", 2): True})
+        decide_matches(user=admin_user, record=record, answers={("2016年市重点项目", 2): (True, 1)})
     assert ImportRecord.objects.get(pk=record.pk).plan_digest == digest
 
 
@@ -201,7 +226,7 @@ def test_two_rows_cannot_both_take_one_proposed_project(admin_user):
     twins = [row for row in plan.suggestions if row.suggestion.project.pk == project.pk]
     assert len(twins) == 2
     with pytest.raises(ValidationError, match="对应同一个已有项目"):
-        decide_matches(user=admin_user, record=record, answers={(r.sheet, r.row): True for r in twins})
+        decide_matches(user=admin_user, record=record, answers=answering(twins, True))
     assert ImportRecord.objects.get(pk=record.pk).summary.get("match_decisions") is None
 
 
@@ -210,7 +235,7 @@ def test_a_proposal_made_stale_by_a_change_is_refused(admin_user):
     Project.objects.filter(name="河南新吉祥电子科技产业园").update(owner="另一家公司")
     first = plan.suggestions[0]
     with pytest.raises(ValidationError, match="已有变化"):
-        decide_matches(user=admin_user, record=record, answers={(first.sheet, first.row): True})
+        decide_matches(user=admin_user, record=record, answers=answering([first], True))
 
 
 # --- What is never proposed or matched ------------------------------------------------------------------
@@ -340,10 +365,18 @@ def test_the_preview_page_asks_and_keeps_the_answers(client_for):
     assert "可能是同一项目" in page and "河南新吉祥电子科技产业园" in page
     assert "还有 2 条匹配建议未选择" in page and 'class="primary" disabled' in page
     url = reverse("projects:import_matches", args=[record.pk])
-    response = client.post(url, {"match-0": "accept", "match-1": "sideways"}, follow=True)
-    assert "请选择「是同一项目」或「不是，新建项目」" in response.content.decode()
-    assert ImportRecord.objects.get(pk=record.pk).summary.get("match_decisions") is None
-    response = client.post(url, {"match-0": "accept", "match-1": "reject"}, follow=True)
+    first, second = record.summary["suggested_matches"]
+    accept = f"accept:{first['row']}:{first['project_id']}"
+    reject = f"reject:{second['row']}:{second['project_id']}"
+    assert f'value="{accept}"' in page and f'value="{reject}"' in page
+    # Not an answer; and an answer given for another row or project (a page from before the
+    # proposals changed): refused, nothing kept.
+    stale = f"accept:{second['row']}:{second['project_id']}"
+    for answers in ({"match-0": accept, "match-1": "sideways"}, {"match-0": stale}, {"match-0": "accept"}):
+        response = client.post(url, answers, follow=True)
+        assert "请选择「是同一项目」或「不是，新建项目」" in response.content.decode()
+        assert ImportRecord.objects.get(pk=record.pk).summary.get("match_decisions") is None
+    response = client.post(url, {"match-0": accept, "match-1": reject}, follow=True)
     page = response.content.decode()
     assert "已保存匹配选择" in page and 'class="primary" disabled' not in page
     client.post(reverse("projects:import_confirm", args=[record.pk]), follow=True)
@@ -353,10 +386,10 @@ def test_the_preview_page_asks_and_keeps_the_answers(client_for):
 
 
 def test_only_admins_answer_proposals(client_for, admin_user):
-    record, _ = import_upload(user=admin_user, upload=renamed_list(), year=2016, level="city")
+    record, plan = import_upload(user=admin_user, upload=renamed_list(), year=2016, level="city")
     url = reverse("projects:import_matches", args=[record.pk])
     for role in ("staff_a", "leader"):
-        assert client_for(role).post(url, {"match-0": "accept"}).status_code in (302, 403, 404)
+        assert client_for(role).post(url, {"match-0": f"accept:{plan.rows[0].row}:1"}).status_code in (302, 403, 404)
     assert ImportRecord.objects.get(pk=record.pk).summary.get("match_decisions") is None
 
 
@@ -371,7 +404,7 @@ def test_two_admins_answering_at_once_lose_neither_answer(admin_user):
         def work():
             barrier.wait()
             try:
-                decide_matches(user=admin_user, record=record, answers={(row.sheet, row.row): accept})
+                decide_matches(user=admin_user, record=record, answers=answering([row], accept))
                 outcomes[row.row] = "ok"
             except Exception as error:  # asserted on below
                 outcomes[row.row] = error
@@ -402,7 +435,7 @@ def test_sub_items_stay_under_their_project_when_the_answers_plan_the_preview_ag
     upload = xlsx({"2016年": [HEADER, ["一、续建项目"], *rows]})
     record, plan = import_upload(user=admin_user, upload=upload, year=2016, level="city")
     assert record.summary["rows"][0]["sub_items"][0]["name"] == "其中：一期厂房"
-    record, plan = decide_matches(user=admin_user, record=record, answers={("2016年", 3): True})
+    record, plan = decide_matches(user=admin_user, record=record, answers=answering(plan.suggestions, True))
     kept = ImportRecord.objects.get(pk=record.pk).summary["rows"][0]
     assert kept["suggestion"]["decision"] == "accepted"
     assert [(item["name"], item["total"], item["plan"]) for item in kept["sub_items"]] == [
@@ -410,3 +443,60 @@ def test_sub_items_stay_under_their_project_when_the_answers_plan_the_preview_ag
     ]
     import_confirm(user=admin_user, record=record)
     assert not Project.objects.filter(name__contains="一期厂房").exists()
+
+
+def test_confirm_refuses_a_record_read_before_the_answers_changed(admin_user):
+    record, plan = import_upload(user=admin_user, upload=renamed_list(), year=2016, level="city")
+    read_before = ImportRecord.objects.get(pk=record.pk)  # the confirm page's copy
+    decide_matches(user=admin_user, record=record, answers=answering(plan.suggestions, False))
+    with pytest.raises(ValidationError, match="匹配选择已有修改"):
+        import_confirm(user=admin_user, record=read_before)
+    assert ImportRecord.objects.get(pk=record.pk).status == "previewed"
+
+
+def test_answers_are_refused_when_the_data_changed_since_the_preview(admin_user):
+    record, plan = import_upload(user=admin_user, upload=renamed_list(), year=2016, level="city")
+    Project.objects.filter(name="明珠世纪城二期").update(total_investment=1)  # a matched project
+    with pytest.raises(ValidationError, match="已有变化"):
+        decide_matches(user=admin_user, record=record, answers=answering(plan.suggestions[:1], True))
+    assert ImportRecord.objects.get(pk=record.pk).summary.get("match_decisions") is None
+
+
+def test_a_dry_run_keeps_no_answers(renamed_file):
+    run_command(renamed_file, "--dry-run", "--accept-suggestions")
+    record = ImportRecord.objects.latest("pk")
+    assert record.status == "previewed" and record.summary.get("match_decisions") is None
+    assert {match["decision"] for match in record.summary["suggested_matches"]} == {None}
+
+
+def test_an_earlier_years_list_finds_a_renamed_project_and_leaves_its_name(admin_user):
+    project = Project.objects.select_related("street").get(name="恒宇·东城国际")
+    upload = xlsx({"2016年": [HEADER, ["一、续建项目"], row_for(project, "恒宇东城国际项目")]})
+    record, plan = import_upload(user=admin_user, upload=upload, year=2016, level="city")
+    import_confirm(user=admin_user, record=record)
+    project.refresh_from_db()
+    assert project.name == "恒宇东城国际项目" and project.former_name_list == ["恒宇·东城国际"]
+    header_2015 = [*HEADER[:-1], "2015年计划投资（万元）"]
+    again = read(xlsx({"2015年": [header_2015, ["一、续建项目"], row_for(project, "恒宇·东城国际")]}), year=2015)
+    assert again.rows[0].project.pk == project.pk
+    assert not [change for change in again.rows[0].changes if change[0] == "name"]
+
+
+def test_two_rows_of_one_file_whose_names_differ_only_in_writing_are_one_project_twice():
+    project = Project.objects.select_related("street").get(name="明珠世纪城二期")
+    rows = [row_for(project, "新城花园（三期）", number=1), row_for(project, "新城花园三期项目", number=2)]
+    plan = plan_of(xlsx({"2016年": [HEADER, ["一、新开工项目"], *rows]}))
+    assert ["只是写法不同" in str(error) and "第3行是同一个项目" in str(error) for error in plan.errors] == [True]
+
+
+def test_a_county_without_streets_on_record_gets_proposals_too(admin_user):
+    from projects.models import Region
+
+    county = Region.objects.get(code="410422")  # 叶县: its list names towns, no streets on record
+    assert not county.streets.exists()
+    existing = Project.objects.create(name="叶县产业集聚区标准化厂房", district=county, owner="叶县建设投资有限公司")
+    header = ["序号", "项目名称", "所在县区", "建设单位", "建设地点", "总投资（万元）", "2016年计划投资（万元）"]
+    row = [1, "叶县产业集聚区标准厂房", "叶县", "叶县建设投资有限公司", "叶县任店镇", 5000, 1000]
+    plan = read(xlsx({"2016年": [header, ["一、续建项目"], row]}), year=2016, region="410400")
+    assert plan.ok, plan.errors
+    assert plan.rows[0].suggestion is not None and plan.rows[0].suggestion.project.pk == existing.pk

@@ -225,7 +225,9 @@ def test_a_good_code_matches_the_existing_project_before_its_name(users):
     import_confirm(user=users["admin"], record=record)
     assert Project.objects.count() == projects_before
     project.refresh_from_db()
-    assert project.name == "恒宇·东城国际" and project.code == GOOD  # the name the office keeps
+    # Renamed on the city's list: the project takes the new name and keeps the old one (#24).
+    assert project.name == "恒宇东城国际（更名）" and project.code == GOOD
+    assert project.former_name_list == ["恒宇·东城国际"]
     assert Listing.objects.get(project=project, year=2017).annual_plan == 20000
     assert Project.objects.get(name="鹰城商贸、商务中心").code == "2015-410403-47-01-000777"
 

@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="清单文件路径（.xlsx、.xls 或 .ods）")
         parser.add_argument("--year", type=int, required=True, help="清单年度，如 2016")
-        parser.add_argument("--level", default=Level.CITY, choices=Level.values, help="级别，默认 city")
+        parser.add_argument("--level", default=Level.CITY.value, choices=Level.values, help="级别，默认 city")
         parser.add_argument(
             "--region",
             help="导入清单的项目办的行政区划代码，如 410403（卫东区）、410400（平顶山市）；"
@@ -57,9 +57,11 @@ class Command(BaseCommand):
             raise CommandError(f"{'；'.join(error.messages)}用 --region 指定，如 --region 410403。") from None
         outcome_errors = [error.as_dict() for error in plan.errors]
         if plan.ok and plan.suggestions:
-            answers = {(row.sheet, row.row): accept_suggestions for row in plan.suggestions}
+            answers = {
+                (row.sheet, row.row): (accept_suggestions, row.suggestion.project.pk) for row in plan.suggestions
+            }
             try:
-                record, plan = decide_matches(user=None, record=record, answers=answers)
+                record, plan = decide_matches(user=None, record=record, answers=answers, keep=not dry_run)
             except ValidationError as error:
                 outcome_errors.append({"sheet": "", "row": 0, "column": "", "message": "；".join(error.messages)})
         if plan.ok and not dry_run and not outcome_errors:
