@@ -4,11 +4,11 @@ district among those under the importing office, everything else within the row'
 import re
 from dataclasses import dataclass
 
+from django.db.models import Max
+
 from projects.choices import RegionKind
 from projects.importers.cells import normalize_text
 from projects.importers.names import PROPOSAL_SCORE, likeness, name_key, owner_key
-from django.db.models import Max
-
 from projects.models import Assignment, Leader, Listing, Project, Region, Street, Unit
 from projects.scoping import regions_under
 

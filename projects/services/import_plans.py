@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from projects.choices import Batch, Category, Level, RegionKind
 from projects.importers.cells import COLUMN_LABELS, normalize_text
-from projects.importers.names import name_key
 from projects.importers.municipal import ParsedList, ParsedRow, RowIssue, parse_list
+from projects.importers.names import name_key
 from projects.importers.workbook import WorkbookRefused, read_rows
 from projects.models import Listing
 from projects.scoping import regions_under
