@@ -1,0 +1,161 @@
+"""Opening an uploaded .xls (Excel 97–2003: BIFF8 records in an OLE2 file) safely: olefile reads the
+container, a walk over the Workbook stream's records refuses what would make python-calamine build
+too much (it builds every sheet whole, as one dense grid, when it opens the file) and notes the
+hidden rows and columns calamine does not report; then calamine reads the cells."""
+
+import struct
+from dataclasses import dataclass, field
+
+import olefile
+
+from projects.importers.limits import (
+    ACCEPTED_FORMATS,
+    CORRUPT,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_GRID_CELLS,
+    WorkbookRefused,
+    check_sheet_count,
+    too_large_grid,
+)
+
+BOF, EOF, BOUNDSHEET, FILEPASS, SST, DIMENSIONS, ROW, COLINFO = (
+    0x0809,
+    0x000A,
+    0x0085,
+    0x002F,
+    0x00FC,
+    0x0200,
+    0x0208,
+    0x007D,
+)
+BIFF8 = 0x0600
+# Records of one cell (row, column first) and of a run of cells in a row (row, first column, …, last column).
+CELL_RECORDS = {0x0006, 0x00FD, 0x0203, 0x027E, 0x0204, 0x0205, 0x0201, 0x00D6}
+RUN_RECORDS = {0x00BD, 0x00BE}  # MULRK, MULBLANK
+ROW_HIDDEN = 0x0020  # ROW's grbit: fDyZero, the row is hidden (by hand or by a filter)
+COLUMN_HIDDEN = 0x0001  # COLINFO's grbit: fHidden
+OLD_OR_BROKEN = "文件是较早的 Excel 格式或已损坏，无法读取。请在 Excel 或 WPS 中另存为 .xlsx 后再导入。"
+NOT_A_WORKBOOK = f"文件不是 Excel 工作簿（可能是 Word 等其他 Office 文件）。只能导入 {ACCEPTED_FORMATS} 格式。"
+ENCRYPTED = "文件已加密（设置了打开密码），无法读取。请取消密码后另存为 .xlsx 再导入。"
+
+
+@dataclass
+class XlsSheet:
+    title: str
+    offset: int  # where its BOF record is in the stream
+    worksheet: bool
+    last_row: int = 0  # 1-based; 0: no cell
+    last_column: int = 0
+    claimed_rows: int = 0  # what its DIMENSIONS record says
+    claimed_columns: int = 0
+    hidden_rows: set = field(default_factory=set)
+    hidden_columns: set = field(default_factory=set)
+
+
+def workbook_stream(upload):
+    """The BIFF8 Workbook stream's bytes, or a refusal saying what the OLE2 file is instead."""
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    try:
+        with olefile.OleFileIO(content) as ole:
+            if ole.exists("EncryptedPackage"):  # an .xlsx with a password: Office wraps it in OLE2
+                raise WorkbookRefused(ENCRYPTED)
+            if not ole.exists("Workbook"):
+                if ole.exists("Book"):
+                    raise WorkbookRefused("文件是 Excel 95 或更早的格式，请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")
+                raise WorkbookRefused(NOT_A_WORKBOOK)
+            if ole.get_size("Workbook") > MAX_FILE_BYTES:
+                raise WorkbookRefused(CORRUPT)
+            with ole.openstream("Workbook") as stream:
+                return stream.read(MAX_FILE_BYTES + 1)
+    except WorkbookRefused:
+        raise
+    except Exception:  # olefile's words for a broken container are many (OSError, struct.error, …)
+        raise WorkbookRefused(CORRUPT) from None
+
+
+def scan_xls(upload):
+    """The sheets of an .xls as its records describe them, after refusing what calamine must not read."""
+    data = workbook_stream(upload)
+    sheets, by_offset, current = [], {}, None
+    position, first = 0, True
+    while position + 4 <= len(data):
+        kind, size = struct.unpack_from("<HH", data, position)
+        body = data[position + 4 : position + 4 + size]
+        if len(body) < size:
+            raise WorkbookRefused(CORRUPT)
+        if first and (kind != BOF or len(body) < 4 or struct.unpack_from("<H", body)[0] != BIFF8):
+            raise WorkbookRefused(OLD_OR_BROKEN)
+        first = False
+        if kind == BOF:
+            current = by_offset.get(position, current)
+        elif kind == FILEPASS:
+            raise WorkbookRefused(ENCRYPTED)
+        elif kind == BOUNDSHEET and len(body) >= 8:
+            sheet = XlsSheet(title=_sheet_name(body), offset=struct.unpack_from("<I", body)[0], worksheet=body[5] == 0)
+            sheets.append(sheet)
+            by_offset[sheet.offset] = sheet
+        elif kind == SST and len(body) >= 8 and struct.unpack_from("<I", body, 4)[0] > len(data) // 3:
+            raise WorkbookRefused(CORRUPT)  # more strings than the stream could hold: calamine would reserve them
+        elif current is not None:
+            _note(current, kind, body)
+        position += 4 + size
+    check_sheet_count(len(sheets))
+    seen = set()
+    _walk_offsets(data, seen)
+    grid = 0
+    for sheet in sheets:
+        if sheet.offset not in seen:  # calamine would read records this walk never saw
+            raise WorkbookRefused(CORRUPT)
+        rows = max(sheet.last_row, sheet.claimed_rows)
+        columns = max(sheet.last_column, sheet.claimed_columns)
+        grid += rows * columns
+        if grid > MAX_GRID_CELLS:
+            raise WorkbookRefused(too_large_grid(sheet.title, rows, columns))
+    return sheets
+
+
+def _walk_offsets(data, seen):
+    """Where each BOF record starts, walking the records from the start."""
+    position = 0
+    while position + 4 <= len(data):
+        kind, size = struct.unpack_from("<HH", data, position)
+        if kind == BOF:
+            seen.add(position)
+        position += 4 + size
+
+
+def _sheet_name(body):
+    length, flags = body[6], body[7] if len(body) > 7 else 0
+    text = body[8:]
+    if flags & 0x01:
+        return text[: length * 2].decode("utf-16-le", "replace")
+    return text[:length].decode("latin-1")
+
+
+def _note(sheet, kind, body):
+    if kind in CELL_RECORDS and len(body) >= 4:
+        row, column = struct.unpack_from("<HH", body)
+        sheet.last_row = max(sheet.last_row, row + 1)
+        sheet.last_column = max(sheet.last_column, column + 1)
+    elif kind in RUN_RECORDS and len(body) >= 6:
+        row, _ = struct.unpack_from("<HH", body)
+        (last,) = struct.unpack_from("<H", body, len(body) - 2)
+        sheet.last_row = max(sheet.last_row, row + 1)
+        sheet.last_column = max(sheet.last_column, last + 1)
+    elif kind == DIMENSIONS and len(body) >= 12:
+        first_row, end_row, first_column, end_column = struct.unpack_from("<IIHH", body)
+        sheet.claimed_rows = max(sheet.claimed_rows, end_row)  # the row and column past the last
+        sheet.claimed_columns = max(sheet.claimed_columns, end_column)
+    elif kind == ROW and len(body) >= 14:
+        (row,) = struct.unpack_from("<H", body)
+        (flags,) = struct.unpack_from("<H", body, 12)
+        if flags & ROW_HIDDEN:
+            sheet.hidden_rows.add(row + 1)
+    elif kind == COLINFO and len(body) >= 10:
+        first, last = struct.unpack_from("<HH", body)
+        (flags,) = struct.unpack_from("<H", body, 8)
+        if flags & COLUMN_HIDDEN:
+            sheet.hidden_columns.update(range(first + 1, min(last, MAX_COLUMNS - 1) + 2))
