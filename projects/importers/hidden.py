@@ -25,7 +25,7 @@ def hidden_warnings(sheets):
     for sheet in sheets:
         numbers = sorted(sheet.hidden_rows & {number for number, _ in sheet.rows})
         if numbers:
-            message = f"第{_spans(numbers)}行在文件中被隐藏（或被筛选隐藏），已照常导入，请核对。"
+            message = f"第{_spans(numbers)}行在文件中被隐藏，已照常导入，请核对。"
             warnings.append(RowIssue(sheet.title, 0, "", message))
         used = {
             position
