@@ -17,6 +17,12 @@ class CalamineUnreadable(Exception):
     """calamine could not read the file; openpyxl decides what it is (and words the refusal)."""
 
 
+def _panicked(error):
+    """A panic in calamine's Rust reaches Python as pyo3's PanicException, a BaseException (not an
+    Exception): a file calamine could not read, not a reason to stop the request."""
+    return type(error).__name__ == "PanicException"
+
+
 def _value(value):
     kind = type(value)
     if kind is float:
@@ -36,6 +42,10 @@ def calamine_sheets(upload, *, max_columns):
         workbook = CalamineWorkbook.from_filelike(upload)
     except (CalamineError, ValueError, OSError) as error:
         raise CalamineUnreadable(str(error)) from None
+    except BaseException as error:
+        if not _panicked(error):
+            raise
+        raise CalamineUnreadable(str(error)) from None
     try:
         for meta in workbook.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet or meta.visible != SheetVisibleEnum.Visible:
@@ -43,6 +53,10 @@ def calamine_sheets(upload, *, max_columns):
             try:
                 grid = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
             except (CalamineError, ValueError, OSError) as error:
+                raise CalamineUnreadable(str(error)) from None
+            except BaseException as error:
+                if not _panicked(error):
+                    raise
                 raise CalamineUnreadable(str(error)) from None
             rows = [
                 (

@@ -19,6 +19,7 @@ MAX_GRID_CELLS = 25_000 * 60
 ACCEPTED_FORMATS = ".xlsx、.xls、.ods"
 UNSAFE_XML = "文件包含不安全的 XML 内容（如实体扩展），已拒绝读取。"
 CORRUPT = "文件已损坏（不完整），无法读取。请重新导出后再试。"
+BROKEN = "文件已损坏，无法读取。请重新导出后再试。"
 
 
 class WorkbookRefused(Exception):

@@ -20,6 +20,7 @@ from projects.importers import formats, hidden, ods, xls
 from projects.importers.calamine_rows import CalamineUnreadable, calamine_rows
 from projects.importers.limits import (
     ACCEPTED_FORMATS,
+    BROKEN,
     CORRUPT,
     MAX_COLUMNS,
     MAX_DATA_ROWS,
@@ -288,11 +289,11 @@ def read_rows(upload):
     if kind == formats.XLS:
         sheets = xls.scan_xls(upload)
         found = {sheet.title: (frozenset(sheet.hidden_rows), frozenset(sheet.hidden_columns)) for sheet in sheets}
-        return _with_hidden(_calamine_rows(upload, unreadable=CORRUPT), found)
+        return _with_hidden(_calamine_rows(upload, unreadable=BROKEN), found)
     if kind == formats.ODS:
         sheets = ods.scan_ods(upload)
         found = {sheet.title: (sheet.hidden_row_numbers(), frozenset(sheet.hidden_columns)) for sheet in sheets}
-        return _with_hidden(_calamine_rows(upload, unreadable=CORRUPT), found)
+        return _with_hidden(_calamine_rows(upload, unreadable=BROKEN), found)
     sheets = None
     if _check_package(upload):
         try:

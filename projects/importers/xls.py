@@ -10,6 +10,7 @@ import olefile
 
 from projects.importers.limits import (
     ACCEPTED_FORMATS,
+    BROKEN,
     CORRUPT,
     MAX_COLUMNS,
     MAX_FILE_BYTES,
@@ -29,6 +30,7 @@ BOF, EOF, BOUNDSHEET, FILEPASS, SST, DIMENSIONS, ROW, COLINFO = (
     0x0208,
     0x007D,
 )
+MERGECELLS = 0x00E5
 BIFF8 = 0x0600
 # Records of one cell (row, column first) and of a run of cells in a row (row, first column, …, last column).
 CELL_RECORDS = {0x0006, 0x00FD, 0x0203, 0x027E, 0x0204, 0x0205, 0x0201, 0x00D6}
@@ -47,8 +49,7 @@ class XlsSheet:
     worksheet: bool
     last_row: int = 0  # 1-based; 0: no cell
     last_column: int = 0
-    claimed_rows: int = 0  # what its DIMENSIONS record says
-    claimed_columns: int = 0
+    claimed_cells: int = 0  # the room its DIMENSIONS records make calamine reserve
     hidden_rows: set = field(default_factory=set)
     hidden_columns: set = field(default_factory=set)
 
@@ -58,6 +59,7 @@ def workbook_stream(upload):
     upload.seek(0)
     content = upload.read()
     upload.seek(0)
+    _check_header(content)
     try:
         with olefile.OleFileIO(content) as ole:
             if ole.exists("EncryptedPackage"):  # an .xlsx with a password: Office wraps it in OLE2
@@ -66,8 +68,11 @@ def workbook_stream(upload):
                 if ole.exists("Book"):
                     raise WorkbookRefused("文件是 Excel 95 或更早的格式，请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")
                 raise WorkbookRefused(NOT_A_WORKBOOK)
-            if ole.get_size("Workbook") > MAX_FILE_BYTES:
-                raise WorkbookRefused(CORRUPT)
+            if ole.exists("_VBA_PROJECT_CUR"):  # calamine would parse the macros' project too
+                raise WorkbookRefused("文件含有宏，出于安全考虑不能导入。请另存为不含宏的 .xlsx 文件。")
+            # calamine reserves each stream's stated size before reading it: none may state more than the file.
+            if any(entry is not None and entry.size > len(content) for entry in ole.direntries):
+                raise WorkbookRefused(BROKEN)
             with ole.openstream("Workbook") as stream:
                 return stream.read(MAX_FILE_BYTES + 1)
     except WorkbookRefused:
@@ -76,55 +81,77 @@ def workbook_stream(upload):
         raise WorkbookRefused(CORRUPT) from None
 
 
-def scan_xls(upload):
-    """The sheets of an .xls as its records describe them, after refusing what calamine must not read."""
-    data = workbook_stream(upload)
-    sheets, by_offset, current = [], {}, None
-    position, first = 0, True
+def _check_header(content):
+    """The counts of sectors the OLE2 header states (calamine reserves room for them) within the file."""
+    if len(content) < 512:
+        raise WorkbookRefused(CORRUPT)
+    (shift,) = struct.unpack_from("<H", content, 30)
+    if shift not in (9, 12):
+        raise WorkbookRefused(BROKEN)
+    for offset in (40, 44, 64, 72):  # directory, FAT, mini FAT and DIFAT sectors
+        (count,) = struct.unpack_from("<I", content, offset)
+        if count << shift > len(content):
+            raise WorkbookRefused(BROKEN)
+
+
+def _records(data):
+    """(position, kind, body) of each record of the stream, from its start."""
+    position = 0
     while position + 4 <= len(data):
         kind, size = struct.unpack_from("<HH", data, position)
         body = data[position + 4 : position + 4 + size]
         if len(body) < size:
             raise WorkbookRefused(CORRUPT)
-        if first and (kind != BOF or len(body) < 4 or struct.unpack_from("<H", body)[0] != BIFF8):
+        yield position, kind, body
+        position += 4 + size
+
+
+def scan_xls(upload):
+    """The sheets of an .xls as its records describe them, after refusing what calamine must not read."""
+    data = workbook_stream(upload)
+    sheets, starts = [], set()
+    for position, kind, body in _records(data):
+        if position == 0 and (kind != BOF or len(body) < 4 or struct.unpack_from("<H", body)[0] != BIFF8):
             raise WorkbookRefused(OLD_OR_BROKEN)
-        first = False
         if kind == BOF:
-            current = by_offset.get(position, current)
+            starts.add(position)
         elif kind == FILEPASS:
             raise WorkbookRefused(ENCRYPTED)
-        elif kind == BOUNDSHEET and len(body) >= 8:
-            sheet = XlsSheet(title=_sheet_name(body), offset=struct.unpack_from("<I", body)[0], worksheet=body[5] == 0)
-            sheets.append(sheet)
-            by_offset[sheet.offset] = sheet
-        elif kind == SST and len(body) >= 8 and struct.unpack_from("<I", body, 4)[0] > len(data) // 3:
-            raise WorkbookRefused(CORRUPT)  # more strings than the stream could hold: calamine would reserve them
-        elif current is not None:
-            _note(current, kind, body)
-        position += 4 + size
+        elif kind == BOUNDSHEET:
+            if len(body) < 8:
+                raise WorkbookRefused(BROKEN)
+            (offset,) = struct.unpack_from("<I", body)
+            sheets.append(XlsSheet(title=_sheet_name(body), offset=offset, worksheet=body[5] == 0))
+        elif kind == SST and (len(body) < 8 or struct.unpack_from("<I", body, 4)[0] > len(data) // 3):
+            raise WorkbookRefused(BROKEN)  # more strings than the stream could hold: calamine would reserve them
     check_sheet_count(len(sheets))
-    seen = set()
-    _walk_offsets(data, seen)
+    if any(sheet.offset not in starts for sheet in sheets):
+        raise WorkbookRefused(BROKEN)  # calamine would read records this walk never saw
+    _place_cells(data, sheets)
     grid = 0
     for sheet in sheets:
-        if sheet.offset not in seen:  # calamine would read records this walk never saw
-            raise WorkbookRefused(CORRUPT)
-        rows = max(sheet.last_row, sheet.claimed_rows)
-        columns = max(sheet.last_column, sheet.claimed_columns)
-        grid += rows * columns
+        rows, columns = sheet.last_row, sheet.last_column
+        grid += rows * columns + sheet.claimed_cells
         if grid > MAX_GRID_CELLS:
-            raise WorkbookRefused(too_large_grid(sheet.title, rows, columns))
+            raise WorkbookRefused(too_large_grid(sheet.title, max(rows, 1), max(columns, 1)))
     return sheets
 
 
-def _walk_offsets(data, seen):
-    """Where each BOF record starts, walking the records from the start."""
-    position = 0
-    while position + 4 <= len(data):
-        kind, size = struct.unpack_from("<HH", data, position)
+def _place_cells(data, sheets):
+    """Each sheet's cells as calamine reads them: from its BOF record to the first EOF after it
+    (sheets may share records; each gets every cell it would be given)."""
+    by_offset = {}
+    for sheet in sheets:
+        by_offset.setdefault(sheet.offset, []).append(sheet)
+    reading = []
+    for position, kind, body in _records(data):
         if kind == BOF:
-            seen.add(position)
-        position += 4 + size
+            reading.extend(by_offset.get(position, ()))
+        elif kind == EOF:
+            reading = []
+        elif reading:
+            for sheet in reading:
+                _note(sheet, kind, body)
 
 
 def _sheet_name(body):
@@ -133,6 +160,22 @@ def _sheet_name(body):
     if flags & 0x01:
         return text[: length * 2].decode("utf-16-le", "replace")
     return text[:length].decode("latin-1")
+
+
+def _claimed_cells(body):
+    """The cells a DIMENSIONS record makes calamine reserve room for; one whose last row or column
+    comes before its first is refused (calamine would take the difference as some billions)."""
+    if len(body) == 14:
+        first_row, end_row, first_column, end_column = struct.unpack_from("<IIHH", body)
+    elif len(body) == 10:
+        first_row, end_row, first_column, end_column = struct.unpack_from("<HHHH", body)
+    else:
+        return 0  # calamine refuses the file
+    if end_row < 1 or end_column < 1:
+        return 1
+    if first_row > end_row - 1 or first_column > end_column - 1:
+        raise WorkbookRefused(BROKEN)
+    return (end_row - first_row) * (end_column - first_column)
 
 
 def _note(sheet, kind, body):
@@ -145,10 +188,10 @@ def _note(sheet, kind, body):
         (last,) = struct.unpack_from("<H", body, len(body) - 2)
         sheet.last_row = max(sheet.last_row, row + 1)
         sheet.last_column = max(sheet.last_column, last + 1)
-    elif kind == DIMENSIONS and len(body) >= 12:
-        first_row, end_row, first_column, end_column = struct.unpack_from("<IIHH", body)
-        sheet.claimed_rows = max(sheet.claimed_rows, end_row)  # the row and column past the last
-        sheet.claimed_columns = max(sheet.claimed_columns, end_column)
+    elif kind == DIMENSIONS:
+        sheet.claimed_cells += _claimed_cells(body)
+    elif kind == MERGECELLS and (len(body) < 2 or len(body) < 2 + 8 * struct.unpack_from("<H", body)[0]):
+        raise WorkbookRefused(BROKEN)  # calamine would read past the record's end
     elif kind == ROW and len(body) >= 14:
         (row,) = struct.unpack_from("<H", body)
         (flags,) = struct.unpack_from("<H", body, 12)

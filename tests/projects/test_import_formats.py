@@ -317,6 +317,12 @@ def absurd_dimensions(kind, body):
     return kind, struct.pack("<IIHH", 0, 65536, 0, 256) + body[12:] if kind == 0x0200 else body
 
 
+def inverted_dimensions(kind, body):
+    """The sheet's size stated with its last row before its first: calamine would take the
+    difference as some four billion rows, ask for 1.5 TB and abort the process."""
+    return kind, struct.pack("<IIHH", 100, 50, 0, 9) + body[12:] if kind == 0x0200 else body
+
+
 def password(kind, body):
     """WRITEACCESS (who saved the file) made a FILEPASS of the same size: the stream is encrypted."""
     return (0x002F if kind == 0x005C else kind), body
@@ -327,6 +333,11 @@ HOSTILE = {
         lambda tmp, convert: patched_xls(tmp, convert, far_cell),
         "x.xls",
         "数据范围异常庞大",
+    ),
+    "an .xls whose sheet's size is stated backwards": (
+        lambda tmp, convert: patched_xls(tmp, convert, inverted_dimensions),
+        "x.xls",
+        "损坏",
     ),
     "an .xls with a password": (lambda tmp, convert: patched_xls(tmp, convert, password), "x.xls", "加密"),
     "an .xls whose sheet claims 65,536 × 256 cells": (
