@@ -30,13 +30,16 @@ from projects.importers.limits import (
 
 MAX_REPEATED_SPACES = 1_000_000  # calamine writes out <text:s text:c="n"/> as n spaces
 _PREFIX = rb"(?:[^\s<>/=\"'!?:]+:)?"
-# The elements that place rows and cells, with their attributes (quoted values may hold ">").
+# The elements that place rows and cells, with their attributes (quoted values may hold ">"; a
+# "<" outside quotes ends the attempt, so that no input makes a match scan on and on).
 TAG = re.compile(
     rb"<(" + _PREFIX + rb")(table|table-row|table-cell|covered-table-cell|table-column|s)"
-    rb"""(?=[\s/>])((?:[^>"']|"[^"]*"|'[^']*')*)>"""
+    rb"""(?=[\s/>])((?:[^<>"']|"[^"]*"|'[^']*')*)>"""
 )
 ATTRIBUTE = re.compile(rb"""([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 HIDDEN = ("collapse", "filter")
+# A cell written as <table:table-cell …/> is empty unless one of these gives it a value.
+VALUE_ATTRIBUTES = {"value-type", "value", "string-value", "date-value", "time-value", "boolean-value", "formula"}
 
 
 @dataclass
@@ -128,7 +131,7 @@ def _sheets(content):
             row["hidden"] = attributes.get("visibility") in HIDDEN
         elif row is not None:  # a cell
             repeated = _count(attributes, "number-columns-repeated")
-            if not empty or "value-type" in attributes:
+            if not empty or VALUE_ATTRIBUTES & attributes.keys():
                 row["last"] = row["column"] + repeated - 1
             row["column"] += repeated
     if row is not None:

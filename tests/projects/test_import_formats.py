@@ -423,6 +423,17 @@ def test_hostile_xls_and_ods_files_are_refused_quickly_before_calamine_opens_the
     assert table_counts() == before
 
 
+def test_a_file_calamine_panics_on_is_refused_not_an_error(users, convert, tmp_path):
+    # A defined name (Lbl) whose formula is longer than its record: calamine's Rust panics, which
+    # reaches Python as pyo3's PanicException, a BaseException that no `except Exception` catches.
+    content = patched_xls(tmp_path, convert, lambda kind, body: (0x0018 if kind == 0x005C else kind, body))
+    record, plan = import_upload(
+        user=users["admin"], upload=SimpleUploadedFile("x.xls", content), year=2016, level="city"
+    )
+    assert not plan.ok and record.status == ImportStatus.REFUSED
+    assert messages(plan) == ["「x.xls」：文件已损坏，无法读取。请重新导出后再试。"]
+
+
 # --- The pages ------------------------------------------------------------------------------------------
 
 
