@@ -77,6 +77,8 @@ def scan_ods(upload):
 def _content_xml(package):
     infos = package.infolist()
     names = {info.filename for info in infos}
+    if len(names) != len(infos):  # two parts of one name: this check could read one, calamine the other
+        raise WorkbookRefused("文件内部结构异常（重复的部件），已拒绝读取。")
     if "content.xml" not in names:
         raise WorkbookRefused("文件不是有效的 .ods 表格（缺少 content.xml）。只能导入 .xlsx、.xls、.ods 格式。")
     if any(name.startswith(("Basic/", "Scripts/")) and not name.endswith("/") for name in names):

@@ -62,6 +62,11 @@ def workbook_stream(upload):
     _check_header(content)
     try:
         with olefile.OleFileIO(content) as ole:
+            # olefile finds a stream whatever its case, calamine by its exact name: two that differ only
+            # in case could have this walk read one and calamine the other.
+            names = [entry.name.lower() for entry in ole.direntries if entry is not None]
+            if names.count("workbook") + names.count("book") > 1:
+                raise WorkbookRefused(BROKEN)
             if ole.exists("EncryptedPackage"):  # an .xlsx with a password: Office wraps it in OLE2
                 raise WorkbookRefused(ENCRYPTED)
             if not ole.exists("Workbook"):
@@ -155,11 +160,10 @@ def _place_cells(data, sheets):
 
 
 def _sheet_name(body):
-    length, flags = body[6], body[7] if len(body) > 7 else 0
-    text = body[8:]
-    if flags & 0x01:
-        return text[: length * 2].decode("utf-16-le", "replace")
-    return text[:length].decode("latin-1")
+    """A BOUNDSHEET's name as calamine reads it: UTF-16, or one byte a character; NULs dropped."""
+    length, flags, text = body[6], body[7], body[8:]
+    name = text[: length * 2].decode("utf-16-le", "replace") if flags & 0x01 else text[:length].decode("latin-1")
+    return name.replace("\0", "")
 
 
 def _claimed_cells(body):

@@ -11,6 +11,7 @@ import struct
 import subprocess
 import time
 import tracemalloc
+import warnings
 import zipfile
 from urllib.parse import quote
 
@@ -280,6 +281,16 @@ def ods_zip_bomb():
     return buffer.getvalue()
 
 
+def ods_with_two_contents():
+    """A harmless content.xml and, under the same name, a million repeated data rows."""
+    buffer = io.BytesIO(ods_bytes(ods_table(b"<table:table-row>" + ods_cell(1) + b"</table:table-row>")))
+    hostile = b'<table:table-row table:number-rows-repeated="1000000">' + ods_cell(1) + b"</table:table-row>"
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "a") as package:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name: that is the point
+        package.writestr("content.xml", ODS_HEAD + ods_table(hostile) + ODS_TAIL)
+    return buffer.getvalue()
+
+
 def ole2_with_stream_renamed(convert, name):
     """The sample .xls with its Workbook stream renamed (a name of eight letters, as Workbook's) in
     the OLE2 directory: like a Word file, it has no workbook."""
@@ -394,6 +405,7 @@ HOSTILE = {
         "x.ods",
         "不安全的 XML",
     ),
+    "an .ods with two content.xml": (lambda tmp, convert: ods_with_two_contents(), "x.ods", "重复的部件"),
     "an .ods with more than 20 sheets": (
         lambda tmp, convert: ods_bytes(b"".join(ods_table(b"") for _ in range(21))),
         "x.ods",
