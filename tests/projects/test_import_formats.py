@@ -18,6 +18,7 @@ from urllib.parse import quote
 import olefile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -135,6 +136,16 @@ def test_the_sample_saved_as_xls_or_ods_imports_exactly_as_the_xlsx(users, conve
     assert written_rows() == written
     before["projects.ImportRecord"] += 2
     assert table_counts() == before
+
+
+def test_the_command_imports_an_ods(convert, tmp_path):
+    path = tmp_path / "2016名单.ods"
+    path.write_bytes(sample_as(convert, "ods"))
+    out = io.StringIO()
+    call_command("import_projects", str(path), "--year", "2016", "--region", "410403", "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["created"] == 20 and result["errors"] == []
+    assert Listing.objects.filter(year=2016).count() == 20
 
 
 def test_libreoffice_empty_trailing_repeats_are_read_without_building_them(convert):
