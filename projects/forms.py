@@ -11,6 +11,7 @@ from projects import clock
 from projects.amounts import AmountTextError, parse_amount_text
 from projects.choices import Level, ProblemKind, ProblemStatus
 from projects.fields import ID_MAX
+from projects.importers.formats import CONTENT_TYPES
 from projects.models import FIRST_YEAR, LAST_YEAR, Instruction, Leader, Project, Region, Street, Unit
 from projects.periods import Period
 from projects.picker import ProjectPickerField
@@ -392,11 +393,10 @@ class ProgressExportForm(OverviewForm):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="清单文件（.xlsx）",
-        error_messages={"required": "请选择要导入的 .xlsx 文件。", "empty": "文件是空的。"},
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
+        label="清单文件（.xlsx、.xls 或 .ods）",
+        error_messages={"required": "请选择要导入的清单文件（.xlsx、.xls 或 .ods）。", "empty": "文件是空的。"},
+        help_text="WPS 表格（.et）请先在 WPS 中另存为 .xlsx 或 .xls。",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join([*CONTENT_TYPES, *CONTENT_TYPES.values()])}),
     )
     year = forms.IntegerField(label="清单年度", min_value=FIRST_YEAR, max_value=LAST_YEAR)
     level = forms.ChoiceField(label="级别", choices=Level.choices, initial=Level.CITY)

@@ -16,6 +16,7 @@ from projects.devdata.demo import DEMO_PASSWORD
 
 # Names that stay as they are in Chinese text: file formats, units, keys and products.
 ALLOWED_WORDS = {"Excel", "JPEG", "JPG", "PNG", "MB", "KB", "xlsx", "Control", "Command", "Mac", "LDAP", "IP", "ID"}
+ALLOWED_WORDS |= {"xls", "ods", "et", "WPS"}  # the other formats a list is imported from, and WPS 表格
 WORD = re.compile(r"[A-Za-z]{2,}")
 # A value rather than a message: digits or joining characters inside it (pbkdf2_sha256, 照片.jpg,
 # /admin/, a@b.cn) or masked characters (the password hash summary).

@@ -1,7 +1,9 @@
-"""Opening an uploaded .xlsx safely: refuse what is not a plain workbook before any parser sees it,
-then read it with python-calamine (importers.calamine_rows) when the bytes show its cells are where
-a list's are, else with openpyxl in read-only mode (defusedxml guards the XML); never read more rows
-than a key-project list can have."""
+"""Opening an uploaded list safely, whatever its format (importers.formats tells it by its bytes):
+an .xls or .ods is checked by importers.xls / importers.ods and read by python-calamine; an .xlsx is
+refused here if it is not a plain workbook before any parser sees it, then read with python-calamine
+(importers.calamine_rows) when the bytes show its cells are where a list's are, else with openpyxl
+in read-only mode (defusedxml guards the XML). Never more rows than a key-project list can have;
+the rows and columns hidden in the file come along (importers.hidden)."""
 
 import codecs
 import re
@@ -14,18 +16,26 @@ from functools import lru_cache
 import openpyxl
 from defusedxml import DefusedXmlException
 
-from projects.importers.calamine_rows import CalamineUnreadable, calamine_sheets
+from projects.importers import formats, hidden, ods, xls
+from projects.importers.calamine_rows import CalamineUnreadable, calamine_rows
+from projects.importers.limits import (
+    ACCEPTED_FORMATS,
+    BROKEN,
+    CORRUPT,
+    MAX_COLUMNS,
+    MAX_DATA_ROWS,
+    MAX_LOADED_PART_BYTES,
+    MAX_PART_BYTES,
+    MAX_ROW_NUMBER,
+    MAX_TOTAL_BYTES,
+    UNSAFE_XML,
+    SheetRows,
+    WorkbookRefused,
+    check_sheet_count,
+    has_data,
+    too_many_rows,
+)
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_DATA_ROWS = 20_000
-# Parts openpyxl loads whole into memory (shared strings, styles, workbook) must stay small;
-# worksheets are streamed and cut off by the row limit instead.
-MAX_LOADED_PART_BYTES = 16 * 1024 * 1024
-MAX_PART_BYTES = 60 * 1024 * 1024  # any one part, worksheets included, uncompressed
-MAX_TOTAL_BYTES = 120 * 1024 * 1024  # all parts together, uncompressed
-MAX_SHEETS = 20
-MAX_ROW_NUMBER = 100_000  # openpyxl fills the gap up to a row's number with empty rows
-MAX_COLUMNS = 60
 # openpyxl parses a whole sheet when opening it if the sheet does not state its size, so row
 # elements are counted first, on the raw bytes of every part (a sheet can be stored under any
 # name); formatted empty rows are allowed for generously.
@@ -69,8 +79,6 @@ XML_DECLARATION = re.compile(
 )
 PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
-UNSAFE_XML = "文件包含不安全的 XML 内容（如实体扩展），已拒绝读取。"
-
 
 def _caused_by_unsafe_xml(error):
     """openpyxl wraps what defusedxml raises; look down the chain of causes."""
@@ -81,46 +89,28 @@ def _caused_by_unsafe_xml(error):
     return False
 
 
-class WorkbookRefused(Exception):
-    """The file cannot be read as a key-project list; the message says why, in Chinese."""
-
-
-@dataclass
-class SheetRows:
-    title: str
-    rows: list  # (excel_row_number, tuple of cell values)
-
-
 def _check_package(upload):
     """Refuse, on the bytes, what no parser may see; say whether python-calamine may read the rest."""
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, 2)
-        size = upload.tell()
-    if size > MAX_FILE_BYTES:
-        raise WorkbookRefused(f"文件大小为 {size / 1024 / 1024:.1f} MB，超过 10 MB 的上限。")
     upload.seek(0)
     looks_like_zip = upload.read(4) == b"PK\x03\x04"
     upload.seek(0)
     if not zipfile.is_zipfile(upload):
-        if looks_like_zip:
-            raise WorkbookRefused("文件已损坏（不完整），无法读取。请重新导出后再试。")
-        raise WorkbookRefused(
-            "这不是 Excel .xlsx 文件（可能是 .xls、.csv 或其他文件改了扩展名）。请在 Excel 中另存为 .xlsx 后再导入。"
-        )
+        raise WorkbookRefused(CORRUPT if looks_like_zip else formats.NOT_A_LIST_FILE)
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as package:
             names = set(package.namelist())
             if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-                raise WorkbookRefused("文件不是有效的 Excel 工作簿（缺少工作簿结构）。")
+                raise WorkbookRefused(
+                    f"文件不是有效的 Excel 工作簿（缺少工作簿结构）。只能导入 {ACCEPTED_FORMATS} 格式。"
+                )
             if any(name.lower().endswith("vbaproject.bin") for name in names):
                 raise WorkbookRefused("文件含有宏（.xlsm），出于安全考虑不能导入。请另存为不含宏的 .xlsx 文件。")
             infos = package.infolist()
             if sum(info.file_size for info in infos) > MAX_TOTAL_BYTES:
                 raise WorkbookRefused("文件解压后异常庞大，已拒绝读取。")
             sheets = [info for info in infos if _is_sheet_name(info.filename)]
-            _check_sheet_count(len(sheets))
+            check_sheet_count(len(sheets))
             for info in infos:
                 limit = MAX_PART_BYTES if info in sheets else MAX_LOADED_PART_BYTES
                 if info.file_size > limit:
@@ -134,8 +124,8 @@ def _check_package(upload):
                 sheet_tags += scan.sheets
                 calamine_readable &= scan.calamine_readable and scan.cells == scan.cells_with_reference
                 if rows > MAX_ROW_ELEMENTS or scan.highest_row > MAX_ROW_NUMBER:
-                    raise WorkbookRefused(_too_many_rows())
-            _check_sheet_count(sheet_tags)
+                    raise WorkbookRefused(too_many_rows())
+            check_sheet_count(sheet_tags)
     except (zipfile.BadZipFile, zlib.error, EOFError):
         raise WorkbookRefused("文件已损坏，无法读取。请重新导出后再试。") from None
     except (RuntimeError, NotImplementedError):  # zipfile's words for encrypted, unknown compression
@@ -149,11 +139,6 @@ def _check_package(upload):
 def _is_sheet_name(name):
     name = name.lower()
     return name.startswith("xl/worksheets/") and "/_rels/" not in name and not name.endswith(".rels")
-
-
-def _check_sheet_count(count):
-    if count > MAX_SHEETS:
-        raise WorkbookRefused(f"文件有 {count} 个工作表，超过 {MAX_SHEETS} 个，请确认是否为重点项目清单。")
 
 
 @dataclass
@@ -297,39 +282,47 @@ def _reference(match):
     return chr(code) if code <= sys.maxunicode else "\ufffd"
 
 
-def _too_many_rows():
-    return f"文件超过 {MAX_DATA_ROWS:,} 行数据，已停止读取。请确认是否为重点项目清单，或拆分后导入。"
-
-
-def _has_data(values):
-    return any(value not in (None, "") and str(value).strip() for value in values)
-
-
 def read_rows(upload):
-    """Every non-empty row of every visible sheet, as (row number, values), after the checks."""
+    """Every non-empty row of every visible sheet, as (row number, values), after the checks; with
+    the rows and columns hidden in the file."""
+    kind = formats.upload_format(upload)
+    if kind == formats.XLS:
+        sheets = xls.scan_xls(upload)
+        found = {sheet.title: (frozenset(sheet.hidden_rows), frozenset(sheet.hidden_columns)) for sheet in sheets}
+        return _with_hidden(_calamine_rows(upload, unreadable=BROKEN), found)
+    if kind == formats.ODS:
+        sheets = ods.scan_ods(upload)
+        found = {sheet.title: (sheet.hidden_row_numbers(), frozenset(sheet.hidden_columns)) for sheet in sheets}
+        return _with_hidden(_calamine_rows(upload, unreadable=BROKEN), found)
+    sheets = None
     if _check_package(upload):
         try:
-            return _calamine_rows(upload)
+            sheets = _calamine_rows(upload)
         except CalamineUnreadable:
             pass  # openpyxl reads it, or says in its words why not
-    return _openpyxl_rows(upload)
-
-
-def _calamine_rows(upload):
-    sheets, data_rows, walked = [], 0, 0
+    sheets = sheets or _openpyxl_rows(upload)
     try:
-        for title, grid_rows, rows in calamine_sheets(upload, max_columns=MAX_COLUMNS):
-            walked += grid_rows
-            rows = [(number, values) for number, values in rows if _has_data(values)]
-            data_rows += len(rows)
-            if walked > MAX_ROWS_WALKED or data_rows > MAX_DATA_ROWS:
-                raise WorkbookRefused(_too_many_rows())
-            sheets.append(SheetRows(title=title, rows=rows))
+        with zipfile.ZipFile(upload) as package:
+            return _with_hidden(sheets, hidden.xlsx_hidden(package, _utf8_chunks))
     finally:
         upload.seek(0)
-    if not sheets:
-        raise WorkbookRefused("文件中没有可见的工作表。")
+
+
+def _with_hidden(sheets, found):
+    for sheet in sheets:
+        sheet.hidden_rows, sheet.hidden_columns = found.get(sheet.title, (frozenset(), frozenset()))
     return sheets
+
+
+def _calamine_rows(upload, unreadable=None):
+    """calamine's reading; ``unreadable``: the refusal when calamine cannot read the file (else
+    CalamineUnreadable, for openpyxl to try)."""
+    try:
+        return calamine_rows(upload, max_columns=MAX_COLUMNS, max_rows_walked=MAX_ROWS_WALKED)
+    except CalamineUnreadable:
+        if unreadable is None:
+            raise
+        raise WorkbookRefused(unreadable) from None
 
 
 def _openpyxl_rows(upload):
@@ -350,12 +343,12 @@ def _openpyxl_rows(upload):
             for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
                 walked += 1  # empty rows too: openpyxl pads up to each row's number
                 if walked > MAX_ROWS_WALKED:
-                    raise WorkbookRefused(_too_many_rows())
-                if not _has_data(values):
+                    raise WorkbookRefused(too_many_rows())
+                if not has_data(values):
                     continue
                 data_rows += 1
                 if data_rows > MAX_DATA_ROWS:
-                    raise WorkbookRefused(_too_many_rows())
+                    raise WorkbookRefused(too_many_rows())
                 rows.append((number, tuple(values)))
             sheets.append(SheetRows(title=sheet.title, rows=rows))
     except WorkbookRefused:

@@ -14,9 +14,13 @@ from projects.choices import (
 )
 from projects.scoping import managed_rows
 
+KEPT_EXTENSIONS = (".xlsx", ".xls", ".ods")
+
 
 def import_upload_to(instance, filename):
-    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+    """A name of its own; the extension the service chose by the file's bytes (list.xls, …)."""
+    extension = PurePosixPath(filename).suffix.lower()
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension if extension in KEPT_EXTENSIONS else '.xlsx'}"
 
 
 class ImportRecordQuerySet(models.QuerySet):
@@ -72,8 +76,10 @@ class ImportRecord(models.Model):
     def get_absolute_url(self):
         return reverse("projects:import_detail", args=[self.pk])
 
-    def download_name(self, prefix=""):
-        """The name a download of this import is saved under: always .xlsx (the kept file is a
-        workbook whatever the upload was called, and so is the error list)."""
+    def download_name(self, prefix="", *, kept_file=False):
+        """The name a download of this import is saved under: the kept file's own extension (.xlsx,
+        .xls or .ods, by its bytes when it was kept) for the kept file, .xlsx for the error list;
+        never the extension the upload came with."""
         stem = PurePosixPath(self.original_name.replace("\\", "/")).stem.strip() or "清单"
-        return f"{prefix}{stem}.xlsx"
+        extension = PurePosixPath(self.file.name).suffix.lower() if kept_file and self.file else ".xlsx"
+        return f"{prefix}{stem}{extension if extension in KEPT_EXTENSIONS else '.xlsx'}"

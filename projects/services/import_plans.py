@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from projects.choices import Batch, Category, Level, RegionKind
 from projects.importers.cells import COLUMN_LABELS, normalize_text
+from projects.importers.hidden import hidden_warnings
 from projects.importers.municipal import ParsedList, ParsedRow, RowIssue, parse_list
 from projects.importers.names import name_key
 from projects.importers.workbook import WorkbookRefused, read_rows
@@ -247,6 +248,7 @@ def import_read(upload, *, year, level, region):
         plan.errors.append(RowIssue(getattr(upload, "name", "文件") or "文件", 0, "", str(refused)))
         return plan
     plan = plan_parsed(parse_list(sheets, default_level=level, year=year), plan)
+    plan.warnings.extend(hidden_warnings(sheets))  # rows and columns hidden in the file, imported as usual
     _in_file_order(plan, [sheet.title for sheet in sheets])
     return plan
 

@@ -18,6 +18,7 @@ from projects import clock
 from projects.choices import ImportStatus, UnitKind
 from projects.freshness import data_changed
 from projects.importers.cells import normalize_text
+from projects.importers.formats import kept_extension
 from projects.models import (
     Assignment,
     ImportRecord,
@@ -63,7 +64,7 @@ def _store(upload, user, year, level, plan):
         summary={**plan.summary(), PARSED_KEY: plan.parsed_rows() if plan.ok else {}},
     )
     if plan.ok:  # a refused file is not kept: its errors, in the summary, are what is shown
-        record.file.save("list.xlsx", ContentFile(content), save=False)
+        record.file.save(f"list{kept_extension(content)}", ContentFile(content), save=False)
     record.save()
     return record
 

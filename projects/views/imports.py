@@ -2,9 +2,11 @@
 office sees and confirms the imports of its own node and of the offices under it; another
 office's import answers 404."""
 
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import TemplateView
@@ -14,6 +16,7 @@ from projects.choices import RegionKind
 from projects.exporters.xlsx import simple_workbook
 from projects.forms import ImportUploadForm
 from projects.import_forms import MatchDecisionsForm
+from projects.importers.formats import CONTENT_TYPES
 from projects.importers.template import template_workbook
 from projects.models import ImportRecord, Listing
 from projects.services.import_plans import STATUS_LABELS
@@ -24,7 +27,7 @@ from projects.services.imports import (
     import_upload,
     undecided_matches,
 )
-from projects.views.exports import XLSX, as_attachment, download
+from projects.views.exports import XLSX, as_attachment
 from projects.views.mixins import OfficeAdminRequiredMixin, add_service_errors
 
 
@@ -144,14 +147,17 @@ class ImportErrorsView(OfficeAdminRequiredMixin, View):
 
 
 class ImportFileView(OfficeAdminRequiredMixin, View):
-    """The kept original file, as uploaded, always as an .xlsx download (never under the name it
-    came with, which could make a browser open it as something else); a refused one is not kept."""
+    """The kept original file, as uploaded, under the extension and content type of its format
+    (.xlsx, .xls or .ods, as its bytes told when it was kept), never under the name it came with,
+    which could make a browser open it as something else; a refused one is not kept."""
 
     def get(self, request, pk):
         record = get_object_or_404(ImportRecord.objects.visible_to(request.user), pk=pk)
         if not record.file:
             raise Http404("该导入被拒绝，原文件未保留。")
-        return download(record.file.open("rb"), record.download_name())
+        name = record.download_name(kept_file=True)
+        content_type = CONTENT_TYPES[PurePosixPath(name).suffix]
+        return as_attachment(FileResponse(record.file.open("rb"), content_type=content_type), name)
 
 
 class ImportTemplateView(OfficeAdminRequiredMixin, View):

@@ -586,7 +586,7 @@ def test_a_broken_upload_shows_the_row_and_the_errors_download(client_for):
 def test_upload_form_errors(client_for):
     response = client_for("admin").post(reverse("projects:import_list"), {"year": "x", "level": "county"})
     html = response.content.decode()
-    assert "请选择要导入的 .xlsx 文件" in html
+    assert "请选择要导入的清单文件（.xlsx、.xls 或 .ods）" in html
     assert not ImportRecord.objects.exists()
 
 
