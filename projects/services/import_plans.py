@@ -320,7 +320,7 @@ def _refuse_duplicate_rows(parsed, matcher, plan, refused_rows):
             key, column = ("name", district.pk, name_key(values["name"])), "name"
         first = seen.setdefault(key, row)
         if first is not row:
-            written = first.values["name"] != values["name"] and column == "name"
+            written = column == "name" and normalize_text(first.values["name"]) != normalize_text(values["name"])
             how = f"（「{first.values['name']}」与「{values['name']}」只是写法不同）" if written else ""
             plan.errors.append(
                 RowIssue(
