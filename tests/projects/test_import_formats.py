@@ -2,13 +2,9 @@
 come with each, and the rows and columns hidden in a file. .xls and .ods files are made from .xlsx
 ones by LibreOffice (skipped without it, unless KP_BROWSER_REQUIRED=1, as CI runs)."""
 
-import hashlib
 import io
 import json
-import os
-import shutil
 import struct
-import subprocess
 import time
 import tracemalloc
 import warnings
@@ -31,45 +27,7 @@ from tests.projects.test_import import HEADER, messages, read, table_counts
 
 pytestmark = pytest.mark.usefixtures("demo")
 
-REQUIRED = os.environ.get("KP_BROWSER_REQUIRED") == "1"
 EXPECTED = json.loads((SAMPLE_LIST.parent / "municipal-list-2016.expected.json").read_text())
-
-
-@pytest.fixture(scope="session")
-def convert(tmp_path_factory):
-    """convert(xlsx bytes, "xls" | "ods") → the bytes LibreOffice saves it as (once per session)."""
-    if shutil.which("soffice") is None:
-        reason = "soffice not found (apt-get install libreoffice-calc-nogui)"
-        if REQUIRED:
-            pytest.fail(f"KP_BROWSER_REQUIRED=1 but {reason}")
-        pytest.skip(reason)
-    folder = tmp_path_factory.mktemp("converted")
-    done = {}
-
-    def make(content, extension):
-        key = (hashlib.sha256(content).hexdigest(), extension)
-        if key not in done:
-            source = folder / f"{key[0]}.xlsx"
-            source.write_bytes(content)
-            subprocess.run(
-                [
-                    "soffice",
-                    f"-env:UserInstallation=file://{folder / 'profile'}",  # a profile of its own
-                    "--headless",
-                    "--convert-to",
-                    extension,
-                    "--outdir",
-                    str(folder),
-                    str(source),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=180,
-            )
-            done[key] = (folder / f"{key[0]}.{extension}").read_bytes()
-        return done[key]
-
-    return make
 
 
 @pytest.fixture

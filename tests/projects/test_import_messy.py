@@ -427,3 +427,33 @@ def test_a_note_above_the_first_row_does_not_end_the_table():
     rows = [["卫东区2017年市重点项目名单"], HEADER, ["注：单位万元。"], ["一、续建项目"], project_row(1, "说明下项目")]
     plan = read(xlsx({"清单": rows}))
     assert messages(plan) == [] and [row.name for row in plan.rows] == ["说明下项目"]
+
+
+def messy_workbook():
+    """One workbook with every point of this file: sub-items, amounts with units and notes, a 注：
+    paragraph under the table."""
+    return plain(
+        project_row(1, "单位金额项目", total="1.2亿元", plan="约3500万元"),
+        sub_row(None, "其中：一期工程", "0.5亿元（其中中央预算内0.2亿）", None),
+        sub_row("（2）", "二期工程", 7000, 1000),
+        project_row(2, "普通项目", total="3,500万", plan=500),
+        ["注：本表金额以批复为准。"],
+        [None, "1. 不含储备项目。"],
+    )
+
+
+@pytest.mark.parametrize("extension", ["xls", "ods"])
+def test_the_messy_workbook_as_xls_or_ods_reads_as_the_xlsx(users, in_format, extension):
+    expected = read(messy_workbook())
+    assert messages(expected) == [] and len(expected.rows) == 2
+    assert [len(row.sub_items) for row in expected.rows] == [2, 0]
+    plan = read(in_format(messy_workbook(), extension))
+    assert messages(plan) == []
+    assert plan.summary()["rows"] == expected.summary()["rows"]
+    assert [row.sub_items for row in plan.rows] == [row.sub_items for row in expected.rows]
+    record, _ = import_upload(
+        user=users["admin"], upload=in_format(messy_workbook(), extension), year=2017, level="city"
+    )
+    import_confirm(user=users["admin"], record=record)
+    again = read(in_format(messy_workbook(), extension))
+    assert [row.status for row in again.rows] == ["unchanged", "unchanged"]

@@ -500,3 +500,19 @@ def test_a_county_without_streets_on_record_gets_proposals_too(admin_user):
     plan = read(xlsx({"2016年": [header, ["一、续建项目"], row]}), year=2016, region="410400")
     assert plan.ok, plan.errors
     assert plan.rows[0].suggestion is not None and plan.rows[0].suggestion.project.pk == existing.pk
+
+
+@pytest.mark.parametrize("extension", ["xls", "ods"])
+def test_the_renamed_list_as_xls_or_ods_is_matched_and_proposed_as_the_xlsx(admin_user, in_format, extension):
+    xlsx_plan = plan_of(renamed_list())
+    again = renamed_list()  # for the re-import, read before the names change
+    record, plan = import_upload(user=admin_user, upload=in_format(renamed_list(), extension), year=2016, level="city")
+    assert plan.ok, plan.errors
+    assert plan.summary()["rows"] == xlsx_plan.summary()["rows"]
+    assert plan.summary()["suggested_matches"] == xlsx_plan.summary()["suggested_matches"]
+    record, plan = decide_matches(user=admin_user, record=record, answers=answering(plan.suggestions, True))
+    before = Project.objects.count()
+    import_confirm(user=admin_user, record=record)
+    assert Project.objects.count() == before
+    replan = plan_of(in_format(again, extension))
+    assert {row.status for row in replan.rows} == {"unchanged"} and not replan.suggestions
