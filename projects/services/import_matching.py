@@ -219,6 +219,28 @@ class RowMatcher:
             self._streets_cache[(district.pk, text)] = found
         return list(found)
 
+    def street(self, row, district, refuse):
+        """The district's street the row's location names; a district without streets on record takes
+        none (a county's list names towns, not streets)."""
+        location = row.values["location"]
+        streets = self.streets_in(district, location) if location else []
+        if len(streets) == 1:
+            return streets[0]
+        if len(streets) > 1:
+            names = "、".join(s.name for s in streets)
+            refuse("location", f"「{location}」涉及多个街道（{names}），请只填一个所在街道。")
+            return None
+        known = self.streets_of(district)
+        if known:
+            what = (
+                f"未知街道「{location}」"
+                if location and not self.names_only_its_district(district, location)
+                else "缺少建设地点（所在街道）"
+            )
+            whose = "" if self.office.pk == district.pk else district.name
+            refuse("location", f"{what}。{whose}已知街道：{'、'.join(s.name for s in known)}。")
+        return None
+
     def names_only_its_district(self, district, text):
         """Whether a location says no more than its district (卫东区, 410403)."""
         key = normalize_text(text)
@@ -310,7 +332,7 @@ class RowMatcher:
             self.suggestions[where] = Suggestion(self.known[best[0]], round(best[1]), decisions.get(where))
             if decisions.get(where) == best[0]:
                 # Not taken from other rows' proposals: two rows accepting one project are refused
-                # by the plan (import_plans._refuse_rows_sharing_a_project), naming both.
+                # by the plan (import_duplicates.refuse_rows_sharing_a_project), naming both.
                 self.row_projects[where] = (best[0], None)
 
     def project(self, row):

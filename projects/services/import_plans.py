@@ -12,16 +12,15 @@ from decimal import Decimal
 from projects.choices import Batch, Category, Level, RegionKind
 from projects.importers.cells import COLUMN_LABELS, normalize_text
 from projects.importers.hidden import hidden_warnings
-from projects.importers.municipal import ParsedList, ParsedRow, RowIssue, parse_list
-from projects.importers.names import name_key
+from projects.importers.municipal import RowIssue, parse_list
 from projects.importers.workbook import WorkbookRefused, read_rows
 from projects.models import Listing
 from projects.scoping import regions_under
+from projects.services.import_duplicates import refuse_duplicate_rows, refuse_rows_sharing_a_project
 from projects.services.import_matching import RowMatcher
-from projects.services.import_values import PARSED_AMOUNTS, jsonable, plain_decimal, row_digest, shown_text
+from projects.services.import_values import jsonable, plain_decimal, row_digest, shown_text, suggestion_dict
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
-PARSED_KEY = "parsed_table"  # the summary's key for the parsed rows (ImportPlan.parsed_rows)
 STATUS_LABELS = {NEW: "新增", CHANGED: "有变化", UNCHANGED: "无变化"}
 PROJECT_FIELDS = ["code", "owner", "content", "street", "unit", "total_investment", "start_year", "end_year"]
 LISTING_FIELDS = ["batch", "category", "annual_plan"]
@@ -91,21 +90,6 @@ class RowPlan:
                 for item in self.sub_items
             ],
         }
-
-
-def suggestion_dict(row):
-    """A proposed match as the preview and the command show it."""
-    suggestion = row.suggestion
-    decision = None if suggestion.decision is None else ("accepted" if suggestion.accepted else "rejected")
-    return {
-        "sheet": row.sheet,
-        "row": row.row,
-        "name": row.name,
-        "project_id": suggestion.project.pk,
-        "project_name": suggestion.project.name,
-        "score": suggestion.score,
-        "decision": decision,
-    }
 
 
 @dataclass
@@ -288,7 +272,7 @@ def plan_parsed(parsed, plan, decisions=None):
     }
     new_units = {}
     refused_rows = {(error.sheet, error.row) for error in parsed.errors}
-    _refuse_duplicate_rows(parsed, matcher, plan, refused_rows)
+    refuse_duplicate_rows(parsed, matcher, plan, refused_rows)
     for row in parsed.rows:
         plan_row = _plan_row(row, matcher, listings, new_units, plan, refused_rows)
         if plan_row is not None:
@@ -296,82 +280,10 @@ def plan_parsed(parsed, plan, decisions=None):
     plan.units_to_create = [
         new_units[key] for key in sorted(new_units, key=lambda key: (new_units[key][0].code, key[1]))
     ]
-    _refuse_rows_sharing_a_project(plan)
+    refuse_rows_sharing_a_project(plan)
     if not parsed.rows and not plan.errors:
         plan.errors.append(RowIssue("", 0, "", "文件中没有找到项目行。"))
     return plan
-
-
-def _refuse_duplicate_rows(parsed, matcher, plan, refused_rows):
-    """Two rows of the file for one project: the same code, or the same name in one district, as
-    matching reads names (importers.names.name_key: 新城花园（三期） is 新城花园三期项目); the same
-    name in two districts is two projects."""
-    seen = {}
-    for row in parsed.rows:
-        values = row.values
-        if not values.get("name"):
-            continue
-        if values.get("code"):
-            key, column = ("code", values["code"]), "code"
-        else:
-            district = matcher.district(row)
-            if district is None:
-                continue
-            key, column = ("name", district.pk, name_key(values["name"])), "name"
-        first = seen.setdefault(key, row)
-        if first is not row:
-            written = column == "name" and normalize_text(first.values["name"]) != normalize_text(values["name"])
-            how = f"（「{first.values['name']}」与「{values['name']}」只是写法不同）" if written else ""
-            plan.errors.append(
-                RowIssue(
-                    row.sheet,
-                    row.row,
-                    COLUMN_LABELS[column],
-                    f"与「{first.sheet}」第{first.row}行是同一个项目{how}，请删除重复的一行。",
-                )
-            )
-            refused_rows.add((row.sheet, row.row))
-
-
-def _refuse_rows_sharing_a_project(plan):
-    """Two rows of the file that resolve to one existing project would both write its listing."""
-    seen = {}
-    for row in plan.rows:
-        if row.project is None:
-            continue
-        first = seen.setdefault((row.project.pk, row.values["level"]), row)
-        if first is not row:
-            plan.errors.append(
-                RowIssue(
-                    row.sheet,
-                    row.row,
-                    COLUMN_LABELS["name"],
-                    f"与「{first.sheet}」第{first.row}行对应同一个已有项目「{row.project.name}」。",
-                )
-            )
-
-
-def _street(row, district, matcher, refuse):
-    """The district's street the row's location names; a district without streets on record takes
-    none (a county's list names towns, not streets)."""
-    location = row.values["location"]
-    streets = matcher.streets_in(district, location) if location else []
-    if len(streets) == 1:
-        return streets[0]
-    if len(streets) > 1:
-        names = "、".join(s.name for s in streets)
-        refuse("location", f"「{location}」涉及多个街道（{names}），请只填一个所在街道。")
-        return None
-    known = matcher.streets_of(district)
-    if known:
-        what = (
-            f"未知街道「{location}」"
-            if location and not matcher.names_only_its_district(district, location)
-            else "缺少建设地点（所在街道）"
-        )
-        whose = "" if matcher.office.pk == district.pk else district.name
-        refuse("location", f"{what}。{whose}已知街道：{'、'.join(s.name for s in known)}。")
-    return None
 
 
 def _plan_row(row, matcher, listings, new_units, plan, refused_rows):
@@ -385,7 +297,7 @@ def _plan_row(row, matcher, listings, new_units, plan, refused_rows):
     if district is None:
         refuse(*matcher.district_problem(row))
         return None
-    street = _street(row, district, matcher, refuse)
+    street = matcher.street(row, district, refuse)
     unit = None
     if values["unit"]:
         unit = matcher.unit(district, values["unit"])
@@ -481,24 +393,3 @@ def _display(name, value):
     if name == "batch":
         return Batch(value).label if value else ""
     return shown_text(value)
-
-
-def parsed_list_from(summary):
-    """The rows a preview parsed, as kept in its record's summary (ImportPlan.parsed_rows):
-    confirming plans them again without reading the file a second time. A preview kept before
-    this form has none, and is refused as changed since (to be uploaded again)."""
-    kept = (summary or {}).get(PARSED_KEY) or {}
-    columns = kept.get("columns", [])
-    rows = []
-    for sheet, number, values in kept.get("rows", []):
-        values = dict(zip(columns, values, strict=True)) if isinstance(values, list) else values
-        for key in PARSED_AMOUNTS:
-            if values.get(key) is not None:
-                values[key] = Decimal(values[key])
-        rows.append(ParsedRow(sheet=sheet, row=number, values=values))
-    parts = {(sheet, number): items for sheet, number, items in kept.get("sub_items", [])}
-    for row in rows:
-        for item in parts.get((row.sheet, row.row), []):
-            amounts = {key: Decimal(item[key]) for key in PARSED_AMOUNTS if item.get(key) is not None}
-            row.sub_items.append({**item, **amounts})
-    return ParsedList(rows=rows)

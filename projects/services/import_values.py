@@ -3,6 +3,10 @@ texts and JSON values the preview stores and shows (services.import_plans)."""
 
 from decimal import Decimal
 
+from projects.importers.municipal import ParsedList, ParsedRow
+
+PARSED_KEY = "parsed_table"  # the summary's key for the parsed rows (ImportPlan.parsed_rows)
+
 # A planned row's values (RowPlan.values, built by _plan_row), each as plain data in the digest.
 PLAIN_VALUES = ("name", "code", "owner", "content", "start_year", "end_year")  # str, int or None
 OBJECT_VALUES = ("district", "street", "unit")  # by id
@@ -51,3 +55,39 @@ def shown_text(value):
     if isinstance(value, Decimal):
         return plain_decimal(value)
     return str(value)
+
+
+def parsed_list_from(summary):
+    """The rows a preview parsed, as kept in its record's summary (ImportPlan.parsed_rows):
+    confirming plans them again without reading the file a second time. A preview kept before
+    this form has none, and is refused as changed since (to be uploaded again)."""
+    kept = (summary or {}).get(PARSED_KEY) or {}
+    columns = kept.get("columns", [])
+    rows = []
+    for sheet, number, values in kept.get("rows", []):
+        values = dict(zip(columns, values, strict=True)) if isinstance(values, list) else values
+        for key in PARSED_AMOUNTS:
+            if values.get(key) is not None:
+                values[key] = Decimal(values[key])
+        rows.append(ParsedRow(sheet=sheet, row=number, values=values))
+    parts = {(sheet, number): items for sheet, number, items in kept.get("sub_items", [])}
+    for row in rows:
+        for item in parts.get((row.sheet, row.row), []):
+            amounts = {key: Decimal(item[key]) for key in PARSED_AMOUNTS if item.get(key) is not None}
+            row.sub_items.append({**item, **amounts})
+    return ParsedList(rows=rows)
+
+
+def suggestion_dict(row):
+    """A proposed match as the preview and the command show it."""
+    suggestion = row.suggestion
+    decision = None if suggestion.decision is None else ("accepted" if suggestion.accepted else "rejected")
+    return {
+        "sheet": row.sheet,
+        "row": row.row,
+        "name": row.name,
+        "project_id": suggestion.project.pk,
+        "project_name": suggestion.project.name,
+        "score": suggestion.score,
+        "decision": decision,
+    }

@@ -32,14 +32,13 @@ from projects.services.import_plans import (
     CHANGED,
     LISTING_FIELDS,
     NEW,
-    PARSED_KEY,
     PROJECT_FIELDS,
     UNCHANGED,
     ImportPlan,
     import_read,
-    parsed_list_from,
     plan_parsed,
 )
+from projects.services.import_values import PARSED_KEY, parsed_list_from
 from projects.services.import_writes import insert_created
 from projects.services.locks import lock_list_import
 from projects.services.offices import acting_office

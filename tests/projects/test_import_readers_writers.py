@@ -17,7 +17,7 @@ from projects.importers import calamine_rows, workbook
 from projects.models import Listing, Project, Region
 from projects.services.audit import bulk_create_audited
 from projects.services.errors import ValidationError
-from projects.services.import_plans import PARSED_KEY, parsed_list_from
+from projects.services.import_values import PARSED_KEY, parsed_list_from
 from projects.services.import_writes import insert_created
 from projects.services.imports import import_confirm, import_read, import_upload
 from tests.conftest import SAMPLE_LIST
