@@ -10,13 +10,13 @@ from openpyxl.utils import get_column_letter
 
 from projects.importers.limits import MAX_COLUMNS
 from projects.importers.municipal import RowIssue
+from projects.importers.ods import xml_attributes
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 PACKAGE_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _PREFIX = rb"(?:[^\s<>/=\"'!?:]+:)?"
 ROW_OR_COLUMN = re.compile(rb"<" + _PREFIX + rb"(row|col)(?=[\s/>])([^<>]*)>")
-ATTRIBUTE = re.compile(rb"""([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def hidden_warnings(sheets):
@@ -78,7 +78,7 @@ def _hidden_in_part(chunks):
         data = pending + chunk
         cut = len(data) if last else data.rfind(b"<") if b"<" in data else len(data)
         for tag in ROW_OR_COLUMN.finditer(data, 0, cut):
-            attributes = _attributes(tag.group(2))
+            attributes = xml_attributes(tag.group(2))
             hidden = attributes.get("hidden", "").strip() in ("1", "true")
             if tag.group(1) == b"row":
                 row_number = _number(attributes.get("r"), row_number + 1)
@@ -90,15 +90,6 @@ def _hidden_in_part(chunks):
                 columns.update(range(first, last_column + 1))
         pending = data[cut:]
     return frozenset(rows), frozenset(columns)
-
-
-def _attributes(text):
-    found = {}
-    for match in ATTRIBUTE.finditer(text):
-        local = match.group(1).rsplit(b":", 1)[-1].decode("ascii", "replace")
-        value = match.group(2) if match.group(2) is not None else match.group(3)
-        found[local] = value.decode("utf-8", "replace")
-    return found
 
 
 def _number(text, default):

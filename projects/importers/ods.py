@@ -106,7 +106,7 @@ def _sheets(content):
         raise WorkbookRefused("文件内部数据异常（content.xml），已拒绝读取。")
     sheets, sheet, row, spaces, data_rows, grid = [], None, None, 0, 0, 0
     for tag in TAG.finditer(content):
-        name, attributes = tag.group(2), _attributes(tag.group(3))
+        name, attributes = tag.group(2), xml_attributes(tag.group(3))
         empty = tag.group(3).rstrip().endswith(b"/")
         if name == b"s":
             spaces += _count(attributes, "c")
@@ -164,7 +164,7 @@ def _end_row(sheet, row, data_rows, grid):
     return data_rows, grid
 
 
-def _attributes(text):
+def xml_attributes(text):
     """Attributes by local name (the prefix dropped), values as written."""
     found = {}
     for match in ATTRIBUTE.finditer(text):

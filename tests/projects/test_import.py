@@ -526,17 +526,22 @@ HOSTILE = {
 @pytest.mark.parametrize("kind", HOSTILE)
 def test_hostile_files_are_refused_quickly_with_bounded_memory(users, kind):
     make, name, expected = HOSTILE[kind]
-    content = make()
+    assert_refused_within_bounds(users["admin"], kind, SimpleUploadedFile(name, make()), expected)
+
+
+def assert_refused_within_bounds(user, kind, upload, expected):
+    """The upload is refused with ``expected`` in its first message, writing nothing but its record,
+    within bounds far above what a refusal takes (against parsing on without limit; not a speed
+    target)."""
     before = table_counts()
     tracemalloc.start()
     started = time.perf_counter()
-    record, plan = import_upload(user=users["admin"], upload=SimpleUploadedFile(name, content), year=2017, level="city")
+    record, plan = import_upload(user=user, upload=upload, year=2017, level="city")
     elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert not plan.ok and record.status == "refused"
-    assert expected in messages(plan)[0]
-    # Bounds against parsing on without limit, far above what a refusal takes (not a speed target).
+    assert expected in messages(plan)[0], messages(plan)
     assert elapsed < 30, f"{kind}: {elapsed:.1f} s"
     assert peak < 300 * 1024 * 1024, f"{kind}: {peak / 1024 / 1024:.0f} MB"
     before["projects.ImportRecord"] += 1

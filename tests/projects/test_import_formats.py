@@ -5,8 +5,6 @@ ones by LibreOffice (skipped without it, unless KP_BROWSER_REQUIRED=1, as CI run
 import io
 import json
 import struct
-import time
-import tracemalloc
 import warnings
 import zipfile
 from urllib.parse import quote
@@ -23,7 +21,7 @@ from projects.importers import calamine_rows
 from projects.models import ImportRecord, Listing
 from projects.services.imports import import_confirm, import_upload
 from tests.conftest import SAMPLE_LIST
-from tests.projects.test_import import HEADER, messages, read, table_counts
+from tests.projects.test_import import HEADER, assert_refused_within_bounds, messages, read, table_counts
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -387,21 +385,7 @@ HOSTILE = {
 @pytest.mark.parametrize("kind", HOSTILE)
 def test_hostile_xls_and_ods_files_are_refused_quickly_before_calamine_opens_them(users, kind, tmp_path, convert):
     make, name, expected = HOSTILE[kind]
-    content = make(tmp_path, convert)
-    before = table_counts()
-    tracemalloc.start()
-    started = time.perf_counter()
-    record, plan = import_upload(user=users["admin"], upload=SimpleUploadedFile(name, content), year=2017, level="city")
-    elapsed = time.perf_counter() - started
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    assert not plan.ok and record.status == "refused"
-    assert expected in messages(plan)[0], messages(plan)
-    # Bounds against parsing on without limit, far above what a refusal takes (not a speed target).
-    assert elapsed < 30, f"{kind}: {elapsed:.1f} s"
-    assert peak < 300 * 1024 * 1024, f"{kind}: {peak / 1024 / 1024:.0f} MB"
-    before["projects.ImportRecord"] += 1
-    assert table_counts() == before
+    assert_refused_within_bounds(users["admin"], kind, SimpleUploadedFile(name, make(tmp_path, convert)), expected)
 
 
 def test_a_file_calamine_panics_on_is_refused_not_an_error(users, convert, tmp_path):
