@@ -2,8 +2,14 @@
 openpyxl), as openpyxl in read-only mode gives them: whole numbers as int, other numbers as float
 (amounts become Decimal through their repr, importers.cells.parse_amount), dates as datetime,
 blanks as None; the same for .xlsx, .xls and .ods. Only ever called on a file importers.workbook
-has checked on its bytes."""
+has checked on its bytes, and then in a child process of its own with a memory and a time limit
+(sheets_in_child): calamine is Rust, and a file the byte checks did not foresee can make it allocate
+gigabytes or abort the process, which must cost the request, never the server."""
 
+import io
+import multiprocessing
+import os
+import resource
 from datetime import date, datetime
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -11,6 +17,14 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, Shee
 from projects.importers.limits import MAX_DATA_ROWS, SheetRows, WorkbookRefused, has_data, too_many_rows
 
 EXACT_INTEGERS = 1e16  # from here on repr() writes an exponent, and openpyxl read such text as float
+# What the child reading a file may use beyond what it starts with (the largest list the limits
+# allow, 20,000 rows of 60 columns, needs a few hundred MB), and how long it may take.
+CHILD_MEMORY_BYTES = 768 * 1024 * 1024
+CHILD_SECONDS = 120
+OUT_OF_BOUNDS = (
+    "文件内容异常：读取时超出了内存或时间上限（可能含有极大的重复区域或超长文本），已拒绝读取。"
+    "请在 Excel 中另存为 .xlsx 后再导入。"
+)
 
 
 class CalamineUnreadable(Exception):
@@ -74,11 +88,65 @@ def calamine_sheets(upload, *, max_columns):
         workbook.close()
 
 
+def _read_all(content, max_columns, sender):
+    """In the child: every visible sheet read, sent back whole; a file calamine cannot read is said
+    so. Past the memory limit calamine's allocation fails and the child dies: nothing is sent."""
+    statm = open("/proc/self/statm").read().split()  # noqa: SIM115 (read once, in a child that ends here)
+    limit = int(statm[0]) * os.sysconf("SC_PAGE_SIZE") + CHILD_MEMORY_BYTES
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)  # a lower limit set on the server stays
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        sender.send(("ok", list(calamine_sheets(io.BytesIO(content), max_columns=max_columns))))
+    except CalamineUnreadable as error:
+        sender.send(("unreadable", str(error)))
+    except MemoryError:
+        pass  # as if calamine had aborted
+    sender.close()
+
+
+def _context():
+    """Children forked from a server process that holds calamine and nothing else (no threads, no
+    database connection, no request), started once."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+def sheets_in_child(upload, *, max_columns):
+    """calamine_sheets' sheets, read in a child process with CHILD_MEMORY_BYTES and CHILD_SECONDS:
+    CalamineUnreadable when calamine cannot read the file, WorkbookRefused when the child goes past
+    either limit or dies."""
+    upload.seek(0)
+    content = upload.read()
+    context = _context()
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_read_all, args=(content, max_columns, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        outcome = receiver.recv() if receiver.poll(CHILD_SECONDS) else None
+    except (EOFError, OSError):
+        outcome = None  # the child died: calamine aborted, or ran out of its memory
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if outcome is None:
+        raise WorkbookRefused(OUT_OF_BOUNDS)
+    kind, found = outcome
+    if kind == "unreadable":
+        raise CalamineUnreadable(found)
+    return found
+
+
 def calamine_rows(upload, *, max_columns, max_rows_walked):
     """SheetRows of the visible worksheets, the rows with anything in them; refused past the limits."""
     sheets, data_rows, walked = [], 0, 0
     try:
-        for title, grid_rows, rows in calamine_sheets(upload, max_columns=max_columns):
+        for title, grid_rows, rows in sheets_in_child(upload, max_columns=max_columns):
             walked += grid_rows
             rows = [(number, values) for number, values in rows if has_data(values)]
             data_rows += len(rows)

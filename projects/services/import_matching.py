@@ -99,7 +99,7 @@ class RowMatcher:
     def _index_names(self, under):
         """Every project of the office's districts by its name (and its former names), as written
         (normalize_text) and by its key (importers.names.name_key), read as plain values."""
-        self.by_name, self.by_key, self.by_owner, self.known = {}, {}, {}, {}
+        self.by_name, self.by_key, self.by_owner, self.known, self.owners = {}, {}, {}, {}, set()
         projects = Project.objects.filter(district__in=under).values_list(
             "pk", "district", "name", "former_names", "code", "street", "unit", "owner"
         )
@@ -109,6 +109,7 @@ class RowMatcher:
             self.by_name.setdefault((district_id, normalize_text(name)), pk)
             self.by_key.setdefault((district_id, name_key(name)), []).append(pk)
             self.by_owner.setdefault((district_id, street_id, known.owner), []).append(pk)
+            self.owners.add((district_id, known.owner))
             former += [(district_id, old, pk) for old in former_names.splitlines() if old.strip()]
         for district_id, old, pk in former:  # a current name wins over another project's former one
             self.by_name.setdefault((district_id, normalize_text(old)), pk)
@@ -271,13 +272,10 @@ class RowMatcher:
                 return None, f"项目代码「{code}」已被本项目办管理范围以外的项目使用，不能导入。"
             return None, f"项目代码「{code}」是{other.name}的项目，与本行所在县区「{district.name}」不符。"
         pk = self.by_name.get((district.pk, normalize_text(values["name"])))
-        if pk is None:
+        keyed = self.by_key.get((district.pk, name_key(values["name"])), []) if pk is None else []
+        if keyed:
             street, unit = self._street_and_unit(values, district)
-            keyed = [
-                candidate
-                for candidate in self.by_key.get((district.pk, name_key(values["name"])), [])
-                if not self._codes_differ(code, candidate)
-            ]
+            keyed = [candidate for candidate in keyed if not self._codes_differ(code, candidate)]
             agreeing = [
                 candidate
                 for candidate in keyed
@@ -312,11 +310,13 @@ class RowMatcher:
             if pk is not None or problem or where not in self.row_projects:
                 continue
             values, district = row.values, self.district(row)
-            street, _ = self._street_and_unit(values, district)
             owner = owner_key(values.get("owner") or "")
+            if (district.pk, owner) not in self.owners:
+                continue  # no project of the district has that owner
+            street, _ = self._street_and_unit(values, district)
             # A district with streets on record needs the row's street (or it is refused); one
             # without (a county's towns) compares the projects without a street.
-            if (street is None and self.streets.get(district.pk)) or not owner:
+            if street is None and self.streets.get(district.pk):
                 continue
             street_id = street.pk if street is not None else None
             key, best = name_key(values["name"]), None

@@ -36,7 +36,7 @@ def calamine_must_not_open(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("calamine was asked to open a file the byte checks should have refused")
 
-    monkeypatch.setattr(calamine_rows.CalamineWorkbook, "from_filelike", refuse, raising=False)
+    monkeypatch.setattr(calamine_rows, "sheets_in_child", refuse)
 
 
 # --- The sample in each format ---------------------------------------------------------------------

@@ -76,9 +76,9 @@ def test_calamine_reads_the_values_openpyxl_read():
 
 def test_the_import_reads_with_calamine_and_keeps_amounts_exact(users, monkeypatch):
     called = []
-    original = calamine_rows.CalamineWorkbook.from_filelike
+    original = calamine_rows.sheets_in_child
     monkeypatch.setattr(
-        calamine_rows.CalamineWorkbook, "from_filelike", lambda f: called.append(1) or original(f), raising=False
+        calamine_rows, "sheets_in_child", lambda *args, **kwargs: called.append(1) or original(*args, **kwargs)
     )
     monkeypatch.setattr(workbook.openpyxl, "load_workbook", _openpyxl_must_not_open)
     with SAMPLE_LIST.open("rb") as handle:
@@ -100,7 +100,7 @@ def calamine_must_not_open(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("calamine was asked to open a file the byte checks refuse or leave to openpyxl")
 
-    monkeypatch.setattr(calamine_rows.CalamineWorkbook, "from_filelike", refuse, raising=False)
+    monkeypatch.setattr(calamine_rows, "sheets_in_child", refuse)
 
 
 @pytest.mark.usefixtures("calamine_must_not_open")
