@@ -1,1 +1,1 @@
-"""Reading the municipal key-project lists the city sends as .xlsx files."""
+"""Reading the municipal key-project lists the city sends (.xlsx, .xls, .ods)."""

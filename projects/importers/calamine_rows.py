@@ -3,14 +3,17 @@ openpyxl), as openpyxl in read-only mode gives them: whole numbers as int, other
 (amounts become Decimal through their repr, importers.cells.parse_amount), dates as datetime,
 blanks as None; the same for .xlsx, .xls and .ods. Only ever called on a file importers.workbook
 has checked on its bytes, and then in a child process of its own with a memory and a time limit
-(sheets_in_child): calamine is Rust, and a file the byte checks did not foresee can make it allocate
-gigabytes or abort the process, which must cost the request, never the server."""
+(sheets_in_child, importers.calamine_child): calamine is Rust, and a file the byte checks did not
+foresee can make it allocate gigabytes or abort the process, which must cost the request, never
+the server."""
 
-import io
-import multiprocessing
 import os
+import pickle
 import resource
+import subprocess
+import sys
 from datetime import date, datetime
+from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
@@ -88,55 +91,42 @@ def calamine_sheets(upload, *, max_columns):
         workbook.close()
 
 
-def _read_all(content, max_columns, sender):
-    """In the child: every visible sheet read, sent back whole; a file calamine cannot read is said
-    so. Past the memory limit calamine's allocation fails and the child dies: nothing is sent."""
-    statm = open("/proc/self/statm").read().split()  # noqa: SIM115 (read once, in a child that ends here)
-    limit = int(statm[0]) * os.sysconf("SC_PAGE_SIZE") + CHILD_MEMORY_BYTES
+def read_all(stream, max_columns, memory_bytes):
+    """In the child: every visible sheet read, as ("ok", sheets), or ("unreadable", why). Past
+    ``memory_bytes`` beyond what the child started with, calamine's allocation fails and the child
+    dies: nothing is returned."""
+    with open("/proc/self/statm") as statm:
+        limit = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE") + memory_bytes
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)  # a lower limit set on the server stays
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     try:
-        sender.send(("ok", list(calamine_sheets(io.BytesIO(content), max_columns=max_columns))))
+        return "ok", list(calamine_sheets(stream, max_columns=max_columns))
     except CalamineUnreadable as error:
-        sender.send(("unreadable", str(error)))
-    except MemoryError:
-        pass  # as if calamine had aborted
-    sender.close()
-
-
-def _context():
-    """Children forked from a server process that holds calamine and nothing else (no threads, no
-    database connection, no request), started once."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
+        return "unreadable", str(error)
 
 
 def sheets_in_child(upload, *, max_columns):
-    """calamine_sheets' sheets, read in a child process with CHILD_MEMORY_BYTES and CHILD_SECONDS:
-    CalamineUnreadable when calamine cannot read the file, WorkbookRefused when the child goes past
-    either limit or dies."""
+    """calamine_sheets' sheets, read in a child process (python -m projects.importers.calamine_child:
+    a new interpreter holding calamine and nothing else, no thread or connection of the server's)
+    with CHILD_MEMORY_BYTES and CHILD_SECONDS: CalamineUnreadable when calamine cannot read the
+    file, WorkbookRefused when the child goes past either limit or dies."""
     upload.seek(0)
     content = upload.read()
-    context = _context()
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_read_all, args=(content, max_columns, sender), daemon=True)
-    child.start()
-    sender.close()
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-m", "projects.importers.calamine_child", str(max_columns), str(CHILD_MEMORY_BYTES)]
+    paths = [str(root), os.environ.get("PYTHONPATH", "")]
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in paths if path)}
     try:
-        outcome = receiver.recv() if receiver.poll(CHILD_SECONDS) else None
-    except (EOFError, OSError):
-        outcome = None  # the child died: calamine aborted, or ran out of its memory
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
-    if outcome is None:
-        raise WorkbookRefused(OUT_OF_BOUNDS)
-    kind, found = outcome
+        child = subprocess.run(
+            command, input=content, capture_output=True, timeout=CHILD_SECONDS, cwd=root, env=environment, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise WorkbookRefused(OUT_OF_BOUNDS) from None
+    if child.returncode != 0 or not child.stdout:
+        raise WorkbookRefused(OUT_OF_BOUNDS)  # calamine aborted, or ran out of its memory
+    kind, found = pickle.loads(child.stdout)  # written by our own child, never by the file
     if kind == "unreadable":
         raise CalamineUnreadable(found)
     return found
