@@ -104,6 +104,7 @@ def _sheets(content):
         raise WorkbookRefused(UNSAFE_XML)
     if content.lstrip(b"\xef\xbb\xbf")[:1] not in (b"<", b"") or content[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise WorkbookRefused("文件内部数据异常（content.xml），已拒绝读取。")
+    _refuse_nested_tables(content)
     sheets, sheet, row, spaces, data_rows, grid = [], None, None, 0, 0, 0
     for tag in TAG.finditer(content):
         name, attributes = tag.group(2), xml_attributes(tag.group(3))
@@ -164,14 +165,45 @@ def _end_row(sheet, row, data_rows, grid):
     return data_rows, grid
 
 
+TABLE_TAG = re.compile(rb"<(/?)" + _PREFIX + rb"""table(?=[\s/>])(?:[^<>"']|"[^"]*"|'[^']*')*?(/?)>""")
+
+
+def _refuse_nested_tables(content):
+    """A table inside a table (in a cell): readers disagree on whose rows follow it (this scan and
+    calamine did), so no such file is read."""
+    depth = 0
+    for tag in TABLE_TAG.finditer(content):
+        closing, self_closing = tag.group(1), tag.group(2)
+        if closing:
+            depth = max(depth - 1, 0)
+            continue
+        if depth:
+            raise WorkbookRefused(
+                "文件内部数据异常（表格中嵌套表格），已拒绝读取。请在表格软件中另存为 .xlsx 后再导入。"
+            )
+        if not self_closing:
+            depth += 1
+
+
 def xml_attributes(text):
-    """Attributes by local name (the prefix dropped), values as written."""
+    """Attributes by local name (the prefix dropped), values as written. Of a repeat count given
+    twice under two prefixes (table:number-rows-repeated and foo:number-rows-repeated), the larger:
+    a reader may take either."""
     found = {}
     for match in ATTRIBUTE.finditer(text):
         local = match.group(1).rsplit(b":", 1)[-1].decode("ascii", "replace")
-        value = match.group(2) if match.group(2) is not None else match.group(3)
-        found[local] = value.decode("utf-8", "replace")
+        value = (match.group(2) if match.group(2) is not None else match.group(3)).decode("utf-8", "replace")
+        if local in found and local.startswith("number-"):
+            value = max(found[local], value, key=_as_count)
+        found[local] = value
     return found
+
+
+def _as_count(text):
+    """A repeat count's size for comparing two (anything not a plain number as the largest: it is
+    refused when counted)."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 10**10
 
 
 def _count(attributes, name):

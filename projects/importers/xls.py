@@ -188,8 +188,10 @@ def _note(sheet, kind, body):
         sheet.last_row = max(sheet.last_row, row + 1)
         sheet.last_column = max(sheet.last_column, column + 1)
     elif kind in RUN_RECORDS and len(body) >= 6:
-        row, _ = struct.unpack_from("<HH", body)
+        row, first = struct.unpack_from("<HH", body)
         (last,) = struct.unpack_from("<H", body, len(body) - 2)
+        if last < first:  # calamine's 16-bit count wraps and places cells past column 65,535
+            raise WorkbookRefused(BROKEN)
         sheet.last_row = max(sheet.last_row, row + 1)
         sheet.last_column = max(sheet.last_column, last + 1)
     elif kind == DIMENSIONS:

@@ -285,3 +285,29 @@ def xls(cch, rows, cols, char="项"):
     stream = globals_(offset) + sheet
     LEN[0] = len(stream)
     return ole2(stream)
+
+
+@pytest.fixture
+def calamine_must_not_run(monkeypatch):
+    from projects.importers import calamine_rows
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the byte checks should have refused this file before calamine reads it")
+
+    monkeypatch.setattr(calamine_rows, "sheets_in_child", refuse)
+
+
+@pytest.mark.usefixtures("calamine_must_not_run")
+@pytest.mark.parametrize("attack", [*ODS_ATTACKS, "mulrk_wrapping"])
+def test_the_byte_checks_refuse_the_files_they_can_tell(convert, tmp_path, attack):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from projects.importers.limits import WorkbookRefused
+    from projects.importers.workbook import read_rows
+
+    if attack == "mulrk_wrapping":
+        content, name = mulrk_wrapping(convert(SAMPLE_LIST.read_bytes(), "xls"), tmp_path), "x.xls"
+    else:
+        content, name = ods(tmp_path, ODS_ATTACKS[attack]), "x.ods"
+    with pytest.raises(WorkbookRefused):
+        read_rows(SimpleUploadedFile(name, content))
