@@ -60,3 +60,15 @@ def in_format(convert):
         return SimpleUploadedFile(f"list.{extension}", content)
 
     return make
+
+
+@pytest.fixture
+def calamine_must_not_open(monkeypatch):
+    """calamine's memory is not Python's (tracemalloc cannot see it): a file the byte checks refuse,
+    or leave to openpyxl, must never reach calamine's reading at all."""
+    from projects.importers import calamine_rows
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("calamine was asked to read a file the byte checks refuse or leave to openpyxl")
+
+    monkeypatch.setattr(calamine_rows, "sheets_in_child", refuse)
