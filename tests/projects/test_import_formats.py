@@ -2,6 +2,7 @@
 come with each, and the rows and columns hidden in a file. .xls and .ods files are made from .xlsx
 ones by LibreOffice (skipped without it, unless KP_BROWSER_REQUIRED=1, as CI runs)."""
 
+import contextlib
 import io
 import json
 import struct
@@ -196,14 +197,21 @@ ODS_TAIL = b"</office:spreadsheet></office:body></office:document-content>"
 ENTITY_DECLARATION = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
 
 
-def ods_bytes(tables, *, content=None):
-    buffer = io.BytesIO()
+@contextlib.contextmanager
+def ods_package(buffer):
+    """An .ods zip being written to ``buffer``, its stored mimetype first, as office programs write it."""
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr(
             zipfile.ZipInfo("mimetype"),
             b"application/vnd.oasis.opendocument.spreadsheet",
             compress_type=zipfile.ZIP_STORED,
         )
+        yield package
+
+
+def ods_bytes(tables, *, content=None):
+    buffer = io.BytesIO()
+    with ods_package(buffer) as package:
         package.writestr("content.xml", content if content is not None else ODS_HEAD + tables + ODS_TAIL)
     return buffer.getvalue()
 
@@ -222,12 +230,7 @@ def ods_table(rows):
 
 def ods_zip_bomb():
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr(
-            zipfile.ZipInfo("mimetype"),
-            b"application/vnd.oasis.opendocument.spreadsheet",
-            compress_type=zipfile.ZIP_STORED,
-        )
+    with ods_package(buffer) as package:
         with package.open("content.xml", "w") as part:
             part.write(ODS_HEAD)
             for _ in range(70):
