@@ -29,6 +29,7 @@ urlpatterns = [
     path("approvals/", include("approvals.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("scoring/", include("scoring.urls")),
+    path("opendata/", include("opendata.urls")),
     path("admin/", admin.site.urls),
     path("healthz", errors.healthz, name="healthz"),
     path("favicon.ico", FaviconView.as_view()),
