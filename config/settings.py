@@ -322,7 +322,8 @@ KP_NOTIFY_BACKOFF_SECONDS = int(env_str("KP_NOTIFY_BACKOFF_SECONDS", "60"))  # d
 # The address links in emails and robot messages start with (e.g. https://xmb.example.gov.cn).
 KP_SITE_URL = env_str("KP_SITE_URL", "").rstrip("/")
 # Open data (opendata, docs/oc4ids.md): the OC4IDS project id prefix registered for this publisher
-# (oc4ids-xxxxxx; without it the export refuses and says how to register one), and the publisher's
-# name when not "<the office's region>项目办".
+# (oc4ids-xxxxxx; without it the export refuses and says how to register one), the publisher's
+# name when not "<the office's region>项目办", and the address of the data's license, if it has one.
 KP_OC4IDS_PREFIX = env_str("KP_OC4IDS_PREFIX", "").strip()
 KP_OC4IDS_PUBLISHER = env_str("KP_OC4IDS_PUBLISHER", "").strip()
+KP_OC4IDS_LICENSE = env_str("KP_OC4IDS_LICENSE", "").strip()

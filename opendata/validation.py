@@ -4,18 +4,21 @@ the local copy. The official validator (lib-cove-oc4ids) downloads the schema an
 
 import csv
 import json
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
+import fastjsonschema
 from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
+
+from opendata.mapping import LOCAL_SCHEMES
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema" / "0.9.5"
 PACKAGE_SCHEMA = SCHEMA_DIR / "project-package-schema.json"
 PROJECT_SCHEMA = SCHEMA_DIR / "project-schema.json"
 CODELISTS = SCHEMA_DIR / "codelists"
-LOCAL_SCHEME_PREFIX = "kp-"  # our own classification schemes (opendata.mapping.LOCAL_SCHEMES)
 
 
 @cache
@@ -26,10 +29,16 @@ def _schemas():
 
 
 @cache
+def _registry():
+    _, project = _schemas()
+    return Registry().with_resource(project["id"], Resource(contents=project, specification=DRAFT4))
+
+
+@cache
 def validator():
-    package, project = _schemas()
-    registry = Registry().with_resource(project["id"], Resource(contents=project, specification=DRAFT4))
-    return Draft4Validator(package, registry=registry, format_checker=Draft4Validator.FORMAT_CHECKER)
+    """The package schema's validator (Draft 4, formats checked)."""
+    package, _ = _schemas()
+    return Draft4Validator(package, registry=_registry(), format_checker=Draft4Validator.FORMAT_CHECKER)
 
 
 @cache
@@ -39,10 +48,55 @@ def codelist(name):
         return frozenset(row["Code"] for row in csv.DictReader(handle))
 
 
+@cache
+def _fast_project_check():
+    """The project schema compiled to Python code (fastjsonschema): it passes a valid project about
+    five times faster than jsonschema walks it. It only says yes or no; jsonschema says what is wrong."""
+    _, project = _schemas()
+
+    def offline(uri):  # the project schema names itself by its published URL: never fetch it
+        if uri.split("#")[0] != project["id"]:
+            raise ValueError(f"No schema is available offline for {uri}")
+        return project
+
+    return fastjsonschema.compile(project, handlers={"https": offline, "http": offline})
+
+
+def _lines(errors, index=None):
+    """Errors as "path: message" lines; ``index`` the project's place when a package holding only it
+    was checked (its path says projects/0)."""
+    errors = sorted(errors, key=lambda error: list(error.absolute_path))
+    paths = []
+    for error in errors:
+        path = list(error.absolute_path)
+        if index is not None and path[:2] == ["projects", 0]:
+            path[1] = index
+        paths.append("/".join(map(str, path)) or "(package)")
+    return [f"{path}: {error.message}" for path, error in zip(paths, errors, strict=True)]
+
+
 def schema_errors(package):
-    """Where ``package`` breaks the schema, as "path: message" lines (empty when valid)."""
-    errors = sorted(validator().iter_errors(package), key=lambda error: list(error.absolute_path))
-    return [f"{'/'.join(map(str, error.absolute_path)) or '(package)'}: {error.message}" for error in errors]
+    """Where ``package`` breaks the schema, as "path: message" lines (empty when valid).
+
+    The package schema asks for unique projects, which jsonschema checks by comparing every project
+    with every other (2,000 projects: 15 s). So the package's own fields are checked with its first
+    project by jsonschema, each further project by the compiled check (and, only when that fails,
+    by jsonschema, for the messages), and uniqueness by the projects' ids — which OC4IDS requires
+    to be unique anyway; distinct ids make distinct items, so the verdict is the schema's."""
+    projects = package.get("projects") if isinstance(package, dict) else None
+    if not isinstance(projects, list) or len(projects) < 2:
+        return _lines(validator().iter_errors(package))
+    errors = _lines(validator().iter_errors({**package, "projects": projects[:1]}))
+    check = _fast_project_check()
+    for index, project in enumerate(projects[1:], start=1):
+        try:
+            check(project)
+        except fastjsonschema.JsonSchemaException:
+            errors += _lines(validator().iter_errors({**package, "projects": [project]}), index)
+    ids = Counter(project.get("id") if isinstance(project, dict) else None for project in projects)
+    if repeated := [str(key) for key, count in ids.items() if count > 1]:
+        errors.append(f"projects: 项目 id 重复（{'、'.join(repeated[:5])}），OC4IDS 要求同一项目包中的项目 id 各不相同")
+    return errors
 
 
 def _resolve(node):
@@ -77,11 +131,12 @@ def _codes_used(instance, schema, path):
 
 def codelist_errors(package):
     """Codelist values of ``package`` that are not in their codelist, closed or open, but for our
-    own classification schemes ("kp-…", which the open classificationScheme codelist allows)."""
+    own classification schemes (mapping.LOCAL_SCHEMES, which the open classificationScheme codelist
+    allows)."""
     package_schema, _ = _schemas()
     errors = []
     for path, name, value in _codes_used(package, package_schema, ""):
-        if name == "classificationScheme.csv" and str(value).startswith(LOCAL_SCHEME_PREFIX):
+        if name == "classificationScheme.csv" and value in LOCAL_SCHEMES:
             continue
         if value not in codelist(name):
             errors.append(f"{path.lstrip('/')}: 「{value}」不在代码表 {name} 中")

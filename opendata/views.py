@@ -6,6 +6,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -20,7 +21,7 @@ from opendata.selectors.publications import publication_for, year_projects
 from opendata.services.publications import StalePublication, publication_save, publications_mark
 from opendata.validation import package_errors
 from projects import clock
-from projects.forms import form_errors
+from projects.forms import form_errors, parse_int
 from projects.models import Project
 from projects.services.errors import ValidationError
 from projects.views.exports import as_attachment
@@ -140,6 +141,7 @@ class OpenDataIndexView(OpenDataYearMixin, TemplateView):
     """The year's projects with their 可公开 marks and points, marked many at once, and the download."""
 
     template_name = "opendata/index.html"
+    page_size = 200
 
     def get_context_data(self, **kwargs):
         rows = year_projects(user=self.request.user, year=self.year, level=self.level, region=self.region)
@@ -147,8 +149,12 @@ class OpenDataIndexView(OpenDataYearMixin, TemplateView):
             prefix_problem, registered = None, prefix()
         except CannotPublish as problem:
             prefix_problem, registered = str(problem), None
+        page = Paginator(rows, self.page_size).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            rows=rows,
+            rows=page.object_list,
+            page_obj=page,
+            query=self.page_url().split("?", 1)[1],
+            total_count=len(rows),
             public_count=sum(row.public for row in rows),
             point_count=sum(row.public and row.has_point for row in rows),
             year=self.year,
@@ -157,7 +163,6 @@ class OpenDataIndexView(OpenDataYearMixin, TemplateView):
             package_form=self.package_form,
             prefix=registered,
             prefix_problem=prefix_problem,
-            download_query=self.page_url().split("?", 1)[1],
             **kwargs,
         )
 
@@ -172,7 +177,7 @@ class OpenDataIndexView(OpenDataYearMixin, TemplateView):
         changed = publications_mark(user=request.user, projects=chosen, public=public)
         what = "可公开" if public else "不公开"
         messages.success(request, f"已将 {changed} 个项目设为{what}（所选 {len(chosen)} 个，其余原已是{what}）。")
-        return redirect(self.page_url())
+        return redirect(self.page_url() + (f"&page={page}" if (page := parse_int(request.GET.get("page"))) else ""))
 
 
 class PackageDownloadView(OpenDataYearMixin, View):
@@ -189,6 +194,6 @@ class PackageDownloadView(OpenDataYearMixin, View):
             # Never publish what the schema refuses; the log names the failures for the maintainer.
             messages.error(request, f"公开数据未通过 OC4IDS 校验（{len(errors)} 处），未导出：{errors[0]}")
             return redirect(self.page_url())
-        body = json.dumps(package, ensure_ascii=False, indent=2)
+        body = json.dumps(package, ensure_ascii=False)
         response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
         return as_attachment(response, package_request.file_name)

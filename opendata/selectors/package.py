@@ -132,6 +132,20 @@ def public_projects(*, user, year, level=None, region=None):
     )
 
 
+def narrowest_node(*, user, year, level=None):
+    """The lowest node holding every project ``user`` would publish for ``year`` (at ``level``): the
+    district when they all lie in one, else their city, else the top of the tree; None when there is
+    nothing to publish. The operator's export is published under it, not under the province."""
+    districts = set(public_projects(user=user, year=year, level=level).values_list("district_id", flat=True))
+    nodes = list(Region.objects.filter(pk__in=districts).select_related("parent__parent"))
+    while len(nodes) > 1:
+        parents = {node.parent_id: node.parent for node in nodes}
+        if None in parents:
+            return None
+        nodes = list(parents.values())
+    return nodes[0] if nodes else None
+
+
 def _with_related(projects, *, year, level):
     years = Q(year__lte=year) & (Q(level=level) if level else Q())
     return projects.select_related("district__parent__parent", "street", "unit", "publication").prefetch_related(
@@ -141,20 +155,21 @@ def _with_related(projects, *, year, level):
         ),
         Prefetch(
             "approval_items",
-            queryset=ApprovalItem.objects.filter(status__in=mapping.PUBLISHED_ITEM_STATUSES)
-            .select_related("department")
-            .order_by("sort_order", "pk"),
+            queryset=ApprovalItem.objects.select_related("department").order_by("sort_order", "pk"),
         ),
         Prefetch("milestones", queryset=Milestone.objects.order_by("planned_date", "pk")),
         Prefetch("fundings", queryset=Funding.objects.filter(year__lte=year).order_by("year", "source")),
     )
 
 
-def _reports_by_listing(listing_ids):
+def _reports_by_listing(listing_ids, chunk=500):
+    """The counted reports of the listings, by listing, in month order; asked for in chunks of ids
+    (a province's package holds thousands of listings, more than a query's parameters may be)."""
     reports = {}
-    rows = counted_reports().filter(listing_id__in=listing_ids).order_by("listing_id", "month")
-    for row in rows.values("listing_id", "month", "progress", "updated_at"):
-        reports.setdefault(row["listing_id"], []).append(row)
+    for start in range(0, len(listing_ids), chunk):
+        rows = counted_reports().filter(listing_id__in=listing_ids[start : start + chunk])
+        for row in rows.order_by("listing_id", "month").values("listing_id", "month", "progress", "updated_at"):
+            reports.setdefault(row["listing_id"], []).append(row)
     return reports
 
 
@@ -210,7 +225,7 @@ def _budget(project, year_listings):
             "id": f"{funding.year}-{funding.source}",
             "title": f"{funding.year}年{funding.get_source_display()}",
             "description": f"计划 {funding.planned:,.2f} 万元，已到位 {funding.secured:,.2f} 万元",
-            "value": money(funding.planned),
+            "value": money(funding.planned or funding.secured),  # the plan; money with no plan, what came
             "source": funding.get_source_display(),
             "period": _year_period(funding.year),
         }
@@ -291,6 +306,8 @@ def _status_of(due, met, today):
 def _milestones(project, today):
     milestones = []
     for item in project.approval_items.all():
+        if item.status not in mapping.PUBLISHED_ITEM_STATUSES:
+            continue
         due = item.due_date or item.planned_date
         met = item.approved_date if item.status == "done" else None
         entry = {
@@ -337,20 +354,21 @@ def _parties(project):
 
 
 def _location(project, publication):
+    """Where the project is: its district and street (街道, a subdivision, so part of the locality),
+    and, when entered, its point in WGS84 as GeoJSON (longitude first)."""
     district = project.district
     city = district.parent if district else None
+    province = city.parent if city else None
     address = {"countryName": "中国"}
-    if district:
-        address["locality"] = district.name
-    if city:
-        address["region"] = full_name(city)
-    if project.street_id:
-        address["streetAddress"] = project.street.name
+    if province or city:
+        address["region"] = (province or city).name
+    places = [city.name if city and province else "", district.name if district else ""]
+    places.append(project.street.name if project.street_id else "")
+    if locality := "".join(places):
+        address["locality"] = locality
     location = {"id": "1", "address": address}
-    if district:
-        location["description"] = "".join(
-            part for part in (district.name, project.street.name if project.street_id else "") if part
-        )
+    if locality:
+        location["description"] = locality
     if publication is not None and publication.has_point:
         location["geometry"] = {
             "type": "Point",
@@ -386,7 +404,9 @@ def _last_change(project, publication, reports):
 def project_entry(project, *, prefix, year, reports, today):
     publication = getattr(project, "publication", None)
     year_listings = _year_listings(project)
-    listings_of_year = [listing for listing in project.listings.all() if listing.year == year]
+    listings_of_year = sorted(
+        (listing for listing in project.listings.all() if listing.year == year), key=lambda x: LEVEL_ORDER[x.level]
+    )
     entry = {
         "id": f"{prefix}-{project.pk}",
         "updated": _stamp(_last_change(project, publication, reports)),
@@ -428,16 +448,13 @@ def project_entry(project, *, prefix, year, reports, today):
     return entry
 
 
-def package_uri(request, code):
-    site = (getattr(settings, "KP_SITE_URL", "") or "").rstrip("/")
-    query = f"year={request.year}" + (f"&level={request.level}" if request.level else "")
-    query += f"&region={request.region.code}" if request.region else ""
-    if site:
-        return f"{site}/opendata/oc4ids/download/?{query}"
-    return f"urn:{code}:package:{request.file_name.removesuffix('.json')}"
+def package_uri(request, code, uri=None):
+    """Where the package will be published (``uri``, e.g. the open-data portal's address for the
+    file), else a name that is unique for the publisher, year, level and node (urn:<prefix>:…)."""
+    return uri or f"urn:{code}:package:{request.file_name.removesuffix('.json')}"
 
 
-def oc4ids_package(*, user, request):
+def oc4ids_package(*, user, request, uri=None):
     """The package for ``request`` (a PackageRequest) as ``user`` may see it; CannotPublish when no
     prefix is set or no project of the year is marked 可公开."""
     code = prefix()
@@ -459,11 +476,15 @@ def oc4ids_package(*, user, request):
     reports = _reports_by_listing(listing_ids)
     today = clock.today()
     entries = [project_entry(p, prefix=code, year=request.year, reports=reports, today=today) for p in projects]
-    return {
-        "uri": package_uri(request, code),
-        # Made on demand: the date of the last change to what it holds (OC4IDS's advice).
-        "publishedDate": max(entry["updated"] for entry in entries),
+    package = {
+        "uri": package_uri(request, code, uri),
+        # Made on demand: the moment it was made (each project's "updated" says when its rows last
+        # changed; an item's status also moves with the calendar, so no earlier moment is sure).
+        "publishedDate": _stamp(timezone.now()),
         "publisher": {"name": publisher_name(request.region)},
         "version": VERSION,
         "projects": entries,
     }
+    if license_uri := (getattr(settings, "KP_OC4IDS_LICENSE", "") or "").strip():
+        package["license"] = license_uri
+    return package

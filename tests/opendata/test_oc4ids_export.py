@@ -334,7 +334,8 @@ def test_a_point_is_published_as_geojson_in_wgs84(tmp_path):
     package = load(export(tmp_path, "--year", "2015"))
     [location] = by_title(package)[SHANGXU]["locations"]
     assert location["geometry"] == {"type": "Point", "coordinates": [Decimal("113.3037274"), Decimal("33.7414469")]}
-    assert location["address"]["locality"] == "卫东区"
+    street = Project.objects.get(name=SHANGXU).street.name
+    assert location["address"] == {"countryName": "中国", "region": "河南省", "locality": f"平顶山市卫东区{street}"}
     assert [e.message for e in official_validator().iter_errors(json.loads(json.dumps(package, default=float)))] == []
 
 
@@ -357,7 +358,34 @@ def test_level_region_and_user_scope(tmp_path, users):
     assert Region.objects.get(code="410403").name == "卫东区"
 
 
-def test_the_same_data_gives_the_same_file(tmp_path):
-    first = export(tmp_path, "--year", "2015").read_bytes()
-    second = export(tmp_path, "--year", "2015").read_bytes()
-    assert first == second
+def test_the_same_data_gives_the_same_projects(tmp_path):
+    first = load(export(tmp_path, "--year", "2015"))
+    second = load(export(tmp_path, "--year", "2015"))
+    assert first["projects"] == second["projects"]
+    assert first["publishedDate"] <= second["publishedDate"]
+
+
+def test_the_operators_export_is_published_by_the_office_whose_projects_it_holds(tmp_path, settings):
+    """Run without --region by the system's operator, the package is 卫东区's (all its public projects
+    lie there), not the province's; --uri and KP_OC4IDS_LICENSE go into the package as given."""
+    settings.KP_OC4IDS_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+    path = tmp_path / "package.json"
+    call_command(
+        "export_oc4ids", "--year", "2015", "--output", str(path), "--uri", "https://data.example.gov.cn/kp.json"
+    )
+    package = load(path)
+    assert package["publisher"] == {"name": "河南省平顶山市卫东区项目办"}
+    assert package["uri"] == "https://data.example.gov.cn/kp.json"
+    assert package["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    # A public project in another district of the city: the city's office publishes both.
+    other = (
+        Project.objects.filter(district__parent__code="410400", listings__year=2015)
+        .exclude(district__code="410403")
+        .first()
+    )
+    Publication.objects.create(project=other, public=True)
+    call_command("export_oc4ids", "--year", "2015", "--output", str(path))
+    package = load(path)
+    assert package["publisher"] == {"name": "河南省平顶山市项目办"}
+    assert package["uri"] == f"urn:{PREFIX}:package:oc4ids-2015-410400"
+    assert "license" in package and len(package["projects"]) == 16
