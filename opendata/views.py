@@ -99,7 +99,12 @@ class PublicationEditView(LoginRequiredMixin, TemplateView):
                 expected_version=form.cleaned_data["version"],
             )
         except StalePublication as error:
-            form = PublicationForm(initial=self.initial(), may_mark=self.may_mark)
+            # The user's input stays in the form, now naming the saved version: saving it again,
+            # after reading what the other person saved (shown above it), is a knowing overwrite.
+            data = request.POST.copy()
+            data["version"] = error.publication.version
+            form = PublicationForm(data, may_mark=self.may_mark)
+            form.is_valid()
             form.add_error(None, str(error))
             return self.render_to_response(self.get_context_data(form=form, stale=True))
         except ValidationError as error:

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from accounts.roles import is_office_admin
 from opendata.choices import CoordinateSystem
-from opendata.coordinates import outside_china, to_wgs84
+from opendata.coordinates import PLACES, outside_china, to_wgs84
 from opendata.models import Publication
 from projects.models import Project
 from projects.services.audit import audited_save
@@ -53,6 +53,9 @@ def point_problems(point):
     if point.longitude is None or point.latitude is None:
         missing = "longitude" if point.longitude is None else "latitude"
         errors[missing] = "经度和纬度须同时填写；清除坐标时两项都留空。"
+        return errors
+    if not (point.longitude.is_finite() and point.latitude.is_finite()):
+        errors["longitude"] = "经纬度须是数字（度，小数形式），如 113.303727,33.741447。"
         return errors
     if not -180 <= point.longitude <= 180:
         errors["longitude"] = "经度须在 -180 到 180 之间。"
@@ -102,7 +105,8 @@ def publication_save(*, user, project, point, purpose="", public=None, expected_
         publication.entered_system = CoordinateSystem.WGS84
     else:
         publication.longitude, publication.latitude = to_wgs84(point.longitude, point.latitude, point.system)
-        publication.entered_longitude, publication.entered_latitude = point.longitude, point.latitude
+        publication.entered_longitude = point.longitude.quantize(PLACES)
+        publication.entered_latitude = point.latitude.quantize(PLACES)
         publication.entered_system = point.system
     publication.purpose = purpose.strip()
     if public is not None:

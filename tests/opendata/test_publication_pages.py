@@ -246,6 +246,7 @@ def test_a_stale_form_shows_the_conflict_and_keeps_the_saved_row(users, as_user)
     assert "保存失败：该项目的公开数据设置已被他人修改，您的修改未写入。" in page
     assert "管理员先保存" in page
     assert 'name="version" value="1"' in page  # the form now names the saved version
+    assert "填报员后保存" in page and 'value="113.3,33.74"' in page  # and keeps what the user typed
     stored = row(STAFF_OWN)
     assert (stored.purpose, stored.public, stored.has_point, stored.version) == ("管理员先保存", True, False, 1)
 
