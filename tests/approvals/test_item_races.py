@@ -2,8 +2,6 @@
 write are one step under a row lock, so the later save is refused instead of overwriting (PostgreSQL
 only, where transactions truly run side by side; SQLite runs writers one at a time)."""
 
-import threading
-import time
 from datetime import date
 
 import pytest
@@ -14,7 +12,7 @@ from approvals.models import ApprovalItem
 from approvals.services import items as item_services
 from approvals.services.items import item_add, item_update
 from projects.models import Project
-from tests.projects.test_write_races import run_in_thread
+from tests.projects.test_write_races import run_in_thread, slow_first_save
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -29,27 +27,10 @@ def pinned_today(settings):
     settings.KP_TODAY = date(2015, 10, 20)
 
 
-def slow_first_save(monkeypatch):
-    """Make the first audited save hold its transaction a second after writing; return the event set
-    once it has written."""
-    inside, original, calls = threading.Event(), item_services.audited_save, []
-
-    def slow(obj, **kwargs):
-        saved = original(obj, **kwargs)
-        calls.append(obj)
-        if len(calls) == 1:
-            inside.set()
-            time.sleep(1)
-        return saved
-
-    monkeypatch.setattr(item_services, "audited_save", slow)
-    return inside
-
-
 def test_two_saves_from_the_same_form_state_one_wins_the_other_is_refused(users, monkeypatch):
     item = ApprovalItem.objects.create(project=Project.objects.get(name=PROJECT_A), name="立项备案", time_limit_days=5)
     opened_at = item.updated_at
-    inside, outcomes = slow_first_save(monkeypatch), {}
+    inside, outcomes = slow_first_save(monkeypatch, item_services), {}
 
     def save(user, **change):
         return lambda: item_update(
@@ -76,7 +57,7 @@ def test_two_admins_adding_the_same_name_at_once_get_one_item(users, monkeypatch
     second_admin = django_user_model.objects.create_user(
         "admin2", password="kp-test-Pass-2015", role=users["admin"].role, region=users["admin"].region
     )
-    inside, outcomes = slow_first_save(monkeypatch), {}
+    inside, outcomes = slow_first_save(monkeypatch, item_services), {}
 
     def add(user):
         return lambda: item_add(

@@ -5,7 +5,6 @@ one order (PostgreSQL only, where transactions truly run side by side; SQLite ru
 time)."""
 
 import threading
-import time
 from decimal import Decimal
 
 import pytest
@@ -15,7 +14,7 @@ from opendata.models import Publication
 from opendata.services import publications as publication_services
 from opendata.services.publications import PointInput, publication_save, publications_mark
 from projects.models import Project
-from tests.projects.test_write_races import run_in_thread
+from tests.projects.test_write_races import run_in_thread, slow_first_save
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -39,23 +38,6 @@ def project(name):
     return Project.objects.get(name=name)
 
 
-def slow_first_save(monkeypatch):
-    """Make the first audited save hold its transaction a second after writing; return the event set
-    once it has written."""
-    inside, original, calls = threading.Event(), publication_services.audited_save, []
-
-    def slow(obj, **kwargs):
-        saved = original(obj, **kwargs)
-        calls.append(obj)
-        if len(calls) == 1:
-            inside.set()
-            time.sleep(1)
-        return saved
-
-    monkeypatch.setattr(publication_services, "audited_save", slow)
-    return inside
-
-
 def save(user, target, point, purpose, version, **kwargs):
     return lambda: publication_save(
         user=user, project=target, point=point, purpose=purpose, expected_version=version, **kwargs
@@ -65,7 +47,7 @@ def save(user, target, point, purpose, version, **kwargs):
 def test_two_saves_from_the_same_version_one_wins_the_other_is_refused(users, monkeypatch):
     target = project(STAFF_OWN_PUBLIC)
     opened_at = Publication.objects.get(project=target).version
-    inside, outcomes = slow_first_save(monkeypatch), {}
+    inside, outcomes = slow_first_save(monkeypatch, publication_services), {}
     first = run_in_thread(
         outcomes, "admin", save(users["admin"], target, ADMIN_POINT, "管理员", opened_at, public=False)
     )
@@ -116,7 +98,7 @@ def test_two_saves_released_together_leave_exactly_the_winners_row(users):
 
 def test_two_first_saves_at_once_make_one_row(users, monkeypatch):
     target = project(STAFF_OWN)
-    inside, outcomes = slow_first_save(monkeypatch), {}
+    inside, outcomes = slow_first_save(monkeypatch, publication_services), {}
     first = run_in_thread(outcomes, "admin", save(users["admin"], target, ADMIN_POINT, "管理员", 0, public=True))
     assert inside.wait(10)
     second = run_in_thread(outcomes, "staff", save(users["staff_a"], target, STAFF_POINT, "填报员", 0))
@@ -131,7 +113,7 @@ def test_two_first_saves_at_once_make_one_row(users, monkeypatch):
 
 def test_a_first_save_and_a_bulk_mark_at_once_make_one_row(users, monkeypatch):
     target = project(STAFF_OWN)
-    inside, outcomes = slow_first_save(monkeypatch), {}
+    inside, outcomes = slow_first_save(monkeypatch, publication_services), {}
     first = run_in_thread(outcomes, "staff", save(users["staff_a"], target, STAFF_POINT, "填报员", 0))
     assert inside.wait(10)
     second = run_in_thread(
@@ -152,7 +134,7 @@ def test_a_first_save_and_a_bulk_mark_at_once_make_one_row(users, monkeypatch):
 
 def test_a_bulk_mark_first_then_a_first_save_is_refused_not_doubled(users, monkeypatch):
     target = project(STAFF_OWN)
-    inside, outcomes = slow_first_save(monkeypatch), {}
+    inside, outcomes = slow_first_save(monkeypatch, publication_services), {}
     first = run_in_thread(
         outcomes, "mark", lambda: publications_mark(user=users["admin"], projects=[target], public=True)
     )
@@ -172,7 +154,7 @@ def test_overlapping_bulk_marks_at_once_neither_deadlock_nor_double(users, monke
     )
     projects = [project(name) for name in UNPUBLISHED]
     first_set, second_set = projects[:3], list(reversed(projects[1:]))  # overlap on two, named in the other order
-    inside, outcomes = slow_first_save(monkeypatch), {}
+    inside, outcomes = slow_first_save(monkeypatch, publication_services), {}
     first = run_in_thread(
         outcomes, "first", lambda: publications_mark(user=users["admin"], projects=first_set, public=True)
     )
@@ -192,7 +174,7 @@ def test_overlapping_bulk_marks_at_once_neither_deadlock_nor_double(users, monke
 
 def test_opposite_bulk_marks_at_once_end_as_the_later_one_says(users, monkeypatch):
     projects = [project(name) for name in UNPUBLISHED[:3]] + [project(STAFF_OWN_PUBLIC)]
-    inside, outcomes = slow_first_save(monkeypatch), {}
+    inside, outcomes = slow_first_save(monkeypatch, publication_services), {}
     first = run_in_thread(
         outcomes, "mark", lambda: publications_mark(user=users["admin"], projects=projects, public=True)
     )

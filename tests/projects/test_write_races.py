@@ -43,6 +43,23 @@ def run_in_thread(outcomes, name, work):
     return thread
 
 
+def slow_first_save(monkeypatch, services):
+    """Make the first audited save of the ``services`` module hold its transaction a second after
+    writing; return the event set once it has written."""
+    inside, original, calls = threading.Event(), services.audited_save, []
+
+    def slow(obj, **kwargs):
+        saved = original(obj, **kwargs)
+        calls.append(obj)
+        if len(calls) == 1:
+            inside.set()
+            time.sleep(1)
+        return saved
+
+    monkeypatch.setattr(services, "audited_save", slow)
+    return inside
+
+
 def submit_september(user):
     listing = Listing.objects.get(project__name=UNREPORTED, year=2015)
     return report_save(
