@@ -23,6 +23,7 @@ from opendata.validation import package_errors
 from projects import clock
 from projects.forms import form_errors, parse_int
 from projects.models import Project
+from projects.scoping import home_region
 from projects.services.errors import ValidationError
 from projects.views.exports import as_attachment
 from projects.views.mixins import OfficeAdminRequiredMixin, add_service_errors, region_from
@@ -108,7 +109,9 @@ class PublicationEditView(LoginRequiredMixin, TemplateView):
             form.add_error(None, str(error))
             return self.render_to_response(self.get_context_data(form=form, stale=True))
         except ValidationError as error:
-            add_service_errors(form, error)
+            # The service names the point's parts; the form has them in one field.
+            fields = {"longitude": "point", "latitude": "point"}
+            add_service_errors(form, ValidationError({fields.get(k, k): v for k, v in error.message_dict.items()}))
             return self.render_to_response(self.get_context_data(form=form))
         saved = "已保存公开数据设置。"
         if publication.entered_system != CoordinateSystem.WGS84 and publication.has_point:
@@ -189,7 +192,9 @@ class PackageDownloadView(OpenDataYearMixin, View):
     """The year's OC4IDS package as a .json download, checked against the schema before it goes out."""
 
     def get(self, request):
-        package_request = PackageRequest(year=self.year, level=self.level, region=self.region)
+        package_request = PackageRequest(
+            year=self.year, level=self.level, region=self.region, publisher=home_region(request.user)
+        )
         try:
             package = oc4ids_package(user=request.user, request=package_request)
         except CannotPublish as problem:

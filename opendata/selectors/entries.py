@@ -4,15 +4,15 @@ classifications, budget and finance, period and place, parties, monthly progress
 Amounts go out in 元 as exact integers (our 万元 have two places, so × 10,000 is whole); dates as
 Beijing time. The rows come prefetched by selectors/package.py."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
-
-from django.utils import timezone
 
 from opendata import mapping
 from projects.choices import Level
+from projects.models.base import FIRST_YEAR, LAST_YEAR
 from projects.selectors.figures import counted_reports
 
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has kept +08:00 since 1991
 CURRENCY = "CNY"
 YUAN_PER_WAN = 10000
 LEVEL_ORDER = {level: index for index, level in enumerate(Level.values)}  # province first
@@ -31,13 +31,31 @@ def money(amount):
 
 
 def _moment(day, *, end=False):
-    """A day as an RFC 3339 date-time in the office's time zone (its start, or its last second)."""
-    moment = datetime.combine(day, time(23, 59, 59) if end else time.min)
-    return timezone.make_aware(moment, timezone.get_default_timezone()).isoformat()
+    """A day as an RFC 3339 date-time at Beijing's +08:00 (its start, or its last second); None for a
+    day outside FIRST_YEAR..LAST_YEAR — a typing slip (1015 for 2015) published as a date would be
+    wrong, and the zone database gives 1900's local mean time, +08:05:43, which RFC 3339 refuses."""
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return None
+    return datetime.combine(day, time(23, 59, 59) if end else time.min, tzinfo=BEIJING).isoformat()
 
 
 def stamp(value):
-    return timezone.localtime(value).replace(microsecond=0).isoformat()
+    """A row's timestamp at +08:00, to the second."""
+    return value.astimezone(BEIJING).replace(microsecond=0).isoformat()
+
+
+def _year_day(year, month, day):
+    """The moment of ``month``/``day`` of ``year`` (the year's last second for 31 December), or None
+    for no year or one outside FIRST_YEAR..LAST_YEAR."""
+    if not year or not FIRST_YEAR <= year <= LAST_YEAR:
+        return None
+    return _moment(date(year, month, day), end=(month, day) == (12, 31))
+
+
+def _dates(**named):
+    """The named moments that exist, as a dict (a field whose date is unknown or out of range is left
+    out)."""
+    return {key: value for key, value in named.items() if value is not None}
 
 
 def _month_period(year, month):
@@ -68,14 +86,18 @@ def reports_by_listing(listing_ids, chunk=500):
     return reports
 
 
-def _year_listings(project):
-    """One listing per year: the highest level's (province, then city, then district)."""
+def _year_listings(project, reports):
+    """One listing per year, the one whose figures the year's progress is read from: of the listings
+    with counted reports the highest level's (province, then city, then district); when none has
+    any, the highest level's with a plan; else the highest level's. So a year reported on a lower
+    level's list is never left out because a higher list holds the project with nothing in it."""
     chosen = {}
     for listing in project.listings.all():
+        rank = (not reports.get(listing.pk), not listing.annual_plan, LEVEL_ORDER[listing.level])
         held = chosen.get(listing.year)
-        if held is None or LEVEL_ORDER[listing.level] < LEVEL_ORDER[held.level]:
-            chosen[listing.year] = listing
-    return [chosen[year] for year in sorted(chosen)]
+        if held is None or rank < held[0]:
+            chosen[listing.year] = (rank, listing)
+    return [chosen[year][1] for year in sorted(chosen)]
 
 
 def _classifications(project, listings_of_year):
@@ -146,9 +168,8 @@ def _metrics(year_listings, reports, *, year, today):
                     "notes": f"{listing.year}年计划完成投资",
                 }
             )
-        last = max((row["month"] for row in counted), default=0)
         cumulative = getattr(listing, "cumulative_row", None)
-        for month in range(1, last + 1):
+        for month in (row["month"] for row in counted):  # months nobody reported are not published
             amount = cumulative.through(month) if cumulative is not None else Decimal("0")
             financial.append(
                 {
@@ -218,23 +239,18 @@ def _milestones(project, today):
         if item.document_number:
             details.append(f"批复文号：{item.document_number}")
         entry["description"] = "；".join(details)
-        if due:
-            entry["dueDate"] = _moment(due, end=True)
-        if met:
-            entry["dateMet"] = _moment(met)
+        entry.update(_dates(dueDate=_moment(due, end=True), dateMet=_moment(met)))
         milestones.append(entry)
     for milestone in project.milestones.all():
         entry = {
             "id": f"milestone-{milestone.pk}",
             "title": milestone.name,
             "type": "delivery",
-            "dueDate": _moment(milestone.planned_date, end=True),
             "status": _status_of(milestone.planned_date, milestone.actual_date, today),
         }
         if code := mapping.milestone_code(milestone.name):
             entry["code"] = code
-        if milestone.actual_date:
-            entry["dateMet"] = _moment(milestone.actual_date)
+        entry.update(_dates(dueDate=_moment(milestone.planned_date, end=True), dateMet=_moment(milestone.actual_date)))
         milestones.append(entry)
     return milestones
 
@@ -298,7 +314,7 @@ def _last_change(project, publication, reports):
 
 def project_entry(project, *, prefix, year, reports, today):
     publication = getattr(project, "publication", None)
-    year_listings = _year_listings(project)
+    year_listings = _year_listings(project, reports)
     listings_of_year = sorted(
         (listing for listing in project.listings.all() if listing.year == year), key=lambda x: LEVEL_ORDER[x.level]
     )
@@ -322,12 +338,8 @@ def project_entry(project, *, prefix, year, reports, today):
     entry["status"] = mapping.project_status(project)
     if budget := _budget(project, year_listings):
         entry["budget"] = budget
-    if project.start_year or project.end_year:
-        entry["period"] = {}
-        if project.start_year:
-            entry["period"]["startDate"] = _moment(date(project.start_year, 1, 1))
-        if project.end_year:
-            entry["period"]["endDate"] = _moment(date(project.end_year, 12, 31), end=True)
+    if period := _dates(startDate=_year_day(project.start_year, 1, 1), endDate=_year_day(project.end_year, 12, 31)):
+        entry["period"] = period
     entry["locations"] = [_location(project, publication)]
     if parties := _parties(project):
         entry["parties"] = parties

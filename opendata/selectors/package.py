@@ -58,9 +58,14 @@ def publisher_name(region):
 
 @dataclass(frozen=True)
 class PackageRequest:
+    """What a package holds — a year, a level, the node its projects lie under — and who publishes it:
+    the office (``publisher``, a node) when it is not the node itself, as when a city's office
+    downloads one of its districts' projects."""
+
     year: int
     level: str | None = None
     region: Region | None = None
+    publisher: Region | None = None
 
     @property
     def title(self):
@@ -151,7 +156,7 @@ def oc4ids_package(*, user, request, uri=None):
         # Made on demand: the moment it was made (each project's "updated" says when its rows last
         # changed; an item's status also moves with the calendar, so no earlier moment is sure).
         "publishedDate": stamp(timezone.now()),
-        "publisher": {"name": publisher_name(request.region)},
+        "publisher": {"name": publisher_name(request.publisher or request.region)},
         "version": VERSION,
         "projects": entries,
     }

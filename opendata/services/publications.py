@@ -63,6 +63,9 @@ def point_problems(point):
         errors["latitude"] = "纬度须在 -90 到 90 之间。"
     if errors:
         return errors
+    if point.longitude == 0 and point.latitude == 0:
+        errors["longitude"] = "坐标 0,0 在几内亚湾的海面上，不是项目所在地：请填写项目的实际坐标，或留空。"
+        return errors
     if point.system != CoordinateSystem.WGS84 and outside_china(float(point.longitude), float(point.latitude)):
         errors["system"] = (
             f"该坐标在中国境外，{CoordinateSystem(point.system).label}的偏移不适用：请核对经纬度是否填反，"

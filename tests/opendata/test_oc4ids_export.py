@@ -389,3 +389,54 @@ def test_the_operators_export_is_published_by_the_office_whose_projects_it_holds
     assert package["publisher"] == {"name": "河南省平顶山市项目办"}
     assert package["uri"] == f"urn:{PREFIX}:package:oc4ids-2015-410400"
     assert "license" in package and len(package["projects"]) == 16
+
+
+def test_typing_slips_in_years_and_dates_are_left_out_not_fatal(tmp_path):
+    """An end year of 10000 or an approval dated 1015 (the admin and the item form take them) must not
+    stop the office's publication: such a date is left out, the rest is published and valid."""
+    project = Project.objects.get(name=SHANGXU)
+    Project.objects.filter(pk=project.pk).update(start_year=1015, end_year=10000)
+    item = ApprovalItem.objects.filter(project=project, status=ItemStatus.DONE).first()
+    ApprovalItem.objects.filter(pk=item.pk).update(submitted_date=date(1015, 2, 1), approved_date=date(1015, 3, 1))
+    package = json.loads(export(tmp_path, "--year", "2015").read_text(encoding="utf-8"))
+    assert list(official_validator().iter_errors(package)) == []
+    entry = by_title(package)[SHANGXU]
+    assert "period" not in entry
+    milestone = {m["id"]: m for m in entry["milestones"]}[f"approval-{item.pk}"]
+    assert milestone["status"] == "met" and "dateMet" not in milestone
+    assert all(m["dueDate"].endswith("+08:00") for m in entry["milestones"] if "dueDate" in m)
+
+
+def test_a_year_reported_on_a_lower_list_is_read_from_it(tmp_path, listing_of):
+    """On the city's list with nothing in it and on the district's with reports, the year's plan and
+    progress come from the district's listing; months nobody reported are not published."""
+    city = listing_of(SHANGXU)
+    Listing.objects.filter(pk=city.pk).update(annual_plan=0)
+    MonthlyReport.objects.filter(listing=city).delete()
+    district = Listing.objects.create(
+        project=city.project, year=2015, level=Level.DISTRICT, category=city.category, annual_plan=Decimal("100.01")
+    )
+    for month, amount in ((3, "10.00"), (7, "5.50")):
+        MonthlyReport.objects.create(
+            listing=district, month=month, investment=Decimal(amount), progress=f"{month}月进度",
+            status=ReportStatus.SUBMITTED,
+        )  # fmt: skip
+    from projects.services.cumulatives import cumulatives_refresh
+
+    cumulatives_refresh(listing_ids=[district.pk, city.pk])
+    entry = by_title(load(export(tmp_path, "--year", "2015")))[SHANGXU]
+    [plans] = entry["budget"]["budgetBreakdowns"]
+    assert [b["amount"]["amount"] for b in plans["budgetBreakdown"]] == [Decimal("1000100")]
+    financial = {m["id"]: m for m in entry["metrics"]}["financialProgress"]["observations"]
+    actual = {o["id"]: o["value"]["amount"] for o in financial if o["dimensions"]["kind"] == "actual"}
+    assert actual == {"2015-03": Decimal("100000"), "2015-07": Decimal("155000")}
+    classes = [(c["scheme"], c["id"]) for c in entry["additionalClassifications"] if c["scheme"] == "kp-level"]
+    assert classes == [("kp-level", "city"), ("kp-level", "district")]  # every list named, highest first
+
+
+def test_an_office_publishes_under_its_own_name_whatever_node_it_asks_for(tmp_path):
+    path = tmp_path / "package.json"
+    call_command("export_oc4ids", "--year", "2015", "--as", "city", "--region", "410403", "--output", str(path))
+    package = load(path)
+    assert package["publisher"] == {"name": "河南省平顶山市项目办"}
+    assert len(package["projects"]) == 15

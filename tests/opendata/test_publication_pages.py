@@ -474,3 +474,16 @@ def test_another_districts_admin_downloads_only_their_own(django_user_model):
     )
     package = json.loads(client.get(reverse("opendata:download") + "?year=2015").content)
     assert [entry["title"] for entry in package["projects"]] == [XINHUA]
+
+
+def test_a_zero_zero_point_is_refused_on_the_point_field(as_user):
+    before = row(STAFF_OWN)
+    response = as_user("staff_a").post(
+        edit_url(STAFF_OWN), form_data(point="0,0", version=str(before.version if before else 0))
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["point"] == [
+        "坐标 0,0 在几内亚湾的海面上，不是项目所在地：请填写项目的实际坐标，或留空。"
+    ]
+    after = row(STAFF_OWN)
+    assert (after.version if after else 0) == (before.version if before else 0)

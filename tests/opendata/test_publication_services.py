@@ -321,6 +321,13 @@ def test_point_problems_checks_the_range_before_the_system():
     assert problems == {"longitude": "经度须在 -180 到 180 之间。"}
 
 
+def test_point_problems_refuses_the_placeholder_zero_zero():
+    assert point_problems(PointInput(Decimal("0"), Decimal("0"))) == {
+        "longitude": "坐标 0,0 在几内亚湾的海面上，不是项目所在地：请填写项目的实际坐标，或留空。"
+    }
+    assert point_problems(PointInput(Decimal("0"), Decimal("0.0000001"))) == {}
+
+
 # --- Marking many at once -------------------------------------------------------------------------
 
 

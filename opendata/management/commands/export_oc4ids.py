@@ -11,6 +11,7 @@ from opendata.validation import package_errors
 from projects.choices import Level
 from projects.management.commands.export_progress import acting_user, region_option
 from projects.models.base import FIRST_YEAR, LAST_YEAR
+from projects.scoping import home_region
 
 
 class Command(BaseCommand):
@@ -37,7 +38,9 @@ class Command(BaseCommand):
             node = region_option(region, user)
         else:
             node = narrowest_node(user=user, year=year, level=level)
-        request = PackageRequest(year=year, level=level, region=node)
+        # An office's account publishes under its office, whatever node it asks for.
+        publisher = None if user.is_superuser else home_region(user)
+        request = PackageRequest(year=year, level=level, region=node, publisher=publisher)
         try:
             package = oc4ids_package(user=user, request=request, uri=uri)
         except CannotPublish as problem:
