@@ -75,30 +75,6 @@ def _lines(errors, index=None):
     return [f"{path}: {error.message}" for path, error in zip(paths, errors, strict=True)]
 
 
-def schema_errors(package):
-    """Where ``package`` breaks the schema, as "path: message" lines (empty when valid).
-
-    The package schema asks for unique projects, which jsonschema checks by comparing every project
-    with every other (2,000 projects: 15 s). So the package's own fields are checked with its first
-    project by jsonschema, each further project by the compiled check (and, only when that fails,
-    by jsonschema, for the messages), and uniqueness by the projects' ids — which OC4IDS requires
-    to be unique anyway; distinct ids make distinct items, so the verdict is the schema's."""
-    projects = package.get("projects") if isinstance(package, dict) else None
-    if not isinstance(projects, list) or len(projects) < 2:
-        return _lines(validator().iter_errors(package))
-    errors = _lines(validator().iter_errors({**package, "projects": projects[:1]}))
-    check = _fast_project_check()
-    for index, project in enumerate(projects[1:], start=1):
-        try:
-            check(project)
-        except fastjsonschema.JsonSchemaException:
-            errors += _lines(validator().iter_errors({**package, "projects": [project]}), index)
-    ids = Counter(project.get("id") if isinstance(project, dict) else None for project in projects)
-    if repeated := [str(key) for key, count in ids.items() if count > 1]:
-        errors.append(f"projects: 项目 id 重复（{'、'.join(repeated[:5])}），OC4IDS 要求同一项目包中的项目 id 各不相同")
-    return errors
-
-
 def _resolve(node):
     package, project = _schemas()
     while isinstance(node, dict) and "$ref" in node:
@@ -129,19 +105,79 @@ def _codes_used(instance, schema, path):
             yield from _codes_used(value, schema["items"], f"{path}/{index}")
 
 
-def codelist_errors(package):
-    """Codelist values of ``package`` that are not in their codelist, closed or open, but for our
-    own classification schemes (mapping.LOCAL_SCHEMES, which the open classificationScheme codelist
-    allows)."""
-    package_schema, _ = _schemas()
+def _code_errors(instance, schema, path):
     errors = []
-    for path, name, value in _codes_used(package, package_schema, ""):
+    for where, name, value in _codes_used(instance, schema, path):
         if name == "classificationScheme.csv" and value in LOCAL_SCHEMES:
-            continue
+            continue  # our own schemes: the open codelist allows them
         if value not in codelist(name):
-            errors.append(f"{path.lstrip('/')}: 「{value}」不在代码表 {name} 中")
+            errors.append(f"{where.lstrip('/')}: 「{value}」不在代码表 {name} 中")
     return errors
 
 
+class PackageCheck:
+    """The check of a package given as its frame (every field but ``projects``) and then its projects
+    one at a time, so that a province's package is checked while it is written, never held whole.
+
+    The verdict is the schema's: the frame is checked with the first project by jsonschema, each
+    further project by the compiled check (and only when that fails by jsonschema, for the
+    messages), and the projects' uniqueness — which the package schema asks for and both libraries
+    check by comparing every project with every other (2,000 projects: 15 s) — by their ids, which
+    OC4IDS requires to be unique anyway (distinct ids make distinct items). Codelist values are
+    checked as well, open codelists included, but for mapping.LOCAL_SCHEMES."""
+
+    def __init__(self, frame):
+        self.frame = {key: value for key, value in frame.items() if key != "projects"}
+        self.schema, self.codes, self.ids, self.count = [], [], Counter(), 0
+
+    def add(self, project):
+        index, self.count = self.count, self.count + 1
+        if index == 0:
+            self.schema += _lines(validator().iter_errors({**self.frame, "projects": [project]}))
+        else:
+            try:
+                _fast_project_check()(project)
+            except fastjsonschema.JsonSchemaException:
+                self.schema += _lines(validator().iter_errors({**self.frame, "projects": [project]}), index)
+        package_schema, _ = _schemas()
+        self.codes += _code_errors(project, package_schema["properties"]["projects"]["items"], f"/projects/{index}")
+        self.ids[project.get("id") if isinstance(project, dict) else None] += 1
+
+    def finish(self):
+        """The faults found, schema's then codelists' (empty when the package is valid)."""
+        if self.count == 0:
+            self.schema += _lines(validator().iter_errors({**self.frame, "projects": []}))
+        if repeated := [str(key) for key, count in self.ids.items() if count > 1]:
+            self.schema.append(
+                f"projects: 项目 id 重复（{'、'.join(repeated[:5])}），OC4IDS 要求同一项目包中的项目 id 各不相同"
+            )
+        package_schema, _ = _schemas()
+        self.codes = _code_errors(self.frame, package_schema, "") + self.codes
+        return self.schema + self.codes
+
+    @classmethod
+    def of(cls, package):
+        check = cls(package)
+        projects = package.get("projects")
+        if not isinstance(projects, list):
+            check.schema += _lines(validator().iter_errors(package))
+            return check
+        for project in projects:
+            check.add(project)
+        check.finish()
+        return check
+
+
+def schema_errors(package):
+    """Where a whole ``package`` breaks the schema, as "path: message" lines (empty when valid)."""
+    return PackageCheck.of(package).schema
+
+
+def codelist_errors(package):
+    """Codelist values of a whole ``package`` that are not in their codelist."""
+    return PackageCheck.of(package).codes
+
+
 def package_errors(package):
-    return schema_errors(package) + codelist_errors(package)
+    check = PackageCheck.of(package)
+    return check.schema + check.codes

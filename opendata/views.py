@@ -1,13 +1,13 @@
 """The open-data pages: one project's 公开数据 section and form (its point, purpose and 可公开 mark),
 the year's projects with their marks (office admins), and the OC4IDS package's download."""
 
-import json
+import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,11 +15,11 @@ from django.views.generic import TemplateView, View
 
 from accounts.roles import is_office_admin
 from opendata.choices import CoordinateSystem
+from opendata.exporters import InvalidPackage, write_package
 from opendata.forms import MarkForm, PackageForm, PublicationForm
-from opendata.selectors.package import CannotPublish, PackageRequest, oc4ids_package, prefix
+from opendata.selectors.package import CannotPublish, PackageRequest, package_parts, prefix
 from opendata.selectors.publications import publication_for, year_projects
 from opendata.services.publications import StalePublication, publication_save, publications_mark
-from opendata.validation import package_errors
 from projects import clock
 from projects.forms import form_errors, parse_int
 from projects.models import Project
@@ -196,14 +196,17 @@ class PackageDownloadView(OpenDataYearMixin, View):
             year=self.year, level=self.level, region=self.region, publisher=home_region(request.user)
         )
         try:
-            package = oc4ids_package(user=request.user, request=package_request)
+            frame, entries = package_parts(user=request.user, request=package_request)
+            file = tempfile.TemporaryFile()
+            write_package(file, frame=frame, entries=entries)
         except CannotPublish as problem:
             messages.error(request, str(problem))
             return redirect(self.page_url())
-        if errors := package_errors(package):
-            # Never publish what the schema refuses; the log names the failures for the maintainer.
-            messages.error(request, f"公开数据未通过 OC4IDS 校验（{len(errors)} 处），未导出：{errors[0]}")
+        except InvalidPackage as invalid:
+            # Never publish what the schema refuses; the message names the first fault.
+            file.close()
+            messages.error(request, str(invalid))
             return redirect(self.page_url())
-        body = json.dumps(package, ensure_ascii=False)
-        response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
+        file.seek(0)
+        response = FileResponse(file, content_type="application/json; charset=utf-8")
         return as_attachment(response, package_request.file_name)

@@ -129,37 +129,45 @@ def package_uri(request, code, uri=None):
     return uri or f"urn:{code}:package:{request.file_name.removesuffix('.json')}"
 
 
-def oc4ids_package(*, user, request, uri=None):
-    """The package for ``request`` (a PackageRequest) as ``user`` may see it; CannotPublish when no
+def package_parts(*, user, request, uri=None, chunk=500):
+    """The package for ``request`` (a PackageRequest) as ``user`` may see it, as its frame (every field
+    but ``projects``) and its projects one by one — built ``chunk`` at a time, so that a province's
+    package is written with its memory bounded (exporters.write_package). CannotPublish when no
     prefix is set or no project of the year is marked 可公开."""
     code = prefix()
-    projects = list(
-        _with_related(
-            public_projects(user=user, year=request.year, level=request.level, region=request.region),
-            year=request.year,
-            level=request.level,
-        ).order_by("pk")
-    )
-    if not projects:
+    scoped = public_projects(user=user, year=request.year, level=request.level, region=request.region)
+    ids = list(scoped.order_by("pk").values_list("pk", flat=True))
+    if not ids:
         where = f"{request.region.name}" if request.region else ""
         level = Level(request.level).label if request.level else "重点"
         raise CannotPublish(
             f"{where}{request.year}年{level}项目中没有标为「可公开」的项目，未导出任何数据。"
             "请先在「公开数据」页面（或项目页面的「公开数据」一节）把要公开的项目设为可公开。"
         )
-    listing_ids = [listing.pk for project in projects for listing in project.listings.all()]
-    reports = reports_by_listing(listing_ids)
-    today = clock.today()
-    entries = [project_entry(p, prefix=code, year=request.year, reports=reports, today=today) for p in projects]
-    package = {
+    frame = {
         "uri": package_uri(request, code, uri),
         # Made on demand: the moment it was made (each project's "updated" says when its rows last
         # changed; an item's status also moves with the calendar, so no earlier moment is sure).
         "publishedDate": stamp(timezone.now()),
         "publisher": {"name": publisher_name(request.publisher or request.region)},
         "version": VERSION,
-        "projects": entries,
     }
     if license_uri := (getattr(settings, "KP_OC4IDS_LICENSE", "") or "").strip():
-        package["license"] = license_uri
-    return package
+        frame["license"] = license_uri
+    return frame, _entries(ids, code=code, year=request.year, level=request.level, chunk=chunk)
+
+
+def _entries(ids, *, code, year, level, chunk):
+    today = clock.today()
+    for start in range(0, len(ids), chunk):
+        batch = Project.objects.filter(pk__in=ids[start : start + chunk]).order_by("pk")
+        projects = list(_with_related(batch, year=year, level=level))
+        reports = reports_by_listing([listing.pk for project in projects for listing in project.listings.all()])
+        for project in projects:
+            yield project_entry(project, prefix=code, year=year, reports=reports, today=today)
+
+
+def oc4ids_package(*, user, request, uri=None):
+    """The whole package as one dict (package_parts, held in memory: for tests and small nodes)."""
+    frame, entries = package_parts(user=user, request=request, uri=uri)
+    return {**frame, "projects": list(entries)}

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from jsonschema import Draft4Validator
 from referencing import Registry, Resource
@@ -440,3 +441,35 @@ def test_an_office_publishes_under_its_own_name_whatever_node_it_asks_for(tmp_pa
     package = load(path)
     assert package["publisher"] == {"name": "河南省平顶山市项目办"}
     assert len(package["projects"]) == 15
+
+
+def test_an_invalid_package_writes_nothing_and_keeps_the_earlier_file(tmp_path, monkeypatch):
+    """Were a mapping ever to produce a value the schema refuses, the command says where and writes
+    nothing: the earlier file stays as it was and no partial file is left beside it."""
+    from opendata.selectors import entries
+
+    path = export(tmp_path, "--year", "2015")
+    earlier = path.read_bytes()
+    monkeypatch.setattr(entries.mapping, "project_status", lambda project: "在建")
+    with pytest.raises(CommandError, match=r"未通过 OC4IDS 校验（30 处），未写出文件") as refused:
+        call_command("export_oc4ids", "--year", "2015", "--output", str(path))
+    assert "projects/0/status: '在建' is not one of" in str(refused.value)  # 15 schema faults, 15 codelist
+    assert path.read_bytes() == earlier
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["package.json"]
+
+
+def test_a_large_package_is_written_a_chunk_at_a_time_with_the_same_result(tmp_path):
+    """The package written 4 projects at a time is the one built whole."""
+    from opendata.exporters import write_package
+    from opendata.selectors.package import PackageRequest, oc4ids_package, package_parts
+
+    admin = get_user_model().objects.get(username="admin")
+    request = PackageRequest(year=2015, region=admin.region)
+    whole = oc4ids_package(user=admin, request=request)
+    frame, entries = package_parts(user=admin, request=request, chunk=4)
+    path = tmp_path / "chunked.json"
+    with path.open("wb") as handle:
+        assert write_package(handle, frame=frame, entries=entries) == 15
+    chunked = json.loads(path.read_text(encoding="utf-8"))
+    assert chunked["projects"] == whole["projects"]
+    assert list(official_validator().iter_errors(chunked)) == []

@@ -55,6 +55,11 @@ def edit_url(name):
     return reverse("opendata:publication_edit", args=[project(name).pk])
 
 
+def body(response):
+    """A download's bytes (the package is streamed from a temporary file)."""
+    return b"".join(response.streaming_content)
+
+
 def messages_of(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
@@ -399,7 +404,7 @@ def test_the_download_is_the_years_public_projects_as_json(as_user):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"] == "attachment; filename*=UTF-8''oc4ids-2015-410403.json"
-    package = json.loads(response.content.decode("utf-8"))
+    package = json.loads(body(response))
     titles = [entry["title"] for entry in package["projects"]]
     assert len(titles) == len(set(titles))
     assert set(titles) == weidong_public_2015()
@@ -413,7 +418,7 @@ def test_a_project_marked_on_the_page_appears_in_the_download_and_one_unmarked_l
     client = as_user("admin")
     mark(client, [project(STAFF_OWN).pk])
     mark(client, [project(LEADERS).pk], public="0")
-    package = json.loads(client.get(reverse("opendata:download") + "?year=2015").content)
+    package = json.loads(body(client.get(reverse("opendata:download") + "?year=2015")))
     titles = {entry["title"] for entry in package["projects"]}
     assert STAFF_OWN in titles and LEADERS not in titles
 
@@ -425,11 +430,22 @@ def test_the_download_carries_the_wgs84_point(users, as_user):
     saved = publication_save(
         user=users["admin"], project=project(STAFF_OWN_PUBLIC), point=entered, expected_version=version
     )
-    package = json.loads(as_user("admin").get(reverse("opendata:download") + "?year=2015").content)
+    package = json.loads(body(as_user("admin").get(reverse("opendata:download") + "?year=2015")))
     (entry,) = [e for e in package["projects"] if e["title"] == STAFF_OWN_PUBLIC]
     text = json.dumps(entry["locations"])
     assert f"{saved.longitude.normalize():f}" in text and f"{saved.latitude.normalize():f}" in text
     assert "113.306265" not in text  # the GCJ-02 point as entered is not published
+
+
+@override_settings(KP_OC4IDS_PREFIX=PREFIX)
+def test_a_package_the_schema_refuses_is_not_sent(as_user, monkeypatch):
+    from opendata.selectors import entries
+
+    monkeypatch.setattr(entries.mapping, "project_status", lambda project: "在建")
+    response = as_user("admin").get(reverse("opendata:download") + "?year=2015")
+    assert response.status_code == 302 and "Content-Disposition" not in response
+    [message] = messages_of(response)
+    assert message.startswith("公开数据未通过 OC4IDS 校验（30 处），未导出：projects/0/status: '在建' is not one of")
 
 
 def test_without_a_prefix_the_download_redirects_with_how_to_register(as_user, settings):
@@ -472,7 +488,7 @@ def test_another_districts_admin_downloads_only_their_own(django_user_model):
     publication_save(
         user=xinhua, project=project(XINHUA), point=PointInput(None, None), public=True, expected_version=0
     )
-    package = json.loads(client.get(reverse("opendata:download") + "?year=2015").content)
+    package = json.loads(body(client.get(reverse("opendata:download") + "?year=2015")))
     assert [entry["title"] for entry in package["projects"]] == [XINHUA]
 
 

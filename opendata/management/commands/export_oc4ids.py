@@ -1,17 +1,24 @@
 """Write the year's public key projects as an OC4IDS project package (.json), checked against the
 OC4IDS 0.9.5 schema and codelists offline before the file is written (docs/oc4ids.md)."""
 
-import json
+import os
+import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from opendata.selectors.package import CannotPublish, PackageRequest, narrowest_node, oc4ids_package
-from opendata.validation import package_errors
+from opendata.exporters import InvalidPackage, write_package
+from opendata.selectors.package import CannotPublish, PackageRequest, narrowest_node, package_parts
 from projects.choices import Level
 from projects.management.commands.export_progress import acting_user, region_option
 from projects.models.base import FIRST_YEAR, LAST_YEAR
 from projects.scoping import home_region
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 class Command(BaseCommand):
@@ -41,19 +48,35 @@ class Command(BaseCommand):
         # An office's account publishes under its office, whatever node it asks for.
         publisher = None if user.is_superuser else home_region(user)
         request = PackageRequest(year=year, level=level, region=node, publisher=publisher)
+        path = Path(output or request.file_name)
         try:
-            package = oc4ids_package(user=user, request=request, uri=uri)
+            frame, entries = package_parts(user=user, request=request, uri=uri)
+            count = self.write(path, frame, entries)
         except CannotPublish as problem:
             raise CommandError(str(problem)) from None
-        if errors := package_errors(package):
-            listed = "\n".join(f"  {error}" for error in errors[:20])
-            raise CommandError(f"公开数据未通过 OC4IDS 校验（{len(errors)} 处），未写出文件：\n{listed}")
-        path = Path(output or request.file_name)
-        text = json.dumps(package, ensure_ascii=False) + "\n"
+        except InvalidPackage as invalid:
+            listed = "\n".join(f"  {error}" for error in invalid.errors[:20])
+            raise CommandError(
+                f"公开数据未通过 OC4IDS 校验（{len(invalid.errors)} 处），未写出文件：\n{listed}"
+            ) from None
+        self.stdout.write(f"已导出：{request.title} → {path}（{count} 个项目，已通过 OC4IDS 0.9.5 schema 校验）")
+
+    def write(self, path, frame, entries):
+        """Write into a temporary file beside ``path`` and put it in place only when the package is
+        valid: a refused or interrupted export never leaves a file, nor spoils an earlier one."""
         try:
-            path.write_text(text, encoding="utf-8")
+            handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=".oc4ids-", suffix=".part", delete=False)
         except OSError as error:
             raise CommandError(f"不能写入 {path}：{error.strerror or error}") from None
-        self.stdout.write(
-            f"已导出：{request.title} → {path}（{len(package['projects'])} 个项目，已通过 OC4IDS 0.9.5 schema 校验）"
-        )
+        try:
+            with handle:
+                count = write_package(handle, frame=frame, entries=entries)
+            os.chmod(handle.name, 0o666 & ~_umask())  # as a file opened for writing would be, not 0600
+            os.replace(handle.name, path)
+        except OSError as error:
+            Path(handle.name).unlink(missing_ok=True)
+            raise CommandError(f"不能写入 {path}：{error.strerror or error}") from None
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+        return count
