@@ -7,9 +7,11 @@ Beijing time. The rows come prefetched by selectors/package.py."""
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
+from approvals.choices import ItemStatus
 from opendata import mapping
 from projects.choices import Level
 from projects.models.base import FIRST_YEAR, LAST_YEAR
+from projects.periods import Period
 from projects.selectors.figures import counted_reports
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has kept +08:00 since 1991
@@ -59,8 +61,8 @@ def _dates(**named):
 
 
 def _month_period(year, month):
-    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)) if month < 12 else date(year, 12, 31)
-    return {"startDate": _moment(date(year, month, 1)), "endDate": _moment(last, end=True)}
+    period = Period(year, month)
+    return {"startDate": _moment(date(year, month, 1)), "endDate": _moment(period.last_day, end=True)}
 
 
 def _year_period(year):
@@ -154,7 +156,9 @@ def _budget(project, year_listings):
     return budget
 
 
-def _metrics(year_listings, reports, *, year, today):
+def _metrics(year_listings, reports):
+    """The plan of each chosen listing's year, then its cumulative investment and 形象进度 at the end of
+    each month with a counted report (a month nobody reported is not published)."""
     financial, physical, plans = [], [], []
     for listing in year_listings:
         counted = reports.get(listing.pk, [])
@@ -169,26 +173,21 @@ def _metrics(year_listings, reports, *, year, today):
                 }
             )
         cumulative = getattr(listing, "cumulative_row", None)
-        for month in (row["month"] for row in counted):  # months nobody reported are not published
+        for row in counted:
+            month = row["month"]
+            key, period = f"{listing.year}-{month:02d}", _month_period(listing.year, month)
             amount = cumulative.through(month) if cumulative is not None else Decimal("0")
             financial.append(
                 {
-                    "id": f"{listing.year}-{month:02d}",
-                    "period": _month_period(listing.year, month),
+                    "id": key,
+                    "period": period,
                     "value": money(amount),
                     "dimensions": {"kind": "actual", "basis": "cumulativeFromJanuary"},
                     "notes": f"{listing.year}年{'1-' if month > 1 else ''}{month}月累计完成投资",
                 }
             )
-        for row in counted:
             if text := row["progress"].strip():
-                physical.append(
-                    {
-                        "id": f"{listing.year}-{row['month']:02d}",
-                        "period": _month_period(listing.year, row["month"]),
-                        "notes": text,
-                    }
-                )
+                physical.append({"id": key, "period": period, "notes": text})
     metrics = []
     if plans or financial:
         metrics.append(
@@ -225,13 +224,14 @@ def _milestones(project, today):
         if item.status not in mapping.PUBLISHED_ITEM_STATUSES:
             continue
         due = item.due_date or item.planned_date
-        met = item.approved_date if item.status == "done" else None
+        done = item.status == ItemStatus.DONE
+        met = item.approved_date if done else None
         entry = {
             "id": f"approval-{item.pk}",
             "title": item.name,
             "type": "approval",
             "code": "projectApproval",
-            "status": _status_of(due, met or (item.status == "done"), today),
+            "status": _status_of(due, met or done, today),
             "dateModified": stamp(item.updated_at),
         }
         details = [f"办理部门：{item.department.name}"] if item.department_id else []
@@ -345,7 +345,7 @@ def project_entry(project, *, prefix, year, reports, today):
         entry["parties"] = parties
     if project.unit_id:
         entry["publicAuthority"] = {"id": f"unit-{project.unit_id}", "name": project.unit.name}
-    if metrics := _metrics(year_listings, reports, year=year, today=today):
+    if metrics := _metrics(year_listings, reports):
         entry["metrics"] = metrics
     milestones = _milestones(project, today)
     if milestones:
