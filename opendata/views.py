@@ -21,16 +21,13 @@ from opendata.selectors.package import CannotPublish, PackageRequest, package_pa
 from opendata.selectors.publications import publication_for, year_projects
 from opendata.services.publications import StalePublication, publication_save, publications_mark
 from projects import clock
+from projects.access import project_access
 from projects.forms import form_errors, parse_int
 from projects.models import Project
 from projects.scoping import home_region
 from projects.services.errors import ValidationError
 from projects.views.exports import as_attachment
 from projects.views.mixins import OfficeAdminRequiredMixin, add_service_errors, region_from
-
-
-def _may_keep(user, project):
-    return Project.objects.kept_by(user).filter(pk=project.pk).exists()
 
 
 def publication_section(request, project):
@@ -43,7 +40,7 @@ def publication_section(request, project):
             "project": project,
             "publication": publication,
             "entered_label": CoordinateSystem(publication.entered_system).label if publication else "",
-            "may_edit": _may_keep(request.user, project),
+            "may_edit": project_access(request, project).keeps,
         },
         request=request,
     )
@@ -58,7 +55,7 @@ class PublicationEditView(LoginRequiredMixin, TemplateView):
     def dispatch(self, request, *args, pk, **kwargs):
         if request.user.is_authenticated:
             self.project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
-            if not _may_keep(request.user, self.project):
+            if not project_access(request, self.project).keeps:
                 raise PermissionDenied("您不能修改该项目的公开数据设置。")
             self.may_mark = is_office_admin(request.user)
         return super().dispatch(request, *args, **kwargs)
