@@ -24,7 +24,6 @@ from projects import clock
 from projects.access import project_access
 from projects.forms import form_errors, parse_int
 from projects.models import Project
-from projects.scoping import home_region
 from projects.services.errors import ValidationError
 from projects.views.exports import as_attachment
 from projects.views.mixins import OfficeAdminRequiredMixin, add_service_errors, region_from
@@ -189,9 +188,7 @@ class PackageDownloadView(OpenDataYearMixin, View):
     """The year's OC4IDS package as a .json download, checked against the schema before it goes out."""
 
     def get(self, request):
-        package_request = PackageRequest(
-            year=self.year, level=self.level, region=self.region, publisher=home_region(request.user)
-        )
+        package_request = PackageRequest(year=self.year, level=self.level, region=self.region)
         try:
             frame, entries = package_parts(user=request.user, request=package_request)
             file = tempfile.TemporaryFile()

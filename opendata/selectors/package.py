@@ -18,7 +18,7 @@ from opendata.selectors.entries import full_name, project_entry, reports_by_list
 from projects import clock
 from projects.choices import Level
 from projects.models import Listing, Milestone, Project, Region
-from projects.scoping import node_projects
+from projects.scoping import home_region, node_projects
 
 VERSION = "0.9"
 PREFIX_PATTERN = re.compile(r"^oc4ids-[a-z0-9]{6}$")
@@ -49,6 +49,15 @@ def prefix():
     return value
 
 
+def publishing_office(user, region):
+    """The node whose office publishes a package of ``region``'s projects: an office's account its own
+    office, whatever node it asks for (a city's office downloading one of its districts publishes as
+    the city); the operator, the node itself."""
+    if user.is_superuser:
+        return region
+    return home_region(user) or region
+
+
 def publisher_name(region):
     configured = (getattr(settings, "KP_OC4IDS_PUBLISHER", "") or "").strip()
     if configured:
@@ -58,14 +67,11 @@ def publisher_name(region):
 
 @dataclass(frozen=True)
 class PackageRequest:
-    """What a package holds — a year, a level, the node its projects lie under — and who publishes it:
-    the office (``publisher``, a node) when it is not the node itself, as when a city's office
-    downloads one of its districts' projects."""
+    """What a package holds: a year, a level, the node its projects lie under."""
 
     year: int
     level: str | None = None
     region: Region | None = None
-    publisher: Region | None = None
 
     @property
     def title(self):
@@ -149,7 +155,7 @@ def package_parts(*, user, request, uri=None, chunk=500):
         # Made on demand: the moment it was made (each project's "updated" says when its rows last
         # changed; an item's status also moves with the calendar, so no earlier moment is sure).
         "publishedDate": stamp(timezone.now()),
-        "publisher": {"name": publisher_name(request.publisher or request.region)},
+        "publisher": {"name": publisher_name(publishing_office(user, request.region))},
         "version": VERSION,
     }
     if license_uri := (getattr(settings, "KP_OC4IDS_LICENSE", "") or "").strip():

@@ -12,7 +12,6 @@ from opendata.selectors.package import CannotPublish, PackageRequest, narrowest_
 from projects.choices import Level
 from projects.management.commands.export_progress import acting_user, region_option
 from projects.models.base import FIRST_YEAR, LAST_YEAR
-from projects.scoping import home_region
 
 
 def _umask():
@@ -45,9 +44,7 @@ class Command(BaseCommand):
             node = region_option(region, user)
         else:
             node = narrowest_node(user=user, year=year, level=level)
-        # An office's account publishes under its office, whatever node it asks for.
-        publisher = None if user.is_superuser else home_region(user)
-        request = PackageRequest(year=year, level=level, region=node, publisher=publisher)
+        request = PackageRequest(year=year, level=level, region=node)
         path = Path(output or request.file_name)
         try:
             frame, entries = package_parts(user=user, request=request, uri=uri)
