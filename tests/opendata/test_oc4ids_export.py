@@ -473,3 +473,14 @@ def test_a_large_package_is_written_a_chunk_at_a_time_with_the_same_result(tmp_p
     chunked = json.loads(path.read_text(encoding="utf-8"))
     assert chunked["projects"] == whole["projects"]
     assert list(official_validator().iter_errors(chunked)) == []
+
+
+def test_the_project_code_is_published_as_an_identifier(tmp_path):
+    """项目代码 (the national platform's code) goes into identifiers; a project without one has none
+    (the demo invents no codes for the real projects it names)."""
+    Project.objects.filter(name=SHANGXU).update(code="2015-410403-34-03-012345")
+    package = load(export(tmp_path, "--year", "2015"))
+    entries = by_title(package)
+    assert entries[SHANGXU]["identifiers"] == [{"id": "2015-410403-34-03-012345", "scheme": "CN-TZXM"}]
+    assert [title for title, entry in entries.items() if "identifiers" in entry] == [SHANGXU]
+    assert list(official_validator().iter_errors(json.loads(json.dumps(package, default=float)))) == []
